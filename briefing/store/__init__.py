@@ -1,0 +1,49 @@
+"""The store: one SQLite file behind a typed API. The only package that imports sqlite-utils.
+
+Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
+
+    store = Store.open(path, read_only=False)       # creates, migrates (after a backup) or refuses
+    store.close()
+
+    # feeds and fetching
+    store.sync_feeds(specs)                          # feeds.yaml → feeds table (keeps state)
+    store.feed_states() -> list[FeedState]
+    store.feed_state(name) -> FeedState | None
+    store.store_feed(outcome, tagged) -> StoreResult # one BEGIN IMMEDIATE transaction per feed
+    store.record_outcome(outcome) -> None            # a fetch that stored nothing (304, error)
+    store.fetch_runs(feed=None, limit=50) -> list[FetchRun]
+    store.dropped_items(feed, limit) -> list[tuple[Entry, Verdict]]   # `fetch --explain`
+
+    # items
+    store.items(filter, sort="newest", limit=200, offset=0) -> list[ItemRow]
+    store.count(filter) -> int
+    store.item(id) -> ItemDetail | None
+    store.facets(filter) -> Facets
+    store.iter_tagged(kinds=("feed", "article")) -> Iterator[tuple[int, Entry]]     # for retag
+    store.retag(results: Iterable[tuple[int, Tagged]]) -> RetagSummary
+
+    # triage (each call is its own short transaction, written at once)
+    store.set_read(ids, read) / set_flagged(ids, flagged) / set_dismissed(ids, dismissed)
+    store.add_tags(ids, tags) / remove_tags(ids, tags) / set_note(id, body)
+    store.triage(ids) -> list[Triage]; store.restore(triage_list)     # undo
+    store.tags() -> list[Facet]
+
+    # actors
+    store.sync_actors(actors: Sequence[ActorInfo])
+    store.actor(id_or_name) -> ActorInfo | None
+    store.actor_counts(filter=None, now=None) -> list[ActorCount]
+
+    # saved views
+    store.save_view(name, filter) / views() / view(name) / delete_view(name)
+
+    # articles (the seed)
+    store.upsert_article(tagged, authors_details="", first=False) -> int
+
+    store.status() -> StoreStatus
+"""
+
+from __future__ import annotations
+
+from briefing.store.db import RetagSummary, Store
+
+__all__ = ["RetagSummary", "Store"]

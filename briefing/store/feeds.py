@@ -1,0 +1,217 @@
+"""Feeds and their fetch health: configuration sync, validators, backoff state, the fetch log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from briefing.models import Entry, FeedSpec, FeedState, FetchOutcome, FetchRun, Verdict
+from briefing.store.base import StoreBase
+from briefing.store.codec import iso, parse_iso, reasons_from_json, require_iso
+from briefing.text import clean_line
+
+_STATE_COLUMNS = (
+    "name, url, etag, last_modified, last_status, last_error, last_fetched_at, next_fetch_at, "
+    "error_count, enabled, title"
+)
+
+
+class FeedsMixin(StoreBase):
+    """The feeds table and the fetch log."""
+
+    def sync_feeds(self, specs: Sequence[FeedSpec]) -> None:
+        """Bring the feeds table in line with feeds.yaml, keeping each feed's fetch state.
+
+        A feed whose configured URL changed starts again from that URL (its validators are
+        dropped, and a feed disabled by a 410 is enabled again); a feed removed from feeds.yaml
+        stays for its items' sake but is marked out of the config.
+        """
+        with self._write() as db:
+            existing = {
+                r[0]: r
+                for r in db.execute("SELECT name, config_url, last_status FROM feeds").fetchall()
+            }
+            for spec in specs:
+                row: dict[str, Any] = {
+                    "name": spec.name,
+                    "language": spec.language,
+                    "tags": json.dumps(list(spec.tags), ensure_ascii=False),
+                    "refresh_minutes": spec.refresh_minutes,
+                    "relevance": spec.relevance,
+                    "in_config": 1,
+                    "config_url": spec.url,
+                }
+                old = existing.get(spec.name)
+                if old is None:
+                    row.update(url=spec.url, enabled=int(spec.enabled), error_count=0)
+                    db.table("feeds").insert(row, pk="name")
+                    continue
+                if old[1] != spec.url:
+                    row.update(url=spec.url, etag=None, last_modified=None, error_count=0)
+                # Only a 410 keeps an enabled feed off, until its URL changes.
+                if not spec.enabled:
+                    row["enabled"] = 0
+                elif old[1] != spec.url or old[2] != "gone":
+                    row["enabled"] = 1
+                db.table("feeds").update(spec.name, row)
+            names = [s.name for s in specs]
+            if names:
+                marks = ", ".join("?" for _ in names)
+                db.execute(f"UPDATE feeds SET in_config = 0 WHERE name NOT IN ({marks})", names)
+
+    def feed_states(self) -> list[FeedState]:
+        rows = (
+            self._db()
+            .execute(
+                f"SELECT {_STATE_COLUMNS} FROM feeds WHERE in_config = 1 ORDER BY name COLLATE NOCASE"
+            )
+            .fetchall()
+        )
+        return [_state(r) for r in rows]
+
+    def feed_state(self, name: str) -> FeedState | None:
+        row = (
+            self._db()
+            .execute(f"SELECT {_STATE_COLUMNS} FROM feeds WHERE name = ?", [name])
+            .fetchone()
+        )
+        return _state(row) if row else None
+
+    def _apply_outcome(self, outcome: FetchOutcome, run_id: str, new: int, updated: int) -> None:
+        """Feed health and the fetch-log row; called inside the caller's transaction."""
+        db = self._db()
+        now = self.clock()
+        update: dict[str, Any] = {
+            "last_status": outcome.status,
+            "last_http_status": outcome.http_status,
+            "last_error": clean_line(outcome.error, 500) if outcome.error else None,
+            "last_fetched_at": iso(now),
+            "next_fetch_at": iso(outcome.next_fetch_at),
+        }
+        if outcome.status in ("ok", "not_modified"):
+            update["error_count"] = 0
+            if outcome.etag is not None or outcome.status == "ok":
+                update["etag"] = outcome.etag
+            if outcome.last_modified is not None or outcome.status == "ok":
+                update["last_modified"] = outcome.last_modified
+        elif outcome.status in ("error", "gone"):
+            db.execute(
+                "UPDATE feeds SET error_count = error_count + 1 WHERE name = ?", [outcome.feed]
+            )
+        if outcome.new_url:
+            update["url"] = outcome.new_url
+        if outcome.disable:
+            update["enabled"] = 0
+        if outcome.feed_title:
+            update["title"] = clean_line(outcome.feed_title, 200)
+        if db.execute("SELECT 1 FROM feeds WHERE name = ?", [outcome.feed]).fetchone() is None:
+            db.table("feeds").insert(
+                {
+                    "name": outcome.feed,
+                    "url": outcome.new_url or "",
+                    "enabled": 1,
+                    "error_count": 0,
+                    "in_config": 0,
+                },
+                pk="name",
+            )
+        db.table("feeds").update(outcome.feed, update)
+        db.table("fetch_runs").insert(
+            {
+                "run_id": run_id,
+                "feed": outcome.feed,
+                "started_at": iso(now),
+                "status": outcome.status,
+                "http_status": outcome.http_status,
+                "error": update["last_error"],
+                "seen": outcome.seen,
+                "kept": outcome.kept,
+                "dropped": outcome.dropped,
+                "new": new,
+                "updated": updated,
+                "elapsed": round(outcome.elapsed, 4),
+            }
+        )
+
+    def record_outcome(self, outcome: FetchOutcome, *, run_id: str = "") -> None:
+        """Record a fetch that stored no items (304, error, skipped)."""
+        with self._write():
+            self._apply_outcome(outcome, run_id, 0, 0)
+
+    def fetch_runs(self, feed: str | None = None, limit: int = 50) -> list[FetchRun]:
+        sql = (
+            "SELECT run_id, feed, started_at, status, http_status, error, seen, kept, dropped, new, "
+            "updated, elapsed FROM fetch_runs"
+        )
+        params: list[Any] = []
+        if feed is not None:
+            sql += " WHERE feed = ?"
+            params.append(feed)
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(limit)
+        return [
+            FetchRun(
+                run_id=r[0] or "",
+                feed=r[1],
+                started_at=require_iso(r[2]),
+                status=r[3],
+                http_status=r[4],
+                error=r[5],
+                seen=r[6] or 0,
+                kept=r[7] or 0,
+                dropped=r[8] or 0,
+                new=r[9] or 0,
+                updated=r[10] or 0,
+                elapsed=r[11] or 0.0,
+            )
+            for r in self._db().execute(sql, params).fetchall()
+        ]
+
+    def last_fetch(self) -> datetime | None:
+        row = self._db().execute("SELECT max(started_at) FROM fetch_runs").fetchone()
+        return parse_iso(row[0]) if row else None
+
+    def dropped_items(self, feed: str, limit: int = 200) -> list[tuple[Entry, Verdict]]:
+        """The items the last run of `feed` judged not about Libya, with the reasons."""
+        rows = (
+            self._db()
+            .execute(
+                "SELECT identity, title, summary, url, published_at, language, score, reasons "
+                "FROM dropped_items WHERE feed = ? ORDER BY score DESC, title LIMIT ?",
+                [feed, limit],
+            )
+            .fetchall()
+        )
+        return [
+            (
+                Entry(
+                    identity=r[0],
+                    feed=feed,
+                    title=r[1],
+                    summary=r[2] or "",
+                    url=r[3],
+                    published=parse_iso(r[4]),
+                    language=r[5],
+                ),
+                Verdict(relevant=False, score=r[6] or 0.0, reasons=reasons_from_json(r[7])),
+            )
+            for r in rows
+        ]
+
+
+def _state(r: Any) -> FeedState:
+    return FeedState(
+        name=r[0],
+        url=r[1],
+        etag=r[2],
+        last_modified=r[3],
+        last_status=r[4],
+        last_error=r[5],
+        last_fetched_at=parse_iso(r[6]),
+        next_fetch_at=parse_iso(r[7]),
+        error_count=r[8] or 0,
+        enabled=bool(r[9]),
+        title=r[10],
+    )

@@ -1,0 +1,313 @@
+"""Storing tagged items: one transaction per feed, dedup across feeds, updates in place, retagging.
+
+An item is known by (feed, identity) in `item_sources`. A new identity whose canonical URL, or
+whose normalised title within a few days, matches an item already stored is the same story from
+another outlet: it becomes one more source of that item ("also in"), not a second item. An
+identity that comes back with a new title or text updates its item in place; tags, notes and
+triage state live in other columns and tables and are never touched here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from briefing.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
+from briefing.store.base import StoreBase, inserted_id
+from briefing.store.codec import iso, mention_surfaces, reasons_to_json, title_key
+from briefing.store.feeds import FeedsMixin
+from briefing.text import clean_block, clean_line
+
+DUPLICATE_WINDOW = timedelta(days=3)
+"""Two items with the same normalised title this close in time are one story."""
+MIN_TITLE_KEY = 24
+"""Shorter titles ("Libya update") are too generic to merge on."""
+MAX_TITLE = 1_000
+MAX_TEXT = 200_000
+
+
+@dataclass(frozen=True)
+class RetagSummary:
+    """What `retag` changed."""
+
+    items: int = 0
+    relevance_changed: int = 0
+    became_irrelevant: int = 0
+    became_relevant: int = 0
+    actors_changed: int = 0
+    mentions_added: int = 0
+    mentions_removed: int = 0
+
+
+class IngestMixin(FeedsMixin, StoreBase):
+    """Writes that come from the pipeline: feeds' items, articles, retagging."""
+
+    def store_feed(
+        self,
+        outcome: FetchOutcome,
+        tagged: Sequence[Tagged],
+        dropped: Sequence[tuple[Entry, Verdict]] = (),
+        *,
+        run_id: str = "",
+    ) -> StoreResult:
+        """Store one feed's kept items, its dropped items' reasons and its health, atomically."""
+        new = updated = unchanged = merged = 0
+        now = self.clock()
+        with self._write() as db:
+            for t in tagged:
+                result = self._store_one(db, t, now)
+                new += result == "new"
+                updated += result == "updated"
+                unchanged += result == "unchanged"
+                merged += result == "merged"
+            db.execute("DELETE FROM dropped_items WHERE feed = ?", [outcome.feed])
+            if dropped:
+                db.table("dropped_items").insert_all(
+                    (
+                        {
+                            "feed": outcome.feed,
+                            "identity": e.identity,
+                            "run_id": run_id,
+                            "title": clean_line(e.title, MAX_TITLE),
+                            "summary": clean_block(e.summary, 2_000),
+                            "url": e.url,
+                            "published_at": iso(e.published),
+                            "language": e.language,
+                            "score": v.score,
+                            "reasons": reasons_to_json(v.reasons),
+                        }
+                        for e, v in dropped
+                    ),
+                    pk=("feed", "identity"),
+                    replace=True,
+                )
+            self._apply_outcome(outcome, run_id, new, updated)
+        return StoreResult(new=new, updated=updated, unchanged=unchanged, merged=merged)
+
+    def _store_one(self, db: Database, t: Tagged, now: datetime) -> str:
+        e = t.entry
+        fields = _item_fields(t)
+        source = db.execute(
+            "SELECT item_id FROM item_sources WHERE feed = ? AND identity = ?", [e.feed, e.identity]
+        ).fetchone()
+        if source is not None:
+            item_id = source[0]
+            current = db.execute(
+                "SELECT title, summary, content, url FROM items WHERE id = ?", [item_id]
+            ).fetchone()
+            if current is None:  # pragma: no cover - foreign keys keep this from happening
+                db.execute("DELETE FROM item_sources WHERE item_id = ?", [item_id])
+                return self._store_one(db, t, now)
+            if (current[0], current[1], current[2], current[3]) == (
+                fields["title"],
+                fields["summary"],
+                fields["content"],
+                fields["url"],
+            ):
+                return "unchanged"
+            owner = db.execute("SELECT feed FROM items WHERE id = ?", [item_id]).fetchone()[0]
+            if owner == e.feed:
+                fields["updated_at"] = iso(now)
+                db.table("items").update(item_id, fields)
+                self._replace_mentions(db, item_id, t)
+                return "updated"
+            return "unchanged"
+
+        sort_at = e.published or now
+        match = self._same_story(db, fields, sort_at)
+        if match is not None:
+            self._add_source(db, match, e, now)
+            return "merged"
+
+        row = {
+            **fields,
+            "kind": e.kind,
+            "feed": e.feed,
+            "identity": e.identity,
+            "first_seen_at": iso(now),
+            "sort_at": iso(sort_at),
+            "updated_at": iso(now),
+        }
+        item_id = inserted_id(db.table("items").insert(row))
+        self._add_source(db, item_id, e, now)
+        self._replace_mentions(db, item_id, t)
+        return "new"
+
+    def _same_story(self, db: Database, fields: dict[str, Any], sort_at: datetime) -> int | None:
+        if fields["canonical_url"]:
+            row = db.execute(
+                "SELECT id FROM items WHERE canonical_url = ? AND kind = 'feed' ORDER BY id LIMIT 1",
+                [fields["canonical_url"]],
+            ).fetchone()
+            if row:
+                return int(row[0])
+        key = fields["title_key"]
+        if key and len(key) >= MIN_TITLE_KEY:
+            row = db.execute(
+                "SELECT id FROM items WHERE title_key = ? AND kind = 'feed' AND sort_at BETWEEN ? AND ? "
+                "ORDER BY id LIMIT 1",
+                [key, iso(sort_at - DUPLICATE_WINDOW), iso(sort_at + DUPLICATE_WINDOW)],
+            ).fetchone()
+            if row:
+                return int(row[0])
+        return None
+
+    def _add_source(self, db: Database, item_id: int, e: Entry, now: datetime) -> None:
+        db.table("item_sources").insert(
+            {
+                "feed": e.feed,
+                "identity": e.identity,
+                "item_id": item_id,
+                "url": e.url,
+                "seen_at": iso(now),
+            },
+            pk=("feed", "identity"),
+            replace=True,
+        )
+
+    def _replace_mentions(self, db: Database, item_id: int, t: Tagged) -> tuple[int, int]:
+        before = {
+            r[0]
+            for r in db.execute("SELECT actor_id FROM item_actors WHERE item_id = ?", [item_id])
+        }
+        db.execute("DELETE FROM item_actors WHERE item_id = ?", [item_id])
+        known = {r[0] for r in db.execute("SELECT id FROM actors")} if t.actors else set()
+        after: set[str] = set()
+        rows = []
+        for m in t.actors:
+            if m.actor_id in after:
+                continue
+            if m.actor_id not in known:
+                # The gazetteer and the actors table are synced by the caller; an actor unknown
+                # here gets a minimal row so the mention is never lost.
+                db.table("actors").insert(
+                    {
+                        "id": m.actor_id,
+                        "name": m.name,
+                        "kind": "organisation",
+                        "aliases": "[]",
+                        "affiliations": "[]",
+                        "description": "",
+                    },
+                    pk="id",
+                    ignore=True,
+                )
+                known.add(m.actor_id)
+            after.add(m.actor_id)
+            rows.append(
+                {
+                    "item_id": item_id,
+                    "actor_id": m.actor_id,
+                    "mentions": m.count,
+                    "surfaces": mention_surfaces(m),
+                }
+            )
+        if rows:
+            db.table("item_actors").insert_all(rows, pk=("item_id", "actor_id"))
+        return len(after - before), len(before - after)
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def upsert_article(
+        self,
+        tagged: Tagged,
+        *,
+        authors: Sequence[str] = (),
+        authors_details: str = "",
+        seed: bool = False,
+    ) -> int:
+        """Store a standalone article; `seed=True` fills the seed record (the first document)."""
+        e = tagged.entry
+        now = self.clock()
+        fields = _item_fields(tagged)
+        fields.update(
+            kind="article",
+            feed=e.feed,
+            identity=e.identity,
+            author="; ".join(a for a in (clean_line(a, 200) for a in authors) if a)
+            or fields["author"],
+            authors_details=clean_block(authors_details, 20_000),
+            sort_at=iso(e.published or now),
+            updated_at=iso(now),
+            is_seed=int(seed),
+        )
+        with self._write() as db:
+            if seed:
+                row = db.execute("SELECT id FROM items WHERE is_seed = 1 LIMIT 1").fetchone()
+            else:
+                row = db.execute(
+                    "SELECT id FROM items WHERE kind = 'article' AND is_seed = 0 AND "
+                    "(identity = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)) LIMIT 1",
+                    [e.identity, fields["canonical_url"]],
+                ).fetchone()
+            if row is not None:
+                item_id = int(row[0])
+                db.table("items").update(item_id, fields)
+            else:
+                fields["first_seen_at"] = iso(now)
+                item_id = inserted_id(db.table("items").insert(fields))
+            self._replace_mentions(db, item_id, tagged)
+        return item_id
+
+    # -- retagging ---------------------------------------------------------------------------
+
+    def retag(self, results: Iterable[tuple[int, Tagged]]) -> RetagSummary:
+        """Store new relevance verdicts and actors for existing items, in one transaction."""
+        items = changed = irrelevant = relevant = actors_changed = added = removed = 0
+        with self._write() as db:
+            for item_id, t in results:
+                row = db.execute(
+                    "SELECT relevance, reasons, relevant FROM items WHERE id = ?", [item_id]
+                ).fetchone()
+                if row is None:
+                    continue
+                items += 1
+                old_score = float(row[0] or 0.0)
+                new_reasons = reasons_to_json(t.verdict.reasons)
+                was_relevant = bool(row[2])
+                if (
+                    abs(old_score - t.verdict.score) > 1e-9
+                    or row[1] != new_reasons
+                    or was_relevant != t.verdict.relevant
+                ):
+                    changed += 1
+                    db.table("items").update(
+                        item_id,
+                        {
+                            "relevance": t.verdict.score,
+                            "reasons": new_reasons,
+                            "relevant": int(t.verdict.relevant),
+                        },
+                    )
+                if was_relevant and not t.verdict.relevant:
+                    irrelevant += 1
+                elif t.verdict.relevant and not was_relevant:
+                    relevant += 1
+                plus, minus = self._replace_mentions(db, item_id, t)
+                added += plus
+                removed += minus
+                actors_changed += bool(plus or minus)
+        return RetagSummary(items, changed, irrelevant, relevant, actors_changed, added, removed)
+
+
+def _item_fields(t: Tagged) -> dict[str, Any]:
+    e = t.entry
+    title = clean_line(e.title, MAX_TITLE) or "(untitled)"
+    return {
+        "title": title,
+        "url": e.url,
+        "canonical_url": e.canonical_url,
+        "summary": clean_block(e.summary, MAX_TEXT),
+        "content": clean_block(e.content, MAX_TEXT),
+        "author": clean_line(e.author, 200) if e.author else None,
+        "published_at": iso(e.published),
+        "language": e.language,
+        "relevance": t.verdict.score,
+        "reasons": reasons_to_json(t.verdict.reasons),
+        "relevant": int(t.verdict.relevant or e.kind == "article"),
+        "title_key": title_key(title),
+    }

@@ -1,0 +1,202 @@
+"""The analyst's work: read, flag, dismiss, tags, notes, undo snapshots and saved views.
+
+Each call is one short transaction, committed before it returns: a crash a moment later loses
+nothing the analyst did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from briefing.errors import StoreError
+from briefing.models import Facet, ItemFilter, SavedView, Triage
+from briefing.store.base import StoreBase, inserted_id
+from briefing.store.codec import filter_from_json, filter_to_json, iso
+from briefing.store.query import placeholders
+from briefing.text import clean_line, strip_unsafe
+
+MAX_TAG_CHARS = 64
+
+
+def normalise_tag(tag: str) -> str:
+    """Tags are short single lines; commas separate tags in the UI, so none inside one."""
+    return clean_line(tag.replace(",", " "), MAX_TAG_CHARS)
+
+
+class TriageMixin(StoreBase):
+    """Writes the analyst makes, and the saved views."""
+
+    def _set_flag(self, column: str, ids: Sequence[int], value: bool) -> None:
+        if not ids:
+            return
+        with self._write() as db:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                db.execute(
+                    f"UPDATE items SET {column} = ? WHERE id IN ({placeholders(chunk)})",
+                    [int(value), *chunk],
+                )
+
+    def set_read(self, ids: Sequence[int], read: bool) -> None:
+        self._set_flag("read", ids, read)
+
+    def set_flagged(self, ids: Sequence[int], flagged: bool) -> None:
+        self._set_flag("flagged", ids, flagged)
+
+    def set_dismissed(self, ids: Sequence[int], dismissed: bool) -> None:
+        self._set_flag("dismissed", ids, dismissed)
+
+    def add_tags(self, ids: Sequence[int], tags: Sequence[str]) -> None:
+        names = [n for n in dict.fromkeys(normalise_tag(t) for t in tags) if n]
+        if not ids or not names:
+            return
+        now = iso(self.clock())
+        with self._write() as db:
+            tag_ids = [self._tag_id(name) for name in names]
+            db.table("item_tags").insert_all(
+                ({"item_id": i, "tag_id": t, "created_at": now} for i in ids for t in tag_ids),
+                pk=("item_id", "tag_id"),
+                ignore=True,
+            )
+
+    def remove_tags(self, ids: Sequence[int], tags: Sequence[str]) -> None:
+        names = [normalise_tag(t) for t in tags]
+        if not ids or not names:
+            return
+        with self._write() as db:
+            db.execute(
+                f"DELETE FROM item_tags WHERE item_id IN ({placeholders(ids)}) AND tag_id IN "
+                f"(SELECT id FROM tags WHERE name IN ({placeholders(names)}))",
+                [*ids, *names],
+            )
+
+    def _tag_id(self, name: str) -> int:
+        db = self._db()
+        row = db.execute("SELECT id FROM tags WHERE name = ?", [name]).fetchone()
+        if row:
+            return int(row[0])
+        return inserted_id(db.table("tags").insert({"name": name}))
+
+    def set_note(self, item_id: int, body: str) -> None:
+        """Save the note on an item; an empty body deletes it."""
+        # Keep the analyst's line breaks: only unsafe characters go.
+        text = strip_unsafe(body).strip()
+        with self._write() as db:
+            if not db.execute("SELECT 1 FROM items WHERE id = ?", [item_id]).fetchone():
+                raise StoreError(f"no item with id {item_id}")
+            if text:
+                db.table("notes").upsert(
+                    {"item_id": item_id, "body": text, "updated_at": iso(self.clock())},
+                    pk="item_id",
+                )
+            else:
+                db.execute("DELETE FROM notes WHERE item_id = ?", [item_id])
+
+    def triage(self, ids: Sequence[int]) -> list[Triage]:
+        """The current triage state of `ids`, to restore on undo."""
+        if not ids:
+            return []
+        db = self._db()
+        marks = placeholders(ids)
+        tags: dict[int, list[str]] = {i: [] for i in ids}
+        for item_id, name in db.execute(
+            f"SELECT it.item_id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+            f"WHERE it.item_id IN ({marks}) ORDER BY t.name",
+            list(ids),
+        ):
+            tags[item_id].append(name)
+        notes = dict(
+            db.execute(
+                f"SELECT item_id, body FROM notes WHERE item_id IN ({marks})", list(ids)
+            ).fetchall()
+        )
+        rows = db.execute(
+            f"SELECT id, read, flagged, dismissed FROM items WHERE id IN ({marks})", list(ids)
+        ).fetchall()
+        return [
+            Triage(
+                r[0],
+                bool(r[1]),
+                bool(r[2]),
+                bool(r[3]),
+                tuple(tags.get(r[0], ())),
+                notes.get(r[0], ""),
+            )
+            for r in rows
+        ]
+
+    def restore(self, snapshot: Sequence[Triage]) -> None:
+        """Put items back exactly as a `triage()` snapshot had them (undo), in one transaction."""
+        if not snapshot:
+            return
+        now = iso(self.clock())
+        with self._write() as db:
+            for t in snapshot:
+                db.execute(
+                    "UPDATE items SET read = ?, flagged = ?, dismissed = ? WHERE id = ?",
+                    [int(t.read), int(t.flagged), int(t.dismissed), t.item_id],
+                )
+                db.execute("DELETE FROM item_tags WHERE item_id = ?", [t.item_id])
+                for name in t.tags:
+                    db.table("item_tags").insert(
+                        {"item_id": t.item_id, "tag_id": self._tag_id(name), "created_at": now},
+                        pk=("item_id", "tag_id"),
+                        ignore=True,
+                    )
+                if t.note:
+                    db.table("notes").upsert(
+                        {"item_id": t.item_id, "body": t.note, "updated_at": now}, pk="item_id"
+                    )
+                else:
+                    db.execute("DELETE FROM notes WHERE item_id = ?", [t.item_id])
+
+    def tags(self) -> list[Facet]:
+        """Every tag in use, with its number of items, most used first."""
+        rows = (
+            self._db()
+            .execute(
+                "SELECT t.name, count(it.item_id) AS n FROM tags t JOIN item_tags it ON it.tag_id = t.id "
+                "GROUP BY t.id ORDER BY n DESC, t.name COLLATE NOCASE"
+            )
+            .fetchall()
+        )
+        return [Facet(r[0], r[0], r[1]) for r in rows]
+
+    # -- saved views -------------------------------------------------------------------------
+
+    def save_view(self, name: str, f: ItemFilter) -> None:
+        label = clean_line(name, 80)
+        if not label:
+            raise StoreError("a saved view needs a name")
+        now = iso(self.clock())
+        with self._write() as db:
+            existing = db.execute("SELECT created_at FROM views WHERE name = ?", [label]).fetchone()
+            db.table("views").upsert(
+                {
+                    "name": label,
+                    "filter": filter_to_json(f),
+                    "created_at": existing[0] if existing else now,
+                    "updated_at": now,
+                },
+                pk="name",
+            )
+
+    def views(self) -> list[SavedView]:
+        rows = (
+            self._db()
+            .execute("SELECT name, filter FROM views ORDER BY name COLLATE NOCASE")
+            .fetchall()
+        )
+        return [SavedView(r[0], filter_from_json(r[1])) for r in rows]
+
+    def view(self, name: str) -> SavedView | None:
+        row = (
+            self._db()
+            .execute("SELECT name, filter FROM views WHERE name = ? COLLATE NOCASE", [name])
+            .fetchone()
+        )
+        return SavedView(row[0], filter_from_json(row[1])) if row else None
+
+    def delete_view(self, name: str) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM views WHERE name = ? COLLATE NOCASE", [name])

@@ -1,0 +1,50 @@
+"""Making hostile text safe: control characters, bidi overrides, whitespace.
+
+Feed text can carry ESC, C1 controls and bidi overrides (feedparser turns `&#x1B;` into a real
+ESC). They are stripped at ingest and again at render, so a terminal never receives them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 except tab and newline, DEL, C1; bidi embeddings/overrides/isolates; BOM and other
+# invisibles that only serve to disguise text. Lone surrogates cannot be encoded: drop them too.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb"
+    "\ud800-\udfff]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def strip_unsafe(text: str) -> str:
+    """Remove control characters (keeping tab and newline) and bidi controls."""
+    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clean_line(text: str, limit: int | None = None) -> str:
+    """One line of safe text: unsafe characters removed, whitespace folded, optionally capped."""
+    line = _SPACES.sub(" ", strip_unsafe(text).replace("\n", " ")).strip()
+    if limit is not None and len(line) > limit:
+        line = line[: max(limit - 1, 0)].rstrip() + "…"
+    return line
+
+
+def clean_block(text: str, limit: int | None = None) -> str:
+    """Safe multi-paragraph text: paragraphs separated by one blank line, lines trimmed."""
+    text = strip_unsafe(text)
+    paragraphs = [_SPACES.sub(" ", p).strip() for p in _BLANK_LINES.split(text)]
+    out = "\n\n".join(
+        " ".join(line.strip() for line in p.split("\n") if line.strip()) for p in paragraphs if p
+    )
+    if limit is not None and len(out) > limit:
+        out = out[: max(limit - 1, 0)].rstrip() + "…"
+    return out
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for matching: `Salamé` and `SALAME` fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
