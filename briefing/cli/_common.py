@@ -48,11 +48,20 @@ class Context:
         return self.config_path.resolve().parent / "db" / "briefing.db"
 
     def open_store(self, read_only: bool = False) -> Store:
-        """Open (create, migrate) the database once per command."""
+        """Open (create, migrate) the database once per command; make sure the seed is in it."""
         if self._store is None:
             from briefing.store import Store
 
-            self._store = Store.open(self.db_path, read_only=read_only)
+            store = Store.open(self.db_path, read_only=read_only)
+            try:
+                if not store.read_only:
+                    from briefing.seed import ensure_seed
+
+                    ensure_seed(self.config, store)
+            except BaseException:
+                store.close()
+                raise
+            self._store = store
         return self._store
 
     def close(self) -> None:

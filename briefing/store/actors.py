@@ -88,7 +88,7 @@ class ActorsMixin(ItemsMixin, StoreBase):
         day0 = (now - timedelta(days=SPARK_DAYS - 1)).date()
         db = self._db()
         rows = db.execute(
-            "SELECT a.id, a.name, a.kind, count(*) AS total, sum(i.sort_at >= ?), sum(i.sort_at >= ?) "
+            "SELECT a.id, a.name, a.kind, count(*) AS total, sum(i.sort_at > ?), sum(i.sort_at > ?) "
             "FROM item_actors ia JOIN actors a ON a.id = ia.actor_id "
             "JOIN items i ON i.id = ia.item_id "
             f"WHERE ia.item_id IN (SELECT items.id FROM items WHERE {clause}) "

@@ -57,9 +57,8 @@ class FeedsMixin(StoreBase):
                     row["enabled"] = 1
                 db.table("feeds").update(spec.name, row)
             names = [s.name for s in specs]
-            if names:
-                marks = ", ".join("?" for _ in names)
-                db.execute(f"UPDATE feeds SET in_config = 0 WHERE name NOT IN ({marks})", names)
+            marks = ", ".join("?" for _ in names)
+            db.execute(f"UPDATE feeds SET in_config = 0 WHERE name NOT IN ({marks})", names)
 
     def feed_states(self) -> list[FeedState]:
         rows = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from briefing.models import (
@@ -142,7 +143,7 @@ class ItemsMixin(StoreBase):
             "GROUP BY items.feed ORDER BY n DESC, items.feed LIMIT ?",
             [*params, limit],
         ).fetchall()
-        clause, params = self._where(_without(f, "state"))
+        clause, params = self._where(replace(f, state="all"))
         state_row = db.execute(
             "SELECT sum(dismissed = 0), sum(dismissed = 0 AND read = 0), sum(dismissed = 0 AND read = 1), "
             f"sum(dismissed = 0 AND flagged = 1), sum(dismissed = 1), count(*) FROM items WHERE {clause}",
@@ -295,7 +296,5 @@ class _Extras:
 
 
 def _without(f: ItemFilter, field: str) -> ItemFilter:
-    from dataclasses import replace
-
     empty = ItemFilter()
     return replace(f, **{field: getattr(empty, field)})

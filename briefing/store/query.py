@@ -42,10 +42,10 @@ def fts_query(text: str) -> str:
             if phrase:
                 parts.append(f'"{phrase}"')
             continue
-        word = _FTS_SPECIAL.sub(" ", token).strip()
-        for piece in word.split():
-            prefix = index == len(tokens) - 1 and len(piece) >= 2
-            parts.append(f'"{piece}"' + ("*" if prefix else ""))
+        pieces = _FTS_SPECIAL.sub(" ", token).split()
+        for number, piece in enumerate(pieces):
+            last = index == len(tokens) - 1 and number == len(pieces) - 1
+            parts.append(f'"{piece}"' + ("*" if last and len(piece) >= 2 else ""))
     return " ".join(parts)
 
 
