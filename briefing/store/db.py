@@ -57,6 +57,6 @@ class Store(IngestMixin, TriageMixin, ActorsMixin, ItemsMixin, StoreBase):
             last_fetch=self.last_fetch(),
             read_only=self.read_only,
             seed=seed.row if seed else None,
-            seed_has_text=bool(seed and (seed.content or seed.summary)),
+            seed_has_text=bool(seed and seed.content.strip()),
             schema_version=SCHEMA_VERSION,
         )
