@@ -43,9 +43,17 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None) -> No
 
 def _register() -> None:
     # Each command lives in its own module, owned by the stage it drives.
-    from briefing.cli import actors_cmd, export_cmd, fetch_cmd, import_cmd, status_cmd, tui_cmd
+    from briefing.cli import (
+        actors_cmd,
+        demo_cmd,
+        export_cmd,
+        fetch_cmd,
+        import_cmd,
+        status_cmd,
+        tui_cmd,
+    )
 
-    for module in (status_cmd, import_cmd, actors_cmd, fetch_cmd, export_cmd, tui_cmd):
+    for module in (status_cmd, import_cmd, actors_cmd, fetch_cmd, demo_cmd, export_cmd, tui_cmd):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -54,7 +54,9 @@ class Context:
 
             store = Store.open(self.db_path, read_only=read_only)
             try:
-                if not store.read_only:
+                # Without any feeds.yaml (a demo database opened from elsewhere) there are no
+                # seed facts to keep: the store opens as it is.
+                if not store.read_only and (self._config_path or self.config_path.exists()):
                     from briefing.seed import ensure_seed
 
                     ensure_seed(self.config, store)

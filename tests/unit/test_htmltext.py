@@ -1,0 +1,123 @@
+"""HTML → clean text and canonical URLs (briefing.htmltext)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from briefing.htmltext import canonical_url, html_to_text, is_http_url
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_paragraphs_are_blank_line_separated_blocks() -> None:
+    html = "<p>One <b>bold</b> line.</p><p>Two<br>still two</p><div>Three</div>"
+    assert html_to_text(html) == "One bold line.\n\nTwo still two\n\nThree"
+
+
+def test_double_br_makes_a_paragraph_and_lists_become_blocks() -> None:
+    assert html_to_text("a<br/><br />b<ul><li>x</li><li>y</li></ul>") == "a\n\nb\n\nx\n\ny"
+
+
+def test_inline_tags_do_not_split_words() -> None:
+    assert html_to_text("<b>Trip</b>oli") == "Tripoli"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<script>alert('x')</script>kept",
+        "<SCRIPT type='text/javascript'>var a = '<p>';</SCRIPT>kept",
+        "<style>p { color: red }</style>kept",
+        '<iframe src="https://ads.example/">fallback</iframe>kept',
+        "<!-- a comment -->kept",
+    ],
+)
+def test_dropped_elements_leave_no_text(html: str) -> None:
+    assert html_to_text(html) == "kept"
+
+
+def test_unclosed_script_runs_to_the_end() -> None:
+    assert html_to_text("before<script>alert(1)") == "before"
+
+
+def test_quoted_angle_brackets_in_attributes() -> None:
+    assert html_to_text('<a title="a > b" href="x">link</a> text') == "link text"
+
+
+def test_entities_and_double_escaped_entities() -> None:
+    assert html_to_text("caf&eacute; &amp; co") == "café & co"
+    assert html_to_text("caf&amp;eacute;") == "café"
+    assert html_to_text("&#233;t&#xE9;") == "été"
+
+
+def test_double_escaped_markup_is_removed() -> None:
+    assert html_to_text("&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;") == "One\n\nTwo"
+
+
+def test_control_characters_and_bidi_overrides_are_removed() -> None:
+    text = html_to_text("a&#x1B;[31mred&#27;\x1b[0m \u202eevil\u202c &#x2066;iso&#x2069; \x07bell")
+    assert not CONTROL.search(text)
+    assert "red" in text and "evil" in text and "bell" in text
+
+
+def test_surrogate_reference_does_not_crash() -> None:
+    text = html_to_text("bad &#xD800; ref")
+    assert text.startswith("bad") and text.endswith("ref")
+    text.encode("utf-8")  # no lone surrogate survives
+
+
+def test_plain_text_passes_through_cleaned() -> None:
+    assert html_to_text("  Tripoli   talks\r\n\r\nresume ") == "Tripoli talks\n\nresume"
+    assert html_to_text("5 < 6 and 7 > 3") == "5 < 6 and 7 > 3"
+    assert html_to_text("") == ""
+
+
+def test_nbsp_and_whitespace_fold() -> None:
+    assert html_to_text("a&nbsp;&nbsp;b\t\tc") == "a b c"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://Example.COM/a?utm_source=x&id=3", "https://example.com/a?id=3"),
+        ("HTTP://example.com:80/a", "http://example.com/a"),
+        ("https://example.com:443/a#frag", "https://example.com/a"),
+        ("https://example.com:8443/a", "https://example.com:8443/a"),
+        ("https://example.com", "https://example.com/"),
+        (
+            "https://e.com/s?fbclid=1&gclid=2&mc_cid=3&mc_eid=4&ref=5&cmpid=6&q=libya",
+            "https://e.com/s?q=libya",
+        ),
+        ("https://e.com/s?b=2&a=1&utm_medium=rss", "https://e.com/s?b=2&a=1"),
+        ("https://user:pw@e.com/x", "https://e.com/x"),
+        ("https://e.com/Path/Case", "https://e.com/Path/Case"),
+    ],
+)
+def test_canonical_url(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_canonical_url_leaves_other_schemes_and_garbage_alone() -> None:
+    assert canonical_url("javascript:alert(1)") == "javascript:alert(1)"
+    assert canonical_url("http://[::1") == "http://[::1"
+    assert canonical_url(" https://e.com/\x1b ") == "https://e.com/"
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://e.com/x", True),
+        ("http://e.com", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("/relative", False),
+        ("ftp://e.com/x", False),
+        ("http://[::1", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_is_http_url(url: str | None, ok: bool) -> None:
+    assert is_http_url(url) is ok
