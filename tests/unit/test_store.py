@@ -15,20 +15,35 @@ from tests.conftest import ACTORS, FROZEN_NOW, tagged
 
 @pytest.fixture
 def filled(store: Store) -> Store:
-    store.sync_feeds([FeedSpec("Libya Observer", "https://lo.example/rss"),
-                      FeedSpec("UN News", "https://un.example/rss")])
+    store.sync_feeds(
+        [
+            FeedSpec("Libya Observer", "https://lo.example/rss"),
+            FeedSpec("UN News", "https://un.example/rss"),
+        ]
+    )
     store.sync_actors(ACTORS)
     day = timedelta(days=1)
     store.store_feed(
         FetchOutcome("Libya Observer", "ok", 200, seen=4, kept=3, dropped=1),
         [
-            tagged("LNA jets strike Mitiga airport in Tripoli", url="https://lo.example/1",
-                   summary="Haftar's forces hit the airport.", actors=["lna", "khalifa-haftar"]),
-            tagged("GNA calls for ceasefire after clashes", url="https://lo.example/2",
-                   published=FROZEN_NOW - 2 * day, actors=["gna"]),
-            tagged("Salamé briefs the Security Council on the conference",
-                   url="https://lo.example/3", published=FROZEN_NOW - 10 * day,
-                   summary="The envoy spoke of Libya's national conference."),
+            tagged(
+                "LNA jets strike Mitiga airport in Tripoli",
+                url="https://lo.example/1",
+                summary="Haftar's forces hit the airport.",
+                actors=["lna", "khalifa-haftar"],
+            ),
+            tagged(
+                "GNA calls for ceasefire after clashes",
+                url="https://lo.example/2",
+                published=FROZEN_NOW - 2 * day,
+                actors=["gna"],
+            ),
+            tagged(
+                "Salamé briefs the Security Council on the conference",
+                url="https://lo.example/3",
+                published=FROZEN_NOW - 10 * day,
+                summary="The envoy spoke of Libya's national conference.",
+            ),
         ],
         [(Entry("x", "Libya Observer", "Tripoli, Lebanon sees protests"), Verdict(False, 0.0))],
         run_id="run-1",
@@ -37,11 +52,19 @@ def filled(store: Store) -> Store:
         FetchOutcome("UN News", "ok", 200, seen=2, kept=2),
         [
             # Same canonical link as an item already stored: one story, two sources.
-            tagged("UN: airport strike in Tripoli condemned", feed="UN News",
-                   url="https://lo.example/1", actors=["lna"]),
-            tagged("UAE envoy meets Haftar in Benghazi", feed="UN News",
-                   url="https://un.example/9", published=FROZEN_NOW - 1 * day,
-                   actors=["uae", "khalifa-haftar"]),
+            tagged(
+                "UN: airport strike in Tripoli condemned",
+                feed="UN News",
+                url="https://lo.example/1",
+                actors=["lna"],
+            ),
+            tagged(
+                "UAE envoy meets Haftar in Benghazi",
+                feed="UN News",
+                url="https://un.example/9",
+                published=FROZEN_NOW - 1 * day,
+                actors=["uae", "khalifa-haftar"],
+            ),
         ],
         run_id="run-1",
     )
@@ -64,8 +87,15 @@ def test_items_newest_first_with_provenance(filled: Store) -> None:
 def test_same_title_from_another_feed_is_one_item(filled: Store) -> None:
     result = filled.store_feed(
         FetchOutcome("UN News", "ok", 200),
-        [tagged("GNA calls for ceasefire after clashes!", feed="UN News", identity="u-77",
-                url="https://un.example/77", published=FROZEN_NOW - timedelta(days=2, hours=5))],
+        [
+            tagged(
+                "GNA calls for ceasefire after clashes!",
+                feed="UN News",
+                identity="u-77",
+                url="https://un.example/77",
+                published=FROZEN_NOW - timedelta(days=2, hours=5),
+            )
+        ],
     )
     assert result.merged == 1 and result.new == 0
     (row,) = filled.items(ItemFilter(text="ceasefire"))
@@ -79,9 +109,15 @@ def test_update_in_place_keeps_triage(filled: Store) -> None:
     filled.set_flagged([row.id], True)
     result = filled.store_feed(
         FetchOutcome("Libya Observer", "ok", 200),
-        [tagged("GNA calls for ceasefire after clashes", identity="GNA calls for ceasefire after clashes",
-                url="https://lo.example/2", summary="Updated: talks set for Monday.",
-                published=FROZEN_NOW - timedelta(days=2))],
+        [
+            tagged(
+                "GNA calls for ceasefire after clashes",
+                identity="GNA calls for ceasefire after clashes",
+                url="https://lo.example/2",
+                summary="Updated: talks set for Monday.",
+                published=FROZEN_NOW - timedelta(days=2),
+            )
+        ],
     )
     assert result.updated == 1
     detail = filled.item(row.id)
@@ -171,7 +207,9 @@ def test_tags_are_normalised_and_counted(filled: Store) -> None:
 
 
 def test_saved_views_round_trip(filled: Store) -> None:
-    f = ItemFilter(actors=("lna",), text="airport", since=FROZEN_NOW - timedelta(days=7), state="unread")
+    f = ItemFilter(
+        actors=("lna",), text="airport", since=FROZEN_NOW - timedelta(days=7), state="unread"
+    )
     filled.save_view("LNA airport", f)
     view = filled.view("lna airport")
     assert view is not None and view.filter == f
@@ -225,13 +263,19 @@ def test_sync_feeds_keeps_state_and_follows_config(store: Store) -> None:
 
 
 def test_seed_article_is_first_and_updatable(store: Store) -> None:
-    seed = tagged("An analysis of the Tripoli offensive", feed="Foreign Policy", identity="seed",
-                  url="https://fp.example/a", actors=["khalifa-haftar"])
+    seed = tagged(
+        "An analysis of the Tripoli offensive",
+        feed="Foreign Policy",
+        identity="seed",
+        url="https://fp.example/a",
+        actors=["khalifa-haftar"],
+    )
     store.sync_actors(ACTORS)
     first = store.upsert_article(seed, authors=["A. Writer", "B. Writer"], seed=True)
     assert first == 1
-    again = store.upsert_article(seed, authors=["A. Writer"], authors_details="A. Writer writes.",
-                                 seed=True)
+    again = store.upsert_article(
+        seed, authors=["A. Writer"], authors_details="A. Writer writes.", seed=True
+    )
     assert again == first
     detail = store.seed()
     assert detail is not None and detail.row.kind == "article" and detail.author == "A. Writer"

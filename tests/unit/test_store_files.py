@@ -25,12 +25,21 @@ def _old_database(path: Path) -> None:
     db = Database(conn)
     migrations.apply(db, stop_before="m002_feed_site_and_source_lookup")
     db.table("items").insert(
-        {"id": 1, "kind": "feed", "feed": "Libya Herald", "identity": "a", "title": "Old item",
-         "sort_at": "2025-01-01T00:00:00+00:00", "first_seen_at": "2025-01-01T00:00:00+00:00"}
+        {
+            "id": 1,
+            "kind": "feed",
+            "feed": "Libya Herald",
+            "identity": "a",
+            "title": "Old item",
+            "sort_at": "2025-01-01T00:00:00+00:00",
+            "first_seen_at": "2025-01-01T00:00:00+00:00",
+        }
     )
     db.table("tags").insert({"id": 1, "name": "keep-me"})
     db.table("item_tags").insert({"item_id": 1, "tag_id": 1, "created_at": "2025-01-01"})
-    db.table("notes").insert({"item_id": 1, "body": "an analyst's note", "updated_at": "2025-01-01"})
+    db.table("notes").insert(
+        {"item_id": 1, "body": "an analyst's note", "updated_at": "2025-01-01"}
+    )
     conn.close()
 
 
@@ -134,7 +143,11 @@ def test_writer_process_while_reader_and_triage_run(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     writer = subprocess.Popen(
         [sys.executable, "-c", _WRITER, str(path), "40"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     reads = writes = 0
     while writer.poll() is None:
@@ -158,8 +171,14 @@ def test_two_writer_processes(tmp_path: Path) -> None:
     Store.open(path).close()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     procs = [
-        subprocess.Popen([sys.executable, "-c", _WRITER.replace('"W"', f'"W{n}"'), str(path), "20"],
-                         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER.replace('"W"', f'"W{n}"'), str(path), "20"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(2)
     ]
     for proc in procs:

@@ -1,0 +1,131 @@
+"""The brief of an actor (or of the current filter): a widget the actors screen embeds, and a screen.
+
+The brief is computed in a thread worker (a brief over thousands of items takes a moment) and
+drawn from a rich Text built piece by piece: feed text never reaches a markup parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from briefing.errors import BriefingError
+from briefing.export import brief_text, describe_filter
+from briefing.models import ItemFilter
+from briefing.summarize import ActorBrief, BriefSource, build_brief
+from briefing.text import clean_line
+
+
+class BriefView(VerticalScroll):
+    """Shows one brief; `show_brief` loads another in the background (the newest request wins)."""
+
+    DEFAULT_CSS = """
+    BriefView { height: 1fr; padding: 0 1; }
+    BriefView > #brief-body { width: 100%; height: auto; }
+    BriefView > #brief-body.error { color: $error; }
+    """
+
+    @dataclass
+    class Loaded(Message):
+        """A brief finished loading and is on screen."""
+
+        view: BriefView
+        brief: ActorBrief
+
+    def __init__(
+        self,
+        store: BriefSource,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's own keyword
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.store = store
+        self.brief: ActorBrief | None = None
+        """The brief on screen (None before the first one loads)."""
+        self._request = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Choose an actor to see its brief."), id="brief-body")
+
+    def show_brief(self, actor: str | None, f: ItemFilter) -> None:
+        """Load and show the brief of `actor` (id or name; None = the whole filter) within `f`."""
+        self._request += 1
+        self.loading = True
+        # The briefing app has a clock of its own (frozen in tests); other hosts use real time.
+        clock: Any = getattr(self.app, "now", None)
+        now = clock() if callable(clock) else None
+        self._load(actor, f, now, self._request)
+
+    @work(thread=True, exclusive=True, group="brief", exit_on_error=False)
+    def _load(self, actor: str | None, f: ItemFilter, now: datetime | None, request: int) -> None:
+        try:
+            result: ActorBrief | str = build_brief(self.store, actor=actor, f=f, now=now)
+        except BriefingError as error:
+            result = str(error)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, result, request)
+
+    def _show(self, result: ActorBrief | str, request: int) -> None:
+        if request != self._request:
+            return  # an older request finished after a newer one started
+        self.loading = False
+        body = self.query_one("#brief-body", Static)
+        if isinstance(result, str):
+            body.add_class("error")
+            body.update(Text(clean_line(result)))
+            return
+        body.remove_class("error")
+        self.brief = result
+        body.update(brief_text(result))
+        self.scroll_home(animate=False)
+        self.post_message(self.Loaded(self, result))
+
+
+class BriefScreen(Screen[None]):
+    """A full-screen brief of one actor, or of the filter when `actor` is None. Escape closes."""
+
+    DEFAULT_CSS = """
+    BriefScreen #brief-title { height: auto; padding: 0 1; background: $panel; color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="brief-close", tooltip="Back to where you were"),
+        Binding("q", "close", "Close", show=False),
+    ]
+
+    def __init__(self, store: BriefSource, f: ItemFilter, actor: str | None) -> None:
+        super().__init__()
+        self.store = store
+        self.filter = f
+        self.actor = actor
+
+    def compose(self) -> ComposeResult:
+        heading = "Brief of the current filter" if self.actor is None else "Actor brief"
+        title = Text(heading, style="bold")
+        title.append(" · ")
+        title.append(describe_filter(self.filter, self.store), style="dim")
+        yield Static(title, id="brief-title")
+        yield BriefView(self.store, id="brief-view")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        view = self.query_one(BriefView)
+        view.focus()
+        view.show_brief(self.actor, self.filter)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

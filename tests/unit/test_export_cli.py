@@ -1,0 +1,225 @@
+"""`briefing summarize` and `briefing export` through click's CliRunner, on tmp files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing.cli import export_cmd, main
+from briefing.cli.export_cmd import parse_when
+from briefing.models import ItemFilter
+from briefing.store import Store
+from tests.conftest import FROZEN_NOW
+from tests.export_fixture import populate, populate_hostile
+
+
+@pytest.fixture
+def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A minimal feeds.yaml and a database filled through the store API; the CLI clock frozen."""
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    db = tmp_path / "briefing.db"
+    # Open once through the CLI so that its own start-up (seed, gazetteer) has run first.
+    assert (
+        CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "export"]).exit_code
+        == 0
+    )
+    store = Store.open(db)
+    store.clock = lambda: FROZEN_NOW
+    populate(store)
+    store.save_view("Escalation", ItemFilter(tags=("escalation",)))
+    store.close()
+    monkeypatch.setattr(export_cmd, "_now", lambda: FROZEN_NOW)
+    return config, db
+
+
+def run(paths: tuple[Path, Path], *args: str) -> tuple[int, str, str]:
+    config, db = paths
+    result = CliRunner().invoke(main, ["--config", str(config), "--db", str(db), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- --since / --until ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "expected"),
+    [
+        ("7d", False, FROZEN_NOW - timedelta(days=7)),
+        ("24h", False, FROZEN_NOW - timedelta(hours=24)),
+        ("2w", False, FROZEN_NOW - timedelta(weeks=2)),
+        ("30m", False, FROZEN_NOW - timedelta(minutes=30)),
+        ("2026-11-01", False, datetime(2026, 11, 1, tzinfo=UTC)),
+        ("2026-11-01", True, datetime(2026, 11, 2, tzinfo=UTC)),
+        ("2026-11-01T08:30", False, datetime(2026, 11, 1, 8, 30, tzinfo=UTC)),
+        ("2026-11-01T08:30:00+02:00", False, datetime(2026, 11, 1, 6, 30, tzinfo=UTC)),
+        ("2026-11-01T08:30Z", False, datetime(2026, 11, 1, 8, 30, tzinfo=UTC)),
+        ("today", False, datetime(2026, 11, 20, tzinfo=UTC)),
+        ("yesterday", True, datetime(2026, 11, 20, tzinfo=UTC)),
+    ],
+)
+def test_parse_when(text: str, end: bool, expected: datetime) -> None:
+    assert parse_when(text, now=FROZEN_NOW, end=end) == expected
+
+
+@pytest.mark.parametrize("text", ["7", "d7", "2026-13-01", "soon", "-3d", ""])
+def test_parse_when_refuses(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a duration"):
+        parse_when(text, now=FROZEN_NOW)
+
+
+# --- summarize --------------------------------------------------------------------------------
+
+
+def test_summarize_prints_a_brief(paths: tuple[Path, Path]) -> None:
+    code, out, _ = run(paths, "summarize", "--actor", "Haftar", "--since", "7d")
+    assert code == 0, out
+    assert out.startswith("Khalifa Haftar")
+    assert "2 items" in out
+    assert "Key points" in out and "jets struck Mitiga airport" in out
+    assert "Libya Observer" in out and "escalation (2)" in out
+
+
+def test_summarize_json(paths: tuple[Path, Path]) -> None:
+    code, out, _ = run(paths, "summarize", "--actor", "lna", "--json", "--tag", "escalation")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["actor"]["id"] == "lna"
+    assert data["total"] == 1
+    assert data["key_points"][0]["citation"]["url"] == "https://lo.example/1"
+
+
+def test_summarize_whole_filter_and_feed(paths: tuple[Path, Path]) -> None:
+    code, out, _ = run(paths, "summarize", "--feed", "UN News", "--json")
+    assert code == 0, out
+    assert json.loads(out)["total"] == 1
+
+
+def test_summarize_unknown_actor_is_one_line(paths: tuple[Path, Path]) -> None:
+    code, _, err = run(paths, "summarize", "--actor", "Nobody")
+    assert code == 1
+    assert err.strip() == "Error: unknown actor 'Nobody': `briefing actors` lists the known ones"
+
+
+def test_summarize_never_reads_markup(paths: tuple[Path, Path]) -> None:
+    store = Store.open(paths[1])
+    store.clock = lambda: FROZEN_NOW
+    populate_hostile(store)
+    store.set_note(1, "[bold red]x[/] [@click=app.quit]y[/]")
+    store.close()
+    code, out, _ = run(paths, "summarize", "--feed", "Evil <b>Feed</b>")
+    assert code == 0, out
+    assert "[click](javascript:alert(1))" in out
+    assert "\x1b" not in out
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def test_export_markdown_to_stdout(paths: tuple[Path, Path]) -> None:
+    code, out, _ = run(paths, "export", "--group-by", "actor", "--title", "Daily")
+    assert code == 0, out
+    assert out.startswith("# Daily\n")
+    assert "## Khalifa Haftar (2)" in out
+
+
+def test_export_filters(paths: tuple[Path, Path]) -> None:
+    code, out, _ = run(
+        paths,
+        "export",
+        "--format",
+        "csv",
+        "--actor",
+        "UAE",
+        "--since",
+        "2026-11-18",
+        "--until",
+        "2026-11-18",
+    )
+    assert code == 0, out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["title"] for r in rows] == ["UAE envoy meets Haftar in Benghazi"]
+    code, out, _ = run(paths, "export", "--format", "csv", "--state", "flagged")
+    assert [r["id"] for r in csv.DictReader(io.StringIO(out))] == ["2"]
+    code, out, _ = run(paths, "export", "--format", "csv", "--include-dismissed")
+    assert "Weather notes" in out
+
+
+def test_export_view_and_override(paths: tuple[Path, Path]) -> None:
+    code, out, _ = run(paths, "export", "--view", "Escalation", "--format", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["filter"]["tags"] == ["escalation"] and data["filter"]["view"] == "Escalation"
+    assert data["counts"]["items"] == 2
+    code, out, _ = run(
+        paths, "export", "--view", "Escalation", "--tag", "ceasefire", "--format", "json"
+    )
+    assert json.loads(out)["counts"]["items"] == 1
+    code, _, err = run(paths, "export", "--view", "Nope")
+    assert code == 1 and "no saved view 'Nope' (views: Escalation)" in err
+
+
+def test_export_to_file_infers_format(paths: tuple[Path, Path], tmp_path: Path) -> None:
+    target = tmp_path / "out.html"
+    code, out, err = run(paths, "export", "-o", str(target))
+    assert code == 0, out + err
+    assert out == "" and f"wrote {target}" in err
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_export_into_folder_names_file_from_title(paths: tuple[Path, Path], tmp_path: Path) -> None:
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    code, _, err = run(
+        paths, "export", "-o", str(folder), "--format", "json", "--title", "../../x y"
+    )
+    assert code == 0, err
+    assert [p.name for p in folder.iterdir()] == ["x-y.json"]
+
+
+def test_export_bad_options(paths: tuple[Path, Path], tmp_path: Path) -> None:
+    code, _, err = run(paths, "export", "--since", "later")
+    assert code == 2 and "'later' is not a duration" in err
+    code, _, err = run(paths, "export", "--since", "2026-11-20", "--until", "2026-11-01")
+    assert code == 1 and "--since must be earlier than --until" in err
+    code, _, err = run(paths, "export", "-o", str(tmp_path / "missing" / "x.md"))
+    assert code == 1 and "no such folder" in err
+    code, _, err = run(paths, "export", "--actor", "Nobody")
+    assert code == 1 and "unknown actor" in err
+
+
+def test_help_lists_every_option() -> None:
+    result = CliRunner().invoke(main, ["export", "--help"])
+    for option in (
+        "--tag",
+        "--actor",
+        "--feed",
+        "--since",
+        "--until",
+        "--state",
+        "--view",
+        "--group-by",
+        "--format",
+        "--include-dismissed",
+        "--title",
+        "--output",
+    ):
+        assert option in result.output
+    result = CliRunner().invoke(main, ["summarize", "--help"])
+    for option in (
+        "--actor",
+        "--since",
+        "--until",
+        "--tag",
+        "--feed",
+        "--state",
+        "--json",
+        "--points",
+    ):
+        assert option in result.output
