@@ -1,0 +1,39 @@
+"""`briefing tui` (and `briefing` with no command): open the triage app. Textual loads only here."""
+
+from __future__ import annotations
+
+import click
+
+from briefing.cli._common import Context, pass_ctx
+from briefing.errors import BriefingError
+
+
+def _run(ctx: Context, *, read_only: bool = False) -> None:
+    config = ctx.config  # a bad feeds.yaml fails here, before the terminal is taken over
+    store = ctx.open_store(read_only=read_only)
+    from briefing.tui.app import BriefingApp
+
+    BriefingApp(store, config).run()
+
+
+@click.command("tui")
+@click.option(
+    "--read-only",
+    is_flag=True,
+    help="Open the database read-only: browse and search, but triage is disabled.",
+)
+@pass_ctx
+def tui(ctx: Context, read_only: bool) -> None:
+    """Open the triage app (the same as running `briefing` with no command)."""
+    _run(ctx, read_only=read_only)
+
+
+def launch(ctx: Context) -> None:
+    """Open the app on ctx.db_path with ctx.config; a BriefingError becomes one line, exit 1."""
+    try:
+        _run(ctx)
+    except BriefingError as error:
+        raise click.ClickException(str(error)) from error
+
+
+COMMANDS: list[click.Command] = [tui]

@@ -1,0 +1,1 @@
+"""The Textual triage app. Imported only when the TUI starts, so `briefing fetch` never loads Textual."""

@@ -1,0 +1,62 @@
+"""The body of the `R` fetch worker: runs in a thread with its OWN Store, reports by messages.
+
+The store keeps one SQLite connection per thread, and every write is a short BEGIN IMMEDIATE
+transaction, so the fetch and the analyst's triage never fail each other.
+`post_message` is thread-safe (Textual guide, workers), so progress goes straight to the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.message import Message
+
+from briefing.errors import BriefingError
+from briefing.models import Config
+from briefing.text import clean_line
+from briefing.tui.messages import FetchFinished, FetchProgressed
+
+
+def run_fetch(
+    config: Config,
+    db_path: Path,
+    post: Callable[[Message], object],
+    *,
+    force: bool = False,
+) -> None:
+    """Fetch the due feeds (every enabled one with `force`) into the database at `db_path`."""
+    from briefing.pipeline import FeedReport, update
+    from briefing.store import Store
+
+    try:
+        store = Store.open(db_path)
+    except BriefingError as error:
+        post(FetchFinished(0, 0, 0, error=str(error)))
+        return
+    try:
+
+        def progress(done: int, total: int, report: FeedReport | None) -> None:
+            if report is None:
+                post(FetchProgressed("", 0, total, 0))
+            else:
+                post(FetchProgressed(report.feed, done, total, report.new, report.error))
+
+        # workers=0: parse in this thread. Forking a process pool from inside a running
+        # Textual app (which has threads of its own) is not safe.
+        run = update(config, store, force=force, progress=progress, workers=0)
+        post(
+            FetchFinished(
+                feeds=len(run.feeds),
+                new=sum(r.new for r in run.feeds),
+                failed=len(run.failed),
+                not_due=len(run.not_due),
+                first_failure=next((f"{r.feed}: {r.error or r.status}" for r in run.failed), None),
+            )
+        )
+    except BriefingError as error:
+        post(FetchFinished(0, 0, 0, error=str(error)))
+    except Exception as error:  # the worker must always report, whatever broke
+        post(FetchFinished(0, 0, 0, error=clean_line(f"{type(error).__name__}: {error}", 300)))
+    finally:
+        store.close()

@@ -1,0 +1,186 @@
+"""Pure helpers over `ItemFilter`: toggling facet values, chips and their removal, date ranges.
+
+Kept free of Textual so the filter logic is unit-testable on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from briefing.models import ItemFilter, TriageState
+from briefing.text import clean_line
+
+FacetKind = str
+"""One of `actor`, `tag`, `feed`, `state`, `date`, `text`, `kind`, `ids`."""
+
+DATE_RANGES: dict[str, tuple[str, timedelta | None]] = {
+    "24h": ("last 24 hours", timedelta(days=1)),
+    "7d": ("last 7 days", timedelta(days=7)),
+    "30d": ("last 30 days", timedelta(days=30)),
+    "any": ("any time", None),
+}
+"""The date choices of the filter panel: key → (label, how far back)."""
+
+STATES: tuple[tuple[TriageState, str], ...] = (
+    ("active", "not dismissed"),
+    ("unread", "unread"),
+    ("flagged", "flagged"),
+    ("read", "read"),
+    ("dismissed", "dismissed"),
+    ("all", "everything"),
+)
+"""The triage states of the filter panel, with their labels."""
+
+_TUPLE_FIELDS = {"actor": "actors", "tag": "tags", "feed": "feeds"}
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One removable piece of the active filter."""
+
+    key: str
+    """`kind:value`, what `remove_chip` takes."""
+    kind: str
+    label: str
+    """Plain text (already cleaned); widgets wrap it in Content, never in markup."""
+
+
+def toggle(
+    f: ItemFilter, kind: FacetKind, value: str, *, now: datetime | None = None
+) -> ItemFilter:
+    """Add `value` to the filter's facet, or remove it when already there (state/date replace)."""
+    if kind in _TUPLE_FIELDS:
+        return _with_values(f, kind, _flip(_values(f, kind), value))
+    if kind == "state":
+        state: TriageState = next((s for s, _label in STATES if s == value), "active")
+        return replace(f, state="active" if f.state == state else state)
+    if kind == "date":
+        return with_date_range(f, value, now=now)
+    if kind == "text":
+        return replace(f, text=value.strip())
+    raise ValueError(f"unknown filter kind {kind!r}")
+
+
+def _values(f: ItemFilter, kind: str) -> tuple[str, ...]:
+    return {"actor": f.actors, "tag": f.tags, "feed": f.feeds}[kind]
+
+
+def _with_values(f: ItemFilter, kind: str, values: tuple[str, ...]) -> ItemFilter:
+    if kind == "actor":
+        return replace(f, actors=values)
+    if kind == "tag":
+        return replace(f, tags=values)
+    return replace(f, feeds=values)
+
+
+def _flip(values: tuple[str, ...], value: str) -> tuple[str, ...]:
+    return tuple(v for v in values if v != value) if value in values else (*values, value)
+
+
+def with_date_range(f: ItemFilter, key: str, *, now: datetime | None = None) -> ItemFilter:
+    """Set `since` from one of DATE_RANGES (`any` clears it; `until` is cleared too)."""
+    _label, back = DATE_RANGES.get(key, DATE_RANGES["any"])
+    if back is None:
+        return replace(f, since=None, until=None)
+    current = now or datetime.now().astimezone()
+    return replace(f, since=current - back, until=None)
+
+
+def date_range_key(f: ItemFilter, now: datetime | None = None) -> str | None:
+    """Which DATE_RANGES entry the filter's `since` matches (None when it is custom or unset)."""
+    if f.since is None:
+        return "any" if f.until is None else None
+    current = now or datetime.now().astimezone()
+    for key, (_label, back) in DATE_RANGES.items():
+        if back is not None and abs((current - back - f.since).total_seconds()) < 3600:
+            return key
+    return None
+
+
+def chips(
+    f: ItemFilter,
+    labels: Mapping[str, str] | None = None,
+    *,
+    now: datetime | None = None,
+) -> list[Chip]:
+    """The removable chips of a filter, in a stable order; `labels` maps actor ids to names."""
+    names = labels or {}
+    out: list[Chip] = []
+    if f.text:
+        out.append(Chip("text:", "search", clean_line(f.text, 40)))
+    for kind in _TUPLE_FIELDS:
+        for value in _values(f, kind):
+            label = names.get(value, value) if kind == "actor" else value
+            out.append(Chip(f"{kind}:{value}", kind, clean_line(label, 40)))
+    if f.since is not None or f.until is not None:
+        out.append(Chip("date:", "date", describe_dates(f, now=now)))
+    if f.state != "active":
+        out.append(Chip("state:", "state", dict(STATES).get(f.state, f.state)))
+    for kind_value in f.kinds:
+        out.append(Chip(f"kind:{kind_value}", "kind", kind_value))
+    if f.ids:
+        out.append(Chip("ids:", "items", f"{len(f.ids)} chosen"))
+    return out
+
+
+def remove_chip(f: ItemFilter, key: str) -> ItemFilter:
+    """The filter without the chip `key` (as `chips` produced it)."""
+    kind, _, value = key.partition(":")
+    if kind in _TUPLE_FIELDS:
+        return _with_values(f, kind, tuple(v for v in _values(f, kind) if v != value))
+    if kind == "text":
+        return replace(f, text="")
+    if kind == "date":
+        return replace(f, since=None, until=None)
+    if kind == "state":
+        return replace(f, state="active")
+    if kind == "kind":
+        return replace(f, kinds=tuple(k for k in f.kinds if k != value))
+    if kind == "ids":
+        return replace(f, ids=())
+    return f
+
+
+def describe_dates(f: ItemFilter, *, now: datetime | None = None) -> str:
+    key = date_range_key(f, now)
+    if key is not None and key != "any":
+        return DATE_RANGES[key][0]
+    since = f.since.strftime("%Y-%m-%d") if f.since else "…"
+    until = f.until.strftime("%Y-%m-%d") if f.until else "now"
+    return f"{since} → {until}"
+
+
+def describe(f: ItemFilter, labels: Mapping[str, str] | None = None) -> str:
+    """One plain line for the header: `actor=Haftar tag=escalation "search"`."""
+    return " ".join(f"{c.kind}={c.label}" for c in chips(f, labels)) or "none"
+
+
+_FTS_NOISE = re.compile(r'["*()^:+]|\b(?:AND|OR|NOT|NEAR)\b')
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a full-text query, for highlighting matches (operators and quotes dropped)."""
+    words = _FTS_NOISE.sub(" ", text).split()
+    return [w for w in words if len(w) > 1 or w.isalnum()]
+
+
+def keymap_from_settings(
+    keys: tuple[tuple[str, str], ...], known: Callable[[str], str | None]
+) -> tuple[dict[str, str], list[str]]:
+    """Turn `tui.keys` (action → key) into a Textual keymap (binding id → key).
+
+    `known` maps an action or binding id to its binding id (None when unknown). Returns the
+    keymap and the names that matched no binding, so the app can say so in one line.
+    """
+    keymap: dict[str, str] = {}
+    unknown: list[str] = []
+    for action, key in keys:
+        binding_id = known(action.strip().removeprefix("action_"))
+        if binding_id is None:
+            unknown.append(action)
+        else:
+            keymap[binding_id] = ",".join(k.strip() for k in key.split(",") if k.strip())
+    return keymap, unknown

@@ -1,0 +1,100 @@
+"""The help screen, generated from the live bindings so it cannot drift from the keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+@dataclass(frozen=True)
+class HelpRow:
+    """One action: the keys that run it (after the user's keymap), its name and what it does."""
+
+    binding_id: str | None
+    action: str
+    keys: tuple[str, ...]
+    description: str
+    tooltip: str
+
+
+def help_rows(
+    bindings: Iterable[Binding],
+    keymap: Mapping[str, str],
+    describe: Mapping[str, str] | None = None,
+) -> list[HelpRow]:
+    """Rows for `bindings`, with keys replaced as the keymap says; one row per binding id.
+
+    `describe` overrides a description by binding id (the quick tags name their tag there).
+    """
+    extra = describe or {}
+    rows: list[HelpRow] = []
+    seen: set[str] = set()
+    for binding in bindings:
+        key = keymap.get(binding.id, binding.key) if binding.id else binding.key
+        ident = binding.id or binding.action
+        if ident in seen:
+            continue
+        seen.add(ident)
+        keys = tuple(k.strip() for k in key.split(",") if k.strip())
+        description = extra.get(binding.id or "", binding.description or binding.action)
+        rows.append(HelpRow(binding.id, binding.action, keys, description, binding.tooltip))
+    return rows
+
+
+def key_label(key: str, display: Callable[[Binding], str]) -> str:
+    return display(Binding(key, ""))
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen it was opened from; any of escape, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 96; max-width: 95%; height: 90%;
+        border: thick $accent 60%; background: $surface; padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close help", id="help-close"),
+    ]
+
+    def __init__(self, rows: Sequence[HelpRow], title: str = "Keys") -> None:
+        super().__init__()
+        self.rows = list(rows)
+        self._title = title
+
+    def compose(self) -> ComposeResult:
+        table = Table(
+            title=Text(self._title, style="bold"),
+            caption=Text("Rebind any of these in feeds.yaml under tui: keys: (action: key)."),
+            expand=True,
+            box=None,
+            padding=(0, 1),
+            show_edge=False,
+        )
+        table.add_column("Keys", style="bold", no_wrap=True, min_width=14)
+        table.add_column("Action", no_wrap=True)
+        table.add_column("What it does", ratio=1)
+        table.add_column("Config name", style="dim", no_wrap=True)
+        for row in self.rows:
+            keys = " ".join(key_label(k, self.app.get_key_display) for k in row.keys)
+            table.add_row(
+                Text(keys), Text(row.description), Text(row.tooltip), Text(row.binding_id or "")
+            )
+        self.table = table
+        """The rendered table (tests read it whole; the screen may need scrolling)."""
+        with VerticalScroll():
+            yield Static(table, id="help-table")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

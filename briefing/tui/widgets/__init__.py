@@ -1,0 +1,1 @@
+"""The widgets the triage screen is built from, one module each."""

@@ -1,0 +1,100 @@
+"""The filter panel: actors, tags, feeds, date range and triage state, with counts from store.facets.
+
+Choosing an entry toggles it in the filter; entries already in the filter carry a check mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from briefing.models import Facet, Facets, ItemFilter
+from briefing.text import clean_line
+from briefing.tui.filters import DATE_RANGES, STATES, date_range_key
+
+
+class FilterPanel(OptionList):
+    """Facet values with counts; selecting one posts `FilterPanel.Toggled`."""
+
+    @dataclass
+    class Toggled(Message):
+        """A facet value was chosen: `kind` is actor, tag, feed, date or state."""
+
+        kind: str
+        value: str
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self._facets: Facets | None = None
+
+    def show(self, facets: Facets | None, f: ItemFilter, *, now: datetime | None = None) -> None:
+        """Rebuild the entries for `facets` under filter `f`, keeping the highlighted entry."""
+        if facets is not None:
+            self._facets = facets
+        facets = self._facets
+        keep = self.highlighted_option.id if self.highlighted_option is not None else None
+        options: list[Option | None] = []
+
+        def heading(label: str) -> None:
+            if options:
+                options.append(None)
+            options.append(Option(Text(label, style="bold"), disabled=True))
+
+        width = max(self.scrollable_content_region.width, 30) - 2
+
+        def entry(kind: str, value: str, label: str, count: int | None, on_: bool) -> None:
+            # One line per entry: the label is cut so its count stays visible.
+            number = f" {count:,}" if count is not None else ""
+            text = Text("✓ " if on_ else "  ", style="bold")
+            text.append(clean_line(label, max(width - 3 - len(number), 4)) or "—")
+            if number:
+                pad = max(width - text.cell_len - len(number), 1)
+                text.append(" " * pad + number, style="dim")
+            options.append(Option(text, id=f"{kind}\x1f{value}"))
+
+        def section(
+            title: str, kind: str, values: tuple[Facet, ...], chosen: tuple[str, ...]
+        ) -> None:
+            heading(title)
+            shown = {v.value for v in values}
+            for value in chosen:  # chosen values stay visible even when their count is 0
+                if value not in shown:
+                    entry(kind, value, value, 0, True)
+            for facet in values:
+                entry(kind, facet.value, facet.label, facet.count, facet.value in chosen)
+            if not values and not chosen:
+                options.append(Option(Text("  none yet", style="dim italic"), disabled=True))
+
+        if facets is not None:
+            section("Actors", "actor", facets.actors, f.actors)
+            section("Tags", "tag", facets.tags, f.tags)
+            section("Feeds", "feed", facets.feeds, f.feeds)
+            heading("State")
+            counts = {facet.value: facet.count for facet in facets.states}
+            for state, label in STATES:
+                entry("state", state, label, counts.get(state), f.state == state)
+        heading("Date")
+        current = date_range_key(f, now)
+        for key, (label, _back) in DATE_RANGES.items():
+            entry("date", key, label, None, current == key)
+
+        self.set_options(options)
+        if keep is not None:
+            try:
+                self.highlighted = self.get_option_index(keep)
+            except Exception:  # the entry is gone under the new filter
+                pass
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        kind, _, value = option_id.partition("\x1f")
+        if kind:
+            self.post_message(self.Toggled(kind, value))

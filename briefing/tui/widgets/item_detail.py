@@ -1,0 +1,200 @@
+"""The reading pane: one item laid out for reading, every piece of feed text as literal Text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rich.console import Group
+from rich.rule import Rule
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from briefing.models import ItemDetail, Reason
+from briefing.text import clean_block, clean_line
+
+MentionFinder = Callable[[str], list[tuple[int, int, str]]]
+"""`Tagger.find_mentions`: (start, end, actor id) spans in the text it is given."""
+
+BODY_CAP = 200_000
+"""Longest body shown; beyond it the pane says the text was cut (the store keeps it all)."""
+
+
+def describe_reason(reason: Reason) -> str:
+    where = {"title": "title", "summary": "summary", "content": "text", "feed": "feed"}
+    sign = "+" if reason.weight >= 0 else "−"
+    note = f" ({reason.note})" if reason.note else ""
+    term = clean_line(reason.term, 60)
+    return f"“{term}” in {where.get(reason.field, reason.field)} {sign}{abs(reason.weight):g}{note}"
+
+
+class ItemDetailView(Static):
+    """Title, source, date, link, actors, tags, note, why it counted, also-in, then the text."""
+
+    COMPONENT_CLASSES = {
+        "item-detail--title",
+        "item-detail--meta",
+        "item-detail--label",
+        "item-detail--link",
+        "item-detail--actor",
+        "item-detail--tag",
+        "item-detail--note",
+        "item-detail--reason",
+        "item-detail--mention",
+        "item-detail--match",
+        "item-detail--hint",
+        "item-detail--state",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.detail: ItemDetail | None = None
+
+    def show_hint(self, lines: Sequence[str]) -> None:
+        """The pane with nothing to show: a short, literal hint."""
+        self.detail = None
+        hint = self.get_component_rich_style("item-detail--hint", partial=True)
+        title = self.get_component_rich_style("item-detail--title", partial=True)
+        text = Text()
+        for number, line in enumerate(lines):
+            text.append(line + "\n\n", style=title if number == 0 else hint)
+        self.update(text)
+
+    def show(
+        self,
+        detail: ItemDetail,
+        *,
+        words: Sequence[str] = (),
+        find_mentions: MentionFinder | None = None,
+    ) -> None:
+        """Lay out `detail`; `words` are highlighted (search), mentions marked in the text."""
+        self.detail = detail
+        s = self.get_component_rich_style
+        row = detail.row
+        parts: list[Text | Rule] = []
+
+        title = Text(clean_line(row.title, 1000) or "(untitled)", style=s("item-detail--title"))
+        parts.append(title)
+
+        meta = Text(style=s("item-detail--meta", partial=True))
+        meta.append(clean_line(row.feed, 80))
+        meta.append("  ·  ")
+        meta.append(row.published.astimezone().strftime("%a %d %b %Y, %H:%M %Z"))
+        if detail.author:
+            meta.append("  ·  ")
+            meta.append(clean_line(detail.author, 200))
+        if detail.language:
+            meta.append(f"  ·  {clean_line(detail.language, 10)}")
+        parts.append(meta)
+        states = [
+            name
+            for name, on in (
+                ("★ flagged", row.flagged),
+                ("unread", not row.read),
+                ("dismissed", row.dismissed),
+                ("article", row.kind == "article"),
+            )
+            if on
+        ]
+        if states:
+            parts.append(Text("  ".join(states), style=s("item-detail--state", partial=True)))
+        link = row.url or detail.canonical_url
+        if link:
+            parts.append(Text(clean_line(link, 500), style=s("item-detail--link", partial=True)))
+        parts.append(Rule(style=s("item-detail--meta", partial=True)))
+
+        facts = Text()
+        label = s("item-detail--label", partial=True)
+
+        def fact(name: str, value: Text) -> None:
+            facts.append(f"{name:<10}", style=label)
+            facts.append_text(value)
+            facts.append("\n")
+
+        if detail.mentions:
+            actors = Text()
+            for number, mention in enumerate(detail.mentions):
+                if number:
+                    actors.append(" · ")
+                actors.append(
+                    clean_line(mention.name, 80), style=s("item-detail--actor", partial=True)
+                )
+                if mention.count > 1:
+                    actors.append(f" ×{mention.count}")
+            fact("Actors", actors)
+        elif row.actors:
+            fact("Actors", Text(clean_line(", ".join(row.actors), 400)))
+        if row.tags:
+            tags = Text()
+            for number, tag in enumerate(row.tags):
+                if number:
+                    tags.append("  ")
+                tags.append(f"#{clean_line(tag, 60)}", style=s("item-detail--tag", partial=True))
+            fact("Tags", tags)
+        if row.also_in:
+            fact("Also in", Text(clean_line(", ".join(row.also_in), 400)))
+        if detail.reasons:
+            why = Text(
+                f"relevance {row.relevance:g}: ", style=s("item-detail--reason", partial=True)
+            )
+            why.append("; ".join(describe_reason(r) for r in detail.reasons[:8]))
+            fact("Why", why)
+        elif row.kind == "article":
+            fact("Why", Text("an imported article: kept whatever it mentions"))
+        if detail.note:
+            # A note keeps its line breaks: the analyst wrote them.
+            lines = [clean_line(line) for line in detail.note[:5000].splitlines()]
+            note = Text("\n".join(lines).strip(), style=s("item-detail--note", partial=True))
+            fact("Note", note)
+        if facts:
+            facts.rstrip()
+            parts.append(facts)
+            parts.append(Rule(style=s("item-detail--meta", partial=True)))
+
+        body_text = clean_block(detail.content or detail.summary)
+        if len(body_text) > BODY_CAP:
+            body_text = body_text[:BODY_CAP] + "\n\n[text cut here for display]"
+        body = Text(body_text or "(no text in the feed; press o to open the link)")
+        self._mark(body, words, detail, find_mentions)
+        self._mark_words(title, words)
+        parts.append(body)
+        if detail.authors_details:
+            parts.append(Rule(style=s("item-detail--meta", partial=True)))
+            parts.append(
+                Text(
+                    clean_block(detail.authors_details, 5000),
+                    style=s("item-detail--meta", partial=True),
+                )
+            )
+        self.update(Group(*parts))
+
+    def _mark_words(self, text: Text, words: Sequence[str]) -> None:
+        if words:
+            text.highlight_words(
+                list(words),
+                style=self.get_component_rich_style("item-detail--match", partial=True),
+                case_sensitive=False,
+            )
+
+    def _mark(
+        self,
+        body: Text,
+        words: Sequence[str],
+        detail: ItemDetail,
+        find_mentions: MentionFinder | None,
+    ) -> None:
+        mention: Style = self.get_component_rich_style("item-detail--mention", partial=True)
+        spans: list[tuple[int, int, str]] = []
+        if find_mentions is not None:
+            try:
+                spans = find_mentions(body.plain)
+            except Exception:  # a broken gazetteer must not take the pane down
+                spans = []
+        if spans:
+            for start, end, _actor in spans:
+                body.stylize(mention, start, end)
+        else:
+            surfaces = sorted({s for m in detail.mentions for s in m.surfaces if s.strip()})
+            if surfaces:
+                body.highlight_words(surfaces, style=mention, case_sensitive=False)
+        self._mark_words(body, words)

@@ -1,0 +1,86 @@
+"""`briefing` with no command opens the TUI; every startup problem is one clear line, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing.store import Store
+
+
+@pytest.fixture
+def run_cli() -> object:
+    from briefing.cli import main
+
+    runner = CliRunner()
+
+    def run(*args: str) -> tuple[int, str]:
+        result = runner.invoke(main, list(args))
+        return result.exit_code, result.output
+
+    return run
+
+
+def _one_line_error(code: int, output: str) -> str:
+    assert code != 0
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1, output
+    return lines[0]
+
+
+def test_a_config_error_is_one_line(run_cli: object, tmp_path: Path) -> None:
+    bad = tmp_path / "feeds.yaml"
+    bad.write_text("feeds: [\n", encoding="utf-8")
+    code, output = run_cli("--config", str(bad), "--db", str(tmp_path / "x.db"))  # type: ignore[operator]
+    line = _one_line_error(code, output)
+    assert "feeds.yaml" in line
+
+
+def test_a_newer_database_is_refused_in_one_line(run_cli: object, tmp_path: Path) -> None:
+    import sqlite3
+
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    db = tmp_path / "new.db"
+    Store.open(db).close()
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('briefing', 'm999_from_the_future', '2030-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    code, output = run_cli("--config", str(config), "--db", str(db), "tui")  # type: ignore[operator]
+    line = _one_line_error(code, output)
+    assert "newer version" in line
+
+
+def test_tui_read_only_on_a_missing_database_is_one_line(run_cli: object, tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    code, output = run_cli(  # type: ignore[operator]
+        "--config", str(config), "--db", str(tmp_path / "missing.db"), "tui", "--read-only"
+    )
+    assert "no database" in _one_line_error(code, output)
+
+
+def test_no_command_opens_the_app(
+    run_cli: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.tui.app import BriefingApp
+
+    opened: list[Path | None] = []
+
+    def fake_run(self: BriefingApp) -> None:
+        opened.append(self.store.path)
+
+    monkeypatch.setattr(BriefingApp, "run", fake_run)
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    code, output = run_cli("--config", str(config), "--db", str(tmp_path / "fresh.db"))  # type: ignore[operator]
+    assert code == 0, output
+    assert opened == [tmp_path / "fresh.db"]
+    assert (tmp_path / "fresh.db").exists()  # a missing database is created

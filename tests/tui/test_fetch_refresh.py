@@ -1,0 +1,52 @@
+"""`R`: a background fetch against a loopback feed; new items appear without a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+
+from briefing.models import Config, FeedSpec, RelevanceRules
+from tests.tui.conftest import SIZE, AppFactory
+from tests.tui.helpers import item_list, notices, screen_text, settle
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Loopback wire</title><link>http://127.0.0.1/</link>
+<description>test</description>
+<item><title>Loopback: Tripoli clashes resume near the airport</title>
+<link>http://127.0.0.1/a</link><guid>loop-a</guid>
+<pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate>
+<description>Fighting in Tripoli, Libya, resumed on Friday.</description></item>
+<item><title>Loopback: Benghazi port reopens</title>
+<link>http://127.0.0.1/b</link><guid>loop-b</guid>
+<pubDate>Fri, 20 Nov 2026 09:00:00 GMT</pubDate>
+<description>The port of Benghazi in eastern Libya reopened.</description></item>
+</channel></rss>"""
+
+
+async def test_fetch_in_background_adds_new_items(
+    make_app: AppFactory, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        RSS, content_type="application/rss+xml"
+    )
+    config = Config(
+        path=tmp_path / "feeds.yaml",
+        feeds=(FeedSpec("Loopback", httpserver.url_for("/feed.xml"), relevance="all"),),
+        rules=RelevanceRules(),
+        seed=None,
+    )
+    app = make_app(config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = item_list(app).total
+        await pilot.press("R")
+        await settle(pilot)
+        assert item_list(app).total == before + 2, notices(app)
+        assert "Loopback: Tripoli clashes resume" in screen_text(app)
+        assert "2 new items" in notices(app)
+        # A second R finds nothing due (the feed's interval has not passed).
+        await pilot.press("R")
+        await settle(pilot)
+        assert "up to date" in notices(app)
+        assert item_list(app).total == before + 2
