@@ -94,6 +94,10 @@ class Config:
     tui: TuiSettings = field(default_factory=TuiSettings)
     max_connections: int = 32
     max_per_host: int = 4
+    fetch_timeout: float = 20.0
+    """Wall-clock seconds allowed for one feed's whole fetch (feeds.yaml `fetch.timeout`)."""
+    fetch_max_bytes: int = 10_000_000
+    """Cap on one feed's body, on the wire and after decompression (`fetch.max_bytes`)."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,735 @@
+"""The actor gazetteer and its matcher: who is named in an item.
+
+The gazetteer (`briefing/data/actors.yaml`, merged with the user's `actors_file`) lists people,
+armed groups, government bodies, states, organisations, companies and places, with aliases in
+English, Arabic and French. `ActorMatcher` finds them all in one pass of one Aho-Corasick
+automaton over folded text (see `briefing.matching`), then applies the rules that make a match
+trustworthy:
+
+* the longest match wins (Saddam Haftar is not Khalifa Haftar), but a place or state named
+  inside a longer name still counts (the Tobruk-based parliament → HoR and Tobruk);
+* a bare surname resolves only when the item names no other member of the family in full;
+* weak aliases (colliding acronyms: GNA, NOC, GNU…) need the item to be about Libya otherwise;
+* `unless_near` / `unless` words cancel a mention (Tripoli, Lebanon; Benghazi + Clinton);
+* a role phrase ("the UN envoy") resolves to whoever held the role on the item's date.
+
+Pure: no I/O except `load_gazetteer`, which reads the YAML files it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast, get_args
+
+import yaml
+
+from briefing.errors import ConfigError
+from briefing.matching import (
+    Hit,
+    PhraseMatcher,
+    Prepared,
+    fold,
+    fold_cased,
+    fold_with_offsets,
+    longest,
+    prepare,
+)
+from briefing.models import ActorInfo, ActorKind, ActorMention, TextField
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_KINDS: tuple[str, ...] = get_args(ActorKind)
+_NEAR_WINDOW = 48
+"""How far (in folded characters, about eight words) an `unless_near` word reaches."""
+_ROLE_WINDOW = 24
+"""The same for role phrases, whose qualifier sits right next to them ("UN envoy for Syria")."""
+# Words that, right after a bare surname ("Haftar's son"), mean the family's head is meant.
+_KIN = frozenset(
+    "son sons daughter daughters brother brothers sister cousin cousins wife family clan father nephew heir".split()
+)
+_KIN_NAMES = ("son", "daughter", "brother", "sister", "cousin", "nephew", "wife")
+_INDEFINITE = frozenset("a an former ex another un une ancien ancienne previous late".split())
+_KIN_AR = ("نجل", "ابن", "أبناء", "ابناء", "نجلي", "عائلة")
+
+
+@dataclass(frozen=True)
+class Role:
+    """A date-bounded role: `start` inclusive, `end` exclusive, None = open."""
+
+    role: str
+    start: date | None = None
+    end: date | None = None
+
+    def holds(self, when: date | None) -> bool:
+        if when is None:
+            return self.end is None
+        return (self.start is None or self.start <= when) and (self.end is None or when < self.end)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One gazetteer entry, with its matching rules."""
+
+    id: str
+    name: str
+    kind: ActorKind
+    aliases: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+    surnames: tuple[str, ...] = ()
+    family: str = ""
+    unless_near: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    affiliations: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    signal: float = 0.0
+    description: str = ""
+
+    def info(self) -> ActorInfo:
+        names = tuple(dict.fromkeys((*self.aliases, *self.weak, *self.surnames)))
+        return ActorInfo(
+            id=self.id,
+            name=self.name,
+            kind=self.kind,
+            aliases=names,
+            affiliations=self.affiliations,
+            description=self.description,
+        )
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """A role phrase list: "the UN envoy" → whoever held `un-envoy` on the item's date."""
+
+    id: str
+    label: str
+    phrases: tuple[str, ...]
+    weak: bool = True
+    unless_near: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """The merged gazetteer: actors by id, role phrases, context words and ignored phrases."""
+
+    actors: Mapping[str, Actor]
+    roles: Mapping[str, RoleSpec] = field(default_factory=dict)
+    context_terms: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def holders(self, role: str, when: date | None) -> list[str]:
+        """Ids of the actors holding `role` on `when` (None: the current holder)."""
+        return [
+            a.id
+            for a in self.actors.values()
+            if any(r.role == role and r.holds(when) for r in a.roles)
+        ]
+
+    def role_history(self, actor_id: str) -> list[tuple[str, Role]]:
+        actor = self.actors[actor_id]
+        return [
+            (self.roles[r.role].label if r.role in self.roles else r.role, r) for r in actor.roles
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading (the only I/O here): YAML with line numbers, validated into one-line ConfigErrors
+# ---------------------------------------------------------------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that remembers the line of every mapping, for error messages."""
+
+
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return cast(dict[str, Any], mapping)
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _mapping_with_line,
+)
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        problem = (error.problem or "invalid YAML").strip()
+        raise ConfigError(f"{source}:{line}: {problem} — fix the YAML syntax") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{source}:1: invalid YAML ({error}) — fix the YAML syntax") from None
+
+
+def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of text")
+    out = tuple(str(v).strip() for v in value if str(v).strip())
+    return out
+
+
+def _date(value: Any, where: str, key: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"{where}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+_ACTOR_KEYS = frozenset(
+    "id name kind aliases weak surnames family unless_near unless affiliations roles signal "
+    "description __line__".split()
+)
+
+
+def _actor(raw: Any, source: str, base: Actor | None) -> Actor:
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{source}: every entry of `actors` must be a mapping with id, name, kind"
+        )
+    where = f"{source}:{raw.get('__line__', 0)}"
+    unknown = sorted(set(raw) - _ACTOR_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r} in actor — see the gazetteer format"
+        )
+    actor_id = raw.get("id")
+    if not isinstance(actor_id, str) or not _SLUG.match(actor_id):
+        raise ConfigError(f"{where}: actor id {actor_id!r} must be a slug like 'khalifa-haftar'")
+    name = raw.get("name", base.name if base else None)
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where}: actor {actor_id!r} needs a name")
+    kind = raw.get("kind", base.kind if base else None)
+    if kind not in _KINDS:
+        raise ConfigError(
+            f"{where}: actor {actor_id!r} kind {kind!r} is not one of {', '.join(_KINDS)}"
+        )
+    signal = raw.get("signal", base.signal if base else 0.0)
+    if isinstance(signal, bool) or not isinstance(signal, int | float):
+        raise ConfigError(f"{where}: actor {actor_id!r} signal must be a number")
+    roles: list[Role] = []
+    raw_roles = raw.get("roles")
+    if raw_roles is not None:
+        if not isinstance(raw_roles, list):
+            raise ConfigError(f"{where}: actor {actor_id!r} roles must be a list")
+        for item in raw_roles:
+            if not isinstance(item, dict) or not isinstance(item.get("role"), str):
+                raise ConfigError(
+                    f"{where}: actor {actor_id!r} each role needs `role:` (and from/to dates)"
+                )
+            roles.append(
+                Role(
+                    item["role"],
+                    _date(item.get("from"), where, "from"),
+                    _date(item.get("to"), where, "to"),
+                )
+            )
+
+    def pick(key: str, old: tuple[str, ...]) -> tuple[str, ...]:
+        return _strings(raw[key], where, key) if key in raw else old
+
+    aliases = pick("aliases", base.aliases if base else ())
+    if base is None and not aliases:
+        aliases = (name,)
+    return Actor(
+        id=actor_id,
+        name=name.strip(),
+        kind=cast(ActorKind, kind),
+        aliases=tuple(dict.fromkeys((name.strip(), *aliases))) if base is None else aliases,
+        weak=pick("weak", base.weak if base else ()),
+        surnames=pick("surnames", base.surnames if base else ()),
+        family=str(raw.get("family", base.family if base else "") or ""),
+        unless_near=pick("unless_near", base.unless_near if base else ()),
+        unless=pick("unless", base.unless if base else ()),
+        affiliations=pick("affiliations", base.affiliations if base else ()),
+        roles=tuple(roles) if raw_roles is not None else (base.roles if base else ()),
+        signal=float(signal),
+        description=str(raw.get("description", base.description if base else "") or ""),
+    )
+
+
+def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Gazetteer:
+    """Parse one gazetteer document; actors override `base`'s by id, lists are added."""
+    data = _parse_yaml(text, source)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}:1: a gazetteer is a mapping with `actors:` — see the format")
+    unknown = sorted(
+        set(data) - {"actors", "roles", "context_terms", "ignore", "__line__", "version"}
+    )
+    if unknown:
+        raise ConfigError(
+            f"{source}:{data.get('__line__', 1)}: unknown top-level key {unknown[0]!r}"
+        )
+    actors: dict[str, Actor] = dict(base.actors) if base else {}
+    raw_actors = data.get("actors") or []
+    if not isinstance(raw_actors, list):
+        raise ConfigError(f"{source}:{data.get('__line__', 1)}: `actors` must be a list")
+    seen: set[str] = set()
+    for raw in raw_actors:
+        actor_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(actor_id, str) and actor_id in seen:
+            raise ConfigError(f"{source}:{raw.get('__line__', 0)}: duplicate actor id {actor_id!r}")
+        actor = _actor(raw, source, actors.get(actor_id) if isinstance(actor_id, str) else None)
+        seen.add(actor.id)
+        actors[actor.id] = actor
+    roles: dict[str, RoleSpec] = dict(base.roles) if base else {}
+    raw_roles = data.get("roles") or {}
+    if not isinstance(raw_roles, dict):
+        raise ConfigError(
+            f"{source}:{data.get('__line__', 1)}: `roles` must be a mapping of role ids"
+        )
+    for role_id, spec in raw_roles.items():
+        if role_id == "__line__":
+            continue
+        if not isinstance(spec, dict):
+            raise ConfigError(
+                f"{source}:{raw_roles.get('__line__', 1)}: role {role_id!r} must be a mapping"
+            )
+        where = f"{source}:{spec.get('__line__', 0)}"
+        roles[str(role_id)] = RoleSpec(
+            id=str(role_id),
+            label=str(spec.get("label", role_id)),
+            phrases=_strings(spec.get("phrases"), where, "phrases"),
+            weak=bool(spec.get("weak", True)),
+            unless_near=_strings(spec.get("unless_near"), where, "unless_near"),
+        )
+    where = f"{source}:{data.get('__line__', 1)}"
+    context = (base.context_terms if base else ()) + _strings(
+        data.get("context_terms"), where, "context_terms"
+    )
+    ignore = (base.ignore if base else ()) + _strings(data.get("ignore"), where, "ignore")
+    for actor in actors.values():
+        for other in actor.affiliations:
+            if other not in actors:
+                raise ConfigError(
+                    f"{source}: actor {actor.id!r} is affiliated to unknown actor {other!r}"
+                )
+    return Gazetteer(actors=actors, roles=roles, context_terms=context, ignore=ignore)
+
+
+def builtin_gazetteer_text() -> str:
+    return resources.files("briefing.data").joinpath("actors.yaml").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def builtin_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, parsed once per process (it is never mutated)."""
+    return parse_gazetteer(builtin_gazetteer_text(), "briefing/data/actors.yaml")
+
+
+def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
+    """The shipped gazetteer, merged with the user's file when given (ConfigError names it)."""
+    gazetteer = builtin_gazetteer()
+    if user_file is not None:
+        try:
+            text = Path(user_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{user_file}:0: cannot read the actor gazetteer ({error})") from None
+        gazetteer = parse_gazetteer(text, str(user_file), gazetteer)
+    return gazetteer
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching
+# ---------------------------------------------------------------------------------------------
+
+# Payload entries (tuples, cheap to build and compare):
+#   ("A", actor_id, weak, is_person)   an alias      ("S", family)   a bare surname
+#   ("R", role_id)          a role phrase ("C",)          a Libya context word
+#   ("I",)                  an ignored phrase             ("B", folded word)   a blocker word
+#   ("X", "US", entry)      a case-sensitive acronym: `entry` counts only if the text has that case
+Entry = tuple[Any, ...]
+
+
+def _case_sensitive(alias: str) -> bool:
+    """Short all-capital acronyms (UN, US, AU, HoR, OPEC+) must keep their case."""
+    letters = re.sub(r"[^A-Za-z]", "", alias)
+    if " " in alias.strip() or not 2 <= len(letters) <= 5:
+        return False
+    return sum(ch.isupper() for ch in letters) >= 2 and re.search(r"[a-z]{2}", alias) is None
+
+
+@dataclass(frozen=True)
+class ActorResult:
+    """The actors of one item: mentions for the store, and (actor, field) pairs for relevance."""
+
+    mentions: tuple[ActorMention, ...]
+    hits: tuple[tuple[str, TextField], ...]
+    libya_context: bool
+
+
+class ActorMatcher:
+    """All gazetteer phrases compiled into one automaton (shared with the relevance terms when the
+    Tagger passes its own), with the resolution rules applied to each item's hits."""
+
+    def __init__(
+        self, gazetteer: Gazetteer, matcher: PhraseMatcher[Any] | None = None, channel: int = 0
+    ) -> None:
+        """Compile the gazetteer; into `matcher`'s `channel` when given (the caller builds it)."""
+        self.gazetteer = gazetteer
+        self._own = matcher is None
+        self._ci: PhraseMatcher[Any] = PhraseMatcher() if matcher is None else matcher
+        self._channel = channel
+        self._family_default: dict[str, str] = {}
+        self._family: dict[str, str] = {}
+        self._near: dict[str, frozenset[str]] = {}
+        self._unless: dict[str, frozenset[str]] = {}
+        self._signal = {a.id: a.signal for a in gazetteer.actors.values()}
+        self._names = {a.id: a.name for a in gazetteer.actors.values()}
+        self._role_holders: dict[str, list[tuple[str, Role]]] = {}
+        for actor in gazetteer.actors.values():
+            for role in actor.roles:
+                self._role_holders.setdefault(role.role, []).append((actor.id, role))
+        blockers: set[str] = set()
+        for term in gazetteer.context_terms:
+            self._ci.add(term, ("C",), channel=self._channel)
+        for term in gazetteer.ignore:
+            self._ci.add(term, ("I",), channel=self._channel)
+        families: dict[str, list[Actor]] = {}
+        for actor in gazetteer.actors.values():
+            family = actor.family or actor.id
+            families.setdefault(family, []).append(actor)
+        for actor in gazetteer.actors.values():
+            family = actor.family or actor.id
+            self._family[actor.id] = family
+            if actor.surnames:
+                self._family_default.setdefault(family, actor.id)
+            if len(families[family]) > 1 and not actor.surnames and actor.kind == "person":
+                # "Haftar's son Saddam", "Gaddafi's daughter Aisha": a kinship word and the
+                # member's given name name that member (the surname before it names the head).
+                given = actor.name.split()[0]
+                for kin in _KIN_NAMES:
+                    self._add_alias(f"{kin} {given}", ("A", actor.id, True, True))
+            person = actor.kind == "person"
+            for alias in actor.aliases:
+                self._add_alias(alias, ("A", actor.id, False, person))
+            for alias in actor.weak:
+                self._add_alias(alias, ("A", actor.id, True, person))
+            for surname in actor.surnames:
+                self._add_alias(surname, ("S", family))
+            self._near[actor.id] = frozenset(fold(t).strip() for t in actor.unless_near)
+            self._unless[actor.id] = frozenset(fold(t).strip() for t in actor.unless)
+            blockers |= self._near[actor.id] | self._unless[actor.id]
+        for spec in gazetteer.roles.values():
+            for phrase in spec.phrases:
+                self._add_alias(phrase, ("R", spec.id))
+            self._near["role:" + spec.id] = frozenset(fold(t).strip() for t in spec.unless_near)
+            blockers |= self._near["role:" + spec.id]
+        for word in blockers:
+            if word:
+                self._ci.add(f" {word} ", ("B", word), folded=True, channel=self._channel)
+        if self._own:
+            self._ci.build()
+
+    def _add_alias(self, alias: str, entry: Entry) -> None:
+        if _case_sensitive(alias):
+            # Same automaton, lower-cased key; the hit is kept only if the original text has
+            # the acronym's exact case ("US", not "us"). One scan per item instead of two.
+            cased = fold_cased(alias)
+            self._ci.add(
+                cased.lower(),
+                ("X", cased.strip(), entry),
+                folded=True,
+                arabic_prefixes=False,
+                channel=self._channel,
+            )
+        else:
+            self._ci.add(alias, entry, channel=self._channel)
+
+    # -- one item ---------------------------------------------------------------------------
+
+    def match(
+        self,
+        fields: Sequence[tuple[TextField, str]] | Prepared,
+        when: date | datetime | None = None,
+        *,
+        hits: Sequence[Hit[tuple[Any, ...]]] | None = None,
+    ) -> ActorResult:
+        """Find the actors of one item from its (field, text) pairs, or an already `prepare`d item.
+
+        `hits` are the shared matcher's hits on the prepared item, when the caller scanned it.
+        """
+        day = when.date() if isinstance(when, datetime) else when
+        item = fields if isinstance(fields, Prepared) else prepare(fields)
+        if not item.bounds:
+            return ActorResult((), (), False)
+        found: list[Hit[tuple[Entry, ...]]] = (
+            self._ci.find(item.lowered, self._channel) if hits is None else list(hits)
+        )
+        if found and any(e[0] == "X" for h in found for e in h.payload):
+            found = self._check_case(found, item)
+        return self._resolve(found, item, day)
+
+    def _check_case(
+        self, hits: list[Hit[tuple[Entry, ...]]], item: Prepared
+    ) -> list[Hit[tuple[Entry, ...]]]:
+        out: list[Hit[tuple[Entry, ...]]] = []
+        aligned = len(item.lowered) == len(item.cased)
+        shouting: dict[str, bool] = {}
+        for hit in hits:
+            payload = hit.payload
+            if not any(e[0] == "X" for e in payload):
+                out.append(hit)
+                continue
+            keep: list[Entry] = [e for e in payload if e[0] != "X"]
+            surface = item.cased[hit.start : hit.end] if aligned else ""
+            for entry in payload:
+                if entry[0] != "X" or surface != entry[1]:
+                    continue
+                if len(surface) <= 2:
+                    # In an all-capitals headline "US" may just be "us".
+                    where = item.field_of(hit.start)
+                    if where not in shouting:
+                        shouting[where] = _shouting(item, hit.start)
+                    if shouting[where]:
+                        continue
+                keep.append(entry[2])
+            if keep:
+                out.append(Hit(hit.start, hit.end, hit.key, tuple(keep)))
+        return out
+
+    def _resolve(
+        self, hits: list[Hit[tuple[Entry, ...]]], item: Prepared, day: date | None
+    ) -> ActorResult:
+        text = item.lowered
+        blockers: list[tuple[int, str]] = []
+        phrases: list[Hit[tuple[Entry, ...]]] = []
+        for hit in hits:
+            payload = hit.payload
+            if payload[0][0] == "B" or (len(payload) > 1 and any(e[0] == "B" for e in payload)):
+                blockers.extend((hit.start, e[1]) for e in payload if e[0] == "B")
+                plain = tuple(e for e in payload if e[0] != "B")
+                if plain:
+                    phrases.append(Hit(hit.start, hit.end, hit.key, plain))
+            else:
+                phrases.append(hit)
+        if not phrases:
+            return _EMPTY
+        kept, covered = longest(phrases) if len(phrases) > 1 else (phrases, [])
+        present = {word for _, word in blockers}
+        field_of = item.field_of
+        context = False
+        # (actor id, position, field, weak, how, key)
+        candidates: list[tuple[str, int, str, bool, str, str]] = []
+        surnames: list[tuple[Hit[tuple[Entry, ...]], str]] = []
+        roles: list[tuple[Hit[tuple[Entry, ...]], str]] = []
+
+        def take(hit: Hit[tuple[Entry, ...]], person_container: bool) -> None:
+            nonlocal context
+            for entry in hit.payload:
+                code = entry[0]
+                if code == "A":
+                    if not (person_container and entry[3]):
+                        candidates.append(
+                            (entry[1], hit.start, field_of(hit.start), entry[2], "alias", hit.key)
+                        )
+                elif code == "C":
+                    context = True
+                elif code == "S":
+                    if not person_container:
+                        surnames.append((hit, entry[1]))
+                elif code == "R":
+                    roles.append((hit, entry[1]))
+
+        for hit in kept:
+            take(hit, False)
+        for hit in covered:
+            # A place or state named inside a longer name still counts (Tobruk-based
+            # parliament); parts of a person's name do not (Saddam Haftar is not Haftar).
+            for outer in kept:
+                if outer.start <= hit.start and hit.end <= outer.end:
+                    if not any(e[0] == "I" for e in outer.payload):
+                        take(hit, any(e[0] == "A" and e[3] for e in outer.payload))
+                    break
+
+        near_rules = self._near
+        if present:
+
+            def near(key: str, pos: int) -> bool:
+                words = near_rules.get(key)
+                if not words or not present & words:
+                    return False
+                # A role phrase is qualified by its immediate neighbours ("UN envoy for Syria").
+                window = _ROLE_WINDOW if key.startswith("role:") else _NEAR_WINDOW
+                return any(abs(bpos - pos) <= window for bpos, word in blockers if word in words)
+
+        else:
+
+            def near(key: str, pos: int) -> bool:
+                return False
+
+        if present:
+            candidates = [c for c in candidates if not near(c[0], c[1])]
+
+        # Bare surnames: the family's head unless another member is named in full in the item.
+        if surnames:
+            named: dict[str, set[str]] = {}
+            for c in candidates:
+                named.setdefault(self._family[c[0]], set()).add(c[0])
+            for hit, family in surnames:
+                default = self._family_default.get(family)
+                if default is None:
+                    continue
+                members = named.get(family)
+                target: str | None = default
+                if members and not _kin_follows(text, hit):
+                    target = next(iter(members)) if len(members) == 1 else None
+                if target is not None and not near(target, hit.start):
+                    candidates.append(
+                        (target, hit.start, field_of(hit.start), False, "surname", hit.key)
+                    )
+
+        signal = self._signal
+
+        # Words anywhere in the item cancel an actor, unless something else says "Libya".
+        if present:
+            unless = self._unless
+            blocked = {c[0] for c in candidates if unless.get(c[0]) and unless[c[0]] & present}
+            if blocked:
+                other = context or any(
+                    not c[3] and signal[c[0]] >= 2 for c in candidates if c[0] not in blocked
+                )
+                if not other:
+                    candidates = [c for c in candidates if c[0] not in blocked]
+        if roles and any(c[3] for c in candidates):
+            # A weak name backed by its own role phrase ("UN envoy … Tetteh") is corroborated.
+            role_ids = {role_id for _, role_id in roles}
+            corroborated = {
+                holder for role_id in role_ids for holder, _ in self._role_holders.get(role_id, ())
+            }
+            candidates = [
+                (c[0], c[1], c[2], False, c[4], c[5]) if c[3] and c[0] in corroborated else c
+                for c in candidates
+            ]
+        libya = context or any(not c[3] and signal[c[0]] >= 2 for c in candidates)
+        if not libya:
+            candidates = [c for c in candidates if not c[3]]
+        named_ids = {c[0] for c in candidates}
+        for hit, role_id in roles:
+            spec = self.gazetteer.roles.get(role_id)
+            if spec is None or (spec.weak and not libya) or near("role:" + role_id, hit.start):
+                continue
+            before = text[max(0, hit.start - 12) : hit.start].split()
+            if before and before[-1] in _INDEFINITE:
+                continue  # "a UN envoy", "former envoy": not the holder on that date
+            holders = self._role_holders.get(role_id, ())
+            # "Salamé, the UN envoy" names its holder: a holder named in the item wins over
+            # whoever held the role on the item's date (resignations, "former envoy").
+            chosen = [h for h, _ in holders if h in named_ids]
+            if not chosen:
+                chosen = [h for h, role in holders if role.holds(day)]
+            for holder in dict.fromkeys(chosen):
+                candidates.append((holder, hit.start, field_of(hit.start), False, "role", hit.key))
+        if not candidates:
+            return ActorResult((), (), libya)
+        return self._summarise(candidates, libya)
+
+    def _summarise(
+        self, candidates: list[tuple[str, int, str, bool, str, str]], libya: bool
+    ) -> ActorResult:
+        counts: dict[str, int] = {}
+        surfaces: dict[str, list[str]] = {}
+        pairs: dict[tuple[str, str], None] = {}
+        for actor_id, _, where, _, _, key in candidates:
+            surface = key[1:-1]  # keys carry exactly one padding space on each side
+            if actor_id in counts:
+                counts[actor_id] += 1
+                if surface not in surfaces[actor_id]:
+                    surfaces[actor_id].append(surface)
+            else:
+                counts[actor_id] = 1
+                surfaces[actor_id] = [surface]
+            pairs[(actor_id, where)] = None
+        names = self._names
+        order = (
+            sorted(counts, key=lambda a: (-counts[a], names[a]))
+            if len(counts) > 1
+            else list(counts)
+        )
+        mentions = tuple(ActorMention(a, names[a], counts[a], tuple(surfaces[a])) for a in order)
+        return ActorResult(mentions, cast(tuple[tuple[str, TextField], ...], tuple(pairs)), libya)
+
+    # -- highlighting -----------------------------------------------------------------------
+
+    def spans(self, text: str, when: date | datetime | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, actor id) spans in the original `text`, for highlighting."""
+        if not text:
+            return []
+        result = self.match([("content", text)], when)
+        wanted = {m.actor_id for m in result.mentions}
+        if not wanted:
+            return []
+        folded, offsets = fold_with_offsets(text)
+        spans: list[tuple[int, int, str]] = []
+        cased = fold_cased(text)
+        found = self._ci.find(folded, self._channel)
+        if len(cased) == len(folded):
+            # fold_with_offsets and fold_cased agree character for character here.
+            found = self._check_case(
+                found, Prepared(cased, folded, ((len(folded) + 1, "content"),))
+            )
+        phrases = [h for h in found if any(e[0] in "ASR" for e in h.payload)]
+        kept, _ = longest(phrases)
+        day = when.date() if isinstance(when, datetime) else when
+        for hit in kept:
+            ids: list[str] = []
+            for entry in hit.payload:
+                if entry[0] == "A":
+                    ids.append(entry[1])
+                elif entry[0] == "S":
+                    family_ids = [a for a in wanted if self._family.get(a) == entry[1]]
+                    ids.extend(family_ids[:1] if len(family_ids) == 1 else [])
+                elif entry[0] == "R":
+                    ids.extend(self.gazetteer.holders(entry[1], day))
+            for actor_id in ids:
+                if actor_id in wanted:
+                    start = offsets[hit.start]
+                    end = offsets[hit.end - 1] + 1
+                    spans.append((start, end, actor_id))
+                    break
+        return spans
+
+
+_EMPTY = ActorResult((), (), False)
+
+
+def _shouting(item: Prepared, pos: int) -> bool:
+    """True when the field around `pos` is written in capitals (a headline: "TELL US")."""
+    segment = item.field_text(item.field_of(pos), lowered=False)
+    return len(segment) > 16 and segment.isupper()
+
+
+def _kin_follows(text: str, hit: Hit[Any]) -> bool:
+    """True when a bare surname is followed by "'s son" or "… his son" (the family head)."""
+    after = text[hit.end : hit.end + 40].split()[:5]
+    if len(after) >= 2 and after[0] == "s" and after[1] in _KIN:
+        return True
+    for first, second in zip(after, after[1:], strict=False):
+        if first in {"his", "her"} and second in _KIN:
+            return True
+    before = text[max(0, hit.start - 12) : hit.start].split()
+    return bool(before) and (before[-1] in _KIN_AR or before[-1] in {"of"} and _of_kin(text, hit))
+
+
+def _of_kin(text: str, hit: Hit[Any]) -> bool:
+    before = text[max(0, hit.start - 24) : hit.start].split()
+    return len(before) >= 2 and before[-2] in _KIN

@@ -1,0 +1,421 @@
+"""Text folding and one-pass phrase matching shared by the relevance rules and the gazetteer.
+
+Both `relevance` and `actors` match many phrases in feed text. They must agree on what a word
+is, so the folding lives here, below both (they are siblings and may not import each other).
+
+Folding maps every character 1:1 or to nothing: letters lose case and accents (Salamé → salame),
+Arabic loses its vowel marks and alef/ya/ta-marbuta variants, and every character that is not a
+letter or a digit becomes a space. Runs of spaces collapse to one, and the text is padded with a
+space at both ends. A phrase is then found with a word boundary on both sides simply by looking
+for " phrase " — so a single Aho-Corasick automaton does the boundary checks in C, and "Haftar's",
+"Haftar’s", "pro-Haftar" and "HAFTAR" all contain " haftar ".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Generic, NamedTuple, TypeVar
+
+import ahocorasick
+
+T = TypeVar("T")
+
+_ARABIC_FOLD = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ى": "ي",
+    "ئ": "ي",
+    "ؤ": "و",
+    "ة": "ه",
+    "ی": "ي",
+    "ک": "ك",
+    "ـ": "",  # tatweel (kashida): a stretch, not a letter
+}
+# Characters removed outright: soft hyphen and zero-width joiners split words invisibly.
+_DELETE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _ARABIC_FOLD:
+        return _ARABIC_FOLD[ch]
+    if ch in _DELETE:
+        return ""
+    cat = unicodedata.category(ch)
+    if cat == "Mn" or cat == "Me":
+        return ""  # combining marks: accents, Arabic harakat
+    if cat[0] in "LN":
+        special = {
+            "ß": "s",
+            "ø": "o",
+            "Ø": "O",
+            "đ": "d",
+            "Đ": "D",
+            "ł": "l",
+            "Ł": "L",
+            "ı": "i",
+            "æ": "a",
+            "Æ": "A",
+            "œ": "o",
+            "Œ": "O",
+        }
+        if ch in special:
+            return special[ch]
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if len(base) == 1 and (base.isalnum()):
+            return base
+        # Ligatures and the like keep their first letter so that folding stays 1:1 or 1:0.
+        return base[:1] if base[:1].isalnum() else ch
+    return " "
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(1, 0x80):
+        ch = chr(code)
+        if not ch.isalnum():
+            table[code] = " "
+    ranges = [(0x80, 0x3001), (0xFB00, 0x10000)]
+    for lo, hi in ranges:
+        for code in range(lo, hi):
+            ch = chr(code)
+            if 0xD800 <= code <= 0xDFFF:
+                continue
+            folded = _fold_char(ch)
+            if folded != ch:
+                table[code] = folded
+    return table
+
+
+_TABLE = _build_table()
+# ASCII text takes a byte-level fast path: bytes.translate is a single C loop.
+# NUL is kept: `prepare` uses it to separate an item's fields.
+_ASCII_BYTES = bytes(
+    (c if chr(c).isalnum() or c == 0 else 0x20) if c < 0x80 else 0x20 for c in range(256)
+)
+_TAG = re.compile(r"<[^<>]{0,800}>")
+
+
+def unmarkup(text: str) -> str:
+    """Drop HTML tags and decode entities, also double-escaped ones (`&amp;eacute;` → é)."""
+    for _ in range(2):
+        if "&" in text:
+            text = html.unescape(text)
+        if "<" in text:
+            text = _TAG.sub(" ", text)
+    return text
+
+
+# Latin text with typographic punctuation (’ “ — …) is the common non-ASCII case: it takes a
+# C-speed path (NFKD, drop combining marks, anything else non-ASCII becomes a space), which
+# gives the same result as the per-character table for these characters.
+# Letters the table keeps as they are (ð, ŋ…) cannot take the fast path: they would become spaces.
+_KEPT_LETTERS = "\u00b5\u00d0\u00de\u00f0\u00fe\u0126\u0127\u0138\u014a\u014b\u0166\u0167"
+
+
+def _not_latin_class() -> str:
+    allowed = [
+        c for c in (*range(0x00, 0x180), *range(0x2000, 0x2070)) if chr(c) not in _KEPT_LETTERS
+    ]
+    ranges: list[tuple[int, int]] = []
+    for code in allowed:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]"
+
+
+# One negated character class (an alternation would be several times slower).
+_NOT_LATIN = re.compile(_not_latin_class())
+_SPECIAL = re.compile(
+    "[\u00ad\u200b-\u200d\u2060\u00df\u00f8\u00d8\u00e6\u00c6\u0153\u0152\u0111\u0110\u0142\u0141"
+    "\u0131\u00bc-\u00be\u0132\u0133\u013f\u0140\u0149]"
+)
+_COMBINING = re.compile("[\u0300-\u036f]+")
+
+
+def _fold_latin(text: str) -> str:
+    if _SPECIAL.search(text):
+        text = _SPECIAL.sub(lambda m: _TABLE.get(ord(m.group()), " "), text)
+    text = unicodedata.normalize("NFKD", text)
+    if not text.isascii():
+        text = _COMBINING.sub("", text)
+    return text.encode("ascii", "replace").translate(_ASCII_BYTES).decode("ascii")
+
+
+# Typographic punctuation that makes English feed text non-ASCII; replacing it first lets most
+# items take the byte-level ASCII path.
+_TYPOGRAPHIC = "\u2019\u2018\u201c\u201d\u2014\u2013\u2026\u00ab\u00bb\u00a0"
+
+
+def fold_cased(text: str) -> str:
+    """Accents off, punctuation to spaces, spaces collapsed, padded — case kept."""
+    if not text.isascii():
+        for mark in _TYPOGRAPHIC:
+            if mark in text:
+                text = text.replace(mark, " ")
+    if text.isascii():
+        # bytes.split() collapses whitespace without touching NUL, the field separator.
+        folded = text.encode("ascii").translate(_ASCII_BYTES)
+        return " " + b" ".join(folded.split()).decode("ascii") + " "
+    if _NOT_LATIN.search(text) is None:
+        text = _fold_latin(text)
+    else:
+        text = text.translate(_TABLE)
+    # Only spaces are left as separators; halving runs is cheaper than split/join.
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return " " + text.strip(" ") + " "
+
+
+def fold(text: str) -> str:
+    """The matching form of a phrase or a text: `fold_cased` then lower-case."""
+    return fold_cased(text).lower()
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Fold like `fold` and map each folded character back to its index in `text`.
+
+    Slower than `fold` (a Python loop); used only to highlight spans in one displayed text.
+    """
+    out: list[str] = [" "]
+    offsets: list[int] = [0]
+    for index, ch in enumerate(text):
+        code = ord(ch)
+        folded = _TABLE.get(code, ch) if code >= 0x80 else (ch if ch.isalnum() else " ")
+        for piece in folded.lower():
+            if piece.isspace():
+                if out[-1] == " ":
+                    continue
+                piece = " "
+            out.append(piece)
+            offsets.append(index)
+    if out[-1] != " ":
+        out.append(" ")
+        offsets.append(len(text))
+    return "".join(out), offsets
+
+
+# Arabic writes conjunctions, prepositions and the article onto the next word: و (and),
+# ف (so), ب (with/in), ل (for), ك (like), ال (the), and their combinations. A name is still
+# the name when one of these is glued to its front.
+_AR_PREFIXES = ("و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "فال", "كال", "لل", "ولل", "وب", "ول")
+_AR_PREFIXES_BEFORE_AL = ("و", "ف", "ب", "ك", "وب", "فب")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+def is_arabic(text: str) -> bool:
+    return _ARABIC.search(text) is not None
+
+
+def variants(folded_key: str) -> Iterator[str]:
+    """The folded key and, for Arabic, the forms with attached prefixes (ليبيا → وليبيا…)."""
+    yield folded_key
+    core = folded_key.strip()
+    if not core or not is_arabic(core[0]):
+        return
+    if core.startswith("ال"):
+        for prefix in _AR_PREFIXES_BEFORE_AL:
+            yield f" {prefix}{core} "
+        for prefix in ("ل", "ول", "فل"):
+            yield f" {prefix}{core[1:]} "  # ل + ال → لل
+    else:
+        for prefix in _AR_PREFIXES:
+            yield f" {prefix}{core} "
+
+
+class Hit(NamedTuple, Generic[T]):
+    """One phrase found in folded text: [start, end) excludes the padding spaces."""
+
+    start: int
+    end: int
+    key: str
+    payload: T
+
+
+MAX_HITS = 2000
+"""Phrase occurrences examined per item; a real item has a few dozen at most."""
+
+
+class PhraseMatcher(Generic[T]):
+    """One Aho-Corasick automaton over folded phrases; a phrase's payload is a tuple of T.
+
+    Several users can share one automaton through `channels`: each adds its phrases on its own
+    channel and `find_all` returns one hit list per channel from a single scan of the text.
+    """
+
+    def __init__(self, channels: int = 1) -> None:
+        self._automaton = ahocorasick.Automaton()
+        self._channels = channels
+        self._pending: dict[str, list[list[T]]] = {}
+        self._derived: dict[str, list[list[T]]] = {}
+
+    def _slot(self, table: dict[str, list[list[T]]], key: str, channel: int) -> list[T]:
+        slots = table.get(key)
+        if slots is None:
+            slots = table[key] = [[] for _ in range(self._channels)]
+        return slots[channel]
+
+    def add(
+        self,
+        phrase: str,
+        payload: T,
+        *,
+        folded: bool = False,
+        arabic_prefixes: bool = True,
+        channel: int = 0,
+    ) -> str:
+        """Register a phrase (folded here unless `folded`); returns its folded form."""
+        key = phrase if folded else fold(phrase)
+        if not key.strip():
+            return key
+        self._slot(self._pending, key, channel).append(payload)
+        if arabic_prefixes:
+            for variant in variants(key):
+                if variant != key:
+                    self._slot(self._derived, variant, channel).append(payload)
+        return key
+
+    def build(self) -> None:
+        # A phrase written out in full (الليبي) wins over the same string derived by adding a
+        # prefix to a shorter one (ال + ليبي), so it is not counted twice.
+        words: dict[str, list[list[T]]] = {}
+        for key in {*self._derived, *self._pending}:
+            pending = self._pending.get(key)
+            derived = self._derived.get(key)
+            slots = [
+                (pending[c] if pending and pending[c] else (derived[c] if derived else []))
+                for c in range(self._channels)
+            ]
+            words[key] = slots
+        for key, slots in words.items():
+            # (key, the non-empty (channel, payload) pairs, every channel's payload)
+            payloads = tuple(tuple(slot) for slot in slots)
+            pairs = tuple((c, p) for c, p in enumerate(payloads) if p)
+            self._automaton.add_word(key, (key, pairs, payloads, len(key) - 2))
+        if words:
+            self._automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return len({*self._pending, *self._derived})
+
+    def find_all(self, folded_text: str) -> list[list[Hit[tuple[T, ...]]]]:
+        """Every phrase occurrence (overlapping ones too), one list per channel."""
+        out: list[list[Hit[tuple[T, ...]]]] = [[] for _ in range(self._channels)]
+        if len(self._automaton) == 0 or len(folded_text) < 3:
+            return out
+        new = tuple.__new__  # three times cheaper than calling the NamedTuple
+        # islice: a pathological item is decided by its first hits as well as by all of them.
+        for end, (key, pairs, _, offset) in islice(self._automaton.iter(folded_text), MAX_HITS):
+            # The key includes a padding space on each side; report the word span inside.
+            for channel, payload in pairs:
+                out[channel].append(new(Hit, (end - offset, end, key, payload)))
+        return out
+
+    def find(self, folded_text: str, channel: int = 0) -> list[Hit[tuple[T, ...]]]:
+        """Every phrase occurrence of one channel in a folded, padded text."""
+        if len(self._automaton) == 0 or len(folded_text) < 3:
+            return []
+        hits: list[Hit[tuple[T, ...]]] = []
+        new = tuple.__new__
+        for end, (key, _, slots, offset) in self._automaton.iter(folded_text):
+            if slots[channel]:
+                hits.append(new(Hit, (end - offset, end, key, slots[channel])))
+                if len(hits) >= MAX_HITS:
+                    break
+        return hits
+
+
+def longest(hits: Iterable[Hit[T]]) -> tuple[list[Hit[T]], list[Hit[T]]]:
+    """The longest non-overlapping hits (longest first, then leftmost), and the others.
+
+    Longest-first rather than left-to-right: in "Libya central bank governor" the role phrase
+    "central bank governor" wins over "Libya central bank", and "Libya" still stands alone.
+    """
+    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.start))
+    if len(ordered) <= 1:
+        return ordered, []
+    starts: list[int] = []
+    ends: list[int] = []
+    kept: list[Hit[T]] = []
+    covered: list[Hit[T]] = []
+    for hit in ordered:
+        index = bisect_left(starts, hit.start)
+        # Kept spans never overlap, so only the neighbours on each side can collide.
+        if (index > 0 and ends[index - 1] > hit.start) or (
+            index < len(starts) and starts[index] < hit.end
+        ):
+            covered.append(hit)
+            continue
+        starts.insert(index, hit.start)
+        ends.insert(index, hit.end)
+        kept.append(hit)
+    kept.sort(key=lambda h: h.start)
+    return kept, covered
+
+
+_FIELD_CAP = 200_000
+"""Characters of one field that are matched: a 1 MB body costs no more than a long article."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An item's fields folded once and joined by NUL (so no phrase spans two fields)."""
+
+    cased: str
+    lowered: str
+    bounds: tuple[tuple[int, str], ...]
+    """(end offset, field name) per field, in order."""
+
+    def field_of(self, pos: int) -> str:
+        for end, name in self.bounds:
+            if pos < end:
+                return name
+        return self.bounds[-1][1] if self.bounds else ""
+
+    def field_text(self, name: str, lowered: bool = True) -> str:
+        start = 0
+        for end, field_name in self.bounds:
+            if field_name == name:
+                return (self.lowered if lowered else self.cased)[start:end]
+            start = end
+        return ""
+
+
+def prepare(fields: Iterable[tuple[str, str]]) -> Prepared:
+    """Fold an item's (field name, text) pairs once for every matcher; markup is dropped first."""
+    names: list[str] = []
+    texts: list[str] = []
+    for name, text in fields:
+        if not text:
+            continue
+        text = text[:_FIELD_CAP]
+        if "<" in text or "&" in text:
+            text = unmarkup(text)
+        if "\x00" in text:
+            text = text.replace("\x00", " ")
+        if "$" in text:
+            text = text.replace("US$", "USD ")  # a currency, not the United States
+        names.append(name)
+        texts.append(text)
+    if not texts:
+        return Prepared("", "", ())
+    # NUL survives folding and separates the fields: no phrase can span two of them.
+    cased = fold_cased(" \x00 ".join(texts))
+    bounds: list[tuple[int, str]] = []
+    position = 0
+    for name in names[:-1]:
+        position = cased.index("\x00", position) + 1
+        bounds.append((position, name))
+    bounds.append((len(cased) + 1, names[-1]))
+    if not cased.strip(" \x00"):
+        return Prepared("", "", ())
+    return Prepared(cased, cased.lower(), tuple(bounds))

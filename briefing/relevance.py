@@ -1,0 +1,337 @@
+"""Is an item about Libya? A score with its reasons, from weighted terms and the actors found.
+
+The built-in rules (`briefing/data/relevance.yaml`) are merged with the user's `relevance:`
+section of feeds.yaml (`RelevanceRules`): a user term re-weights a built-in one with the same
+folded text, negative contexts are added, `use_builtin: false` starts from nothing.
+
+Scoring: each matched term or actor adds weight × field factor (title 2, summary 1, body 0.5),
+once per field. Overlapping phrases keep the longest, so a zero-weight phrase such as
+"Libyan Sea" cancels the "Libyan" inside it. A Libya name that only appears inside a list of
+countries ("Iran, Libya, Somalia and Yemen") keeps a quarter of its weight. The verdict depends
+on the feed's mode: `all` keeps everything (still scored, with reasons), `default` needs
+`threshold`, `strict` needs `strict_threshold`. Imported articles are always relevant.
+
+Pure: `judge` does no I/O; `load_rules` parses the YAML text it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, cast
+
+import yaml
+
+from briefing.errors import ConfigError
+from briefing.matching import Hit, PhraseMatcher, Prepared, fold, longest, prepare
+from briefing.models import (
+    Entry,
+    Reason,
+    RelevanceMode,
+    RelevanceRules,
+    TextField,
+    Verdict,
+    WeightedTerm,
+)
+
+ActorHit = tuple[str, str, TextField, float]
+"""(actor id, actor name, field, signal) — one actor found in one field of the item."""
+
+_CONNECTORS = frozenset({"", "and", "or", "et", "ou", "y", "e", "as well as", "and the", "و", "او"})
+_FIELD_ORDER = {"title": 0, "summary": 1, "content": 2}
+
+
+@dataclass(frozen=True)
+class BuiltinRules:
+    """What relevance.yaml holds."""
+
+    terms: tuple[WeightedTerm, ...] = ()
+    negative_contexts: tuple[WeightedTerm, ...] = ()
+    libya_names: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    field_weights: Mapping[str, float] = field(
+        default_factory=lambda: {"title": 2.0, "summary": 1.0, "content": 0.5}
+    )
+    list_factor: float = 0.25
+    actor_weights: Mapping[str, float] = field(default_factory=dict)
+    boosters: tuple[str, ...] = ()
+    booster_floor: float = 3.0
+    booster_cap: float = 3.0
+
+
+# Payload: ("T", display term, weight, language or None, is_libya_name), ("K",) for a country,
+# ("U", display term) for a booster.
+Term = tuple[Any, ...]
+
+
+@dataclass
+class CompiledRules:
+    """The merged rules compiled into one automaton; build once, judge many items."""
+
+    matcher: PhraseMatcher[Any]
+    channel: int
+    threshold: float
+    strict_threshold: float
+    field_weights: Mapping[str, float]
+    list_factor: float
+    actor_weights: Mapping[str, float]
+    booster_floor: float = 3.0
+    booster_cap: float = 3.0
+
+
+def _terms(raw: Any, source: str, key: str) -> tuple[WeightedTerm, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{source}: `{key}` must be a list of {{term, weight}}")
+    out: list[WeightedTerm] = []
+    for item in raw:
+        if isinstance(item, str):
+            out.append(WeightedTerm(item, 1.0))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("term"), str):
+            raise ConfigError(f"{source}: each entry of `{key}` needs `term:` (text) and `weight:`")
+        weight = item.get("weight", 1.0)
+        if isinstance(weight, bool) or not isinstance(weight, int | float):
+            raise ConfigError(f"{source}: {key} term {item['term']!r} weight must be a number")
+        language = item.get("language")
+        out.append(WeightedTerm(item["term"], float(weight), str(language) if language else None))
+    return tuple(out)
+
+
+def load_rules(text: str, source: str = "briefing/data/relevance.yaml") -> BuiltinRules:
+    """Parse a relevance rules document (the built-in one, or a user's in the same shape)."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        raise ConfigError(f"{source}:{line}: {(error.problem or 'invalid YAML').strip()}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{source}:1: invalid YAML ({error})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}:1: relevance rules must be a mapping")
+    weights = data.get("field_weights") or {}
+    actor_weights = data.get("actor_weights") or {}
+    if not isinstance(weights, dict) or not isinstance(actor_weights, dict):
+        raise ConfigError(f"{source}: field_weights and actor_weights must be mappings")
+    defaults = BuiltinRules()
+    return BuiltinRules(
+        terms=_terms(data.get("terms"), source, "terms"),
+        negative_contexts=_terms(data.get("negative_contexts"), source, "negative_contexts"),
+        libya_names=tuple(str(x) for x in data.get("libya_names") or ()),
+        countries=tuple(str(x) for x in data.get("countries") or ()),
+        field_weights={**defaults.field_weights, **{str(k): float(v) for k, v in weights.items()}},
+        list_factor=float(data.get("list_factor", defaults.list_factor)),
+        actor_weights={str(k): float(v) for k, v in actor_weights.items()},
+        boosters=tuple(str(x) for x in data.get("boosters") or ()),
+        booster_floor=float(data.get("booster_floor", defaults.booster_floor)),
+        booster_cap=float(data.get("booster_cap", defaults.booster_cap)),
+    )
+
+
+@lru_cache(maxsize=1)
+def builtin_rules() -> BuiltinRules:
+    text = resources.files("briefing.data").joinpath("relevance.yaml").read_text(encoding="utf-8")
+    return load_rules(text)
+
+
+def compile_rules(
+    user: RelevanceRules,
+    builtin: BuiltinRules | None = None,
+    matcher: PhraseMatcher[Any] | None = None,
+    channel: int = 0,
+) -> CompiledRules:
+    """Merge the user's rules over the built-in ones and compile them into one automaton.
+
+    With `matcher`, the terms go into that shared automaton's `channel`; the caller builds it.
+    """
+    base = builtin if builtin is not None else builtin_rules()
+    if not user.use_builtin:
+        base = BuiltinRules(field_weights=base.field_weights, list_factor=base.list_factor)
+    libya = {fold(name) for name in base.libya_names}
+    # Later entries replace earlier ones with the same folded text: the user re-weights.
+    merged: dict[str, WeightedTerm] = {}
+    for term in (*base.terms, *base.negative_contexts, *user.terms, *user.negative_contexts):
+        merged[fold(term.text)] = term
+    own = matcher is None
+    if matcher is None:
+        matcher = PhraseMatcher()
+    for key, term in merged.items():
+        matcher.add(
+            key,
+            ("T", term.text, term.weight, term.language, key in libya),
+            folded=True,
+            channel=channel,
+        )
+    for country in base.countries:
+        key = fold(country)
+        if key not in merged:
+            matcher.add(key, ("K",), folded=True, channel=channel)
+    for booster in base.boosters:
+        key = fold(booster)
+        if key not in merged:
+            matcher.add(key, ("U", booster), folded=True, channel=channel)
+    if own:
+        matcher.build()
+    return CompiledRules(
+        matcher=matcher,
+        channel=channel,
+        threshold=user.threshold,
+        strict_threshold=user.strict_threshold,
+        field_weights=base.field_weights,
+        list_factor=base.list_factor,
+        actor_weights=base.actor_weights,
+        booster_floor=base.booster_floor,
+        booster_cap=base.booster_cap,
+    )
+
+
+def entry_fields(entry: Entry) -> list[tuple[TextField, str]]:
+    return [
+        ("title", entry.title or ""),
+        ("summary", entry.summary or ""),
+        ("content", entry.content or ""),
+    ]
+
+
+# Words that introduce an enumeration: "countries such as Libya and Syria" is a list of two.
+_LIST_INTRO = frozenset(
+    "including such as like countries nations among notably namely comme dont notamment مثل منها".split()
+)
+
+
+def _in_list(index: int, ordered: Sequence[Hit[tuple[Term, ...]]], text: str) -> bool:
+    """True when ordered[index] is one of a run of country names: three or more ("Iran, Libya,
+    Mali"), or two after an enumerating word ("countries such as Libya and Syria")."""
+    run = 1
+    first = index
+    for step in (-1, 1):
+        i = index
+        # A few neighbours are enough to decide, so the walk is short even on hostile input.
+        for _ in range(2):
+            j = i + step
+            if not 0 <= j < len(ordered):
+                break
+            a, b = (ordered[i], ordered[j]) if step == 1 else (ordered[j], ordered[i])
+            gap = text[a.end : b.start].strip()
+            if "\x00" in gap or gap not in _CONNECTORS:
+                break
+            run += 1
+            i = j
+        if step == -1:
+            first = i
+    if run >= 3:
+        return True
+    if run == 2:
+        before = text[max(0, ordered[first].start - 24) : ordered[first].start].split()
+        return bool(before) and (before[-1] in _LIST_INTRO or " ".join(before[-2:]) in _LIST_INTRO)
+    return False
+
+
+def judge(
+    entry: Entry,
+    actors: Iterable[ActorHit],
+    rules: CompiledRules,
+    mode: RelevanceMode = "default",
+    *,
+    prepared: Prepared | None = None,
+    hits: Sequence[Hit[tuple[Any, ...]]] | None = None,
+) -> Verdict:
+    """Score one item and decide whether it is about Libya.
+
+    Args:
+        entry: the parsed item (title, summary, content, language, kind).
+        actors: actors the gazetteer found, as (id, name, field, signal).
+        rules: `compile_rules(...)` output.
+        mode: the feed's relevance mode.
+        prepared: the item already folded by `briefing.matching.prepare` (saves a second fold).
+        hits: the shared automaton's hits on `prepared` (saves a second scan).
+
+    Returns:
+        The verdict with its score and one Reason per (term or actor, field).
+    """
+    item = prepared if prepared is not None else prepare(entry_fields(entry))
+    factors = rules.field_weights
+    # (term, field) -> (weighted score, note); Reason objects are built once at the end.
+    found: dict[tuple[str, str], tuple[float, str]] = {}
+    if hits is None:
+        hits = rules.matcher.find(item.lowered, rules.channel) if item.bounds else []
+    boosts: dict[tuple[str, str], float] = {}
+    if hits:
+        kept, _ = longest(hits) if len(hits) > 1 else (list(hits), [])
+        places: list[Hit[tuple[Term, ...]]] | None = None
+        place_index: dict[int, int] = {}
+        lang: str | None = None
+        field_of = item.field_of
+        # A list needs other country names: without any, no Libya name can be in one.
+        has_country = any(h.payload[0][0] == "K" for h in kept)
+        for hit in kept:
+            term = hit.payload[0]
+            if term[0] != "T":
+                term = next((t for t in hit.payload if t[0] == "T"), term)
+            code = term[0]
+            if code == "U":
+                where = field_of(hit.start)
+                boosts[(term[1], where)] = factors.get(where, 1.0)
+                continue
+            if code != "T":
+                continue
+            _, text, weight, language, is_name = term
+            if language:
+                if lang is None:
+                    lang = (entry.language or "").lower()[:2]
+                if lang and language.lower()[:2] != lang:
+                    continue
+            where = field_of(hit.start)
+            previous = found.get((text, where))
+            if previous is not None and previous[1] != "in a list of countries":
+                continue  # counted once per field
+            note = "negative context" if weight < 0 else ("cancels" if weight == 0 else "term")
+            if is_name and weight > 0 and has_country:
+                if places is None:
+                    places = [
+                        h
+                        for h in kept
+                        if any(e[0] == "K" or (e[0] == "T" and e[4]) for e in h.payload)
+                    ]
+                    place_index = {id(h): n for n, h in enumerate(places)}
+                if _in_list(place_index[id(hit)], places, item.lowered):
+                    if previous is not None:
+                        continue
+                    weight *= rules.list_factor
+                    note = "in a list of countries"
+            found[(text, where)] = (round(weight * factors.get(where, 1.0), 3), note)
+    actor_weights = rules.actor_weights
+    for actor_id, name, where, signal in actors:
+        weight = actor_weights.get(actor_id, signal)
+        if weight and (name, where) not in found:
+            found[(name, where)] = (round(weight * factors.get(where, 1.0), 3), "actor")
+    if boosts:
+        core = sum(w for w, _ in found.values() if w > 0)
+        if core >= rules.booster_floor:
+            room = rules.booster_cap
+            for (term, where), weight in sorted(boosts.items(), key=lambda kv: -kv[1]):
+                if room <= 0:
+                    break
+                found[(term, where)] = (round(min(weight, room), 3), "booster")
+                room -= weight
+    ordered = (
+        sorted(found.items(), key=lambda kv: (-abs(kv[1][0]), _FIELD_ORDER.get(kv[0][1], 3)))
+        if len(found) > 1
+        else list(found.items())
+    )
+    reasons = tuple(
+        Reason(term, cast(TextField, where), weight, note)
+        for (term, where), (weight, note) in ordered
+    )
+    score = round(float(sum(w for w, _ in found.values())), 2)
+    if entry.kind == "article" or mode == "all":
+        relevant = True
+    elif mode == "strict":
+        relevant = score >= rules.strict_threshold
+    else:
+        relevant = score >= rules.threshold
+    return Verdict(relevant=relevant, score=score, reasons=reasons)

@@ -1,0 +1,76 @@
+"""The Tagger: relevance and actors together, built once from the configuration.
+
+`relevance` and `actors` are siblings that never import each other; this module combines them.
+Each item is folded once (`briefing.matching.prepare`), the gazetteer finds its actors, and the
+actors feed the relevance score as reasons next to the weighted terms.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from briefing.actors import ActorMatcher, Gazetteer, load_gazetteer
+from briefing.matching import PhraseMatcher, prepare
+from briefing.models import (
+    ActorInfo,
+    Config,
+    Entry,
+    FeedSpec,
+    RelevanceMode,
+    RelevanceRules,
+    Tagged,
+    TextField,
+)
+from briefing.relevance import ActorHit, CompiledRules, compile_rules, entry_fields, judge
+
+
+class Tagger:
+    """Judges relevance and finds actors for items; cheap to call, built once per run."""
+
+    def __init__(self, gazetteer: Gazetteer, rules: RelevanceRules | None = None) -> None:
+        # One automaton holds the gazetteer's phrases and the relevance terms: each item is
+        # scanned once, and each side reads the hits that carry its own payloads.
+        self.automaton: PhraseMatcher[Any] = PhraseMatcher(channels=2)
+        self.gazetteer = gazetteer
+        self.matcher = ActorMatcher(gazetteer, self.automaton, channel=0)
+        self.rules: CompiledRules = compile_rules(
+            rules or RelevanceRules(), matcher=self.automaton, channel=1
+        )
+        self.automaton.build()
+        self._signals = {a.id: a.signal for a in gazetteer.actors.values()}
+        self._names = {a.id: a.name for a in gazetteer.actors.values()}
+
+    @classmethod
+    def from_config(cls, config: Config) -> Tagger:
+        """Built-in rules and gazetteer merged with the user's (ConfigError on a bad file)."""
+        return cls.build(config.rules, config.actors_file)
+
+    @classmethod
+    def build(cls, rules: RelevanceRules | None = None, actors_file: Path | None = None) -> Tagger:
+        return cls(load_gazetteer(actors_file), rules)
+
+    def tag(self, entry: Entry, feed: FeedSpec | None = None) -> Tagged:
+        """Relevance verdict and actors for one entry (feed None: the `default` mode)."""
+        mode: RelevanceMode = feed.relevance if feed is not None else "default"
+        item = prepare(entry_fields(entry))
+        actor_hits, term_hits = self.automaton.find_all(item.lowered) if item.bounds else ([], [])
+        found = self.matcher.match(item, entry.published, hits=actor_hits)
+        actors: list[ActorHit] = [
+            (actor_id, self._names[actor_id], where, self._signals[actor_id])
+            for actor_id, where in found.hits
+        ]
+        verdict = judge(entry, actors, self.rules, mode, prepared=item, hits=term_hits)
+        return Tagged(entry=entry, verdict=verdict, actors=found.mentions)
+
+    def actor_infos(self) -> list[ActorInfo]:
+        """Every actor, for `store.sync_actors`."""
+        return [actor.info() for actor in self.gazetteer.actors.values()]
+
+    def find_mentions(self, text: str, when: datetime | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, actor id) spans in the original text, for highlighting."""
+        return self.matcher.spans(text, when)
+
+    def fields(self, entry: Entry) -> list[tuple[TextField, str]]:
+        return entry_fields(entry)

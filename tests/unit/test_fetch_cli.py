@@ -1,0 +1,303 @@
+"""`briefing fetch` and `briefing feeds` end to end: output, exit codes, the lock, kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from briefing.cli import main
+from briefing.pipeline import fetch_lock
+from tests.conftest import REPO
+from tests.unit.fetchkit import libya_items, rss
+
+
+def write_config(tmp_path: Path, feeds: dict[str, str], extra: str = "") -> Path:
+    lines = ["# my feeds, with a comment that must survive", "feeds:"]
+    for name, url in feeds.items():
+        lines += [f"  - name: {name}", f"    url: {url}", "    refresh: 30"]
+    path = tmp_path / "feeds.yaml"
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def served(httpserver: HTTPServer) -> HTTPServer:
+    httpserver.expect_request("/good").respond_with_data(rss(libya_items("g", 4, libya=3)))
+    httpserver.expect_request("/bad").respond_with_data(b"", status=404)
+    return httpserver
+
+
+def invoke(config: Path, *args: str) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["--config", str(config), "--db", str(config.parent / "b.db"), *args]
+    )
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_fetch_prints_a_table_and_exits_3_when_a_feed_failed(
+    tmp_path: Path, served: HTTPServer
+) -> None:
+    config = write_config(
+        tmp_path, {"Good": served.url_for("/good"), "Bad": served.url_for("/bad")}
+    )
+    code, out, _ = invoke(config, "fetch")
+    assert code == 3
+    assert "Good" in out and "Bad" in out
+    assert "HTTP 404 Not Found" in out
+    assert "2 fetched, 1 ok, 1 error" in out
+
+
+def test_fetch_exits_0_when_every_feed_worked_and_respects_intervals(
+    tmp_path: Path, served: HTTPServer
+) -> None:
+    config = write_config(tmp_path, {"Good": served.url_for("/good")})
+    code, out, _ = invoke(config, "fetch")
+    assert code == 0, out
+    code, out, _ = invoke(config, "fetch")
+    assert code == 0
+    assert "0 fetched" in out and "1 not due" in out
+    code, out, _ = invoke(config, "fetch", "--force", "--feed", "Good")
+    assert code == 0 and "1 fetched" in out
+
+
+def test_fetch_json_is_one_document(tmp_path: Path, served: HTTPServer) -> None:
+    config = write_config(
+        tmp_path, {"Good": served.url_for("/good"), "Bad": served.url_for("/bad")}
+    )
+    code, out, _ = invoke(config, "fetch", "--json")
+    assert code == 3
+    document = json.loads(out)
+    feeds = {f["feed"]: f for f in document["feeds"]}
+    assert feeds["Good"]["status"] == "ok" and feeds["Good"]["kept"] == 3
+    assert feeds["Good"]["dropped"] == 1 and feeds["Good"]["new"] == 3
+    assert feeds["Bad"]["error"] == "HTTP 404 Not Found"
+    assert document["ok"] is False
+
+
+def test_fetch_quiet_prints_only_failures(tmp_path: Path, served: HTTPServer) -> None:
+    config = write_config(
+        tmp_path, {"Good": served.url_for("/good"), "Bad": served.url_for("/bad")}
+    )
+    code, out, err = invoke(config, "fetch", "--quiet")
+    assert code == 3
+    assert out == ""
+    assert "Bad: HTTP 404 Not Found" in err and "Good" not in err
+
+
+def test_explain_shows_dropped_items_with_reasons(tmp_path: Path, served: HTTPServer) -> None:
+    config = write_config(tmp_path, {"Good": served.url_for("/good")})
+    invoke(config, "fetch")
+    code, out, _ = invoke(config, "fetch", "--explain", "good")
+    assert code == 0
+    assert "4 seen, 3 kept, 1 dropped" in out
+    assert "Football results round g 3" in out
+    db = sqlite3.connect(tmp_path / "b.db")
+    try:  # tagged in-process: the Tagger was built on demand and the actors synced
+        assert db.execute("SELECT count(*) FROM actors").fetchone()[0] > 10
+    finally:
+        db.close()
+
+
+def test_unknown_feed_is_one_line_error(tmp_path: Path, served: HTTPServer) -> None:
+    config = write_config(tmp_path, {"Good": served.url_for("/good")})
+    code, _, err = invoke(config, "fetch", "--feed", "Nope")
+    assert code == 1
+    assert "no feed named 'Nope'" in err
+
+
+def test_second_fetch_exits_0_saying_another_is_running(tmp_path: Path, served: HTTPServer) -> None:
+    config = write_config(tmp_path, {"Good": served.url_for("/good")})
+    with fetch_lock(tmp_path / "b.db"):
+        code, out, err = invoke(config, "fetch")
+        assert code == 0
+        assert "another fetch is running" in err
+        code, out, _ = invoke(config, "fetch", "--json")
+        assert code == 0 and "another fetch is running" in json.loads(out)["skipped"]
+
+
+def test_wait_queues_behind_a_running_fetch(tmp_path: Path, served: HTTPServer) -> None:
+    config = write_config(tmp_path, {"Good": served.url_for("/good")})
+    released = threading.Event()
+
+    def hold() -> None:
+        with fetch_lock(tmp_path / "b.db"):
+            time.sleep(0.5)
+        released.set()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.1)
+    code, out, _ = invoke(config, "fetch", "--wait")
+    holder.join()
+    assert released.is_set()
+    assert code == 0 and "1 fetched, 1 ok" in out
+
+
+def test_watch_fetches_again_until_interrupted(
+    tmp_path: Path, served: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.cli import fetch_cmd
+
+    config = write_config(tmp_path, {"Good": served.url_for("/good")})
+    pauses: list[int] = []
+
+    def pause(ctx: object, err: object) -> None:
+        pauses.append(1)
+        if len(pauses) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(fetch_cmd, "_watch_pause", pause)
+    code, out, err = invoke(config, "fetch", "--watch")
+    assert code == 0
+    assert len(pauses) == 2
+    assert out.count("fetched") == 2  # a round that fetched, then one where nothing was due
+    assert "1 fetched, 1 ok" in out and "0 fetched" in out
+    assert "stopped" in err
+
+
+def test_feeds_list_shows_health(tmp_path: Path, served: HTTPServer) -> None:
+    config = write_config(
+        tmp_path, {"Good": served.url_for("/good"), "Bad": served.url_for("/bad")}
+    )
+    invoke(config, "fetch")
+    code, out, _ = invoke(config, "feeds")
+    assert code == 0
+    assert "HTTP 404 Not Found" in out and "never" not in out
+    code, out, _ = invoke(config, "feeds", "list", "--json")
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert rows["Bad"]["error_count"] == 1 and rows["Bad"]["last_status"] == "error"
+    assert rows["Good"]["last_status"] == "ok" and rows["Good"]["next_fetch_at"]
+
+
+# --- subprocesses: a real second process, and kill -9 ------------------------------------------
+
+
+def _briefing(config: Path, *args: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "briefing",
+        "--config",
+        str(config),
+        "--db",
+        str(config.parent / "b.db"),
+        *args,
+    ]
+
+
+@pytest.fixture
+def slow_server(httpserver: HTTPServer) -> Iterator[HTTPServer]:
+    """40 feeds of 30 items, each answered after a short pause so a run takes a while."""
+
+    def handler(request: Request) -> Response:
+        time.sleep(0.05)
+        n = request.path.rsplit("/", 1)[-1]
+        return Response(rss(libya_items(f"s{n}", 30)), content_type="application/rss+xml")
+
+    for i in range(40):
+        httpserver.expect_request(f"/s/{i}").respond_with_handler(handler)
+    yield httpserver
+
+
+def _wait_for_lock(lock: Path, pid: int, timeout: float = 30) -> None:
+    """Until process `pid` holds the fetch lock (it writes its pid into the lock file)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if lock.exists() and lock.read_text().strip() == str(pid):
+            return
+        time.sleep(0.02)
+    raise AssertionError("the fetch never took the lock")
+
+
+@pytest.mark.slow
+def test_kill_9_mid_run_leaves_a_sound_database_with_whole_feeds(
+    tmp_path: Path, slow_server: HTTPServer
+) -> None:
+    config = write_config(tmp_path, {f"f{i}": slow_server.url_for(f"/s/{i}") for i in range(40)})
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    stored: list[int] = []
+    for delay in (0.3, 1.2):
+        process = subprocess.Popen(
+            _briefing(config, "fetch", "--force", "--quiet"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=tmp_path,
+            start_new_session=True,
+        )
+        _wait_for_lock(tmp_path / "b.db.fetch.lock", process.pid)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)  # the fetcher and its parser workers
+        process.wait()
+        db = sqlite3.connect(tmp_path / "b.db")
+        try:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            rows = db.execute("SELECT feed, count(*) FROM items GROUP BY feed").fetchall()
+        finally:
+            db.close()
+        counts = dict(rows)
+        # Each feed is all-or-nothing: 0 or its 30 items, never a part.
+        assert all(n == 30 for n in counts.values()), counts
+        stored.append(len(counts))
+    # And the next run completes the job.
+    done = subprocess.run(
+        _briefing(config, "fetch", "--force", "--json"),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ok"] is True
+    db = sqlite3.connect(tmp_path / "b.db")
+    try:
+        assert db.execute("SELECT count(DISTINCT feed) FROM items").fetchone() == (40,)
+        # The workers built the Tagger themselves and synced the gazetteer before storing.
+        assert db.execute("SELECT count(*) FROM actors").fetchone()[0] > 10
+    finally:
+        db.close()
+
+
+def test_concurrent_fetch_in_another_process_exits_0(
+    tmp_path: Path, slow_server: HTTPServer
+) -> None:
+    config = write_config(tmp_path, {f"f{i}": slow_server.url_for(f"/s/{i}") for i in range(20)})
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    first = subprocess.Popen(
+        _briefing(config, "fetch", "--quiet"),
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_lock(tmp_path / "b.db.fetch.lock", first.pid)
+        second = subprocess.run(
+            _briefing(config, "fetch"),
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
+        assert second.returncode == 0
+        assert "another fetch is running" in second.stderr
+    finally:
+        first.wait(timeout=120)

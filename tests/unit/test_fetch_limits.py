@@ -1,0 +1,120 @@
+"""briefing.fetch against a raw asyncio server: trickling, stalling, cut bodies, connection bounds."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from briefing.fetch import Fetcher, FetchLimits
+from briefing.models import FeedSpec
+
+RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+Writer = Callable[[asyncio.StreamWriter], Awaitable[None]]
+
+
+@asynccontextmanager
+async def raw_server(respond: Writer) -> AsyncIterator[str]:
+    """A bare HTTP server on 127.0.0.1 whose response is whatever `respond` writes."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while (await reader.readline()) not in (b"\r\n", b"\n", b""):
+                pass
+            await respond(writer)
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}/feed"
+    finally:
+        server.close()
+
+
+async def trickle(writer: asyncio.StreamWriter) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+    await writer.drain()
+    for _ in range(100000):
+        writer.write(b"x")
+        await writer.drain()
+        await asyncio.sleep(0.05)
+
+
+async def stall_headers(writer: asyncio.StreamWriter) -> None:
+    await asyncio.sleep(30)
+
+
+async def cut_body(writer: asyncio.StreamWriter) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + RSS)
+    await writer.drain()
+
+
+async def test_trickling_body_hits_the_wall_clock_deadline() -> None:
+    # Each byte arrives well within any read timeout; only the total deadline stops it.
+    async with raw_server(trickle) as url:
+        limits = FetchLimits(deadline=0.6, connect_timeout=0.5)
+        started = time.monotonic()
+        async with Fetcher(limits) as fetcher:
+            response = await fetcher.fetch(FeedSpec("slow", url))
+        assert time.monotonic() - started < 5  # generous: this checks we stop, not how fast
+    assert response.status == "error"
+    assert response.error == "timed out after 0.6 s (deadline)"
+
+
+async def test_server_that_never_answers_times_out() -> None:
+    async with raw_server(stall_headers) as url:
+        async with Fetcher(FetchLimits(deadline=0.5, connect_timeout=0.5)) as fetcher:
+            response = await fetcher.fetch(FeedSpec("stall", url))
+    assert response.status == "error"
+    assert response.error == "timed out after 0.5 s (deadline)"
+
+
+async def test_body_cut_before_content_length_is_a_failure() -> None:
+    async with raw_server(cut_body) as url:
+        async with Fetcher(FetchLimits(deadline=2)) as fetcher:
+            response = await fetcher.fetch(FeedSpec("cut", url))
+    assert response.status == "error"
+    assert response.error is not None and response.error.startswith("body cut short")
+
+
+async def test_connection_refused_is_one_line() -> None:
+    server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    server.close()
+    await server.wait_closed()
+    async with Fetcher(FetchLimits(deadline=2)) as fetcher:
+        response = await fetcher.fetch(FeedSpec("down", f"http://127.0.0.1:{port}/"))
+    assert response.status == "error"
+    assert response.error is not None and response.error.startswith("connection failed")
+    assert "\n" not in response.error
+
+
+async def test_connections_are_bounded_per_host_and_overall() -> None:
+    active = 0
+    peak = 0
+
+    async def slow_ok(writer: asyncio.StreamWriter) -> None:
+        nonlocal active, peak
+        active += 1
+        peak = max(peak, active)
+        await asyncio.sleep(0.05)
+        active -= 1
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(RSS), RSS))
+        await writer.drain()
+
+    async with raw_server(slow_ok) as url:
+        for per_host, overall, expected in ((2, 32, 2), (8, 3, 3)):
+            peak = 0
+            async with Fetcher(
+                FetchLimits(deadline=5), max_per_host=per_host, max_connections=overall
+            ) as fetcher:
+                responses = await asyncio.gather(
+                    *(fetcher.fetch(FeedSpec(f"f{i}", f"{url}?{i}")) for i in range(10))
+                )
+            assert all(r.status == "ok" for r in responses)
+            assert peak == expected

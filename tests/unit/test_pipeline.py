@@ -1,0 +1,403 @@
+"""briefing.pipeline: fetch → parse → tag → store against a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from briefing.errors import ConfigError, FetchInProgressError, ReadOnlyStoreError
+from briefing.fetch import FetchLimits
+from briefing.models import FeedSpec, ItemFilter
+from briefing.pipeline import RunReport, fetch_lock, ingest_document, update
+from briefing.store import Store
+from tests.unit.fetchkit import fake_tagger, libya_items, make_config, rss
+
+NOW = datetime(2026, 4, 6, 12, 0, tzinfo=UTC)
+LIMITS = FetchLimits(deadline=3.0, connect_timeout=1.0)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "briefing.db")
+    yield store
+    store.close()
+
+
+def run(tmp_path: Path, store: Store, feeds: list[FeedSpec], **kw: object) -> RunReport:
+    config = make_config(tmp_path, feeds)
+    kw.setdefault("limits", LIMITS)
+    kw.setdefault("now", NOW)
+    return update(config, store, tagger=fake_tagger(), **kw)  # type: ignore[arg-type]
+
+
+def by_feed(report: RunReport) -> dict[str, object]:
+    return {r.feed: r for r in report.feeds}
+
+
+# --- ingest_document ----------------------------------------------------------------------------
+
+
+def test_ingest_document_stores_kept_items_and_records_dropped(db: Store) -> None:
+    spec = FeedSpec("Local", "http://x.example/feed")
+    db.sync_feeds([spec])
+    body = rss(libya_items("a", 5, libya=3))
+    report = ingest_document(
+        spec, body, {"content-type": "application/rss+xml"}, db, fake_tagger(), now=NOW, run_id="r1"
+    )
+    assert report.status == "ok", report.error
+    assert (report.seen, report.kept, report.dropped, report.new) == (5, 3, 2, 3)
+    assert db.count(ItemFilter(feeds=("Local",))) == 3
+    dropped = db.dropped_items("Local")
+    assert sorted(e.title for e, _ in dropped) == [
+        "Football results round a 3",
+        "Football results round a 4",
+    ]
+    assert all(not v.relevant for _, v in dropped)
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (b"", "empty"),
+        (b"<!DOCTYPE html><html><body>Welcome</body></html>", "HTML page"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+            b"<rss version='2.0'><channel><title>&b;</title></channel></rss>",
+            "entities",
+        ),
+    ],
+)
+def test_ingest_document_records_a_refused_document_as_the_feeds_failure(
+    db: Store, body: bytes, needle: str
+) -> None:
+    spec = FeedSpec("Bad", "http://x.example/feed")
+    db.sync_feeds([spec])
+    report = ingest_document(spec, body, {}, db, fake_tagger(), now=NOW)
+    assert report.status == "error"
+    assert report.error is not None and needle in report.error
+    state = db.feed_state("Bad")
+    assert state is not None and state.last_status == "error"
+    assert state.last_error == report.error
+
+
+def test_ingest_document_survives_feedparser_crashers(db: Store) -> None:
+    spec = FeedSpec("Crash", "http://x.example/feed")
+    db.sync_feeds([spec])
+    body = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>x</title>'
+        b"<item><title>Tripoli &#xD800; &#x1B;[31m red &#0; </title><guid>g1</guid></item>"
+        b"</channel></rss>"
+    )
+    report = ingest_document(spec, body, {}, db, fake_tagger(), now=NOW)
+    assert report.status in ("ok", "error")
+    for row in db.items(ItemFilter(feeds=("Crash",))):
+        assert "\x1b" not in row.title and "\x00" not in row.title
+
+
+# --- update: the whole run ----------------------------------------------------------------------
+
+
+def test_one_bad_feed_among_good_ones(tmp_path: Path, db: Store, httpserver: HTTPServer) -> None:
+    feeds = []
+    for i in range(4):
+        httpserver.expect_request(f"/good{i}").respond_with_data(rss(libya_items(f"g{i}", 6)))
+        feeds.append(FeedSpec(f"good{i}", httpserver.url_for(f"/good{i}")))
+    httpserver.expect_request("/500").respond_with_data(b"oops", status=500)
+    httpserver.expect_request("/html").respond_with_data(
+        b"<html><body>not a feed</body></html>", content_type="text/html"
+    )
+    httpserver.expect_request("/empty").respond_with_data(b"")
+    httpserver.expect_request("/bomb").respond_with_data(
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        b"<rss version='2.0'><channel><title>&b;</title><item><title>Tripoli &b;</title>"
+        b"</item></channel></rss>"
+    )
+    httpserver.expect_request("/crash").respond_with_data(
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>c</title>'
+        b"<item><guid>c1</guid><title>Tripoli &#xD800; &#x1B;[2J</title></item></channel></rss>"
+    )
+    bad = {"broken": "/500", "page": "/html", "empty": "/empty", "bomb": "/bomb"}
+    feeds += [FeedSpec(name, httpserver.url_for(path)) for name, path in bad.items()]
+    feeds.append(FeedSpec("nowhere", "http://127.0.0.1:9/feed"))  # connection refused
+    feeds.append(FeedSpec("crasher", httpserver.url_for("/crash")))
+    report = run(tmp_path, db, feeds)
+    status = {r.feed: r.status for r in report.feeds}
+    crasher = status.pop("crasher")
+    assert crasher in ("ok", "error")  # stored cleanly or failed alone: never the run
+    assert status == {
+        **{f"good{i}": "ok" for i in range(4)},
+        "broken": "error",
+        "page": "error",
+        "empty": "error",
+        "bomb": "error",
+        "nowhere": "error",
+    }
+    errors = {r.feed: r.error for r in report.feeds}
+    assert errors["broken"] == "HTTP 500 Internal Server Error"
+    assert errors["page"] is not None and "HTML page" in errors["page"]
+    assert errors["empty"] is not None and "empty" in errors["empty"]
+    assert errors["bomb"] is not None and "entities" in errors["bomb"]
+    assert len(report.failed) == 5 + (crasher == "error")
+    for row in db.items(ItemFilter(feeds=("crasher",))):
+        assert "\x1b" not in row.title
+    for i in range(4):
+        assert db.count(ItemFilter(feeds=(f"good{i}",))) == 6
+    # Health is recorded: the error, the streak and a backoff time.
+    state = db.feed_state("broken")
+    assert state is not None
+    assert state.last_error == "HTTP 500 Internal Server Error" and state.error_count == 1
+    assert state.next_fetch_at == NOW + timedelta(minutes=60)
+    # Each feed has its run row with counts.
+    runs = {r.feed: r for r in db.fetch_runs(limit=20)}
+    assert runs["good0"].kept == 6 and runs["good0"].new == 6
+    assert runs["broken"].status == "error"
+
+
+def test_interval_respected_unless_forced(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/f").respond_with_data(rss(libya_items("f", 2)))
+    feeds = [FeedSpec("f", httpserver.url_for("/f"), refresh_minutes=30)]
+    first = run(tmp_path, db, feeds)
+    assert [r.status for r in first.feeds] == ["ok"]
+    later = run(tmp_path, db, feeds, now=NOW + timedelta(minutes=10))
+    assert later.feeds == () and later.not_due == ("f",)
+    forced = run(tmp_path, db, feeds, now=NOW + timedelta(minutes=10), force=True)
+    assert [r.status for r in forced.feeds] == ["ok"]
+    # The forced run at +10 min set the next fetch to +40 min.
+    due = run(tmp_path, db, feeds, now=NOW + timedelta(minutes=41))
+    assert [r.feed for r in due.feeds] == ["f"]
+
+
+def test_only_selects_feeds_and_rejects_unknown_names(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/a").respond_with_data(rss(libya_items("a", 1)))
+    httpserver.expect_request("/b").respond_with_data(rss(libya_items("b", 1)))
+    feeds = [FeedSpec("A", httpserver.url_for("/a")), FeedSpec("B", httpserver.url_for("/b"))]
+    report = run(tmp_path, db, feeds, only=["b"])
+    assert [r.feed for r in report.feeds] == ["B"]
+    with pytest.raises(ConfigError, match="no feed named 'C'"):
+        run(tmp_path, db, feeds, only=["C"])
+
+
+def test_304_stores_nothing_but_health(tmp_path: Path, db: Store, httpserver: HTTPServer) -> None:
+    calls: list[str | None] = []
+
+    def handler(request: Request) -> Response:
+        calls.append(request.headers.get("If-None-Match"))
+        if request.headers.get("If-None-Match") == '"e1"':
+            return Response(b"", status=304)
+        return Response(rss(libya_items("n", 3)), headers={"ETag": '"e1"'})
+
+    httpserver.expect_request("/f").respond_with_handler(handler)
+    feeds = [FeedSpec("f", httpserver.url_for("/f"))]
+    run(tmp_path, db, feeds)
+    before = db.count(ItemFilter(feeds=("f",)))
+    report = run(tmp_path, db, feeds, force=True)
+    assert calls == [None, '"e1"']
+    assert [r.status for r in report.feeds] == ["not_modified"]
+    assert db.count(ItemFilter(feeds=("f",))) == before == 3
+    state = db.feed_state("f")
+    assert state is not None and state.etag == '"e1"' and state.last_status == "not_modified"
+
+
+def test_301_moves_the_feed_302_does_not(tmp_path: Path, db: Store, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/old").respond_with_data(
+        b"", status=301, headers={"Location": "/new"}
+    )
+    httpserver.expect_request("/new").respond_with_data(rss(libya_items("m", 1)))
+    httpserver.expect_request("/tmp").respond_with_data(
+        b"", status=302, headers={"Location": "/new2"}
+    )
+    httpserver.expect_request("/new2").respond_with_data(rss(libya_items("t", 1)))
+    httpserver.expect_request("/old-bad").respond_with_data(
+        b"", status=301, headers={"Location": "/page"}
+    )
+    httpserver.expect_request("/page").respond_with_data(b"<html><body>x</body></html>")
+    feeds = [
+        FeedSpec("moved", httpserver.url_for("/old")),
+        FeedSpec("temp", httpserver.url_for("/tmp")),
+        FeedSpec("moved-to-junk", httpserver.url_for("/old-bad")),
+    ]
+    report = run(tmp_path, db, feeds)
+    assert {r.feed: r.status for r in report.feeds} == {
+        "moved": "ok",
+        "temp": "ok",
+        "moved-to-junk": "error",
+    }
+    states = {s.name: s for s in db.feed_states()}
+    assert states["moved"].url == httpserver.url_for("/new")
+    assert states["temp"].url == httpserver.url_for("/tmp")
+    # A permanent redirect to something that is not a feed does not move the feed.
+    assert states["moved-to-junk"].url == httpserver.url_for("/old-bad")
+
+
+def test_410_disables_the_feed(tmp_path: Path, db: Store, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/gone").respond_with_data(b"", status=410)
+    feeds = [FeedSpec("gone", httpserver.url_for("/gone"))]
+    report = run(tmp_path, db, feeds)
+    assert [r.status for r in report.feeds] == ["gone"]
+    state = db.feed_state("gone")
+    assert state is not None and not state.enabled
+    again = run(tmp_path, db, feeds, force=True)
+    assert again.feeds == () and again.disabled == ("gone",)
+
+
+def test_retry_after_sets_next_fetch_and_backoff_grows(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/busy").respond_with_data(
+        b"", status=429, headers={"Retry-After": "600"}
+    )
+    httpserver.expect_request("/down").respond_with_data(b"", status=503)
+    feeds = [
+        FeedSpec("busy", httpserver.url_for("/busy")),
+        FeedSpec("down", httpserver.url_for("/down"), refresh_minutes=10),
+    ]
+    run(tmp_path, db, feeds)
+    busy, down = db.feed_state("busy"), db.feed_state("down")
+    assert busy is not None and busy.next_fetch_at == NOW + timedelta(seconds=600)
+    assert down is not None and down.next_fetch_at == NOW + timedelta(minutes=10)
+    run(tmp_path, db, feeds, force=True)
+    run(tmp_path, db, feeds, force=True)
+    down = db.feed_state("down")
+    assert down is not None and down.error_count == 3
+    assert down.next_fetch_at == NOW + timedelta(minutes=40)
+
+
+def test_dedup_across_feeds_records_also_in(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    same = [("shared-story", "Tripoli ceasefire announced")]
+    httpserver.expect_request("/a").respond_with_data(rss(same + libya_items("a", 1)))
+    httpserver.expect_request("/b").respond_with_data(rss(same))
+    feeds = [FeedSpec("A", httpserver.url_for("/a")), FeedSpec("B", httpserver.url_for("/b"))]
+    run(tmp_path, db, feeds, workers=0)
+    rows = [r for r in db.items(ItemFilter()) if r.title == "Tripoli ceasefire announced"]
+    assert len(rows) == 1
+    assert set(rows[0].also_in) | {rows[0].feed} == {"A", "B"}
+
+
+def test_update_in_place_keeps_tags_and_notes(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    title = {"now": "Tripoli talks open"}
+
+    def handler(request: Request) -> Response:
+        return Response(rss([("story-1", title["now"])]))
+
+    httpserver.expect_request("/f").respond_with_handler(handler)
+    feeds = [FeedSpec("f", httpserver.url_for("/f"))]
+    run(tmp_path, db, feeds)
+    [row] = db.items(ItemFilter(feeds=("f",)))
+    db.add_tags([row.id], ["watch"])
+    db.set_note(row.id, "check the figures")
+    db.set_flagged([row.id], True)
+    title["now"] = "Tripoli talks open after delay"
+    report = run(tmp_path, db, feeds, force=True)
+    assert report.feeds[0].updated == 1 and report.feeds[0].new == 0
+    [again] = db.items(ItemFilter(feeds=("f",)))
+    assert again.id == row.id
+    assert again.title == "Tripoli talks open after delay"
+    assert again.tags == ("watch",) and again.flagged
+    detail = db.item(row.id)
+    assert detail is not None and detail.note == "check the figures"
+
+
+def test_local_file_feed(tmp_path: Path, db: Store) -> None:
+    path = tmp_path / "local.xml"
+    path.write_bytes(rss(libya_items("l", 2)))
+    report = run(tmp_path, db, [FeedSpec("local", str(path))])
+    assert [r.status for r in report.feeds] == ["ok"]
+    assert db.count(ItemFilter(feeds=("local",))) == 2
+    again = run(tmp_path, db, [FeedSpec("local", str(path))], force=True)
+    assert [r.status for r in again.feeds] == ["not_modified"]
+
+
+def test_progress_is_reported_per_feed(tmp_path: Path, db: Store, httpserver: HTTPServer) -> None:
+    for i in range(3):
+        httpserver.expect_request(f"/p{i}").respond_with_data(rss(libya_items(f"p{i}", 1)))
+    feeds = [FeedSpec(f"p{i}", httpserver.url_for(f"/p{i}")) for i in range(3)]
+    calls: list[tuple[int, int, str | None]] = []
+    run(
+        tmp_path,
+        db,
+        feeds,
+        progress=lambda done, total, r: calls.append((done, total, r.feed if r else None)),
+    )
+    assert calls[0] == (0, 3, None)
+    assert [c[0] for c in calls[1:]] == [1, 2, 3]
+    assert {c[2] for c in calls[1:]} == {"p0", "p1", "p2"}
+
+
+def test_second_fetch_is_refused_while_one_holds_the_lock(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/f").respond_with_data(rss(libya_items("f", 1)))
+    feeds = [FeedSpec("f", httpserver.url_for("/f"))]
+    assert db.path is not None
+    with fetch_lock(db.path):
+        with pytest.raises(FetchInProgressError, match="another fetch is running"):
+            run(tmp_path, db, feeds)
+    assert [r.status for r in run(tmp_path, db, feeds).feeds] == ["ok"]
+
+
+def test_many_feeds_through_the_process_pool(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    feeds = []
+    for i in range(12):
+        httpserver.expect_request(f"/m{i}").respond_with_data(
+            rss(libya_items(f"m{i}", 10, libya=4))
+        )
+        feeds.append(FeedSpec(f"m{i}", httpserver.url_for(f"/m{i}")))
+    report = run(tmp_path, db, feeds, workers=2)
+    assert report.ok
+    assert sum(r.kept for r in report.feeds) == 48
+    assert sum(r.dropped for r in report.feeds) == 72
+    assert db.count(ItemFilter()) == 48
+
+
+@pytest.mark.slow
+def test_update_from_a_worker_thread_uses_fresh_worker_processes(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    # As the TUI does: update() on a non-main thread must not fork a threaded process; the
+    # workers are spawned and build their own Tagger (the real one) from the config.
+    feeds = []
+    for i in range(4):
+        httpserver.expect_request(f"/t{i}").respond_with_data(
+            rss([(f"t{i}-1", f"Clashes in Tripoli and Benghazi as Libya talks stall {i}")])
+        )
+        feeds.append(FeedSpec(f"t{i}", httpserver.url_for(f"/t{i}")))
+    config = make_config(tmp_path, feeds)
+    reports: list[RunReport] = []
+    worker = threading.Thread(
+        target=lambda: reports.append(
+            update(config, db, tagger=fake_tagger(), now=NOW, limits=LIMITS, workers=2)
+        )
+    )
+    worker.start()
+    worker.join(timeout=120)
+    [report] = reports
+    assert report.ok, report.failed
+    assert [r.status for r in report.feeds] == ["ok"] * 4
+    assert sum(r.seen for r in report.feeds) == 4
+
+
+def test_read_only_database_is_refused_with_one_line(tmp_path: Path, db: Store) -> None:
+    assert db.path is not None
+    read_only = Store.open(db.path, read_only=True)
+    try:
+        with pytest.raises(ReadOnlyStoreError, match="read-only"):
+            run(tmp_path, read_only, [FeedSpec("f", "http://127.0.0.1:9/f")])
+    finally:
+        read_only.close()
