@@ -2,16 +2,51 @@
 
 from __future__ import annotations
 
-import sys
+import importlib
 
 import click
 
 from briefing import __version__
 from briefing.cli._common import Context, pass_ctx
-from briefing.errors import BriefingError
+
+# Each command lives in its own module, owned by the stage it drives. The modules are imported
+# only when their command runs: `briefing fetch` under cron never pays for the TUI, and the TUI's
+# first screen never pays for the fetch pipeline.
+_COMMANDS: dict[str, str] = {
+    "status": "status_cmd",
+    "import": "import_cmd",
+    "actors": "actors_cmd",
+    "retag": "actors_cmd",
+    "classify": "actors_cmd",
+    "fetch": "fetch_cmd",
+    "feeds": "fetch_cmd",
+    "demo": "demo_cmd",
+    "summarize": "export_cmd",
+    "export": "export_cmd",
+    "tui": "tui_cmd",
+}
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = _COMMANDS.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"briefing.cli.{module_name}")
+        commands: list[click.Command] = module.COMMANDS
+        return next((c for c in commands if c.name == cmd_name), None)
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--config",
     "config_path",
@@ -41,33 +76,4 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None) -> No
         launch(ctx.obj)
 
 
-def _register() -> None:
-    # Each command lives in its own module, owned by the stage it drives.
-    from briefing.cli import (
-        actors_cmd,
-        demo_cmd,
-        export_cmd,
-        fetch_cmd,
-        import_cmd,
-        status_cmd,
-        tui_cmd,
-    )
-
-    for module in (status_cmd, import_cmd, actors_cmd, fetch_cmd, demo_cmd, export_cmd, tui_cmd):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
-
-
-def run() -> None:
-    """Entry point that turns BriefingError into one clear line and exit status 2."""
-    try:
-        main(standalone_mode=True)
-    except BriefingError as error:  # pragma: no cover - click handles most paths
-        click.echo(f"briefing: {error}", err=True)
-        sys.exit(2)
-
-
-__all__ = ["Context", "main", "pass_ctx", "run"]
+__all__ = ["Context", "main", "pass_ctx"]

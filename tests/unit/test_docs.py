@@ -15,7 +15,10 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 def _commands(group: click.Group, prefix: str = "briefing") -> list[tuple[str, click.Command]]:
     found: list[tuple[str, click.Command]] = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         path = f"{prefix} {name}"
         found.append((path, command))
         if isinstance(command, click.Group):
@@ -34,6 +37,18 @@ def test_every_command_is_in_the_readme_with_its_options() -> None:
                     if opt.startswith("--") and opt not in README:
                         missing.append(f"{path} {opt}")
     assert not missing, f"not documented in README.md: {missing}"
+
+
+def test_every_module_command_is_registered() -> None:
+    """A command added to a module's COMMANDS but not to the lazy table would be unreachable."""
+    import importlib
+
+    from briefing.cli import _COMMANDS
+
+    for module_name in set(_COMMANDS.values()):
+        module = importlib.import_module(f"briefing.cli.{module_name}")
+        for command in module.COMMANDS:
+            assert _COMMANDS.get(command.name or "") == module_name, command.name
 
 
 def test_every_command_has_help() -> None:
