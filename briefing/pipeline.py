@@ -241,9 +241,8 @@ _RECORD_BATCH = 64
 
 def _record_in_worker(outcomes: Sequence[FetchOutcome], run_id: str) -> None:
     store = _worker_store()
-    for outcome in outcomes:
-        with _write_turn():
-            store.record_outcome(outcome, run_id=run_id)
+    with _write_turn():
+        store.record_outcomes(outcomes, run_id=run_id)
 
 
 def _ping() -> int:

@@ -31,8 +31,12 @@ class FeedsMixin(StoreBase):
         with self._write() as db:
             existing = {
                 r[0]: r
-                for r in db.execute("SELECT name, config_url, last_status FROM feeds").fetchall()
+                for r in db.execute(
+                    "SELECT name, config_url, last_status, language, tags, refresh_minutes, "
+                    "relevance, in_config, enabled FROM feeds"
+                ).fetchall()
             }
+
             for spec in specs:
                 row: dict[str, Any] = {
                     "name": spec.name,
@@ -48,13 +52,27 @@ class FeedsMixin(StoreBase):
                     row.update(url=spec.url, enabled=int(spec.enabled), error_count=0)
                     db.table("feeds").insert(row, pk="name")
                     continue
-                if old[1] != spec.url:
+                moved = old[1] != spec.url
+                if moved:
                     row.update(url=spec.url, etag=None, last_modified=None, error_count=0)
                 # Only a 410 keeps an enabled feed off, until its URL changes.
                 if not spec.enabled:
                     row["enabled"] = 0
-                elif old[1] != spec.url or old[2] != "gone":
+                elif moved or old[2] != "gone":
                     row["enabled"] = 1
+                else:
+                    row["enabled"] = old[8]
+                current = (old[3], old[4], old[5], old[6], old[7], old[8])
+                wanted = (
+                    row["language"],
+                    row["tags"],
+                    row["refresh_minutes"],
+                    row["relevance"],
+                    1,
+                    row["enabled"],
+                )
+                if not moved and current == wanted:
+                    continue  # unchanged: no write (a thousand feeds are synced on every run)
                 db.table("feeds").update(spec.name, row)
             names = [s.name for s in specs]
             marks = ", ".join("?" for _ in names)
@@ -136,8 +154,15 @@ class FeedsMixin(StoreBase):
 
     def record_outcome(self, outcome: FetchOutcome, *, run_id: str = "") -> None:
         """Record a fetch that stored no items (304, error, skipped)."""
+        self.record_outcomes([outcome], run_id=run_id)
+
+    def record_outcomes(self, outcomes: Sequence[FetchOutcome], *, run_id: str = "") -> None:
+        """Record many item-less fetches in one transaction (a warm run is hundreds of 304s)."""
+        if not outcomes:
+            return
         with self._write():
-            self._apply_outcome(outcome, run_id, 0, 0)
+            for outcome in outcomes:
+                self._apply_outcome(outcome, run_id, 0, 0)
 
     def fetch_runs(self, feed: str | None = None, limit: int = 50) -> list[FetchRun]:
         sql = (

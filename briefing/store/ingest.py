@@ -74,7 +74,7 @@ class IngestMixin(FeedsMixin, StoreBase):
                             "identity": e.identity,
                             "run_id": run_id,
                             "title": clean_line(e.title, MAX_TITLE),
-                            "summary": clean_block(e.summary, 2_000),
+                            "summary": strip_unsafe(e.summary)[:2_000],
                             "url": e.url,
                             "published_at": iso(e.published),
                             "language": e.language,
