@@ -466,3 +466,13 @@ def test_shipped_seed_facts() -> None:
     assert also_url.startswith("https://en.minbarlibya.org/2019/04/12/")
     assert also_date == datetime(2019, 4, 12, tzinfo=UTC)
     assert "# text: ../shared/seed/000_666763a93e552452.txt" in SHIPPED.read_text(encoding="utf-8")
+
+
+def test_fetch_limits_are_configurable(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds: []\nfetch:\n  timeout: 5\n  max_bytes: 2000000\n", encoding="utf-8")
+    config = load_config(path)
+    assert (config.fetch_timeout, config.fetch_max_bytes) == (5.0, 2_000_000)
+    path.write_text("feeds: []\nfetch:\n  timeout: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"feeds.yaml:3: fetch.timeout"):
+        load_config(path)

@@ -307,3 +307,11 @@ def test_read_only_store_refuses_writes(tmp_path: object, filled: Store) -> None
     with pytest.raises(ReadOnlyStoreError):
         ro.set_read([1], True)
     ro.close()
+
+
+def test_record_outcomes_in_one_batch(store: Store) -> None:
+    store.sync_feeds([FeedSpec(f"F{n}", f"https://f{n}.example/rss") for n in range(3)])
+    outcomes = [FetchOutcome(f"F{n}", "not_modified", 304, etag=f'"e{n}"') for n in range(3)]
+    store.record_outcomes(outcomes, run_id="warm")
+    assert [r.feed for r in store.fetch_runs()] == ["F2", "F1", "F0"]
+    assert {s.name: s.etag for s in store.feed_states()} == {"F0": '"e0"', "F1": '"e1"', "F2": '"e2"'}
