@@ -296,7 +296,7 @@ def _feed_url(where: _Where, base: Path) -> str:
     raise where.error(f"{text!r} is not an http(s) URL or an existing file — fix the url")
 
 
-def _url_key(url: str) -> str:
+def url_key(url: str) -> str:
     """Two spellings of one feed URL compare equal (scheme/host case, trailing slash)."""
     parts = urlsplit(url)
     if parts.scheme.lower() in {"http", "https"}:
@@ -346,18 +346,18 @@ def _feeds(where: _Where, base: Path) -> tuple[FeedSpec, ...]:
     for item in _sequence(where, "feeds"):
         feed = _feed(item, base)
         values = _mapping(item, _FEED_KEYS)
-        name_key, url_key = fold(feed.name), _url_key(feed.url)
+        name_key, feed_url = fold(feed.name), url_key(feed.url)
         if name_key in names:
             raise values["name"].error(
                 f"duplicate feed {feed.name!r} (also at line {names[name_key]}) — "
                 "give each feed its own name"
             )
-        if url_key in urls:
+        if feed_url in urls:
             raise values["url"].error(
-                f"duplicate feed URL {feed.url!r} (also at line {urls[url_key]}) — "
+                f"duplicate feed URL {feed.url!r} (also at line {urls[feed_url]}) — "
                 "list each feed once"
             )
-        names[name_key] = urls[url_key] = item.line
+        names[name_key] = urls[feed_url] = item.line
         feeds.append(feed)
     return tuple(feeds)
 
@@ -548,4 +548,4 @@ def load_config(path: Path) -> Config:
     )
 
 
-__all__ = ["CONFIG_ENV", "load_config", "parse_refresh"]
+__all__ = ["CONFIG_ENV", "load_config", "parse_refresh", "url_key"]

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.parsers import expat
 
-from briefing.config import load_config
+from briefing.config import load_config, url_key
 from briefing.errors import ConfigError
 from briefing.models import Config, FeedSpec
 from briefing.text import clean_line, fold
@@ -138,16 +138,6 @@ def _walk(element: ET.Element, folders: tuple[str, ...], out: list[OpmlFeed]) ->
 
 def _host(url: str) -> str:
     return urlsplit(url).hostname or url[:60]
-
-
-def url_key(url: str) -> str:
-    """Two spellings of one feed URL compare equal (scheme, host case, www., trailing slash)."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() in {"http", "https"}:
-        path = parts.path.rstrip("/") or "/"
-        query = f"?{parts.query}" if parts.query else ""
-        return f"{parts.netloc.lower().removeprefix('www.')}{path}{query}"
-    return url
 
 
 def plan_import(config: Config, feeds: Sequence[OpmlFeed]) -> ImportPlan:
