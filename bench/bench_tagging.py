@@ -27,11 +27,12 @@ def main() -> None:
     feed = FeedSpec(name="bench", url="file:///dev/null", relevance="default")
     started = time.perf_counter()
     cpu_started = time.process_time()
-    relevant = mentions = 0
+    relevant = mentions = places = 0
     for entry in items:
         tagged = tagger.tag(entry, feed)
         relevant += tagged.verdict.relevant
         mentions += len(tagged.actors)
+        places += len(tagged.places)
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
     print(f"items: {count:,}  ({chars / count:.0f} chars each on average)")
@@ -42,7 +43,7 @@ def main() -> None:
     print(
         f"CPU time {cpu:.2f} s ({cpu / count * 1e6:.1f} µs/item) — the figure that matters on a busy machine"
     )
-    print(f"relevant: {relevant:,}  actor mentions: {mentions:,}")
+    print(f"relevant: {relevant:,}  actor mentions: {mentions:,}  place mentions: {places:,}")
     # A fixed pure-Python loop, to compare machines (and to see when this one is busy):
     # about 0.10-0.13 s of CPU on an idle modern core with CPython 3.11.
     cpu_started = time.process_time()

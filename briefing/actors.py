@@ -55,6 +55,28 @@ _KIN = frozenset(
 _KIN_NAMES = ("son", "daughter", "brother", "sister", "cousin", "nephew", "wife")
 _INDEFINITE = frozenset("a an former ex another un une ancien ancienne previous late".split())
 _KIN_AR = ("نجل", "ابن", "أبناء", "ابناء", "نجلي", "عائلة")
+# A state named only as geography — a border, a destination — is not a party to the story:
+# "near the borders with Niger and Chad", "the Algerian border", "bound for Italy".
+_GEO_BEFORE = re.compile(
+    r"(?: (?:borders?|frontiers?) with| towards?| bound for| heading for| headed for)"
+    r"(?: [^ \x00]+){0,2} $"
+)
+_GEO_AFTER = frozenset("border borders frontier frontiers".split())
+
+
+def _has_geo_word(text: str) -> bool:
+    return (
+        " border" in text
+        or " toward" in text
+        or " frontier" in text
+        or " bound for" in text
+        or " heading for" in text
+        or " headed for" in text
+    )
+
+
+# Navy and merchant ship prefixes: "HMAS Tobruk", "USS Tripoli" are ships, not the places.
+_SHIP_PREFIXES = frozenset("HMAS HMS HMCS HMNZS USS USNS INS TCG MV ROKS NRP RFS".split())
 
 
 @dataclass(frozen=True)
@@ -88,6 +110,16 @@ class Actor:
     roles: tuple[Role, ...] = ()
     signal: float = 0.0
     description: str = ""
+    acts: bool = False
+    """For a place: its forces or council act as a faction (Misrata, Zintan), so it is reported
+    among the actors; other places are reported apart (`Tagged.places`)."""
+    implies: tuple[str, ...] = ()
+    """Ids of actors a mention of this one also names (UNSMIL → the UN)."""
+
+    @property
+    def is_actor(self) -> bool:
+        """False for a place that is only a location (reported as a place, not an actor)."""
+        return self.kind != "place" or self.acts
 
     def info(self) -> ActorInfo:
         names = tuple(dict.fromkeys((*self.aliases, *self.weak, *self.surnames)))
@@ -110,6 +142,9 @@ class RoleSpec:
     phrases: tuple[str, ...]
     weak: bool = True
     unless_near: tuple[str, ...] = ()
+    implies: tuple[str, ...] = ()
+    """Actors an item also names when it names this role's holder on the item's date, by name
+    or by the role phrase (the UN envoy heads UNSMIL)."""
 
 
 @dataclass(frozen=True)
@@ -195,7 +230,7 @@ def _date(value: Any, where: str, key: str) -> date | None:
 
 _ACTOR_KEYS = frozenset(
     "id name kind aliases weak surnames family unless_near unless affiliations roles signal "
-    "description __line__".split()
+    "description acts implies __line__".split()
 )
 
 
@@ -221,6 +256,9 @@ def _actor(raw: Any, source: str, base: Actor | None) -> Actor:
         raise ConfigError(
             f"{where}: actor {actor_id!r} kind {kind!r} is not one of {', '.join(_KINDS)}"
         )
+    acts = raw.get("acts", base.acts if base else False)
+    if not isinstance(acts, bool):
+        raise ConfigError(f"{where}: actor {actor_id!r} acts must be true or false")
     signal = raw.get("signal", base.signal if base else 0.0)
     if isinstance(signal, bool) or not isinstance(signal, int | float):
         raise ConfigError(f"{where}: actor {actor_id!r} signal must be a number")
@@ -262,6 +300,8 @@ def _actor(raw: Any, source: str, base: Actor | None) -> Actor:
         roles=tuple(roles) if raw_roles is not None else (base.roles if base else ()),
         signal=float(signal),
         description=str(raw.get("description", base.description if base else "") or ""),
+        acts=acts,
+        implies=pick("implies", base.implies if base else ()),
     )
 
 
@@ -311,6 +351,7 @@ def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Ga
             phrases=_strings(spec.get("phrases"), where, "phrases"),
             weak=bool(spec.get("weak", True)),
             unless_near=_strings(spec.get("unless_near"), where, "unless_near"),
+            implies=_strings(spec.get("implies"), where, "implies"),
         )
     where = f"{source}:{data.get('__line__', 1)}"
     context = (base.context_terms if base else ()) + _strings(
@@ -323,6 +364,13 @@ def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Ga
                 raise ConfigError(
                     f"{source}: actor {actor.id!r} is affiliated to unknown actor {other!r}"
                 )
+        for other in actor.implies:
+            if other not in actors:
+                raise ConfigError(f"{source}: actor {actor.id!r} implies unknown actor {other!r}")
+    for spec in roles.values():
+        for other in spec.implies:
+            if other not in actors:
+                raise ConfigError(f"{source}: role {spec.id!r} implies unknown actor {other!r}")
     return Gazetteer(actors=actors, roles=roles, context_terms=context, ignore=ignore)
 
 
@@ -373,8 +421,16 @@ class ActorResult:
     """The actors of one item: mentions for the store, and (actor, field) pairs for relevance."""
 
     mentions: tuple[ActorMention, ...]
+    """Actors proper: everything but the places that are only locations."""
     hits: tuple[tuple[str, TextField], ...]
     libya_context: bool
+    places: tuple[ActorMention, ...] = ()
+    """Places that are only locations (kind `place` without `acts: true`)."""
+
+    @property
+    def everything(self) -> tuple[ActorMention, ...]:
+        """Actors and places together."""
+        return self.mentions + self.places if self.places else self.mentions
 
 
 class ActorMatcher:
@@ -396,9 +452,23 @@ class ActorMatcher:
         self._signal = {a.id: a.signal for a in gazetteer.actors.values()}
         self._names = {a.id: a.name for a in gazetteer.actors.values()}
         self._role_holders: dict[str, list[tuple[str, Role]]] = {}
+        # actor id -> actors it always implies / (role, actors implied while it holds the role)
+        self._implies: dict[str, tuple[str, ...]] = {}
+        self._role_implies: dict[str, list[tuple[Role, tuple[str, ...]]]] = {}
         for actor in gazetteer.actors.values():
+            if actor.implies:
+                self._implies[actor.id] = actor.implies
             for role in actor.roles:
                 self._role_holders.setdefault(role.role, []).append((actor.id, role))
+                spec = gazetteer.roles.get(role.role)
+                if spec is not None and spec.implies:
+                    self._role_implies.setdefault(actor.id, []).append((role, spec.implies))
+        self._implying = frozenset((*self._implies, *self._role_implies))
+        self._states = frozenset(a.id for a in gazetteer.actors.values() if a.kind == "state")
+        self.place_ids: frozenset[str] = frozenset(
+            a.id for a in gazetteer.actors.values() if not a.is_actor
+        )
+        """Places that are only locations: the Tagger reports them apart from the actors."""
         blockers: set[str] = set()
         for term in gazetteer.context_terms:
             self._ci.add(term, ("C",), channel=self._channel)
@@ -437,6 +507,9 @@ class ActorMatcher:
         for word in blockers:
             if word:
                 self._ci.add(f" {word} ", ("B", word), folded=True, channel=self._channel)
+        # Keys whose hits need the case check or carry blocker words: most hits need neither.
+        self._case_keys = self._ci.keys_where(self._channel, lambda e: e[0] == "X")
+        self._blocker_keys = self._ci.keys_where(self._channel, lambda e: e[0] == "B")
         if self._own:
             self._ci.build()
 
@@ -475,7 +548,8 @@ class ActorMatcher:
         found: list[Hit[tuple[Entry, ...]]] = (
             self._ci.find(item.lowered, self._channel) if hits is None else list(hits)
         )
-        if found and any(e[0] == "X" for h in found for e in h.payload):
+        case_keys = self._case_keys
+        if found and any(h.key in case_keys for h in found):
             found = self._check_case(found, item)
         return self._resolve(found, item, day)
 
@@ -512,16 +586,20 @@ class ActorMatcher:
     ) -> ActorResult:
         text = item.lowered
         blockers: list[tuple[int, str]] = []
-        phrases: list[Hit[tuple[Entry, ...]]] = []
-        for hit in hits:
-            payload = hit.payload
-            if payload[0][0] == "B" or (len(payload) > 1 and any(e[0] == "B" for e in payload)):
-                blockers.extend((hit.start, e[1]) for e in payload if e[0] == "B")
-                plain = tuple(e for e in payload if e[0] != "B")
-                if plain:
-                    phrases.append(Hit(hit.start, hit.end, hit.key, plain))
-            else:
-                phrases.append(hit)
+        blocker_keys = self._blocker_keys
+        if any(hit.key in blocker_keys for hit in hits):
+            phrases: list[Hit[tuple[Entry, ...]]] = []
+            for hit in hits:
+                payload = hit.payload
+                if hit.key in blocker_keys and any(e[0] == "B" for e in payload):
+                    blockers.extend((hit.start, e[1]) for e in payload if e[0] == "B")
+                    plain = tuple(e for e in payload if e[0] != "B")
+                    if plain:
+                        phrases.append(Hit(hit.start, hit.end, hit.key, plain))
+                else:
+                    phrases.append(hit)
+        else:
+            phrases = hits
         if not phrases:
             return _EMPTY
         kept, covered = longest(phrases) if len(phrases) > 1 else (phrases, [])
@@ -533,11 +611,25 @@ class ActorMatcher:
         surnames: list[tuple[Hit[tuple[Entry, ...]], str]] = []
         roles: list[tuple[Hit[tuple[Entry, ...]], str]] = []
 
+        # Per-item prechecks (one C-level scan each) so that most hits skip the per-hit rules.
+        cased = item.cased if len(item.cased) == len(text) else ""
+        states = self._states
+        geo: bool | None = None  # does the item have a border/destination word? (asked once)
+
         def take(hit: Hit[tuple[Entry, ...]], person_container: bool) -> None:
-            nonlocal context
+            nonlocal context, geo
             for entry in hit.payload:
                 code = entry[0]
                 if code == "A":
+                    # A ship prefix is an all-capitals word: look closer only after a capital.
+                    if cased and "A" <= cased[hit.start - 2] <= "Z":
+                        if _after_ship_prefix(cased, hit.start):
+                            continue
+                    if entry[1] in states:
+                        if geo is None:
+                            geo = _has_geo_word(text)
+                        if geo and _geography(text, hit):
+                            continue
                     if not (person_container and entry[3]):
                         candidates.append(
                             (entry[1], hit.start, field_of(hit.start), entry[2], "alias", hit.key)
@@ -624,12 +716,14 @@ class ActorMatcher:
         if not libya:
             candidates = [c for c in candidates if not c[3]]
         named_ids = {c[0] for c in candidates}
+        former: set[str] = set()
         for hit, role_id in roles:
             spec = self.gazetteer.roles.get(role_id)
             if spec is None or (spec.weak and not libya) or near("role:" + role_id, hit.start):
                 continue
             before = text[max(0, hit.start - 12) : hit.start].split()
             if before and before[-1] in _INDEFINITE:
+                former.add(role_id)
                 continue  # "a UN envoy", "former envoy": not the holder on that date
             holders = self._role_holders.get(role_id, ())
             # "Salamé, the UN envoy" names its holder: a holder named in the item wins over
@@ -641,7 +735,34 @@ class ActorMatcher:
                 candidates.append((holder, hit.start, field_of(hit.start), False, "role", hit.key))
         if not candidates:
             return ActorResult((), (), libya)
+        if roles or not self._implying.isdisjoint(named_ids):
+            self._add_implied(candidates, day, former)
         return self._summarise(candidates, libya)
+
+    def _add_implied(
+        self,
+        candidates: list[tuple[str, int, str, bool, str, str]],
+        day: date | None,
+        former: set[str],
+    ) -> None:
+        """Add the actors that found ones imply: UNSMIL for whoever was the UN envoy on the
+        item's date (named or by role), the UN for UNSMIL. Implied actors add no relevance.
+
+        A role written as past ("ex-UN envoy León", in `former`) implies nothing for its holders.
+        """
+        seen = {c[0] for c in candidates}
+        index = 0
+        while index < len(candidates):
+            actor_id, pos, where = candidates[index][:3]
+            index += 1
+            targets: list[str] = list(self._implies.get(actor_id, ()))
+            for role, implied in self._role_implies.get(actor_id, ()):
+                if role.role not in former and role.holds(day):
+                    targets.extend(implied)
+            for other in targets:
+                if other not in seen:
+                    seen.add(other)
+                    candidates.append((other, pos, where, False, "implied", ""))
 
     def _summarise(
         self, candidates: list[tuple[str, int, str, bool, str, str]], libya: bool
@@ -649,8 +770,13 @@ class ActorMatcher:
         counts: dict[str, int] = {}
         surfaces: dict[str, list[str]] = {}
         pairs: dict[tuple[str, str], None] = {}
-        for actor_id, _, where, _, _, key in candidates:
+        for actor_id, _, where, _, how, key in candidates:
             surface = key[1:-1]  # keys carry exactly one padding space on each side
+            if how == "implied":
+                # Named through another actor: no surface to highlight, no relevance evidence.
+                counts.setdefault(actor_id, 1)
+                surfaces.setdefault(actor_id, [])
+                continue
             if actor_id in counts:
                 counts[actor_id] += 1
                 if surface not in surfaces[actor_id]:
@@ -665,8 +791,15 @@ class ActorMatcher:
             if len(counts) > 1
             else list(counts)
         )
-        mentions = tuple(ActorMention(a, names[a], counts[a], tuple(surfaces[a])) for a in order)
-        return ActorResult(mentions, cast(tuple[tuple[str, TextField], ...], tuple(pairs)), libya)
+        place_ids = self.place_ids
+        actors: list[ActorMention] = []
+        places: list[ActorMention] = []
+        for a in order:
+            (places if a in place_ids else actors).append(
+                ActorMention(a, names[a], counts[a], tuple(surfaces[a]))
+            )
+        hits = cast(tuple[tuple[str, TextField], ...], tuple(pairs))
+        return ActorResult(tuple(actors), hits, libya, tuple(places) if places else ())
 
     # -- highlighting -----------------------------------------------------------------------
 
@@ -675,7 +808,7 @@ class ActorMatcher:
         if not text:
             return []
         result = self.match([("content", text)], when)
-        wanted = {m.actor_id for m in result.mentions}
+        wanted = {m.actor_id for m in result.everything}
         if not wanted:
             return []
         folded, offsets = fold_with_offsets(text)
@@ -716,6 +849,23 @@ def _shouting(item: Prepared, pos: int) -> bool:
     """True when the field around `pos` is written in capitals (a headline: "TELL US")."""
     segment = item.field_text(item.field_of(pos), lowered=False)
     return len(segment) > 16 and segment.isupper()
+
+
+def _geography(text: str, hit: Hit[Any]) -> bool:
+    """True when a state is named as a border or a destination, not as an actor."""
+    after = text[hit.end : hit.end + 12].split()[:2]
+    if after and (
+        after[0] in _GEO_AFTER or (after[0] == "s" and after[1:2] and after[1] in _GEO_AFTER)
+    ):
+        return True
+    before = text[max(0, hit.start - 40) : hit.start]
+    return _GEO_BEFORE.search(before) is not None
+
+
+def _after_ship_prefix(cased: str, start: int) -> bool:
+    """True when the word before `start` is a ship prefix (HMAS Tobruk, USS Tripoli)."""
+    before = cased[max(0, start - 8) : start].split()
+    return bool(before) and before[-1] in _SHIP_PREFIXES
 
 
 def _kin_follows(text: str, hit: Hit[Any]) -> bool:

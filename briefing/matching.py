@@ -17,7 +17,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Generic, NamedTuple, TypeVar
@@ -307,6 +307,15 @@ class PhraseMatcher(Generic[T]):
     def __len__(self) -> int:
         return len({*self._pending, *self._derived})
 
+    def keys_where(self, channel: int, test: Callable[[T], bool]) -> frozenset[str]:
+        """Keys with a payload on `channel` that passes `test` — for cheap per-hit gating."""
+        return frozenset(
+            key
+            for table in (self._pending, self._derived)
+            for key, slots in table.items()
+            if any(test(payload) for payload in slots[channel])
+        )
+
     def find_all(self, folded_text: str) -> list[list[Hit[tuple[T, ...]]]]:
         """Every phrase occurrence (overlapping ones too), one list per channel."""
         out: list[list[Hit[tuple[T, ...]]]] = [[] for _ in range(self._channels)]
@@ -340,9 +349,19 @@ def longest(hits: Iterable[Hit[T]]) -> tuple[list[Hit[T]], list[Hit[T]]]:
     Longest-first rather than left-to-right: in "Libya central bank governor" the role phrase
     "central bank governor" wins over "Libya central bank", and "Libya" still stands alone.
     """
+    hits = list(hits)
+    if len(hits) <= 1:
+        return hits, []
+    # Fast path: the automaton reports hits by end position; when each starts at or after the
+    # previous one's end, none overlap and they are already in start order (the common case).
+    previous_end = -1
+    for hit in hits:
+        if hit.start < previous_end:
+            break
+        previous_end = hit.end
+    else:
+        return hits, []
     ordered = sorted(hits, key=lambda h: (h.start - h.end, h.start))
-    if len(ordered) <= 1:
-        return ordered, []
     starts: list[int] = []
     ends: list[int] = []
     kept: list[Hit[T]] = []

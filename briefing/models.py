@@ -188,6 +188,11 @@ class Tagged:
     entry: Entry
     verdict: Verdict
     actors: tuple[ActorMention, ...] = ()
+    """People, groups, bodies, states, organisations, companies and places that act as factions
+    (Misrata, Zintan)."""
+    places: tuple[ActorMention, ...] = ()
+    """Other gazetteer places named in the item (Tripoli, Sirte, oil terminals…): matched and
+    scored for relevance, stored for filtering, but not reported as actors."""
 
 
 # ---------------------------------------------------------------------------------------------

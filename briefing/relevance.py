@@ -40,6 +40,9 @@ ActorHit = tuple[str, str, TextField, float]
 """(actor id, actor name, field, signal) — one actor found in one field of the item."""
 
 _CONNECTORS = frozenset({"", "and", "or", "et", "ou", "y", "e", "as well as", "and the", "و", "او"})
+# Single words allowed between two names of a list: connectors and the articles French (and
+# English) put before country names ("le Cap-Vert, l'Angola, la Libye et l'Eswatini").
+_LIST_WORDS = frozenset("and or et ou y e as well the le la l les و او".split())
 _FIELD_ORDER = {"title": 0, "summary": 1, "content": 2}
 
 
@@ -217,7 +220,9 @@ def _in_list(index: int, ordered: Sequence[Hit[tuple[Term, ...]]], text: str) ->
                 break
             a, b = (ordered[i], ordered[j]) if step == 1 else (ordered[j], ordered[i])
             gap = text[a.end : b.start].strip()
-            if "\x00" in gap or gap not in _CONNECTORS:
+            if "\x00" in gap or (
+                gap not in _CONNECTORS and not _LIST_WORDS.issuperset(gap.split())
+            ):
                 break
             run += 1
             i = j

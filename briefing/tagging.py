@@ -2,7 +2,9 @@
 
 `relevance` and `actors` are siblings that never import each other; this module combines them.
 Each item is folded once (`briefing.matching.prepare`), the gazetteer finds its actors, and the
-actors feed the relevance score as reasons next to the weighted terms.
+actors feed the relevance score as reasons next to the weighted terms. Places that are only
+locations (kind `place` without `acts: true`) score like actors but are returned in
+`Tagged.places`, apart from `Tagged.actors`.
 """
 
 from __future__ import annotations
@@ -62,7 +64,9 @@ class Tagger:
             for actor_id, where in found.hits
         ]
         verdict = judge(entry, actors, self.rules, mode, prepared=item, hits=term_hits)
-        return Tagged(entry=entry, verdict=verdict, actors=found.mentions)
+        # Places score for relevance like any actor, but are reported apart: a city where
+        # something happened is not a party to it (unless its forces act: `acts: true`).
+        return Tagged(entry, verdict, found.mentions, found.places)
 
     def actor_infos(self) -> list[ActorInfo]:
         """Every actor, for `store.sync_actors`."""

@@ -344,6 +344,7 @@ def verdict_json(tagged: Tagged, mode: RelevanceMode) -> dict[str, Any]:
             for r in v.reasons
         ],
         "actors": [{"id": m.actor_id, "name": m.name, "count": m.count} for m in tagged.actors],
+        "places": [{"id": m.actor_id, "name": m.name, "count": m.count} for m in tagged.places],
     }
 
 
@@ -413,6 +414,7 @@ def _print_table(
     table.add_column("score", justify="right")
     table.add_column("item", ratio=3)
     table.add_column("actors", ratio=2)
+    table.add_column("places", ratio=1)
     table.add_column("reasons", ratio=3)
     for tagged, chosen in results:
         v = tagged.verdict
@@ -423,7 +425,8 @@ def _print_table(
         item = Text(clean_line(tagged.entry.title, 200) or "(untitled)")
         item.append(f"\n{clean_line(tagged.entry.identity, 60)}", style="dim")
         actors = Text(", ".join(m.name for m in tagged.actors) or "—")
-        table.add_row(verdict, f"{v.score:g}", item, actors, _reasons_text(tagged))
+        places = Text(", ".join(m.name for m in tagged.places) or "—")
+        table.add_row(verdict, f"{v.score:g}", item, actors, places, _reasons_text(tagged))
     _console().print(table)
 
 

@@ -186,10 +186,11 @@ class IngestMixin(FeedsMixin, StoreBase):
         if before:
             conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
         if known is None:
-            known = self._known_actors(db) if t.actors else set()
+            known = self._known_actors(db) if (t.actors or t.places) else set()
         after: set[str] = set()
         rows = []
-        for m in t.actors:
+        # Places are stored beside the actors so the list can be filtered by them too.
+        for m in (*t.actors, *t.places):
             if m.actor_id in after:
                 continue
             if m.actor_id not in known:

@@ -256,7 +256,8 @@ class ItemsMixin(StoreBase):
             for item_id, actor_id, name, count, surfaces in db.execute(
                 "SELECT ia.item_id, ia.actor_id, a.name, ia.mentions, ia.surfaces FROM item_actors ia "
                 f"JOIN actors a ON a.id = ia.actor_id WHERE ia.item_id IN ({marks}) "
-                "ORDER BY ia.item_id, ia.mentions DESC, a.name",
+                # Who before where: places come after the actors of an item.
+                "ORDER BY ia.item_id, a.kind = 'place', ia.mentions DESC, a.name",
                 chunk,
             ):
                 mentions[item_id].append(ActorMention(actor_id, name, count, json_list(surfaces)))

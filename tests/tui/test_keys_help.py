@@ -94,9 +94,7 @@ def test_app_module_stays_small() -> None:
 def test_the_readme_section_names_every_binding() -> None:
     from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "readme" / "tui.md").read_text(
-        encoding="utf-8"
-    )
+    doc = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for binding in BriefingApp._bindings_declared():
         assert binding.id is not None
         if binding.id.startswith("quick-tag-"):

@@ -23,7 +23,7 @@ def ids(
     matcher: ActorMatcher, title: str, summary: str = "", when: date | None = date(2023, 5, 1)
 ) -> set[str]:
     return {
-        m.actor_id for m in matcher.match([("title", title), ("summary", summary)], when).mentions
+        m.actor_id for m in matcher.match([("title", title), ("summary", summary)], when).everything
     }
 
 

@@ -174,7 +174,10 @@ def test_classify_jsonl_as_json_lines(env: tuple[list[str], Path], tmp_path: Pat
     assert result.exit_code == 0, result.output
     out = {r["id"]: r for r in map(json.loads, result.output.splitlines())}
     assert out["a"]["relevant"] and not out["b"]["relevant"]
-    assert {a["id"] for a in out["a"]["actors"]} >= {"khalifa-haftar", "tripoli", "lna"}
+    assert {a["id"] for a in out["a"]["actors"]} >= {"khalifa-haftar", "lna"}
+    # Tripoli is where it happens, not a party: reported apart as a place.
+    assert [p["id"] for p in out["a"]["places"]] == ["tripoli"]
+    assert "tripoli" not in {a["id"] for a in out["a"]["actors"]}
     assert out["c"]["mode"] == "strict" and "abdoulaye-bathily" in {
         a["id"] for a in out["c"]["actors"]
     }
@@ -203,6 +206,7 @@ def test_classify_table_and_feed_file(env: tuple[list[str], Path], tmp_path: Pat
     assert (
         "Mitiga airport" in result.output and "[/] [bold]x" in result.output
     )  # printed, not parsed
+    assert "places" in result.output
     assert "dropped" in result.output
 
 

@@ -314,4 +314,22 @@ def test_record_outcomes_in_one_batch(store: Store) -> None:
     outcomes = [FetchOutcome(f"F{n}", "not_modified", 304, etag=f'"e{n}"') for n in range(3)]
     store.record_outcomes(outcomes, run_id="warm")
     assert [r.feed for r in store.fetch_runs()] == ["F2", "F1", "F0"]
-    assert {s.name: s.etag for s in store.feed_states()} == {"F0": '"e0"', "F1": '"e1"', "F2": '"e2"'}
+    assert {s.name: s.etag for s in store.feed_states()} == {
+        "F0": '"e0"',
+        "F1": '"e1"',
+        "F2": '"e2"',
+    }
+
+
+def test_places_are_stored_after_actors(store: Store) -> None:
+    from dataclasses import replace
+
+    from briefing.models import ActorInfo, ActorMention
+
+    store.sync_actors([*ACTORS, ActorInfo("sirte", "Sirte", "place")])
+    item = tagged("LNA units move towards Sirte", actors=["lna"])
+    item = replace(item, places=(ActorMention("sirte", "Sirte", 3, ("Sirte",)),))
+    store.store_feed(FetchOutcome("Libya Observer", "ok", 200), [item])
+    (row,) = store.items()
+    assert row.actors == ("Libyan National Army", "Sirte")
+    assert store.count(ItemFilter(actors=("Sirte",))) == 1

@@ -123,11 +123,12 @@ class Scores:
     actor_precision: float
     actor_recall: float
     actor_f1: float
+    place_f1: float
     items: int
 
 
 def score_file(tagger: Tagger, path: Path) -> Scores:
-    tp = fp = fn = atp = afp = afn = items = 0
+    tp = fp = fn = atp = afp = afn = ptp = pfp = pfn = items = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         items += 1
@@ -149,13 +150,18 @@ def score_file(tagger: Tagger, path: Path) -> Scores:
         atp += len(found & expected)
         afp += len(found - expected)
         afn += len(expected - found)
+        found, expected = {m.actor_id for m in tagged.places}, set(item["places"])
+        ptp += len(found & expected)
+        pfp += len(found - expected)
+        pfn += len(expected - found)
 
     def f1(p: float, r: float) -> float:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     p, r = tp / ((tp + fp) or 1), tp / ((tp + fn) or 1)
     ap, ar = atp / ((atp + afp) or 1), atp / ((atp + afn) or 1)
-    return Scores(p, r, f1(p, r), ap, ar, f1(ap, ar), items)
+    pp, pr = ptp / ((ptp + pfp) or 1), ptp / ((ptp + pfn) or 1)
+    return Scores(p, r, f1(p, r), ap, ar, f1(ap, ar), f1(pp, pr), items)
 
 
 @pytest.mark.parametrize(
@@ -169,9 +175,11 @@ def test_quality_on_labelled_items(
     print(
         f"\n{name}: {s.items} items · relevance P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}"
         f" · actors P={s.actor_precision:.3f} R={s.actor_recall:.3f} micro-F1={s.actor_f1:.3f}"
+        f" · places F1={s.place_f1:.3f}"
     )
     assert s.f1 >= relevance_f1
     assert s.actor_f1 >= actor_f1
+    assert s.place_f1 >= actor_f1
 
 
 def test_fixture_shape() -> None:
@@ -185,6 +193,15 @@ def test_fixture_shape() -> None:
     hard = [i for i in items if i["hard"] and i["hard"] != "world"]
     assert len(hard) >= len(items) / 3
     for item in items:
-        assert {"id", "title", "summary", "published", "lang", "mode", "relevant", "actors"} <= set(
-            item
-        )
+        keys = {
+            "id",
+            "title",
+            "summary",
+            "published",
+            "lang",
+            "mode",
+            "relevant",
+            "actors",
+            "places",
+        }
+        assert keys <= set(item)
