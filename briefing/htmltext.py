@@ -135,6 +135,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # path, query, fragment or the end.
 # Already canonical: lower-case scheme and host, no port, a path, no query, no fragment.
 _PLAIN_HTTP = re.compile(r"https?://[a-z0-9.-]+/[^?#\s]*\Z")
+_URL_UNSAFE = re.compile(r'[\s"<>`\x00-\x1f\x7f-\x9f\\]')
 _SIMPLE_HTTP = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#]|\Z)")
 
 
@@ -146,6 +147,10 @@ def _is_tracking(name: str) -> bool:
 def is_http_url(url: str | None) -> bool:
     """True for an absolute http(s) URL with a host; False for javascript:, data:, relative…"""
     if not url:
+        return False
+    if _URL_UNSAFE.search(url):
+        # Quotes, brackets, spaces or controls inside a link break out of an attribute or a
+        # Markdown link; the exporters refuse such links, so the whole pipeline does.
         return False
     if _SIMPLE_HTTP.match(url):
         return True

@@ -19,8 +19,18 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
+# Whole terminal sequences, not just their ESC: CSI (colours, cursor moves), OSC (titles,
+# hyperlinks — whose target would otherwise show as text), and two-character escapes.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]|\x9b[0-?]*[ -/]*[@-~]"
+)
+
+
 def strip_unsafe(text: str) -> str:
-    """Remove control characters (keeping tab and newline) and bidi controls."""
+    """Remove terminal escape sequences, control characters (keeping tab and newline) and bidi
+    controls."""
+    if "\x1b" in text or "\x9b" in text:
+        text = _ESCAPE_SEQUENCE.sub("", text)
     return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 

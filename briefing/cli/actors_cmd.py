@@ -235,7 +235,8 @@ def retag(ctx: Context) -> None:
     tagger = _tagger(ctx)  # a bad rules or gazetteer file stops here, before any write
     store = ctx.open_store()
     store.sync_actors(tagger.actor_infos())
-    modes: dict[str, FeedSpec] = {feed.name: feed for feed in ctx.config.feeds}
+    # feeds.yaml first; a feed no longer (or never) listed there keeps the mode it was fetched with.
+    modes: dict[str, FeedSpec] = {**store.feed_specs(), **{f.name: f for f in ctx.config.feeds}}
     total = store.status().items
     results: list[tuple[int, Tagged]] = []
     console = Console(stderr=True, highlight=False)

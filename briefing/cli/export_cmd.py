@@ -307,13 +307,22 @@ def export(
 
 
 def _format_from(output: Path | None) -> Format:
-    if output is not None:
-        for fmt, ext in EXTENSIONS.items():
-            if output.suffix.lower() == ext or (
-                fmt == "md" and output.suffix.lower() == ".markdown"
-            ):
-                return fmt
-    return "md"
+    """The format named by `-o`'s extension; Markdown for stdout; an unknown extension is an error."""
+    if output is None or output.is_dir():
+        return "md"
+    suffix = output.suffix.lower()
+    if not suffix:
+        return "md"
+    if suffix in (".markdown", ".md"):
+        return "md"
+    if suffix == ".htm":
+        return "html"
+    for fmt, ext in EXTENSIONS.items():
+        if suffix == ext:
+            return fmt
+    raise click.UsageError(
+        f"cannot tell the format from {output.name!r} — add --format md|html|json|csv"
+    )
 
 
 COMMANDS: list[click.Command] = [summarize, export]

@@ -109,12 +109,14 @@ class StoreBase:
             raise StoreError(f"cannot write to {self.path}: {error}") from error
         try:
             yield db
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        else:
             conn.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            # A full disk or an I/O error: the caller gets one line, the database its old state.
+            _rollback(conn)
+            raise StoreError(f"cannot write to {self.path}: {error}") from error
+        except BaseException:
+            _rollback(conn)
+            raise
 
     def close(self) -> None:
         with self._lock:
@@ -163,6 +165,9 @@ def open_database(path: str | Path, *, read_only: bool = False) -> Opened:
     if file.exists():
         if file.is_dir():
             raise StoreError(f"{file} is a folder, not a database file — pass --db FILE")
+        if not file.is_file():
+            # A pipe or a device would block the header read forever, or lose writes.
+            raise StoreError(f"{file} is not a regular file — pass --db FILE")
         _check_header(file)
         writable = _writable(file)
         if not read_only and not writable:
@@ -187,8 +192,16 @@ def open_database(path: str | Path, *, read_only: bool = False) -> Opened:
         return Opened(uri, file, True, notice)
 
     uri = f"{file.resolve().as_uri()}?mode=rwc"
-    _migrate(uri, file)
+    _migrate(uri, file, created=not file.exists())
     return Opened(uri, file, False, notice)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.DatabaseError:  # the error already ended the transaction
+            pass
 
 
 def _writable(file: Path) -> bool:
@@ -270,11 +283,16 @@ def _check_schema(uri: str, file: Path) -> None:
         )
 
 
-def _migrate(uri: str, file: Path | None) -> None:
+def _migrate(uri: str, file: Path | None, *, created: bool = False) -> None:
+    def unusable(error: sqlite3.DatabaseError) -> StoreError:
+        if created:
+            return StoreError(f"cannot create a database at {file}: {error}")
+        return _corrupt(file, error)
+
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.DatabaseError as error:
-        raise _corrupt(file, error) from error
+        raise unusable(error) from error
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
@@ -284,23 +302,24 @@ def _migrate(uri: str, file: Path | None) -> None:
                 if mode != "wal":
                     conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.DatabaseError as error:
-            raise _corrupt(file, error) from error
+            raise unusable(error) from error
         _refuse_newer(applied, file)
         db = Database(conn)
         if not migrations.pending(db):
             return
         if applied and file is not None:
             _backup(conn, file, len(applied))
-        conn.execute("BEGIN IMMEDIATE")
         try:
+            conn.execute("BEGIN IMMEDIATE")
             migrations.apply(db)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        else:
             conn.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            _rollback(conn)
+            raise unusable(error) from error
+        except BaseException:
+            _rollback(conn)
+            raise
     finally:
         conn.close()
 

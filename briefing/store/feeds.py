@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from briefing.models import Entry, FeedSpec, FeedState, FetchOutcome, FetchRun, Verdict
+from briefing.models import (
+    Entry,
+    FeedSpec,
+    FeedState,
+    FetchOutcome,
+    FetchRun,
+    RelevanceMode,
+    Verdict,
+)
 from briefing.store.base import StoreBase
 from briefing.store.codec import iso, parse_iso, reasons_from_json, require_iso
 from briefing.text import clean_line
@@ -87,6 +95,19 @@ class FeedsMixin(StoreBase):
             .fetchall()
         )
         return [_state(r) for r in rows]
+
+    def feed_specs(self) -> dict[str, FeedSpec]:
+        """Every feed the database knows, as last configured (also feeds since removed from
+        feeds.yaml, and a demo's feeds): `retag` judges their items by the same mode."""
+        specs: dict[str, FeedSpec] = {}
+        for name, url, language, relevance, refresh in self._db().execute(
+            "SELECT name, coalesce(config_url, url), language, relevance, refresh_minutes FROM feeds"
+        ):
+            mode: RelevanceMode = relevance if relevance in ("all", "strict") else "default"
+            specs[name] = FeedSpec(
+                name, url or "", language=language, relevance=mode, refresh_minutes=refresh or 60
+            )
+        return specs
 
     def feed_state(self, name: str) -> FeedState | None:
         row = (

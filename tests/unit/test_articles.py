@@ -105,7 +105,7 @@ def test_byline_and_repeated_headline_are_dropped() -> None:
 def test_crlf_bom_and_control_characters() -> None:
     text = "\ufeffTitle\x1b[31m here\r\nStandfirst\r\nBody \u202eparagraph one.\r\n"
     article = parse_capture(text.encode("utf-8"), source="x.txt")
-    assert article.entry.title == "Title[31m here"
+    assert article.entry.title == "Title here"
     assert article.paragraphs == ("Body paragraph one.",)
 
 

@@ -223,3 +223,23 @@ def test_help_lists_every_option() -> None:
         "--points",
     ):
         assert option in result.output
+
+
+def test_unknown_output_extension_needs_a_format(tmp_path: Path) -> None:
+    from briefing.cli.export_cmd import _format_from
+
+    assert _format_from(tmp_path / "d.htm") == "html"
+    assert _format_from(tmp_path / "d.markdown") == "md"
+    assert _format_from(None) == "md"
+    import click
+    import pytest as _pytest
+
+    with _pytest.raises(click.UsageError, match="add --format"):
+        _format_from(tmp_path / "digest.xyz")
+
+
+def test_a_folder_or_bare_name_defaults_to_markdown(tmp_path: Path) -> None:
+    from briefing.cli.export_cmd import _format_from
+
+    assert _format_from(tmp_path) == "md"
+    assert _format_from(tmp_path / "digest") == "md"

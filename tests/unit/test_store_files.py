@@ -189,3 +189,35 @@ def test_two_writer_processes(tmp_path: Path) -> None:
     assert store.count() == 20 * 50
     assert all(len(r.also_in) == 1 for r in store.items(limit=20))
     store.close()
+
+
+def test_special_files_and_uncreatable_paths_are_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    with pytest.raises(StoreError, match="not a regular file"):
+        Store.open(fifo)
+    with pytest.raises(StoreError, match="not a regular file"):
+        Store.open("/dev/null")
+    with pytest.raises(StoreError, match="cannot create"):
+        Store.open("/proc/briefing-test.db")
+
+
+def test_a_failing_write_is_one_store_error_and_rolls_back(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "briefing.db")
+    store.sync_feeds([FeedSpec("W", "https://w.example/rss")])
+    store.store_feed(FetchOutcome("W", "ok", 200), [tagged("An item about Sirte", feed="W")])
+    item_id = store.items()[0].id
+    # Simulate a full disk: no page may be added, so a big note cannot be written.
+    store._db().execute("PRAGMA max_page_count = 1")
+    with pytest.raises(StoreError, match="cannot write"):
+        store.set_note(item_id, "x" * 200_000)
+    store._db().execute("PRAGMA max_page_count = 1073741823")
+    assert store.item(item_id) is not None and store.item(item_id).note == ""  # type: ignore[union-attr]
+    store.set_note(item_id, "fits now")
+    store.close()
+
+
+def test_feed_specs_remember_each_feeds_mode(store: Store) -> None:
+    store.sync_feeds([FeedSpec("Libya only", "https://l.example/rss", relevance="all")])
+    store.sync_feeds([])  # removed from feeds.yaml later
+    assert store.feed_specs()["Libya only"].relevance == "all"

@@ -11,7 +11,6 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import urlparse
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from briefing.errors import BriefingError, StoreError
+from briefing.htmltext import is_http_url
 from briefing.models import Facets, ItemFilter, ItemRow
 from briefing.text import clean_line
 from briefing.tui import filters
@@ -458,7 +458,7 @@ class TriageScreen(TriageActions, Screen[None]):
     def action_open_link(self) -> None:
         row = self.items.current
         url = row.url if row else None
-        if not url or urlparse(url).scheme.lower() not in ("http", "https"):
+        if url is None or not is_http_url(url):
             self.briefing.say("This item has no web link to open.", severity="warning")
             return
         webbrowser.open(url)

@@ -1,0 +1,42 @@
+"""Making hostile text safe: whole escape sequences go, markup-looking text stays literal."""
+
+from __future__ import annotations
+
+from briefing.htmltext import is_http_url
+from briefing.text import clean_block, clean_line, fold, strip_unsafe
+
+
+def test_whole_escape_sequences_are_removed() -> None:
+    hostile = (
+        "a\x1b[31mRED\x1b[0m \x1b]8;;http://evil.example\x07link\x1b]8;;\x07 "
+        "\x1b]0;title\x1b\\ok \x1bc \x1b(Bq \x9b1mX"
+    )
+    cleaned = clean_line(hostile)
+    assert cleaned == "aRED link ok q X"
+    assert "[31m" not in cleaned and "evil.example" not in cleaned
+
+
+def test_controls_and_bidi_go_but_text_that_looks_like_markup_stays() -> None:
+    assert strip_unsafe("x\u202ey\u2066z\x00\x07\x7f\x85") == "xyz"
+    assert clean_line("[bold red]Haftar[/] [@click=app.quit]x[/]") == (
+        "[bold red]Haftar[/] [@click=app.quit]x[/]"
+    )
+    assert clean_block("one\r\n\r\n\r\ntwo  three") == "one\n\ntwo three"
+    assert clean_line("x" * 50, 10) == "xxxxxxxxx…"
+
+
+def test_fold_ignores_case_and_accents() -> None:
+    assert fold("Salamé") == fold("SALAME") == "salame"
+
+
+def test_links_that_would_break_out_of_markup_are_not_http_urls() -> None:
+    assert is_http_url("https://libyaobserver.example/news/1?a=b")
+    for bad in [
+        'http://x.example/5" onmouseover="alert(1)',
+        "http://x.example/a b",
+        "http://x.example/<script>",
+        "javascript:alert(1)",
+        "http://x.example/\x1b[31m",
+        "data:text/html,x",
+    ]:
+        assert not is_http_url(bad), bad
