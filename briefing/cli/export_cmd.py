@@ -172,6 +172,9 @@ def build_filter(
             known = ", ".join(v.name for v in store.views()) or "none saved yet"
             raise BriefingError(f"no saved view {clean_line(view, 80)!r} (views: {known})")
         base = saved.filter
+    for option, values in (("--tag", tags), ("--feed", feeds), ("--actor", actors)):
+        if any(not v.strip() for v in values):
+            raise BriefingError(f"{option} needs a value: an empty one matches nothing")
     changes: dict[str, Any] = {}
     if since is not None:
         changes["since"] = since

@@ -243,3 +243,14 @@ def test_a_folder_or_bare_name_defaults_to_markdown(tmp_path: Path) -> None:
 
     assert _format_from(tmp_path) == "md"
     assert _format_from(tmp_path / "digest") == "md"
+
+
+def test_empty_filter_values_are_refused() -> None:
+    from briefing.cli.export_cmd import build_filter
+    from briefing.errors import BriefingError
+    from briefing.store import Store
+
+    store = Store.open(":memory:")
+    with pytest.raises(BriefingError, match="--tag needs a value"):
+        build_filter(store, tags=["  "])
+    store.close()
