@@ -11,6 +11,8 @@ Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
     store.feed_state(name) -> FeedState | None
     store.store_feed(outcome, tagged) -> StoreResult # one BEGIN IMMEDIATE transaction per feed
     store.record_outcome(outcome) -> None            # a fetch that stored nothing (304, error)
+    store.record_outcomes(outcomes) -> None          # many of those in one transaction
+    store.feed_specs() -> dict[str, FeedSpec]        # every feed as last configured (retag)
     store.fetch_runs(feed=None, limit=50) -> list[FetchRun]
     store.dropped_items(feed, limit) -> list[tuple[Entry, Verdict]]   # `fetch --explain`
 
@@ -19,7 +21,7 @@ Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
     store.count(filter) -> int
     store.item(id) -> ItemDetail | None
     store.facets(filter) -> Facets
-    store.iter_tagged(kinds=("feed", "article")) -> Iterator[tuple[int, Entry]]     # for retag
+    store.iter_entries() -> Iterator[tuple[int, Entry]]                 # every item, for retag
     store.retag(results: Iterable[tuple[int, Tagged]]) -> RetagSummary
 
     # triage (each call is its own short transaction, written at once)
@@ -29,7 +31,7 @@ Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
     store.tags() -> list[Facet]
 
     # actors
-    store.sync_actors(actors: Sequence[ActorInfo])
+    store.sync_actors(actors: Sequence[ActorInfo])     # actors and places (Tagged.places) alike
     store.actor(id_or_name) -> ActorInfo | None
     store.actor_counts(filter=None, now=None) -> list[ActorCount]
 

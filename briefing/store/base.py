@@ -8,6 +8,7 @@ never fail each other. No transaction is held open while idle.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import threading
@@ -205,8 +206,6 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 
 def _writable(file: Path) -> bool:
-    import os
-
     return os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)
 
 
