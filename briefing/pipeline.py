@@ -50,7 +50,7 @@ from briefing.models import (
     Verdict,
 )
 from briefing.parse import parse_feed
-from briefing.store import Store
+from briefing.store import PreparedFeed, Store
 from briefing.text import clean_line
 
 if TYPE_CHECKING:
@@ -206,6 +206,9 @@ def _worker_store() -> Store:
         if _WORKER_DB is None:  # pragma: no cover - the initializer always runs first
             raise RuntimeError("worker not ready")
         _WORKER_STORE = Store.open(_WORKER_DB)
+        # Hundreds of short transactions in a row: checkpoint once at the end of the run (the
+        # main process does), not every few feeds inside the write turn.
+        _WORKER_STORE.defer_checkpoints()
     return _WORKER_STORE
 
 
@@ -226,13 +229,17 @@ def _ingest_in_worker(
     if isinstance(work, str):
         outcome = replace(outcome, next_fetch_at=next_on_error)
     store = _worker_store()
+    # Rows are built before taking the write turn: the other worker may be writing meanwhile.
+    prepared = None
+    if not isinstance(work, str):
+        prepared = store.prepare_feed(spec.name, work.tagged, work.dropped, run_id)
     outcome = replace(outcome, elapsed=outcome.elapsed + time.monotonic() - started)
     with _write_turn():
         if _WORKER_SYNC_ACTORS:
             # Cheap when the other worker did it already; must precede storing mentions.
             store.sync_actors(tagger.actor_infos())
             _WORKER_SYNC_ACTORS = False
-        return _store_work(store, outcome, work, run_id)
+        return _store_work(store, outcome, work, run_id, prepared)
 
 
 _RECORD_BATCH = 64
@@ -319,8 +326,17 @@ def _report(
     )
 
 
-def _store_work(store: Store, outcome: FetchOutcome, work: _Work | str, run_id: str) -> FeedReport:
-    """Store one parsed feed (one transaction), or record its parse failure."""
+def _store_work(
+    store: Store,
+    outcome: FetchOutcome,
+    work: _Work | str,
+    run_id: str,
+    prepared: PreparedFeed | None = None,
+) -> FeedReport:
+    """Store one parsed feed (one transaction), or record its parse failure.
+
+    `prepared` is `work` already converted by `store.prepare_feed` (else converted here).
+    """
     if isinstance(work, str):
         failed = FetchOutcome(
             feed=outcome.feed,
@@ -346,7 +362,9 @@ def _store_work(store: Store, outcome: FetchOutcome, work: _Work | str, run_id: 
         elapsed=outcome.elapsed,
         feed_title=work.title,
     )
-    result = store.store_feed(done, work.tagged, work.dropped, run_id=run_id)
+    if prepared is None:
+        prepared = store.prepare_feed(done.feed, work.tagged, work.dropped, run_id)
+    result = store.store_prepared(done, prepared)
     return _report(done, result, parser=work.parser, warnings=work.warnings)
 
 
@@ -678,6 +696,8 @@ def update(
                 run = _Run(config, store, tagger, pool, states, run_id, now, limits)
                 asyncio.run(run.all(due, progress))
                 reports = run.reports
+            if pool is not None:
+                store.checkpoint()
     order = {spec.name: i for i, spec in enumerate(chosen)}
     reports.sort(key=lambda r: order.get(r.feed, len(order)))
     return RunReport(

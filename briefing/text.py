@@ -15,7 +15,10 @@ _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb"
     "\ud800-\udfff]"
 )
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACE_CHARS = " \t\u00a0\u2000-\u200b\u202f\u205f\u3000"
+# Runs of spaces that are not already one plain space: replacing every single space as well
+# would rebuild each string word by word.
+_SPACES = re.compile(f"[ ][{_SPACE_CHARS}]+|[{_SPACE_CHARS[1:]}][{_SPACE_CHARS}]*")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
@@ -29,6 +32,8 @@ _ESCAPE_SEQUENCE = re.compile(
 def strip_unsafe(text: str) -> str:
     """Remove terminal escape sequences, control characters (keeping tab and newline) and bidi
     controls."""
+    if text.isprintable():  # no control, format (bidi, BOM) or surrogate character at all
+        return text
     if "\x1b" in text or "\x9b" in text:
         text = _ESCAPE_SEQUENCE.sub("", text)
     return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -56,5 +61,7 @@ def clean_block(text: str, limit: int | None = None) -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for matching: `Salamé` and `SALAME` fold alike."""
+    if text.isascii():  # nothing to decompose (most headlines): skip the per-character pass
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -10,6 +10,9 @@ Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
     store.feed_states() -> list[FeedState]
     store.feed_state(name) -> FeedState | None
     store.store_feed(outcome, tagged) -> StoreResult # one BEGIN IMMEDIATE transaction per feed
+    store.prepare_feed(feed, tagged, dropped, run_id) -> PreparedFeed   # rows, no database access
+    store.store_prepared(outcome, prepared) -> StoreResult               # store_feed's two halves
+    store.defer_checkpoints() / store.checkpoint()   # a bulk writer's WAL, checkpointed at the end
     store.record_outcome(outcome) -> None            # a fetch that stored nothing (304, error)
     store.record_outcomes(outcomes) -> None          # many of those in one transaction
     store.feed_specs() -> dict[str, FeedSpec]        # every feed as last configured (retag)
@@ -47,5 +50,6 @@ Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
 from __future__ import annotations
 
 from briefing.store.db import RetagSummary, Store
+from briefing.store.ingest import PreparedFeed
 
-__all__ = ["RetagSummary", "Store"]
+__all__ = ["PreparedFeed", "RetagSummary", "Store"]

@@ -28,6 +28,9 @@ MIN_TITLE_KEY = 24
 """Shorter titles ("Libya update") are too generic to merge on."""
 MAX_TITLE = 1_000
 MAX_TEXT = 200_000
+DROPPED_SUMMARY = 300
+"""A dropped item keeps an excerpt, enough to recognise it in `fetch --explain`: dropped items
+outnumber kept ones about three to one, and each run rewrites them."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,57 @@ class RetagSummary:
     mentions_removed: int = 0
 
 
+MentionRow = tuple[str, str, int, str]
+"""One actor of an item as stored: actor id, name, mention count, surfaces (JSON)."""
+
+
+@dataclass(frozen=True)
+class _ItemRow:
+    """A kept item turned into column values (all computed before the write lock)."""
+
+    entry: Entry
+    fields: dict[str, Any]
+    mentions: tuple[MentionRow, ...]
+    insert_sql: str
+    insert_values: tuple[Any, ...]
+    window: tuple[str | None, str | None]
+    """The sort_at range within which the same title is the same story."""
+
+    @classmethod
+    def build(cls, t: Tagged, now: datetime) -> _ItemRow:
+        e = t.entry
+        fields = _item_fields(t)
+        sort_at = e.published or now
+        stamp = iso(now)
+        row = {
+            **fields,
+            "kind": e.kind,
+            "feed": e.feed,
+            "identity": e.identity,
+            "first_seen_at": stamp,
+            "sort_at": iso(sort_at),
+            "updated_at": stamp,
+        }
+        sql = f"INSERT INTO items ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})"
+        window = (iso(sort_at - DUPLICATE_WINDOW), iso(sort_at + DUPLICATE_WINDOW))
+        return cls(e, fields, _mention_rows(t), sql, tuple(row.values()), window)
+
+
+@dataclass(frozen=True)
+class PreparedFeed:
+    """A feed's items as rows, ready for `store_prepared`.
+
+    Built by `prepare_feed` without touching the database, so a fetch's worker does this part
+    (HTML-free text checks, JSON, sort keys) before it takes its turn at the write lock.
+    """
+
+    feed: str
+    run_id: str
+    now: datetime
+    items: tuple[_ItemRow, ...]
+    dropped: tuple[tuple[Any, ...], ...]
+
+
 class IngestMixin(FeedsMixin, StoreBase):
     """Writes that come from the pipeline: feeds' items, articles, retagging."""
 
@@ -55,45 +109,67 @@ class IngestMixin(FeedsMixin, StoreBase):
         run_id: str = "",
     ) -> StoreResult:
         """Store one feed's kept items, its dropped items' reasons and its health, atomically."""
-        new = updated = unchanged = merged = 0
+        return self.store_prepared(
+            outcome, self.prepare_feed(outcome.feed, tagged, dropped, run_id)
+        )
+
+    def prepare_feed(
+        self,
+        feed: str,
+        tagged: Sequence[Tagged],
+        dropped: Sequence[tuple[Entry, Verdict]] = (),
+        run_id: str = "",
+    ) -> PreparedFeed:
+        """Convert a feed's items to rows; no database access (see PreparedFeed)."""
         now = self.clock()
+        items = tuple(_ItemRow.build(t, now) for t in tagged)
+        dropped_rows = tuple(
+            (
+                feed,
+                e.identity,
+                run_id,
+                clean_line(e.title[: MAX_TITLE * 2], MAX_TITLE),
+                clean_line(e.summary[: DROPPED_SUMMARY * 2], DROPPED_SUMMARY),
+                e.url,
+                iso(e.published),
+                e.language,
+                v.score,
+                reasons_to_json(v.reasons),
+            )
+            for e, v in dropped
+        )
+        return PreparedFeed(feed, run_id, now, items, dropped_rows)
+
+    def store_prepared(self, outcome: FetchOutcome, prepared: PreparedFeed) -> StoreResult:
+        """Store what `prepare_feed` made, and the feed's health, in one transaction."""
+        new = updated = unchanged = merged = 0
+        now = prepared.now
         with self._write() as db:
             known = self._known_actors(db)
-            for t in tagged:
-                result = self._store_one(db, t, now, known)
+            for item in prepared.items:
+                result = self._store_one(db, item, now, known)
                 new += result == "new"
                 updated += result == "updated"
                 unchanged += result == "unchanged"
                 merged += result == "merged"
             db.execute("DELETE FROM dropped_items WHERE feed = ?", [outcome.feed])
-            if dropped:
-                db.table("dropped_items").insert_all(
-                    (
-                        {
-                            "feed": outcome.feed,
-                            "identity": e.identity,
-                            "run_id": run_id,
-                            "title": clean_line(e.title, MAX_TITLE),
-                            "summary": strip_unsafe(e.summary)[:2_000],
-                            "url": e.url,
-                            "published_at": iso(e.published),
-                            "language": e.language,
-                            "score": v.score,
-                            "reasons": reasons_to_json(v.reasons),
-                        }
-                        for e, v in dropped
-                    ),
-                    pk=("feed", "identity"),
-                    replace=True,
+            if prepared.dropped:
+                # A prepared statement, not sqlite-utils' insert_all, which re-reads the table's
+                # schema on every call: this runs once per feed per fetch.
+                db.conn.executemany(
+                    "INSERT OR REPLACE INTO dropped_items (feed, identity, run_id, title, summary, "
+                    "url, published_at, language, score, reasons) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    prepared.dropped,
                 )
-            self._apply_outcome(outcome, run_id, new, updated)
+            self._apply_outcome(outcome, prepared.run_id, new, updated)
         return StoreResult(new=new, updated=updated, unchanged=unchanged, merged=merged)
 
-    def _store_one(self, db: Database, t: Tagged, now: datetime, known: set[str]) -> str:
+    def _store_one(self, db: Database, item: _ItemRow, now: datetime, known: set[str]) -> str:
         # The hot path of a fetch: plain prepared statements (sqlite3 caches them), because
         # sqlite-utils' per-row insert re-reads the table schema on every call (~6x slower).
-        e = t.entry
-        fields = _item_fields(t)
+        e = item.entry
+        fields = item.fields
         conn = db.conn
         source = conn.execute(
             "SELECT item_id FROM item_sources WHERE feed = ? AND identity = ?", (e.feed, e.identity)
@@ -105,7 +181,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             ).fetchone()
             if current is None:  # pragma: no cover - foreign keys keep this from happening
                 conn.execute("DELETE FROM item_sources WHERE item_id = ?", (item_id,))
-                return self._store_one(db, t, now, known)
+                return self._store_one(db, item, now, known)
             same = (current[0], current[1], current[2], current[3]) == (
                 fields["title"],
                 fields["summary"],
@@ -115,37 +191,24 @@ class IngestMixin(FeedsMixin, StoreBase):
             # Only the feed that first carried a story rewrites it; republications don't.
             if same or current[4] != e.feed:
                 return "unchanged"
-            fields["updated_at"] = iso(now)
-            db.table("items").update(item_id, fields)
-            self._replace_mentions(db, item_id, t, known)
+            db.table("items").update(item_id, {**fields, "updated_at": iso(now)})
+            self._replace_mentions(db, item_id, item.mentions, known)
             return "updated"
 
-        sort_at = e.published or now
-        match = self._same_story(db, fields, sort_at)
+        match = self._same_story(db, fields, item.window)
         if match is not None:
             self._add_source(db, match, e, now)
             return "merged"
 
-        row = {
-            **fields,
-            "kind": e.kind,
-            "feed": e.feed,
-            "identity": e.identity,
-            "first_seen_at": iso(now),
-            "sort_at": iso(sort_at),
-            "updated_at": iso(now),
-        }
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        cursor = conn.execute(
-            f"INSERT INTO items ({columns}) VALUES ({marks})", tuple(row.values())
-        )
+        cursor = conn.execute(item.insert_sql, item.insert_values)
         item_id = int(cursor.lastrowid or 0)
         self._add_source(db, item_id, e, now)
-        self._replace_mentions(db, item_id, t, known)
+        self._replace_mentions(db, item_id, item.mentions, known, fresh=True)
         return "new"
 
-    def _same_story(self, db: Database, fields: dict[str, Any], sort_at: datetime) -> int | None:
+    def _same_story(
+        self, db: Database, fields: dict[str, Any], window: tuple[str | None, str | None]
+    ) -> int | None:
         conn = db.conn
         if fields["canonical_url"]:
             row = conn.execute(
@@ -159,7 +222,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             row = conn.execute(
                 "SELECT id FROM items WHERE title_key = ? AND kind = 'feed' AND sort_at BETWEEN ? AND ? "
                 "ORDER BY id LIMIT 1",
-                (key, iso(sort_at - DUPLICATE_WINDOW), iso(sort_at + DUPLICATE_WINDOW)),
+                (key, *window),
             ).fetchone()
             if row:
                 return int(row[0])
@@ -176,39 +239,44 @@ class IngestMixin(FeedsMixin, StoreBase):
         return {r[0] for r in db.conn.execute("SELECT id FROM actors")}
 
     def _replace_mentions(
-        self, db: Database, item_id: int, t: Tagged, known: set[str] | None = None
+        self,
+        db: Database,
+        item_id: int,
+        mentions: Sequence[MentionRow],
+        known: set[str] | None = None,
+        *,
+        fresh: bool = False,
     ) -> tuple[int, int]:
+        """Replace an item's actor rows; `fresh` says the item was just inserted (has none)."""
         conn = db.conn
-        before = {
-            r[0]
-            for r in conn.execute("SELECT actor_id FROM item_actors WHERE item_id = ?", (item_id,))
-        }
+        before: set[str] = set()
+        if not fresh:
+            before = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT actor_id FROM item_actors WHERE item_id = ?", (item_id,)
+                )
+            }
         if before:
             conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
         if known is None:
-            known = self._known_actors(db) if (t.actors or t.places) else set()
-        after: set[str] = set()
-        rows = []
-        # Places are stored beside the actors so the list can be filtered by them too.
-        for m in (*t.actors, *t.places):
-            if m.actor_id in after:
-                continue
-            if m.actor_id not in known:
+            known = self._known_actors(db) if mentions else set()
+        for actor_id, name, _, _ in mentions:
+            if actor_id not in known:
                 # The gazetteer and the actors table are synced by the caller; an actor unknown
                 # here gets a minimal row so the mention is never lost.
                 conn.execute(
                     "INSERT OR IGNORE INTO actors (id, name, kind, aliases, affiliations, description) "
                     "VALUES (?, ?, 'organisation', '[]', '[]', '')",
-                    (m.actor_id, m.name),
+                    (actor_id, name),
                 )
-                known.add(m.actor_id)
-            after.add(m.actor_id)
-            rows.append((item_id, m.actor_id, m.count, mention_surfaces(m)))
-        if rows:
+                known.add(actor_id)
+        if mentions:
             conn.executemany(
                 "INSERT INTO item_actors (item_id, actor_id, mentions, surfaces) VALUES (?, ?, ?, ?)",
-                rows,
+                [(item_id, actor_id, count, surfaces) for actor_id, _, count, surfaces in mentions],
             )
+        after = {m[0] for m in mentions}
         return len(after - before), len(before - after)
 
     # -- articles ----------------------------------------------------------------------------
@@ -251,7 +319,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             else:
                 fields["first_seen_at"] = iso(now)
                 item_id = inserted_id(db.table("items").insert(fields))
-            self._replace_mentions(db, item_id, tagged)
+            self._replace_mentions(db, item_id, _mention_rows(tagged))
         return item_id
 
     # -- retagging ---------------------------------------------------------------------------
@@ -288,11 +356,20 @@ class IngestMixin(FeedsMixin, StoreBase):
                     irrelevant += 1
                 elif t.verdict.relevant and not was_relevant:
                     relevant += 1
-                plus, minus = self._replace_mentions(db, item_id, t)
+                plus, minus = self._replace_mentions(db, item_id, _mention_rows(t))
                 added += plus
                 removed += minus
                 actors_changed += bool(plus or minus)
         return RetagSummary(items, changed, irrelevant, relevant, actors_changed, added, removed)
+
+
+def _mention_rows(t: Tagged) -> tuple[MentionRow, ...]:
+    """An item's actors, then its places (stored beside them so lists filter by both), once each."""
+    rows: dict[str, MentionRow] = {}
+    for m in (*t.actors, *t.places):
+        if m.actor_id not in rows:
+            rows[m.actor_id] = (m.actor_id, m.name, m.count, mention_surfaces(m))
+    return tuple(rows.values())
 
 
 def _item_fields(t: Tagged) -> dict[str, Any]:

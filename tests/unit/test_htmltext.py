@@ -121,3 +121,31 @@ def test_canonical_url_leaves_other_schemes_and_garbage_alone() -> None:
 )
 def test_is_http_url(url: str | None, ok: bool) -> None:
     assert is_http_url(url) is ok
+
+
+def test_canonical_url_fast_path_agrees_with_the_general_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The urllib-free path for plain query strings gives exactly what urllib's path gives."""
+    import random
+
+    import briefing.htmltext as htmltext
+
+    rng = random.Random(7)
+    keys = ["utm_source", "id", "ref", "a", "fbclid", "UTM_Medium", "x.y", "_ga", "page", "p~"]
+    alphabet = "aZ09._~-=&%+;/?# é"
+    urls = []
+    for _ in range(5_000):
+        pieces = [
+            rng.choice(keys)
+            + rng.choice(["=", "", "=="])
+            + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4)))
+            for _ in range(rng.randint(0, 4))
+        ]
+        base = rng.choice(["https://ex.com/a/b", "http://h.org/x", "https://ex.com/"])
+        urls.append(base + rng.choice(["?", "?&", ""]) + "&".join(pieces) + rng.choice(["", "#f"]))
+    fast = [canonical_url(url) for url in urls]
+    monkeypatch.setattr(htmltext, "_PLAIN_HTTP_QUERY", re.compile(r"(?!)"))
+    general = [canonical_url(url) for url in urls]
+    assert fast == general
+    assert canonical_url("https://e.com/s?id=7&utm_source=rss") == "https://e.com/s?id=7"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -333,3 +334,71 @@ def test_places_are_stored_after_actors(store: Store) -> None:
     (row,) = store.items()
     assert row.actors == ("Libyan National Army", "Sirte")
     assert store.count(ItemFilter(actors=("Sirte",))) == 1
+
+
+def test_prepared_feed_stores_like_store_feed(store: Store) -> None:
+    """The worker's two halves (rows built outside the lock, then written) equal store_feed."""
+    store.sync_feeds([FeedSpec("Libya Observer", "https://lo.example/rss")])
+    store.sync_actors(ACTORS)
+    items = [
+        tagged("LNA advances on Sirte", url="https://lo.example/a", actors=["lna", "lna"]),
+        tagged("GNA answers", url="https://lo.example/b", actors=["gna"]),
+    ]
+    long_summary = "Lebanon " + "word " * 400
+    dropped = [
+        (
+            Entry("d1", "Libya Observer", "Tripoli, Lebanon", summary=long_summary),
+            Verdict(False, 0.5),
+        )
+    ]
+    prepared = store.prepare_feed("Libya Observer", items, dropped, "run-9")
+    # Preparing reads nothing and writes nothing.
+    assert store.count(ItemFilter()) == 0
+    result = store.store_prepared(
+        FetchOutcome("Libya Observer", "ok", 200, seen=3, kept=2, dropped=1), prepared
+    )
+    assert (result.new, result.updated, result.merged) == (2, 0, 0)
+    rows = store.items(ItemFilter())
+    assert sorted(r.title for r in rows) == ["GNA answers", "LNA advances on Sirte"]
+    lna = store.items(ItemFilter(actors=("lna",)))
+    assert [r.title for r in lna] == ["LNA advances on Sirte"]
+    ((entry, verdict),) = store.dropped_items("Libya Observer")
+    # A dropped item keeps a one-line excerpt, not its whole text.
+    assert entry.summary.startswith("Lebanon word") and len(entry.summary) <= 300
+    assert "\n" not in entry.summary and verdict.score == 0.5
+    # Storing the same rows again changes nothing.
+    again = store.store_feed(FetchOutcome("Libya Observer", "ok", 200), items, dropped, run_id="r")
+    assert (again.new, again.unchanged) == (0, 2)
+
+
+def test_deferred_checkpoints_and_checkpoint(tmp_path: Path) -> None:
+    """A bulk writer lets the WAL grow; checkpoint() copies it back into the database file."""
+    path = tmp_path / "bulk.db"
+    wal = tmp_path / "bulk.db-wal"
+    writer = Store.open(path)
+    writer.defer_checkpoints(50_000)
+    conn = writer._db().conn
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 50_000
+    reader = Store.open(path)
+    assert reader._db().conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    writer.sync_feeds([FeedSpec(f"Feed {i}", f"https://f{i}.example/rss") for i in range(60)])
+    text = "Haftar and the LNA. " * 150
+    for i in range(60):
+        feed = f"Feed {i}"
+        stories = [
+            tagged(f"Story {i} {n}", feed=feed, url=f"https://f{i}.example/{n}", summary=text)
+            for n in range(20)
+        ]
+        writer.store_feed(FetchOutcome(feed, "ok", 200), stories)
+    # Twice SQLite's default of 1,000 pages, never restarted: no autocheckpoint ran.
+    frames = (wal.stat().st_size - 32) // (4096 + 24)
+    assert frames > 2_000
+    writer.checkpoint()
+    busy, logged, copied = reader._db().conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and logged == copied
+    assert reader.count(ItemFilter()) == 1200
+    reader.close()
+    writer.close()
+    again = Store.open(path)
+    assert again.count(ItemFilter()) == 1200
+    again.close()

@@ -40,3 +40,17 @@ def test_links_that_would_break_out_of_markup_are_not_http_urls() -> None:
         "data:text/html,x",
     ]:
         assert not is_http_url(bad), bad
+
+
+def test_whitespace_runs_fold_to_one_space_like_a_plain_reference() -> None:
+    """clean_line only rewrites runs that are not already one space; the result is the same as
+    replacing every run (the simple, slower way)."""
+    import random
+    import re
+
+    every_run = re.compile(r"[ \t\n\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+    rng = random.Random(5)
+    alphabet = " \t\n\u00a0\u2003\u3000\u202fab—é."
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert clean_line(text) == every_run.sub(" ", text).strip()
