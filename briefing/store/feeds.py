@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -58,7 +59,7 @@ class FeedsMixin(StoreBase):
                 old = existing.get(spec.name)
                 if old is None:
                     row.update(url=spec.url, enabled=int(spec.enabled), error_count=0)
-                    db.table("feeds").insert(row, pk="name")
+                    _insert(db.conn, row)
                     continue
                 moved = old[1] != spec.url
                 if moved:
@@ -81,7 +82,7 @@ class FeedsMixin(StoreBase):
                 )
                 if not moved and current == wanted:
                     continue  # unchanged: no write (a thousand feeds are synced on every run)
-                db.table("feeds").update(spec.name, row)
+                _update(db.conn, spec.name, row)
             names = [s.name for s in specs]
             marks = ", ".join("?" for _ in names)
             db.execute(f"UPDATE feeds SET in_config = 0 WHERE name NOT IN ({marks})", names)
@@ -145,19 +146,19 @@ class FeedsMixin(StoreBase):
         if outcome.feed_title:
             update["title"] = clean_line(outcome.feed_title, 200)
         conn = db.conn
-        # Plain prepared statements: this runs for every feed of every fetch (1,000 304s in a
-        # warm run), and sqlite-utils' insert/update re-read the table schema on each call.
+        # Plain statements: this runs for every feed of every fetch (1,000 304s in a warm run).
         if conn.execute("SELECT 1 FROM feeds WHERE name = ?", (outcome.feed,)).fetchone() is None:
-            conn.execute(
-                "INSERT INTO feeds (name, url, enabled, error_count, in_config) "
-                "VALUES (?, ?, 1, 0, 0)",
-                (outcome.feed, outcome.new_url or ""),
+            _insert(
+                conn,
+                {
+                    "name": outcome.feed,
+                    "url": outcome.new_url or "",
+                    "enabled": 1,
+                    "error_count": 0,
+                    "in_config": 0,
+                },
             )
-        # The column names come from the fixed keys above, never from input.
-        assignments = ", ".join(f"{column} = ?" for column in update)
-        conn.execute(
-            f"UPDATE feeds SET {assignments} WHERE name = ?", (*update.values(), outcome.feed)
-        )
+        _update(conn, outcome.feed, update)
         conn.execute(
             "INSERT INTO fetch_runs (run_id, feed, started_at, status, http_status, error, seen, "
             "kept, dropped, new, updated, elapsed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -248,6 +249,21 @@ class FeedsMixin(StoreBase):
             )
             for r in rows
         ]
+
+
+# sqlite-utils' insert and update re-read the table's schema on every call: with a thousand feeds
+# synced and recorded on every run, plain statements are several times faster. The column names
+# always come from this module's own dict keys, never from input.
+
+
+def _insert(conn: sqlite3.Connection, row: dict[str, Any]) -> None:
+    marks = ", ".join("?" for _ in row)
+    conn.execute(f"INSERT INTO feeds ({', '.join(row)}) VALUES ({marks})", tuple(row.values()))
+
+
+def _update(conn: sqlite3.Connection, name: str, row: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in row)
+    conn.execute(f"UPDATE feeds SET {assignments} WHERE name = ?", (*row.values(), name))
 
 
 def _state(r: Any) -> FeedState:
