@@ -19,13 +19,16 @@ Pure: no I/O except `load_gazetteer`, which reads the YAML files it is given.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
+from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, cast, get_args
+from typing import Any, NamedTuple, cast, get_args
 
 import yaml
 
@@ -76,6 +79,9 @@ def _has_geo_word(text: str) -> bool:
 
 
 # Navy and merchant ship prefixes: "HMAS Tobruk", "USS Tripoli" are ships, not the places.
+_CACHE_CAP = 20_000
+"""Entries kept by each of the small caches below (mentions, blocker splits)."""
+
 _SHIP_PREFIXES = frozenset("HMAS HMS HMCS HMNZS USS USNS INS TCG MV ROKS NRP RFS".split())
 
 
@@ -176,8 +182,13 @@ class Gazetteer:
 # ---------------------------------------------------------------------------------------------
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader that remembers the line of every mapping, for error messages."""
+# libyaml's parser (when PyYAML was built with it) reads the gazetteer ten times faster than the
+# pure-Python one (0.02 s instead of 0.2 s, paid by every fetch and retag); both keep line marks.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A safe loader that remembers the line of every mapping, for error messages."""
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -416,9 +427,11 @@ def _case_sensitive(alias: str) -> bool:
     return sum(ch.isupper() for ch in letters) >= 2 and re.search(r"[a-z]{2}", alias) is None
 
 
-@dataclass(frozen=True)
-class ActorResult:
-    """The actors of one item: mentions for the store, and (actor, field) pairs for relevance."""
+class ActorResult(NamedTuple):
+    """The actors of one item: mentions for the store, and (actor, field) pairs for relevance.
+
+    A named tuple rather than a frozen dataclass: one is built per item, and this is cheaper.
+    """
 
     mentions: tuple[ActorMention, ...]
     """Actors proper: everything but the places that are only locations."""
@@ -451,6 +464,8 @@ class ActorMatcher:
         self._unless: dict[str, frozenset[str]] = {}
         self._signal = {a.id: a.signal for a in gazetteer.actors.values()}
         self._names = {a.id: a.name for a in gazetteer.actors.values()}
+        self._mentions: dict[tuple[str, int, tuple[str, ...]], ActorMention] = {}
+        self._summaries: dict[tuple[Any, ...], ActorResult] = {}
         self._role_holders: dict[str, list[tuple[str, Role]]] = {}
         # actor id -> actors it always implies / (role, actors implied while it holds the role)
         self._implies: dict[str, tuple[str, ...]] = {}
@@ -541,17 +556,22 @@ class ActorMatcher:
 
         `hits` are the shared matcher's hits on the prepared item, when the caller scanned it.
         """
-        day = when.date() if isinstance(when, datetime) else when
         item = fields if isinstance(fields, Prepared) else prepare(fields)
         if not item.bounds:
-            return ActorResult((), (), False)
-        found: list[Hit[tuple[Entry, ...]]] = (
-            self._ci.find(item.lowered, self._channel) if hits is None else list(hits)
-        )
-        case_keys = self._case_keys
-        if found and any(h.key in case_keys for h in found):
+            return _EMPTY
+        found: list[Hit[tuple[Entry, ...]]]
+        if hits is None:
+            found = self._ci.find(item.lowered, self._channel)
+        else:
+            found = hits if isinstance(hits, list) else list(hits)  # read, never changed
+
+        if not found:
+            return _EMPTY
+        # Most items have no case-sensitive acronym and no blocker word: one C-level test.
+        keys = set(map(_KEY, found))
+        if not self._case_keys.isdisjoint(keys):
             found = self._check_case(found, item)
-        return self._resolve(found, item, day)
+        return self._resolve(found, item, when, not self._blocker_keys.isdisjoint(keys))
 
     def _check_case(
         self, hits: list[Hit[tuple[Entry, ...]]], item: Prepared
@@ -559,51 +579,46 @@ class ActorMatcher:
         out: list[Hit[tuple[Entry, ...]]] = []
         aligned = len(item.lowered) == len(item.cased)
         shouting: dict[str, bool] = {}
+        case_keys = self._case_keys
         for hit in hits:
-            payload = hit.payload
-            if not any(e[0] == "X" for e in payload):
+            start, end, key, payload = hit
+            if key not in case_keys or not _has_code(payload, "X"):
                 out.append(hit)
                 continue
             keep: list[Entry] = [e for e in payload if e[0] != "X"]
-            surface = item.cased[hit.start : hit.end] if aligned else ""
+            surface = item.cased[start:end] if aligned else ""
             for entry in payload:
                 if entry[0] != "X" or surface != entry[1]:
                     continue
                 if len(surface) <= 2:
                     # In an all-capitals headline "US" may just be "us".
-                    where = item.field_of(hit.start)
+                    where = item.field_of(start)
                     if where not in shouting:
-                        shouting[where] = _shouting(item, hit.start)
+                        shouting[where] = _shouting(item, start)
                     if shouting[where]:
                         continue
                 keep.append(entry[2])
             if keep:
-                out.append(Hit(hit.start, hit.end, hit.key, tuple(keep)))
+                out.append((start, end, key, tuple(keep)))
         return out
 
     def _resolve(
-        self, hits: list[Hit[tuple[Entry, ...]]], item: Prepared, day: date | None
+        self,
+        hits: list[Hit[tuple[Entry, ...]]],
+        item: Prepared,
+        when: date | datetime | None,
+        has_blockers: bool = True,
     ) -> ActorResult:
+        """Apply the matching rules to an item's hits (`has_blockers`: may any carry a blocker)."""
         text = item.lowered
         blockers: list[tuple[int, str]] = []
-        blocker_keys = self._blocker_keys
-        if any(hit.key in blocker_keys for hit in hits):
-            phrases: list[Hit[tuple[Entry, ...]]] = []
-            for hit in hits:
-                payload = hit.payload
-                if hit.key in blocker_keys and any(e[0] == "B" for e in payload):
-                    blockers.extend((hit.start, e[1]) for e in payload if e[0] == "B")
-                    plain = tuple(e for e in payload if e[0] != "B")
-                    if plain:
-                        phrases.append(Hit(hit.start, hit.end, hit.key, plain))
-                else:
-                    phrases.append(hit)
-        else:
-            phrases = hits
+        phrases = hits
+        if has_blockers:
+            phrases = self._split_blockers(hits, blockers)
         if not phrases:
             return _EMPTY
         kept, covered = longest(phrases) if len(phrases) > 1 else (phrases, [])
-        present = {word for _, word in blockers}
+        present = {word for _, word in blockers} if blockers else _NO_WORDS
         field_of = item.field_of
         context = False
         # (actor id, position, field, weak, how, key)
@@ -615,25 +630,43 @@ class ActorMatcher:
         cased = item.cased if len(item.cased) == len(text) else ""
         states = self._states
         geo: bool | None = None  # does the item have a border/destination word? (asked once)
+        weak = False  # is any candidate a weak alias?
+        first_end, first_field = item.bounds[0]  # most hits are in the first field: no call
 
-        def take(hit: Hit[tuple[Entry, ...]], person_container: bool) -> None:
-            nonlocal context, geo
-            for entry in hit.payload:
+        # (hit, inside a person's name): the kept hits, then the covered ones that still count.
+        inside: list[tuple[Hit[tuple[Entry, ...]], bool]] = []
+        if covered:
+            # Kept hits never overlap and come in start order: the only one that can contain
+            # a covered hit is the last one starting at or before it.
+            starts = [outer[0] for outer in kept]
+            for hit in covered:
+                index = bisect_right(starts, hit[0]) - 1
+                if index < 0 or kept[index][1] < hit[1]:
+                    continue
+                # A place or state named inside a longer name still counts (Tobruk-based
+                # parliament); parts of a person's name do not (Saddam Haftar is not Haftar).
+                outer = kept[index][3]
+                if not _has_code(outer, "I"):
+                    inside.append((hit, _names_person(outer)))
+        for hit, person_container in chain(zip(kept, repeat(False)), inside):
+            start = hit[0]
+            for entry in hit[3]:
                 code = entry[0]
                 if code == "A":
+                    _, actor_id, is_weak, is_person = entry
                     # A ship prefix is an all-capitals word: look closer only after a capital.
-                    if cased and "A" <= cased[hit.start - 2] <= "Z":
-                        if _after_ship_prefix(cased, hit.start):
+                    if cased and "A" <= cased[start - 2] <= "Z":
+                        if _after_ship_prefix(cased, start):
                             continue
-                    if entry[1] in states:
+                    if actor_id in states:
                         if geo is None:
                             geo = _has_geo_word(text)
                         if geo and _geography(text, hit):
                             continue
-                    if not (person_container and entry[3]):
-                        candidates.append(
-                            (entry[1], hit.start, field_of(hit.start), entry[2], "alias", hit.key)
-                        )
+                    if not (person_container and is_person):
+                        weak = weak or is_weak
+                        where = first_field if start < first_end else field_of(start)
+                        candidates.append((actor_id, start, where, is_weak, "alias", hit[2]))
                 elif code == "C":
                     context = True
                 elif code == "S":
@@ -641,17 +674,6 @@ class ActorMatcher:
                         surnames.append((hit, entry[1]))
                 elif code == "R":
                     roles.append((hit, entry[1]))
-
-        for hit in kept:
-            take(hit, False)
-        for hit in covered:
-            # A place or state named inside a longer name still counts (Tobruk-based
-            # parliament); parts of a person's name do not (Saddam Haftar is not Haftar).
-            for outer in kept:
-                if outer.start <= hit.start and hit.end <= outer.end:
-                    if not any(e[0] == "I" for e in outer.payload):
-                        take(hit, any(e[0] == "A" and e[3] for e in outer.payload))
-                    break
 
         near_rules = self._near
         if present:
@@ -665,9 +687,7 @@ class ActorMatcher:
                 return any(abs(bpos - pos) <= window for bpos, word in blockers if word in words)
 
         else:
-
-            def near(key: str, pos: int) -> bool:
-                return False
+            near = _never_near
 
         if present:
             candidates = [c for c in candidates if not near(c[0], c[1])]
@@ -685,10 +705,9 @@ class ActorMatcher:
                 target: str | None = default
                 if members and not _kin_follows(text, hit):
                     target = next(iter(members)) if len(members) == 1 else None
-                if target is not None and not near(target, hit.start):
-                    candidates.append(
-                        (target, hit.start, field_of(hit.start), False, "surname", hit.key)
-                    )
+                start = hit[0]
+                if target is not None and not near(target, start):
+                    candidates.append((target, start, field_of(start), False, "surname", hit[2]))
 
         signal = self._signal
 
@@ -712,16 +731,19 @@ class ActorMatcher:
                 (c[0], c[1], c[2], False, c[4], c[5]) if c[3] and c[0] in corroborated else c
                 for c in candidates
             ]
-        libya = context or any(not c[3] and signal[c[0]] >= 2 for c in candidates)
-        if not libya:
+        libya = context or _has_strong(candidates, signal)
+        if not libya and weak:
             candidates = [c for c in candidates if not c[3]]
-        named_ids = {c[0] for c in candidates}
+        named_ids = {c[0] for c in candidates} if roles else set()
+        # The item's date: who held a role then (role phrases, and the actors roles imply).
+        day = when.date() if isinstance(when, datetime) else when
         former: set[str] = set()
         for hit, role_id in roles:
             spec = self.gazetteer.roles.get(role_id)
-            if spec is None or (spec.weak and not libya) or near("role:" + role_id, hit.start):
+            start = hit[0]
+            if spec is None or (spec.weak and not libya) or near("role:" + role_id, start):
                 continue
-            before = text[max(0, hit.start - 12) : hit.start].split()
+            before = text[max(0, start - 12) : start].split()
             if before and before[-1] in _INDEFINITE:
                 former.add(role_id)
                 continue  # "a UN envoy", "former envoy": not the holder on that date
@@ -732,12 +754,30 @@ class ActorMatcher:
             if not chosen:
                 chosen = [h for h, role in holders if role.holds(day)]
             for holder in dict.fromkeys(chosen):
-                candidates.append((holder, hit.start, field_of(hit.start), False, "role", hit.key))
+                candidates.append((holder, start, field_of(start), False, "role", hit[2]))
         if not candidates:
-            return ActorResult((), (), libya)
-        if roles or not self._implying.isdisjoint(named_ids):
+            return _NO_ACTORS[libya]
+        if roles or not self._implying.isdisjoint(map(_ACTOR, candidates)):
             self._add_implied(candidates, day, former)
         return self._summarise(candidates, libya)
+
+    def _split_blockers(
+        self, hits: list[Hit[tuple[Entry, ...]]], blockers: list[tuple[int, str]]
+    ) -> list[Hit[tuple[Entry, ...]]]:
+        """The hits without their blocker words, which go to `blockers` as (position, word)."""
+        blocker_keys = self._blocker_keys
+        phrases: list[Hit[tuple[Entry, ...]]] = []
+        for hit in hits:
+            start, end, key, payload = hit
+            if key in blocker_keys and _has_code(payload, "B"):
+                words, plain = _split_payload(payload)
+                for word in words:
+                    blockers.append((start, word))
+                if plain:
+                    phrases.append((start, end, key, plain))
+            else:
+                phrases.append(hit)
+        return phrases
 
     def _add_implied(
         self,
@@ -767,23 +807,38 @@ class ActorMatcher:
     def _summarise(
         self, candidates: list[tuple[str, int, str, bool, str, str]], libya: bool
     ) -> ActorResult:
+        # The result depends only on each candidate's (actor, field, key), in order (an implied
+        # actor has no key), and on `libya`: items that name the same actors the same way
+        # share it.
+        signature = (libya, *map(_SUMMARY_PART, candidates))
+        result = self._summaries.get(signature)
+        if result is None:
+            result = self._summary(candidates, libya)
+            if len(self._summaries) >= _CACHE_CAP:
+                self._summaries.clear()
+            self._summaries[signature] = result
+        return result
+
+    def _summary(
+        self, candidates: list[tuple[str, int, str, bool, str, str]], libya: bool
+    ) -> ActorResult:
         counts: dict[str, int] = {}
-        surfaces: dict[str, list[str]] = {}
+        keys: dict[str, list[str]] = {}  # the matched keys, in order: surfaces with padding
         pairs: dict[tuple[str, str], None] = {}
         for actor_id, _, where, _, how, key in candidates:
-            surface = key[1:-1]  # keys carry exactly one padding space on each side
             if how == "implied":
                 # Named through another actor: no surface to highlight, no relevance evidence.
                 counts.setdefault(actor_id, 1)
-                surfaces.setdefault(actor_id, [])
+                keys.setdefault(actor_id, [])
                 continue
-            if actor_id in counts:
-                counts[actor_id] += 1
-                if surface not in surfaces[actor_id]:
-                    surfaces[actor_id].append(surface)
-            else:
+            seen = keys.get(actor_id)
+            if seen is None:
                 counts[actor_id] = 1
-                surfaces[actor_id] = [surface]
+                keys[actor_id] = [key]
+            else:
+                counts[actor_id] += 1
+                if key not in seen:
+                    seen.append(key)
             pairs[(actor_id, where)] = None
         names = self._names
         order = (
@@ -792,14 +847,26 @@ class ActorMatcher:
             else list(counts)
         )
         place_ids = self.place_ids
+        mentions = self._mentions
         actors: list[ActorMention] = []
         places: list[ActorMention] = []
         for a in order:
-            (places if a in place_ids else actors).append(
-                ActorMention(a, names[a], counts[a], tuple(surfaces[a]))
-            )
+            # Mentions recur from item to item (same actor, count and keys): frozen, so shared.
+            signature = (a, counts[a], tuple(keys[a]))
+            mention = mentions.get(signature) or self._mention(signature)
+            (places if a in place_ids else actors).append(mention)
         hits = cast(tuple[tuple[str, TextField], ...], tuple(pairs))
         return ActorResult(tuple(actors), hits, libya, tuple(places) if places else ())
+
+    def _mention(self, signature: tuple[str, int, tuple[str, ...]]) -> ActorMention:
+        """A new mention for (actor id, count, matched keys), remembered for the next items."""
+        actor_id, count, keys = signature
+        # Keys carry exactly one padding space on each side.
+        mention = ActorMention(actor_id, self._names[actor_id], count, tuple(k[1:-1] for k in keys))
+        if len(self._mentions) >= _CACHE_CAP:
+            self._mentions.clear()
+        self._mentions[signature] = mention
+        return mention
 
     # -- highlighting -----------------------------------------------------------------------
 
@@ -820,12 +887,12 @@ class ActorMatcher:
             found = self._check_case(
                 found, Prepared(cased, folded, ((len(folded) + 1, "content"),))
             )
-        phrases = [h for h in found if any(e[0] in "ASR" for e in h.payload)]
+        phrases = [h for h in found if any(e[0] in "ASR" for e in h[3])]
         kept, _ = longest(phrases)
         day = when.date() if isinstance(when, datetime) else when
         for hit in kept:
             ids: list[str] = []
-            for entry in hit.payload:
+            for entry in hit[3]:
                 if entry[0] == "A":
                     ids.append(entry[1])
                 elif entry[0] == "S":
@@ -835,14 +902,63 @@ class ActorMatcher:
                     ids.extend(self.gazetteer.holders(entry[1], day))
             for actor_id in ids:
                 if actor_id in wanted:
-                    start = offsets[hit.start]
-                    end = offsets[hit.end - 1] + 1
+                    start = offsets[hit[0]]
+                    end = offsets[hit[1] - 1] + 1
                     spans.append((start, end, actor_id))
                     break
         return spans
 
 
 _EMPTY = ActorResult((), (), False)
+_ACTOR = itemgetter(0)
+_KEY = itemgetter(2)
+_NO_WORDS: frozenset[str] = frozenset()
+_SUMMARY_PART = itemgetter(0, 2, 5)
+_NO_ACTORS = {libya: ActorResult((), (), libya) for libya in (False, True)}
+
+
+def _never_near(key: str, pos: int) -> bool:
+    return False
+
+
+_SPLITS: dict[tuple[Entry, ...], tuple[tuple[str, ...], tuple[Entry, ...]]] = {}
+
+
+def _split_payload(payload: tuple[Entry, ...]) -> tuple[tuple[str, ...], tuple[Entry, ...]]:
+    """(blocker words, other entries) of a payload; remembered, as payloads recur."""
+    split = _SPLITS.get(payload)
+    if split is None:
+        words = tuple(e[1] for e in payload if e[0] == "B")
+        split = (words, tuple(e for e in payload if e[0] != "B"))
+        if len(_SPLITS) >= _CACHE_CAP:
+            _SPLITS.clear()
+        _SPLITS[payload] = split
+    return split
+
+
+def _has_code(payload: tuple[Entry, ...], code: str) -> bool:
+    for entry in payload:
+        if entry[0] == code:
+            return True
+    return False
+
+
+def _has_strong(
+    candidates: list[tuple[str, int, str, bool, str, str]], signal: Mapping[str, float]
+) -> bool:
+    """True when a non-weak candidate is a strong Libya signal (2 or more)."""
+    for candidate in candidates:
+        if not candidate[3] and signal[candidate[0]] >= 2:
+            return True
+    return False
+
+
+def _names_person(payload: tuple[Entry, ...]) -> bool:
+    """True when a phrase is (also) a person's alias: the parts of a name are not mentions."""
+    for entry in payload:
+        if entry[0] == "A" and entry[3]:
+            return True
+    return False
 
 
 def _shouting(item: Prepared, pos: int) -> bool:
@@ -853,12 +969,13 @@ def _shouting(item: Prepared, pos: int) -> bool:
 
 def _geography(text: str, hit: Hit[Any]) -> bool:
     """True when a state is named as a border or a destination, not as an actor."""
-    after = text[hit.end : hit.end + 12].split()[:2]
+    start, end = hit[0], hit[1]
+    after = text[end : end + 12].split()[:2]
     if after and (
         after[0] in _GEO_AFTER or (after[0] == "s" and after[1:2] and after[1] in _GEO_AFTER)
     ):
         return True
-    before = text[max(0, hit.start - 40) : hit.start]
+    before = text[max(0, start - 40) : start]
     return _GEO_BEFORE.search(before) is not None
 
 
@@ -870,16 +987,18 @@ def _after_ship_prefix(cased: str, start: int) -> bool:
 
 def _kin_follows(text: str, hit: Hit[Any]) -> bool:
     """True when a bare surname is followed by "'s son" or "… his son" (the family head)."""
-    after = text[hit.end : hit.end + 40].split()[:5]
+    start, end = hit[0], hit[1]
+    after = text[end : end + 40].split()[:5]
     if len(after) >= 2 and after[0] == "s" and after[1] in _KIN:
         return True
     for first, second in zip(after, after[1:], strict=False):
         if first in {"his", "her"} and second in _KIN:
             return True
-    before = text[max(0, hit.start - 12) : hit.start].split()
+    before = text[max(0, start - 12) : start].split()
     return bool(before) and (before[-1] in _KIN_AR or before[-1] in {"of"} and _of_kin(text, hit))
 
 
 def _of_kin(text: str, hit: Hit[Any]) -> bool:
-    before = text[max(0, hit.start - 24) : hit.start].split()
+    start = hit[0]
+    before = text[max(0, start - 24) : start].split()
     return len(before) >= 2 and before[-2] in _KIN

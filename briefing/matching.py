@@ -13,14 +13,14 @@ for " phrase " — so a single Aho-Corasick automaton does the boundary checks i
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from itertools import islice
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeAlias, TypeVar
 
 import ahocorasick
 
@@ -95,10 +95,17 @@ def _build_table() -> dict[int, str]:
 
 
 _TABLE = _build_table()
-# ASCII text takes a byte-level fast path: bytes.translate is a single C loop.
-# NUL is kept: `prepare` uses it to separate an item's fields.
+# The same mapping with every other character of those ranges mapped to itself: str.translate
+# is twice as fast when it never misses (a miss raises and catches a KeyError inside).
+_FULL_TABLE = {
+    **{code: chr(code) for code in (*range(0x3001), *range(0xFB00, 0x10000))},
+    **_TABLE,
+}
+# After folding, ASCII punctuation becomes a space; bytes of 0x80 and above (UTF-8 sequences of
+# letters that survive folding: Arabic, Greek…) are left alone. NUL is kept: `prepare` uses it
+# to separate an item's fields.
 _ASCII_BYTES = bytes(
-    (c if chr(c).isalnum() or c == 0 else 0x20) if c < 0x80 else 0x20 for c in range(256)
+    (c if chr(c).isalnum() or c == 0 else 0x20) if c < 0x80 else c for c in range(256)
 )
 _TAG = re.compile(r"<[^<>]{0,800}>")
 
@@ -113,67 +120,73 @@ def unmarkup(text: str) -> str:
     return text
 
 
-# Latin text with typographic punctuation (’ “ — …) is the common non-ASCII case: it takes a
-# C-speed path (NFKD, drop combining marks, anything else non-ASCII becomes a space), which
-# gives the same result as the per-character table for these characters.
-# Letters the table keeps as they are (ð, ŋ…) cannot take the fast path: they would become spaces.
-_KEPT_LETTERS = "\u00b5\u00d0\u00de\u00f0\u00fe\u0126\u0127\u0138\u014a\u014b\u0166\u0167"
+# Latin text with accents is the common non-ASCII case. It is encoded to ASCII with an error
+# handler that folds each run of non-ASCII characters through the table (the encoder copies
+# the ASCII stretches in C); a run that stays non-ASCII (Arabic, Greek, ð…) makes the encoder
+# fail, and the whole text then goes through the per-character table.
+_FOLD_ERRORS = "briefing.matching.fold"
+_RUNS: dict[str, str] = {}
+_RUNS_CAP = 20_000
+"""Folded runs remembered (the same accented words and Arabic names come back all the time)."""
 
 
-def _not_latin_class() -> str:
-    allowed = [
-        c for c in (*range(0x00, 0x180), *range(0x2000, 0x2070)) if chr(c) not in _KEPT_LETTERS
-    ]
-    ranges: list[tuple[int, int]] = []
-    for code in allowed:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
-        else:
-            ranges.append((code, code))
-    return "[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]"
+def _fold_run(run: str) -> str:
+    folded = _RUNS.get(run)
+    if folded is None:
+        folded = run.translate(_TABLE)
+        if len(_RUNS) >= _RUNS_CAP:
+            _RUNS.clear()
+        _RUNS[run] = folded
+    return folded
 
 
-# One negated character class (an alternation would be several times slower).
-_NOT_LATIN = re.compile(_not_latin_class())
-_SPECIAL = re.compile(
-    "[\u00ad\u200b-\u200d\u2060\u00df\u00f8\u00d8\u00e6\u00c6\u0153\u0152\u0111\u0110\u0142\u0141"
-    "\u0131\u00bc-\u00be\u0132\u0133\u013f\u0140\u0149]"
+def _fold_errors(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return _fold_run(error.object[error.start : error.end]), error.end
+
+
+codecs.register_error(_FOLD_ERRORS, _fold_errors)
+
+# Latin letters, Latin punctuation and general punctuation: text made only of these always
+# folded "ŉ" to a space (an earlier NFKD-based path did), while mixed text keeps its "ʼ".
+_NOT_LATIN = re.compile(
+    "[^\x00-\u017f\u2000-\u206f]|[\u00b5\u00d0\u00de\u00f0\u00fe\u0126\u0127\u0138"
+    "\u014a\u014b\u0166\u0167]"
 )
-_COMBINING = re.compile("[\u0300-\u036f]+")
 
 
-def _fold_latin(text: str) -> str:
-    if _SPECIAL.search(text):
-        text = _SPECIAL.sub(lambda m: _TABLE.get(ord(m.group()), " "), text)
-    text = unicodedata.normalize("NFKD", text)
-    if not text.isascii():
-        text = _COMBINING.sub("", text)
-    return text.encode("ascii", "replace").translate(_ASCII_BYTES).decode("ascii")
+# Typographic punctuation that makes English feed text non-ASCII, most frequent first;
+# replacing it first (a few C-level scans) is cheaper than folding it through the error handler.
+_TYPOGRAPHIC = "\u2019\u201c\u201d\u2014\u2013\u2018\u2026\u00a0\u00ab\u00bb"
 
 
-# Typographic punctuation that makes English feed text non-ASCII; replacing it first lets most
-# items take the byte-level ASCII path.
-_TYPOGRAPHIC = "\u2019\u2018\u201c\u201d\u2014\u2013\u2026\u00ab\u00bb\u00a0"
+def _fold_bytes(text: str) -> bytes:
+    """`text` folded character by character (case kept), as UTF-8, spaces not collapsed yet."""
+    if text.isascii():
+        return text.encode("ascii")
+    for mark in _TYPOGRAPHIC:
+        if mark in text:
+            text = text.replace(mark, " ")
+            if text.isascii():  # known without a scan: str keeps its widest character
+                return text.encode("ascii")
+    if "\u0149" in text and _NOT_LATIN.search(text) is None:
+        text = text.replace("\u0149", " ")
+    try:
+        return text.encode("ascii", _FOLD_ERRORS)
+    except UnicodeEncodeError:
+        pass  # (not translated in here: str.translate is twice as slow inside an except block)
+    # Letters that stay non-ASCII (Arabic, Greek, ð…): the per-character table.
+    # surrogatepass: a lone surrogate is kept as it is, like any unmapped character.
+    return text.translate(_FULL_TABLE).encode("utf-8", "surrogatepass")
 
 
 def fold_cased(text: str) -> str:
     """Accents off, punctuation to spaces, spaces collapsed, padded — case kept."""
-    if not text.isascii():
-        for mark in _TYPOGRAPHIC:
-            if mark in text:
-                text = text.replace(mark, " ")
-    if text.isascii():
-        # bytes.split() collapses whitespace without touching NUL, the field separator.
-        folded = text.encode("ascii").translate(_ASCII_BYTES)
-        return " " + b" ".join(folded.split()).decode("ascii") + " "
-    if _NOT_LATIN.search(text) is None:
-        text = _fold_latin(text)
-    else:
-        text = text.translate(_TABLE)
-    # Only spaces are left as separators; halving runs is cheaper than split/join.
-    while "  " in text:
-        text = text.replace("  ", " ")
-    return " " + text.strip(" ") + " "
+    # ASCII bytes translate in one C loop; bytes.split() collapses whitespace (only spaces are
+    # left) without touching NUL, the field separator, or the bytes of non-ASCII letters.
+    words = _fold_bytes(text).translate(_ASCII_BYTES).split()
+    return " " + b" ".join(words).decode("utf-8", "surrogatepass") + " "
 
 
 def fold(text: str) -> str:
@@ -232,13 +245,10 @@ def variants(folded_key: str) -> Iterator[str]:
             yield f" {prefix}{core} "
 
 
-class Hit(NamedTuple, Generic[T]):
-    """One phrase found in folded text: [start, end) excludes the padding spaces."""
-
-    start: int
-    end: int
-    key: str
-    payload: T
+Hit: TypeAlias = tuple[int, int, str, T]
+"""One phrase found in folded text: (start, end, key, payload); [start, end) excludes the
+padding spaces. A plain tuple rather than a named one: several are built and read per item,
+and CPython reads a plain tuple's items faster than a named tuple's attributes."""
 
 
 MAX_HITS = 2000
@@ -297,10 +307,11 @@ class PhraseMatcher(Generic[T]):
             ]
             words[key] = slots
         for key, slots in words.items():
-            # (key, the non-empty (channel, payload) pairs, every channel's payload)
+            # (key, its length inside the padding, the non-empty (channel, payload) pairs, then
+            # every channel's payload): flat, so that a hit unpacks in one step.
             payloads = tuple(tuple(slot) for slot in slots)
             pairs = tuple((c, p) for c, p in enumerate(payloads) if p)
-            self._automaton.add_word(key, (key, pairs, payloads, len(key) - 2))
+            self._automaton.add_word(key, (key, len(key) - 2, pairs, *payloads))
         if words:
             self._automaton.make_automaton()
 
@@ -319,14 +330,24 @@ class PhraseMatcher(Generic[T]):
     def find_all(self, folded_text: str) -> list[list[Hit[tuple[T, ...]]]]:
         """Every phrase occurrence (overlapping ones too), one list per channel."""
         out: list[list[Hit[tuple[T, ...]]]] = [[] for _ in range(self._channels)]
-        if len(self._automaton) == 0 or len(folded_text) < 3:
+        if len(folded_text) < 3 or len(self._automaton) == 0:
             return out
-        new = tuple.__new__  # three times cheaper than calling the NamedTuple
         # islice: a pathological item is decided by its first hits as well as by all of them.
-        for end, (key, pairs, _, offset) in islice(self._automaton.iter(folded_text), MAX_HITS):
+        found = islice(self._automaton.iter(folded_text), MAX_HITS)
+        if self._channels == 2:
+            # The Tagger's case (gazetteer and relevance terms), without the per-channel loop.
+            first, second = out
+            for end, (key, offset, _, one, two) in found:
+                start = end - offset
+                if one:
+                    first.append((start, end, key, one))
+                if two:
+                    second.append((start, end, key, two))
+            return out
+        for end, (key, offset, pairs, *_) in found:
             # The key includes a padding space on each side; report the word span inside.
             for channel, payload in pairs:
-                out[channel].append(new(Hit, (end - offset, end, key, payload)))
+                out[channel].append((end - offset, end, key, payload))
         return out
 
     def find(self, folded_text: str, channel: int = 0) -> list[Hit[tuple[T, ...]]]:
@@ -334,10 +355,10 @@ class PhraseMatcher(Generic[T]):
         if len(self._automaton) == 0 or len(folded_text) < 3:
             return []
         hits: list[Hit[tuple[T, ...]]] = []
-        new = tuple.__new__
-        for end, (key, _, slots, offset) in self._automaton.iter(folded_text):
-            if slots[channel]:
-                hits.append(new(Hit, (end - offset, end, key, slots[channel])))
+        slot = 3 + channel
+        for end, value in self._automaton.iter(folded_text):
+            if value[slot]:
+                hits.append((end - value[1], end, value[0], value[slot]))
                 if len(hits) >= MAX_HITS:
                     break
         return hits
@@ -348,46 +369,85 @@ def longest(hits: Iterable[Hit[T]]) -> tuple[list[Hit[T]], list[Hit[T]]]:
 
     Longest-first rather than left-to-right: in "Libya central bank governor" the role phrase
     "central bank governor" wins over "Libya central bank", and "Libya" still stands alone.
+    The others come in the order they lost: longest first, then leftmost.
     """
     hits = list(hits)
     if len(hits) <= 1:
         return hits, []
-    # Fast path: the automaton reports hits by end position; when each starts at or after the
-    # previous one's end, none overlap and they are already in start order (the common case).
+    # Fastest path: the automaton reports hits by end position; when each starts at or after
+    # the previous one's end, none overlap and they are already in start order.
     previous_end = -1
     for hit in hits:
-        if hit.start < previous_end:
+        if hit[0] < previous_end:
             break
-        previous_end = hit.end
+        previous_end = hit[1]
     else:
         return hits, []
-    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.start))
+    nested = _nested(hits)
+    if nested is not None:
+        return nested
+    ordered = sorted(hits, key=_longest_first)
     starts: list[int] = []
     ends: list[int] = []
     kept: list[Hit[T]] = []
     covered: list[Hit[T]] = []
     for hit in ordered:
-        index = bisect_left(starts, hit.start)
+        start, end = hit[0], hit[1]
+        index = bisect_left(starts, start)
         # Kept spans never overlap, so only the neighbours on each side can collide.
-        if (index > 0 and ends[index - 1] > hit.start) or (
-            index < len(starts) and starts[index] < hit.end
-        ):
+        if (index > 0 and ends[index - 1] > start) or (index < len(starts) and starts[index] < end):
             covered.append(hit)
             continue
-        starts.insert(index, hit.start)
-        ends.insert(index, hit.end)
+        starts.insert(index, start)
+        ends.insert(index, end)
         kept.append(hit)
-    kept.sort(key=lambda h: h.start)
+    kept.sort(key=lambda h: h[0])
     return kept, covered
+
+
+def _longest_first(hit: Hit[Any]) -> tuple[int, int]:
+    return hit[0] - hit[1], hit[0]
+
+
+def _nested(hits: list[Hit[T]]) -> tuple[list[Hit[T]], list[Hit[T]]] | None:
+    """`longest` without sorting in the common case, or None when it does not apply.
+
+    It applies when the hits come in end order (as the automaton reports them) and the hits
+    that no other contains never overlap: then each of those is kept, and every other hit lies
+    inside a longer kept one ("aguila" in "aguila saleh"). A stack of the outermost hits so far
+    finds them in one pass.
+    """
+    outer: list[Hit[T]] = []
+    inner: list[Hit[T]] = []
+    previous_end = -1
+    for hit in hits:
+        start, end = hit[0], hit[1]
+        if end < previous_end:
+            return None
+        previous_end = end
+        # Outer hits so far end no later than this one: those starting inside it are inside it.
+        while outer and outer[-1][0] >= start:
+            inner.append(outer.pop())
+        if outer and outer[-1][1] > start:
+            if end > outer[-1][1]:
+                return None  # two outermost hits overlap: the general case
+            inner.append(hit)  # a shorter phrase with the same end ("haftar" in "saddam haftar")
+            continue
+        outer.append(hit)
+    if len(inner) > 1:
+        inner.sort(key=_longest_first)
+    return outer, inner
 
 
 _FIELD_CAP = 200_000
 """Characters of one field that are matched: a 1 MB body costs no more than a long article."""
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """An item's fields folded once and joined by NUL (so no phrase spans two fields)."""
+class Prepared(NamedTuple):
+    """An item's fields folded once and joined by NUL (so no phrase spans two fields).
+
+    A named tuple rather than a frozen dataclass: one is built per item, and this is cheaper.
+    """
 
     cased: str
     lowered: str
@@ -409,6 +469,9 @@ class Prepared:
         return ""
 
 
+_NOTHING = Prepared("", "", ())
+
+
 def prepare(fields: Iterable[tuple[str, str]]) -> Prepared:
     """Fold an item's (field name, text) pairs once for every matcher; markup is dropped first."""
     names: list[str] = []
@@ -416,7 +479,8 @@ def prepare(fields: Iterable[tuple[str, str]]) -> Prepared:
     for name, text in fields:
         if not text:
             continue
-        text = text[:_FIELD_CAP]
+        if len(text) > _FIELD_CAP:
+            text = text[:_FIELD_CAP]
         if "<" in text or "&" in text:
             text = unmarkup(text)
         if "\x00" in text:
@@ -426,9 +490,9 @@ def prepare(fields: Iterable[tuple[str, str]]) -> Prepared:
         names.append(name)
         texts.append(text)
     if not texts:
-        return Prepared("", "", ())
+        return _NOTHING
     # NUL survives folding and separates the fields: no phrase can span two of them.
-    cased = fold_cased(" \x00 ".join(texts))
+    cased = fold_cased(" \x00 ".join(texts) if len(texts) > 1 else texts[0])
     bounds: list[tuple[int, str]] = []
     position = 0
     for name in names[:-1]:
@@ -436,5 +500,5 @@ def prepare(fields: Iterable[tuple[str, str]]) -> Prepared:
         bounds.append((position, name))
     bounds.append((len(cased) + 1, names[-1]))
     if not cased.strip(" \x00"):
-        return Prepared("", "", ())
+        return _NOTHING
     return Prepared(cased, cased.lower(), tuple(bounds))

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any, cast
 
 import yaml
@@ -44,6 +45,8 @@ _CONNECTORS = frozenset({"", "and", "or", "et", "ou", "y", "e", "as well as", "a
 # English) put before country names ("le Cap-Vert, l'Angola, la Libye et l'Eswatini").
 _LIST_WORDS = frozenset("and or et ou y e as well the le la l les و او".split())
 _FIELD_ORDER = {"title": 0, "summary": 1, "content": 2}
+_WEIGHT = itemgetter(0)  # of a (weight, note) pair
+_WEIGHT_OF = itemgetter(1)  # of a (key, weight) pair
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,15 @@ class BuiltinRules:
     booster_cap: float = 3.0
 
 
-# Payload: ("T", display term, weight, language or None, is_libya_name), ("K",) for a country,
-# ("U", display term) for a booster.
+# Payload: ("T", display term, weight, language or None, is_libya_name, note, {field: score})
+# for a term, ("K",) for a country, ("U", display term) for a booster. A term's note and its
+# rounded score in each field are worked out once, when the rules are compiled.
 Term = tuple[Any, ...]
+Found = tuple[tuple[str, str], tuple[float, str]]
+"""One piece of evidence: ((term or actor name, field), (weighted score, note))."""
+ActorScore = Found | None
+"""What an actor found in a field adds to the score: ((name, field), (score, "actor")), or
+None when its weight is zero."""
 
 
 @dataclass
@@ -82,6 +91,8 @@ class CompiledRules:
     actor_weights: Mapping[str, float]
     booster_floor: float = 3.0
     booster_cap: float = 3.0
+    actor_scores: dict[ActorHit, ActorScore] = field(default_factory=dict, repr=False)
+    """Each actor hit's score, worked out on first sight (the same few come back)."""
 
 
 def _terms(raw: Any, source: str, key: str) -> tuple[WeightedTerm, ...]:
@@ -107,7 +118,8 @@ def _terms(raw: Any, source: str, key: str) -> tuple[WeightedTerm, ...]:
 def load_rules(text: str, source: str = "briefing/data/relevance.yaml") -> BuiltinRules:
     """Parse a relevance rules document (the built-in one, or a user's in the same shape)."""
     try:
-        data = yaml.safe_load(text) or {}
+        # The C loader when present (ten times faster); the same safe constructors either way.
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}  # noqa: S506
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -165,7 +177,7 @@ def compile_rules(
     for key, term in merged.items():
         matcher.add(
             key,
-            ("T", term.text, term.weight, term.language, key in libya),
+            _term_entry(term, key in libya, base.field_weights),
             folded=True,
             channel=channel,
         )
@@ -190,6 +202,13 @@ def compile_rules(
         booster_floor=base.booster_floor,
         booster_cap=base.booster_cap,
     )
+
+
+def _term_entry(term: WeightedTerm, is_name: bool, factors: Mapping[str, float]) -> Term:
+    weight = term.weight
+    note = "negative context" if weight < 0 else ("cancels" if weight == 0 else "term")
+    scores = {where: round(weight * factor, 3) for where, factor in factors.items()}
+    return ("T", term.text, weight, term.language, is_name, note, scores)
 
 
 def entry_fields(entry: Entry) -> list[tuple[TextField, str]]:
@@ -219,7 +238,7 @@ def _in_list(index: int, ordered: Sequence[Hit[tuple[Term, ...]]], text: str) ->
             if not 0 <= j < len(ordered):
                 break
             a, b = (ordered[i], ordered[j]) if step == 1 else (ordered[j], ordered[i])
-            gap = text[a.end : b.start].strip()
+            gap = text[a[1] : b[0]].strip()
             if "\x00" in gap or (
                 gap not in _CONNECTORS and not _LIST_WORDS.issuperset(gap.split())
             ):
@@ -231,7 +250,8 @@ def _in_list(index: int, ordered: Sequence[Hit[tuple[Term, ...]]], text: str) ->
     if run >= 3:
         return True
     if run == 2:
-        before = text[max(0, ordered[first].start - 24) : ordered[first].start].split()
+        start = ordered[first][0]
+        before = text[max(0, start - 24) : start].split()
         return bool(before) and (before[-1] in _LIST_INTRO or " ".join(before[-2:]) in _LIST_INTRO)
     return False
 
@@ -259,48 +279,96 @@ def judge(
         The verdict with its score and one Reason per (term or actor, field).
     """
     item = prepared if prepared is not None else prepare(entry_fields(entry))
-    factors = rules.field_weights
-    # (term, field) -> (weighted score, note); Reason objects are built once at the end.
-    found: dict[tuple[str, str], tuple[float, str]] = {}
     if hits is None:
         hits = rules.matcher.find(item.lowered, rules.channel) if item.bounds else []
+    if not hits and not actors:
+        return _verdict({}, entry, rules, mode)  # nothing matched (most world news)
+    # (term, field) -> (weighted score, note); Reason objects are built once at the end.
+    found: dict[tuple[str, str], tuple[float, str]]
+    boosts: dict[tuple[str, str], float]
+    found, boosts = _score_terms(hits, item, entry, rules) if hits else ({}, {})
+    scores = rules.actor_scores
+    for actor in actors:
+        score = scores.get(actor, _UNSCORED)
+        if score is _UNSCORED:
+            score = _actor_score(actor, rules)
+        if score is not None and score[0] not in found:
+            found[score[0]] = score[1]
+    if boosts:
+        _add_boosts(boosts, rules, found)
+    return _verdict(found, entry, rules, mode)
+
+
+_UNSCORED: ActorScore = (("", ""), (0.0, ""))
+"""Marks an actor hit not scored yet (compared by identity)."""
+
+
+def _actor_score(actor: ActorHit, rules: CompiledRules) -> ActorScore:
+    """What one actor hit adds to the score (remembered in `rules.actor_scores`)."""
+    actor_id, name, where, signal = actor
+    weight = rules.actor_weights.get(actor_id, signal)
+    score: ActorScore = None
+    if weight:
+        score = ((name, where), (round(weight * rules.field_weights.get(where, 1.0), 3), "actor"))
+    if len(rules.actor_scores) < _REASONS_CAP:
+        rules.actor_scores[actor] = score
+    return score
+
+
+def _score_terms(
+    hits: Sequence[Hit[tuple[Term, ...]]], item: Prepared, entry: Entry, rules: CompiledRules
+) -> tuple[dict[tuple[str, str], tuple[float, str]], dict[tuple[str, str], float]]:
+    """The weighted terms and the boosters among `hits`, both by (term, field)."""
+    found: dict[tuple[str, str], tuple[float, str]] = {}
     boosts: dict[tuple[str, str], float] = {}
-    if hits:
-        kept, _ = longest(hits) if len(hits) > 1 else (list(hits), [])
-        places: list[Hit[tuple[Term, ...]]] | None = None
-        place_index: dict[int, int] = {}
-        lang: str | None = None
-        field_of = item.field_of
-        # A list needs other country names: without any, no Libya name can be in one.
-        has_country = any(h.payload[0][0] == "K" for h in kept)
-        for hit in kept:
-            term = hit.payload[0]
-            if term[0] != "T":
-                term = next((t for t in hit.payload if t[0] == "T"), term)
-            code = term[0]
-            if code == "U":
-                where = field_of(hit.start)
-                boosts[(term[1], where)] = factors.get(where, 1.0)
+    kept = longest(hits)[0] if len(hits) > 1 else list(hits)
+    factors = rules.field_weights
+    places: list[Hit[tuple[Term, ...]]] | None = None
+    place_index: dict[int, int] = {}
+    field_of = item.field_of
+    # Most hits are in the first field: no call. (No field at all: field_of says "".)
+    first_end, first_field = item.bounds[0] if item.bounds else (0, "")
+    lang: str | None = None
+    # A list needs other country names: without any, no Libya name can be in one. Asked only
+    # when a Libya name is found.
+    has_country: bool | None = None
+    for hit in kept:
+        start, _, _, payload = hit
+        where = first_field if start < first_end else field_of(start)
+        term = payload[0]
+        code = term[0]
+        if code != "T" and len(payload) > 1:
+            for other in payload:
+                if other[0] == "T":
+                    term = other
+                    code = "T"
+                    break
+        if code == "U":
+            boosts[(term[1], where)] = factors.get(where, 1.0)
+            continue
+        if code != "T":
+            continue
+        _, text, weight, language, is_name, note, scores = term
+        if language:
+            if lang is None:
+                lang = (entry.language or "").lower()[:2]
+            if lang and language.lower()[:2] != lang:
                 continue
-            if code != "T":
-                continue
-            _, text, weight, language, is_name = term
-            if language:
-                if lang is None:
-                    lang = (entry.language or "").lower()[:2]
-                if lang and language.lower()[:2] != lang:
-                    continue
-            where = field_of(hit.start)
-            previous = found.get((text, where))
-            if previous is not None and previous[1] != "in a list of countries":
-                continue  # counted once per field
-            note = "negative context" if weight < 0 else ("cancels" if weight == 0 else "term")
-            if is_name and weight > 0 and has_country:
+        previous = found.get((text, where))
+        if previous is not None and previous[1] != "in a list of countries":
+            continue  # counted once per field
+        score = scores.get(where)
+        if is_name and weight > 0:
+            if has_country is None:
+                has_country = False
+                for other in kept:
+                    if other[3][0][0] == "K":
+                        has_country = True
+                        break
+            if has_country:
                 if places is None:
                     places = [
-                        h
-                        for h in kept
-                        if any(e[0] == "K" or (e[0] == "T" and e[4]) for e in h.payload)
+                        h for h in kept if any(e[0] == "K" or (e[0] == "T" and e[4]) for e in h[3])
                     ]
                     place_index = {id(h): n for n, h in enumerate(places)}
                 if _in_list(place_index[id(hit)], places, item.lowered):
@@ -308,35 +376,87 @@ def judge(
                         continue
                     weight *= rules.list_factor
                     note = "in a list of countries"
-            found[(text, where)] = (round(weight * factors.get(where, 1.0), 3), note)
-    actor_weights = rules.actor_weights
-    for actor_id, name, where, signal in actors:
-        weight = actor_weights.get(actor_id, signal)
-        if weight and (name, where) not in found:
-            found[(name, where)] = (round(weight * factors.get(where, 1.0), 3), "actor")
-    if boosts:
-        core = sum(w for w, _ in found.values() if w > 0)
-        if core >= rules.booster_floor:
-            room = rules.booster_cap
-            for (term, where), weight in sorted(boosts.items(), key=lambda kv: -kv[1]):
-                if room <= 0:
-                    break
-                found[(term, where)] = (round(min(weight, room), 3), "booster")
-                room -= weight
-    ordered = (
-        sorted(found.items(), key=lambda kv: (-abs(kv[1][0]), _FIELD_ORDER.get(kv[0][1], 3)))
-        if len(found) > 1
-        else list(found.items())
-    )
-    reasons = tuple(
-        Reason(term, cast(TextField, where), weight, note)
-        for (term, where), (weight, note) in ordered
-    )
-    score = round(float(sum(w for w, _ in found.values())), 2)
+                    score = None
+        if score is None:
+            score = round(weight * factors.get(where, 1.0), 3)
+        found[(text, where)] = (score, note)
+    return found, boosts
+
+
+def _add_boosts(
+    boosts: dict[tuple[str, str], float],
+    rules: CompiledRules,
+    found: dict[tuple[str, str], tuple[float, str]],
+) -> None:
+    """Boosters add weight (up to the cap) only to an item that already scores enough."""
+    core = sum([w for w, _ in found.values() if w > 0])
+    if core >= rules.booster_floor:
+        room = rules.booster_cap
+        # Heaviest first; reverse=True keeps equal weights in their order, as a stable sort does.
+        for (term, where), weight in sorted(boosts.items(), key=_WEIGHT_OF, reverse=True):
+            if room <= 0:
+                break
+            found[(term, where)] = (round(min(weight, room), 3), "booster")
+            room -= weight
+
+
+def _reason_order(kv: Found) -> tuple[float, int]:
+    """Heaviest first (by absolute weight), then title before summary before body."""
+    return -abs(kv[1][0]), _FIELD_ORDER.get(kv[0][1], 3)
+
+
+# Reasons recur from item to item (the same term, field and weight), and so do whole verdicts
+# (the same evidence in the same order, which also fixes the score): frozen, so shared. Zero
+# weights are never shared: 0.0 and -0.0 are equal keys but print differently.
+_REASONS: dict[Found, Reason] = {}
+_VERDICTS: dict[tuple[bool, tuple[Found, ...]], Verdict] = {}
+_REASONS_CAP = 20_000
+
+
+def _reason(found: Found) -> Reason:
+    """The Reason for one piece of evidence, remembered for reuse."""
+    (term, where), (weight, note) = found
+    reason = Reason(term, cast(TextField, where), weight, note)
+    if weight:
+        if len(_REASONS) >= _REASONS_CAP:
+            _REASONS.clear()
+        _REASONS[found] = reason
+    return reason
+
+
+def _new_verdict(key: tuple[bool, tuple[Found, ...]], score: float, shareable: bool) -> Verdict:
+    """The verdict for (relevant, evidence), reasons heaviest first; remembered if `shareable`."""
+    relevant, evidence = key
+    ordered = sorted(evidence, key=_reason_order) if len(evidence) > 1 else evidence
+    shared = _REASONS
+    reasons = tuple([shared.get(found) or _reason(found) for found in ordered])
+    verdict = Verdict(relevant, score, reasons)
+    if shareable:
+        if len(_VERDICTS) >= _REASONS_CAP:
+            _VERDICTS.clear()
+        _VERDICTS[key] = verdict
+    return verdict
+
+
+# The verdicts of items where nothing matched (most world news), by relevance.
+_NOTHING = {relevant: Verdict(relevant=relevant, score=0.0) for relevant in (False, True)}
+
+
+def _verdict(
+    found: dict[tuple[str, str], tuple[float, str]],
+    entry: Entry,
+    rules: CompiledRules,
+    mode: RelevanceMode,
+) -> Verdict:
+    weights = list(map(_WEIGHT, found.values()))
+    score = round(float(sum(weights)), 2)
     if entry.kind == "article" or mode == "all":
         relevant = True
     elif mode == "strict":
         relevant = score >= rules.strict_threshold
     else:
         relevant = score >= rules.threshold
-    return Verdict(relevant=relevant, score=score, reasons=reasons)
+    if not found:
+        return _NOTHING[relevant]
+    key = (relevant, tuple(found.items()))
+    return _VERDICTS.get(key) or _new_verdict(key, score, 0.0 not in weights)

@@ -43,6 +43,7 @@ class Tagger:
         self.automaton.build()
         self._signals = {a.id: a.signal for a in gazetteer.actors.values()}
         self._names = {a.id: a.name for a in gazetteer.actors.values()}
+        self._actor_hits: dict[tuple[str, TextField], ActorHit] = {}
 
     @classmethod
     def from_config(cls, config: Config) -> Tagger:
@@ -59,14 +60,23 @@ class Tagger:
         item = prepare(entry_fields(entry))
         actor_hits, term_hits = self.automaton.find_all(item.lowered) if item.bounds else ([], [])
         found = self.matcher.match(item, entry.published, hits=actor_hits)
-        actors: list[ActorHit] = [
-            (actor_id, self._names[actor_id], where, self._signals[actor_id])
-            for actor_id, where in found.hits
-        ]
+        table = self._actor_hits
+        actors = [table.get(pair) or self._actor_hit(pair) for pair in found.hits]
         verdict = judge(entry, actors, self.rules, mode, prepared=item, hits=term_hits)
         # Places score for relevance like any actor, but are reported apart: a city where
         # something happened is not a party to it (unless its forces act: `acts: true`).
         return Tagged(entry, verdict, found.mentions, found.places)
+
+    def _actor_hit(self, pair: tuple[str, TextField]) -> ActorHit:
+        """(actor id, name, field, signal) for an (actor id, field) pair, kept for reuse."""
+        actor_id, where = pair
+        hit = self._actor_hits[pair] = (
+            actor_id,
+            self._names[actor_id],
+            where,
+            self._signals[actor_id],
+        )
+        return hit
 
     def actor_infos(self) -> list[ActorInfo]:
         """Every actor, for `store.sync_actors`."""

@@ -1,0 +1,80 @@
+"""Folding and longest-match selection: the fast paths give what the plain definitions give."""
+
+from __future__ import annotations
+
+import random
+
+from briefing.matching import _TABLE, Hit, fold_cased, longest
+
+
+def _reference_fold(text: str) -> str:
+    """The definition: every character through the table, spaces collapsed, padded."""
+    folded = text.translate(_TABLE)
+    while "  " in folded:
+        folded = folded.replace("  ", " ")
+    return " " + folded.strip(" ") + " "
+
+
+def test_fold_cased_examples() -> None:
+    assert fold_cased("Salamé’s “plan” — Libya") == " Salame s plan Libya "
+    assert fold_cased("Straße, Øresund, Łódź") == " Strase Oresund Lodz "
+    assert fold_cased("soft\u00adhyphen\u200bzero") == " softhyphenzero "
+    assert fold_cased("title \x00 summary") == " title \x00 summary "
+    assert fold_cased("") == "  "
+    assert fold_cased("إلى ليبيا، طرابلس") == " الي ليبيا طرابلس "
+
+
+def test_n_with_apostrophe_keeps_its_old_folding() -> None:
+    # "ŉ" folds to "ʼ" through the table, but text made only of Latin letters and punctuation
+    # always turned it into a space: both are kept as they were.
+    assert fold_cased("aŉb") == " a b "
+    assert fold_cased("aŉb ليبيا") == " aʼb ليبيا "
+
+
+def test_fold_cased_is_the_per_character_table() -> None:
+    rng = random.Random(7)
+    pools = [
+        [chr(c) for c in range(0x20, 0x250)] + list("abc XYZ ,.\x00’“—"),
+        [chr(c) for c in (*range(0x600, 0x700), *range(0x370, 0x400), 0xFB01, 0xFF21, 0xD800)]
+        + list("abc ,.é"),
+    ]
+    for _ in range(3000):
+        pool = rng.choice(pools)
+        text = "".join(rng.choice(pool) for _ in range(rng.randrange(0, 20)))
+        if "\u0149" in text:
+            continue  # see test_n_with_apostrophe_keeps_its_old_folding
+        assert fold_cased(text) == _reference_fold(text), repr(text)
+
+
+def _reference_longest(hits: list[Hit[None]]) -> tuple[list[Hit[None]], list[Hit[None]]]:
+    """The definition: longest first, then leftmost; a hit overlapping a kept one is covered."""
+    kept: list[Hit[None]] = []
+    covered: list[Hit[None]] = []
+    for hit in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
+        if any(k[0] < hit[1] and hit[0] < k[1] for k in kept):
+            covered.append(hit)
+        else:
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h[0]), covered
+
+
+def test_longest_matches_its_definition() -> None:
+    rng = random.Random(3)
+    for _ in range(5000):
+        spans = {
+            (start, start + rng.randrange(1, 8))
+            for start in (rng.randrange(0, 30) for _ in range(rng.randrange(0, 9)))
+        }
+        hits: list[Hit[None]] = [(s, e, f" k{s}-{e} ", None) for s, e in spans]
+        if rng.random() < 0.8:
+            hits.sort(key=lambda h: (h[1], h[0]))  # the automaton's order: by end
+        else:
+            rng.shuffle(hits)
+        assert longest(hits) == _reference_longest(hits), hits
+
+
+def test_nested_names_keep_the_outer_one() -> None:
+    aguila: Hit[str] = (1, 7, " aguila ", "weak")
+    aguila_saleh: Hit[str] = (1, 13, " aguila saleh ", "full")
+    tripoli: Hit[str] = (20, 27, " tripoli ", "place")
+    assert longest([aguila, aguila_saleh, tripoli]) == ([aguila_saleh, tripoli], [aguila])
