@@ -54,3 +54,9 @@ def test_whitespace_runs_fold_to_one_space_like_a_plain_reference() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         assert clean_line(text) == every_run.sub(" ", text).strip()
+
+
+def test_line_and_paragraph_separators_and_zero_width_spaces_are_spaces() -> None:
+    assert clean_line("a\u2028b\u2029c\u1680d\u200be") == "a b c d e"
+    # A line holding only a zero-width space is blank: it separates paragraphs.
+    assert clean_block("one\n\u200b\ntwo") == "one\n\ntwo"
