@@ -26,10 +26,12 @@ from briefing.errors import ReadOnlyStoreError, StoreError
 from briefing.store.migrations import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 
 BUSY_TIMEOUT_MS = 30_000
-BULK_AUTOCHECKPOINT_PAGES = 20_000
-"""WAL pages (of 4 KiB) a bulk writer lets accumulate before checkpointing (SQLite's default is
-1,000). Each checkpoint syncs the file twice, inside the writer's transaction: during a fetch of
-1,000 feeds that was about 1.3 ms of every feed's commit, while the other worker waited."""
+BULK_AUTOCHECKPOINT_PAGES = 8_000
+"""WAL pages (of 4 KiB, so 32 MiB) a bulk writer lets accumulate before checkpointing (SQLite's
+default is 1,000). Each checkpoint syncs the files twice, inside the writer's transaction, while
+the other fetch worker waits for its turn: at the default, that was about 1.3 ms of every feed's
+commit in a 1,000-feed fetch. Not more: another connection's write (a tag in the TUI) during a
+fetch may run the pending checkpoint itself, and 32 MiB takes about 0.15 s."""
 WAL_SIZE_LIMIT = 32 * 1024 * 1024
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
