@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -451,13 +451,22 @@ class ActorMatcher:
     Tagger passes its own), with the resolution rules applied to each item's hits."""
 
     def __init__(
-        self, gazetteer: Gazetteer, matcher: PhraseMatcher[Any] | None = None, channel: int = 0
+        self,
+        gazetteer: Gazetteer,
+        matcher: PhraseMatcher[Any] | None = None,
+        channel: int = 0,
+        blocker_channel: int = 1,
     ) -> None:
-        """Compile the gazetteer; into `matcher`'s `channel` when given (the caller builds it)."""
+        """Compile the gazetteer; into `matcher` when given (the caller builds it): phrases on
+        `channel`, the words that cancel a mention (`unless_near`, `unless`) on
+        `blocker_channel`."""
         self.gazetteer = gazetteer
         self._own = matcher is None
-        self._ci: PhraseMatcher[Any] = PhraseMatcher() if matcher is None else matcher
+        if matcher is None:
+            matcher = PhraseMatcher(channels=max(channel, blocker_channel) + 1)
+        self._ci: PhraseMatcher[Any] = matcher
         self._channel = channel
+        self._blocker_channel = blocker_channel
         self._family_default: dict[str, str] = {}
         self._family: dict[str, str] = {}
         self._near: dict[str, frozenset[str]] = {}
@@ -522,9 +531,21 @@ class ActorMatcher:
         for word in blockers:
             if word:
                 self._ci.add(f" {word} ", ("B", word), folded=True, channel=self._channel)
-        # Keys whose hits need the case check or carry blocker words: most hits need neither.
+        # Blocker words are found by the same scan but reported apart, so that the phrases
+        # need no splitting (they are added as phrases: a key keeps the same entries).
+        self._ci.route(self._channel, self._blocker_channel, _is_blocker)
+        # Which actors (and "role:" keys) each blocker word can cancel: an item's words give
+        # the few candidates worth a closer look.
+        self._near_by_word = _index_by_word(self._near)
+        self._unless_by_word = _index_by_word(self._unless)
+        # Keys whose hits need the case check: most hits do not.
         self._case_keys = self._ci.keys_where(self._channel, lambda e: e[0] == "X")
-        self._blocker_keys = self._ci.keys_where(self._channel, lambda e: e[0] == "B")
+        # Keys that may be an ignored phrase, or a person's name (a case-checked acronym may
+        # turn out to be one): their entries are looked at only then.
+        self._ignore_keys = self._ci.keys_where(self._channel, lambda e: e[0] == "I")
+        self._person_keys = self._case_keys | self._ci.keys_where(
+            self._channel, lambda e: e[0] == "A" and bool(e[3])
+        )
         if self._own:
             self._ci.build()
 
@@ -551,27 +572,30 @@ class ActorMatcher:
         when: date | datetime | None = None,
         *,
         hits: Sequence[Hit[tuple[Any, ...]]] | None = None,
+        blocker_hits: Sequence[Hit[tuple[Any, ...]]] = (),
     ) -> ActorResult:
         """Find the actors of one item from its (field, text) pairs, or an already `prepare`d item.
 
-        `hits` are the shared matcher's hits on the prepared item, when the caller scanned it.
+        `hits` and `blocker_hits` are the shared matcher's hits on the prepared item on the
+        phrase and blocker channels, when the caller scanned it.
         """
         item = fields if isinstance(fields, Prepared) else prepare(fields)
         if not item.bounds:
             return _EMPTY
         found: list[Hit[tuple[Entry, ...]]]
         if hits is None:
-            found = self._ci.find(item.lowered, self._channel)
+            found, blocker_hits = self._ci.find_in(
+                item.lowered, (self._channel, self._blocker_channel)
+            )
         else:
             found = hits if isinstance(hits, list) else list(hits)  # read, never changed
 
         if not found:
             return _EMPTY
-        # Most items have no case-sensitive acronym and no blocker word: one C-level test.
-        keys = set(map(_KEY, found))
-        if not self._case_keys.isdisjoint(keys):
+        # Most items have no case-sensitive acronym: one C-level test.
+        if not self._case_keys.isdisjoint(map(_KEY, found)):
             found = self._check_case(found, item)
-        return self._resolve(found, item, when, not self._blocker_keys.isdisjoint(keys))
+        return self._resolve(found, item, when, blocker_hits)
 
     def _check_case(
         self, hits: list[Hit[tuple[Entry, ...]]], item: Prepared
@@ -607,16 +631,15 @@ class ActorMatcher:
         hits: list[Hit[tuple[Entry, ...]]],
         item: Prepared,
         when: date | datetime | None,
-        has_blockers: bool = True,
+        blocker_hits: Sequence[Hit[tuple[Entry, ...]]] = (),
     ) -> ActorResult:
-        """Apply the matching rules to an item's hits (`has_blockers`: may any carry a blocker)."""
+        """Apply the matching rules to an item's phrase hits and blocker word hits."""
         text = item.lowered
-        blockers: list[tuple[int, str]] = []
         phrases = hits
-        if has_blockers:
-            phrases = self._split_blockers(hits, blockers)
         if not phrases:
             return _EMPTY
+        # (position, word) of each blocker word.
+        blockers = [(hit[0], entry[1]) for hit in blocker_hits for entry in hit[3]]
         kept, covered = longest(phrases) if len(phrases) > 1 else (phrases, [])
         present = {word for _, word in blockers} if blockers else _NO_WORDS
         field_of = item.field_of
@@ -631,7 +654,9 @@ class ActorMatcher:
         states = self._states
         geo: bool | None = None  # does the item have a border/destination word? (asked once)
         weak = False  # is any candidate a weak alias?
-        first_end, first_field = item.bounds[0]  # most hits are in the first field: no call
+        # Most hits are in the first field, and most items have two fields: no call.
+        first_end, first_field = item.bounds[0]
+        later = item.bounds[-1][1] if len(item.bounds) <= 2 else None
 
         # (hit, inside a person's name): the kept hits, then the covered ones that still count.
         inside: list[tuple[Hit[tuple[Entry, ...]], bool]] = []
@@ -639,16 +664,22 @@ class ActorMatcher:
             # Kept hits never overlap and come in start order: the only one that can contain
             # a covered hit is the last one starting at or before it.
             starts = [outer[0] for outer in kept]
+            ignored, personal = self._ignore_keys, self._person_keys
             for hit in covered:
                 index = bisect_right(starts, hit[0]) - 1
                 if index < 0 or kept[index][1] < hit[1]:
                     continue
                 # A place or state named inside a longer name still counts (Tobruk-based
                 # parliament); parts of a person's name do not (Saddam Haftar is not Haftar).
-                outer = kept[index][3]
-                if not _has_code(outer, "I"):
-                    inside.append((hit, _names_person(outer)))
-        for hit, person_container in chain(zip(kept, repeat(False)), inside):
+                # (The key sets rule most containers out without looking at their entries.)
+                _, _, outer_key, outer = kept[index]
+                if outer_key not in ignored or not _has_code(outer, "I"):
+                    person = outer_key in personal and _names_person(outer)
+                    inside.append((hit, person))
+        walk: Iterable[tuple[Hit[tuple[Entry, ...]], bool]] = zip(kept, repeat(False))
+        if inside:
+            walk = chain(walk, inside)
+        for hit, person_container in walk:
             start = hit[0]
             for entry in hit[3]:
                 code = entry[0]
@@ -665,7 +696,7 @@ class ActorMatcher:
                             continue
                     if not (person_container and is_person):
                         weak = weak or is_weak
-                        where = first_field if start < first_end else field_of(start)
+                        where = first_field if start < first_end else later or field_of(start)
                         candidates.append((actor_id, start, where, is_weak, "alias", hit[2]))
                 elif code == "C":
                     context = True
@@ -677,11 +708,14 @@ class ActorMatcher:
 
         near_rules = self._near
         if present:
+            # The actors and roles that a word of this item may cancel.
+            near_words = self._near_by_word
+            nearby = frozenset().union(*[near_words.get(word, _NO_WORDS) for word in present])
 
             def near(key: str, pos: int) -> bool:
-                words = near_rules.get(key)
-                if not words or not present & words:
+                if key not in nearby:
                     return False
+                words = near_rules[key]
                 # A role phrase is qualified by its immediate neighbours ("UN envoy for Syria").
                 window = _ROLE_WINDOW if key.startswith("role:") else _NEAR_WINDOW
                 return any(abs(bpos - pos) <= window for bpos, word in blockers if word in words)
@@ -689,7 +723,7 @@ class ActorMatcher:
         else:
             near = _never_near
 
-        if present:
+        if present and not nearby.isdisjoint(map(_ACTOR, candidates)):
             candidates = [c for c in candidates if not near(c[0], c[1])]
 
         # Bare surnames: the family's head unless another member is named in full in the item.
@@ -713,8 +747,12 @@ class ActorMatcher:
 
         # Words anywhere in the item cancel an actor, unless something else says "Libya".
         if present:
-            unless = self._unless
-            blocked = {c[0] for c in candidates if unless.get(c[0]) and unless[c[0]] & present}
+            unless_words = self._unless_by_word
+            blocked = (
+                frozenset()
+                .union(*[unless_words.get(word, _NO_WORDS) for word in present])
+                .intersection(map(_ACTOR, candidates))
+            )
             if blocked:
                 other = context or any(
                     not c[3] and signal[c[0]] >= 2 for c in candidates if c[0] not in blocked
@@ -760,24 +798,6 @@ class ActorMatcher:
         if roles or not self._implying.isdisjoint(map(_ACTOR, candidates)):
             self._add_implied(candidates, day, former)
         return self._summarise(candidates, libya)
-
-    def _split_blockers(
-        self, hits: list[Hit[tuple[Entry, ...]]], blockers: list[tuple[int, str]]
-    ) -> list[Hit[tuple[Entry, ...]]]:
-        """The hits without their blocker words, which go to `blockers` as (position, word)."""
-        blocker_keys = self._blocker_keys
-        phrases: list[Hit[tuple[Entry, ...]]] = []
-        for hit in hits:
-            start, end, key, payload = hit
-            if key in blocker_keys and _has_code(payload, "B"):
-                words, plain = _split_payload(payload)
-                for word in words:
-                    blockers.append((start, word))
-                if plain:
-                    phrases.append((start, end, key, plain))
-            else:
-                phrases.append(hit)
-        return phrases
 
     def _add_implied(
         self,
@@ -855,7 +875,8 @@ class ActorMatcher:
             signature = (a, counts[a], tuple(keys[a]))
             mention = mentions.get(signature) or self._mention(signature)
             (places if a in place_ids else actors).append(mention)
-        hits = cast(tuple[tuple[str, TextField], ...], tuple(pairs))
+        # (A module-level alias: a subscripted type written here is built anew on every call.)
+        hits = cast(_FieldPairs, tuple(pairs))
         return ActorResult(tuple(actors), hits, libya, tuple(places) if places else ())
 
     def _mention(self, signature: tuple[str, int, tuple[str, ...]]) -> ActorMention:
@@ -909,6 +930,7 @@ class ActorMatcher:
         return spans
 
 
+_FieldPairs = tuple[tuple[str, TextField], ...]
 _EMPTY = ActorResult((), (), False)
 _ACTOR = itemgetter(0)
 _KEY = itemgetter(2)
@@ -921,19 +943,17 @@ def _never_near(key: str, pos: int) -> bool:
     return False
 
 
-_SPLITS: dict[tuple[Entry, ...], tuple[tuple[str, ...], tuple[Entry, ...]]] = {}
+def _is_blocker(entry: Entry) -> bool:
+    return bool(entry[0] == "B")
 
 
-def _split_payload(payload: tuple[Entry, ...]) -> tuple[tuple[str, ...], tuple[Entry, ...]]:
-    """(blocker words, other entries) of a payload; remembered, as payloads recur."""
-    split = _SPLITS.get(payload)
-    if split is None:
-        words = tuple(e[1] for e in payload if e[0] == "B")
-        split = (words, tuple(e for e in payload if e[0] != "B"))
-        if len(_SPLITS) >= _CACHE_CAP:
-            _SPLITS.clear()
-        _SPLITS[payload] = split
-    return split
+def _index_by_word(words_of: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """{word: keys whose word set holds it} from {key: its words}."""
+    index: dict[str, set[str]] = {}
+    for key, words in words_of.items():
+        for word in words:
+            index.setdefault(word, set()).add(key)
+    return {word: frozenset(keys) for word, keys in index.items()}
 
 
 def _has_code(payload: tuple[Entry, ...], code: str) -> bool:

@@ -183,10 +183,14 @@ def _fold_bytes(text: str) -> bytes:
 
 def fold_cased(text: str) -> str:
     """Accents off, punctuation to spaces, spaces collapsed, padded — case kept."""
-    # ASCII bytes translate in one C loop; bytes.split() collapses whitespace (only spaces are
-    # left) without touching NUL, the field separator, or the bytes of non-ASCII letters.
-    words = _fold_bytes(text).translate(_ASCII_BYTES).split()
-    return " " + b" ".join(words).decode("utf-8", "surrogatepass") + " "
+    # ASCII bytes translate in one C loop; only spaces are left as whitespace (NUL, the field
+    # separator, and the bytes of non-ASCII letters are not). Each replace halves every run of
+    # spaces: a few C-level passes, cheaper than splitting the text into words and joining them.
+    folded = _fold_bytes(text).translate(_ASCII_BYTES)
+    folded = folded.replace(b"  ", b" ")
+    while b"  " in folded:
+        folded = folded.replace(b"  ", b" ")
+    return " " + folded.strip(b" ").decode("utf-8", "surrogatepass") + " "
 
 
 def fold(text: str) -> str:
@@ -267,6 +271,7 @@ class PhraseMatcher(Generic[T]):
         self._channels = channels
         self._pending: dict[str, list[list[T]]] = {}
         self._derived: dict[str, list[list[T]]] = {}
+        self._routes: list[tuple[int, int, Callable[[T], bool]]] = []
 
     def _slot(self, table: dict[str, list[list[T]]], key: str, channel: int) -> list[T]:
         slots = table.get(key)
@@ -294,6 +299,13 @@ class PhraseMatcher(Generic[T]):
                     self._slot(self._derived, variant, channel).append(payload)
         return key
 
+    def route(self, source: int, target: int, test: Callable[[T], bool]) -> None:
+        """Report the payloads of `source` that pass `test` on `target` instead (call before
+        `build`). Which payloads a key has is decided first, as if they had stayed on `source`:
+        a user then reads the two lists of one scan instead of splitting every hit's payload.
+        """
+        self._routes.append((source, target, test))
+
     def build(self) -> None:
         # A phrase written out in full (الليبي) wins over the same string derived by adding a
         # prefix to a shorter one (ال + ليبي), so it is not counted twice.
@@ -309,7 +321,12 @@ class PhraseMatcher(Generic[T]):
         for key, slots in words.items():
             # (key, its length inside the padding, the non-empty (channel, payload) pairs, then
             # every channel's payload): flat, so that a hit unpacks in one step.
-            payloads = tuple(tuple(slot) for slot in slots)
+            payloads = [tuple(slot) for slot in slots]
+            for source, target, test in self._routes:
+                moved = tuple(p for p in payloads[source] if test(p))
+                if moved:
+                    payloads[source] = tuple(p for p in payloads[source] if not test(p))
+                    payloads[target] += moved
             pairs = tuple((c, p) for c, p in enumerate(payloads) if p)
             self._automaton.add_word(key, (key, len(key) - 2, pairs, *payloads))
         if words:
@@ -329,21 +346,26 @@ class PhraseMatcher(Generic[T]):
 
     def find_all(self, folded_text: str) -> list[list[Hit[tuple[T, ...]]]]:
         """Every phrase occurrence (overlapping ones too), one list per channel."""
-        out: list[list[Hit[tuple[T, ...]]]] = [[] for _ in range(self._channels)]
         if len(folded_text) < 3 or len(self._automaton) == 0:
-            return out
+            return [[] for _ in range(self._channels)]
         # islice: a pathological item is decided by its first hits as well as by all of them.
         found = islice(self._automaton.iter(folded_text), MAX_HITS)
-        if self._channels == 2:
-            # The Tagger's case (gazetteer and relevance terms), without the per-channel loop.
-            first, second = out
-            for end, (key, offset, _, one, two) in found:
+        if self._channels == 3:
+            # The Tagger's case (gazetteer phrases, their blocker words, relevance terms),
+            # without the per-channel loop.
+            first: list[Hit[tuple[T, ...]]] = []
+            second: list[Hit[tuple[T, ...]]] = []
+            third: list[Hit[tuple[T, ...]]] = []
+            for end, (key, offset, _, one, two, three) in found:
                 start = end - offset
                 if one:
                     first.append((start, end, key, one))
                 if two:
                     second.append((start, end, key, two))
-            return out
+                if three:
+                    third.append((start, end, key, three))
+            return [first, second, third]
+        out: list[list[Hit[tuple[T, ...]]]] = [[] for _ in range(self._channels)]
         for end, (key, offset, pairs, *_) in found:
             # The key includes a padding space on each side; report the word span inside.
             for channel, payload in pairs:
@@ -352,16 +374,29 @@ class PhraseMatcher(Generic[T]):
 
     def find(self, folded_text: str, channel: int = 0) -> list[Hit[tuple[T, ...]]]:
         """Every phrase occurrence of one channel in a folded, padded text."""
+        return self.find_in(folded_text, (channel,))[0]
+
+    def find_in(
+        self, folded_text: str, channels: tuple[int, ...]
+    ) -> list[list[Hit[tuple[T, ...]]]]:
+        """Every phrase occurrence of some channels, one list per channel; the first MAX_HITS
+        occurrences with a payload on any of them."""
+        out: list[list[Hit[tuple[T, ...]]]] = [[] for _ in channels]
         if len(self._automaton) == 0 or len(folded_text) < 3:
-            return []
-        hits: list[Hit[tuple[T, ...]]] = []
-        slot = 3 + channel
+            return out
+        slots = [(3 + channel, hits) for channel, hits in zip(channels, out, strict=True)]
+        count = 0
         for end, value in self._automaton.iter(folded_text):
-            if value[slot]:
-                hits.append((end - value[1], end, value[0], value[slot]))
-                if len(hits) >= MAX_HITS:
+            wanted = False
+            for slot, hits in slots:
+                if value[slot]:
+                    hits.append((end - value[1], end, value[0], value[slot]))
+                    wanted = True
+            if wanted:
+                count += 1
+                if count >= MAX_HITS:
                     break
-        return hits
+        return out
 
 
 def longest(hits: Iterable[Hit[T]]) -> tuple[list[Hit[T]], list[Hit[T]]]:
@@ -369,21 +404,21 @@ def longest(hits: Iterable[Hit[T]]) -> tuple[list[Hit[T]], list[Hit[T]]]:
 
     Longest-first rather than left-to-right: in "Libya central bank governor" the role phrase
     "central bank governor" wins over "Libya central bank", and "Libya" still stands alone.
-    The others come in the order they lost: longest first, then leftmost.
+    The others come in the order they lost: longest first, then leftmost. When no hits
+    overlap, the kept ones are `hits` itself if it is a list (callers only read them).
     """
-    hits = list(hits)
+    if not isinstance(hits, list):
+        hits = list(hits)
     if len(hits) <= 1:
         return hits, []
     # Fastest path: the automaton reports hits by end position; when each starts at or after
     # the previous one's end, none overlap and they are already in start order.
-    previous_end = -1
-    for hit in hits:
-        if hit[0] < previous_end:
+    for index in range(1, len(hits)):
+        if hits[index][0] < hits[index - 1][1]:
             break
-        previous_end = hit[1]
     else:
         return hits, []
-    nested = _nested(hits)
+    nested = _nested(hits, index)
     if nested is not None:
         return nested
     ordered = sorted(hits, key=_longest_first)
@@ -409,18 +444,18 @@ def _longest_first(hit: Hit[Any]) -> tuple[int, int]:
     return hit[0] - hit[1], hit[0]
 
 
-def _nested(hits: list[Hit[T]]) -> tuple[list[Hit[T]], list[Hit[T]]] | None:
+def _nested(hits: list[Hit[T]], clear: int = 0) -> tuple[list[Hit[T]], list[Hit[T]]] | None:
     """`longest` without sorting in the common case, or None when it does not apply.
 
     It applies when the hits come in end order (as the automaton reports them) and the hits
     that no other contains never overlap: then each of those is kept, and every other hit lies
     inside a longer kept one ("aguila" in "aguila saleh"). A stack of the outermost hits so far
-    finds them in one pass.
+    finds them in one pass. The first `clear` hits are known not to overlap (nor each other).
     """
-    outer: list[Hit[T]] = []
+    outer: list[Hit[T]] = hits[:clear]
     inner: list[Hit[T]] = []
-    previous_end = -1
-    for hit in hits:
+    previous_end = hits[clear - 1][1] if clear else -1
+    for hit in islice(hits, clear, None):
         start, end = hit[0], hit[1]
         if end < previous_end:
             return None
@@ -472,33 +507,47 @@ class Prepared(NamedTuple):
 _NOTHING = Prepared("", "", ())
 
 
+def _clean(text: str) -> str:
+    """A field's text made ready to fold: capped, markup dropped, no NUL, no "US$"."""
+    if len(text) > _FIELD_CAP:
+        text = text[:_FIELD_CAP]
+    if "<" in text or "&" in text:
+        text = unmarkup(text)
+    if "\x00" in text:
+        text = text.replace("\x00", " ")
+    if "$" in text:
+        text = text.replace("US$", "USD ")  # a currency, not the United States
+    return text
+
+
 def prepare(fields: Iterable[tuple[str, str]]) -> Prepared:
     """Fold an item's (field name, text) pairs once for every matcher; markup is dropped first."""
     names: list[str] = []
     texts: list[str] = []
     for name, text in fields:
-        if not text:
-            continue
-        if len(text) > _FIELD_CAP:
-            text = text[:_FIELD_CAP]
-        if "<" in text or "&" in text:
-            text = unmarkup(text)
-        if "\x00" in text:
-            text = text.replace("\x00", " ")
-        if "$" in text:
-            text = text.replace("US$", "USD ")  # a currency, not the United States
-        names.append(name)
-        texts.append(text)
+        if text:
+            # Most texts need no cleaning: single-character tests are C-level scans.
+            if (
+                len(text) > _FIELD_CAP
+                or "<" in text
+                or "&" in text
+                or "\x00" in text
+                or "$" in text
+            ):
+                text = _clean(text)
+            names.append(name)
+            texts.append(text)
     if not texts:
         return _NOTHING
     # NUL survives folding and separates the fields: no phrase can span two of them.
     cased = fold_cased(" \x00 ".join(texts) if len(texts) > 1 else texts[0])
+    if not cased.strip(" \x00"):
+        return _NOTHING
     bounds: list[tuple[int, str]] = []
     position = 0
     for name in names[:-1]:
         position = cased.index("\x00", position) + 1
         bounds.append((position, name))
     bounds.append((len(cased) + 1, names[-1]))
-    if not cased.strip(" \x00"):
-        return _NOTHING
-    return Prepared(cased, cased.lower(), tuple(bounds))
+    # tuple.__new__ directly: a named tuple's own __new__ is a Python-level function.
+    return tuple.__new__(Prepared, (cased, cased.lower(), tuple(bounds)))

@@ -45,7 +45,6 @@ _CONNECTORS = frozenset({"", "and", "or", "et", "ou", "y", "e", "as well as", "a
 # English) put before country names ("le Cap-Vert, l'Angola, la Libye et l'Eswatini").
 _LIST_WORDS = frozenset("and or et ou y e as well the le la l les و او".split())
 _FIELD_ORDER = {"title": 0, "summary": 1, "content": 2}
-_WEIGHT = itemgetter(0)  # of a (weight, note) pair
 _WEIGHT_OF = itemgetter(1)  # of a (key, weight) pair
 
 
@@ -264,6 +263,7 @@ def judge(
     *,
     prepared: Prepared | None = None,
     hits: Sequence[Hit[tuple[Any, ...]]] | None = None,
+    scored: Sequence[ActorScore] | None = None,
 ) -> Verdict:
     """Score one item and decide whether it is about Libya.
 
@@ -274,6 +274,7 @@ def judge(
         mode: the feed's relevance mode.
         prepared: the item already folded by `briefing.matching.prepare` (saves a second fold).
         hits: the shared automaton's hits on `prepared` (saves a second scan).
+        scored: `actor_score` of each actor, when the caller has them (`actors` is then unused).
 
     Returns:
         The verdict with its score and one Reason per (term or actor, field).
@@ -281,17 +282,15 @@ def judge(
     item = prepared if prepared is not None else prepare(entry_fields(entry))
     if hits is None:
         hits = rules.matcher.find(item.lowered, rules.channel) if item.bounds else []
-    if not hits and not actors:
+    if scored is None:
+        scored = [actor_score(actor, rules) for actor in actors]
+    if not hits and not scored:
         return _verdict({}, entry, rules, mode)  # nothing matched (most world news)
     # (term, field) -> (weighted score, note); Reason objects are built once at the end.
     found: dict[tuple[str, str], tuple[float, str]]
     boosts: dict[tuple[str, str], float]
     found, boosts = _score_terms(hits, item, entry, rules) if hits else ({}, {})
-    scores = rules.actor_scores
-    for actor in actors:
-        score = scores.get(actor, _UNSCORED)
-        if score is _UNSCORED:
-            score = _actor_score(actor, rules)
+    for score in scored:
         if score is not None and score[0] not in found:
             found[score[0]] = score[1]
     if boosts:
@@ -301,6 +300,12 @@ def judge(
 
 _UNSCORED: ActorScore = (("", ""), (0.0, ""))
 """Marks an actor hit not scored yet (compared by identity)."""
+
+
+def actor_score(actor: ActorHit, rules: CompiledRules) -> ActorScore:
+    """What one actor found in one field adds to the score (None: nothing)."""
+    score = rules.actor_scores.get(actor, _UNSCORED)
+    return _actor_score(actor, rules) if score is _UNSCORED else score
 
 
 def _actor_score(actor: ActorHit, rules: CompiledRules) -> ActorScore:
@@ -326,15 +331,17 @@ def _score_terms(
     places: list[Hit[tuple[Term, ...]]] | None = None
     place_index: dict[int, int] = {}
     field_of = item.field_of
-    # Most hits are in the first field: no call. (No field at all: field_of says "".)
+    # Most hits are in the first field, and most items have two fields: no call. (No field at
+    # all: field_of says "".)
     first_end, first_field = item.bounds[0] if item.bounds else (0, "")
+    later = item.bounds[-1][1] if 0 < len(item.bounds) <= 2 else None
     lang: str | None = None
     # A list needs other country names: without any, no Libya name can be in one. Asked only
     # when a Libya name is found.
     has_country: bool | None = None
     for hit in kept:
         start, _, _, payload = hit
-        where = first_field if start < first_end else field_of(start)
+        where = first_field if start < first_end else later or field_of(start)
         term = payload[0]
         code = term[0]
         if code != "T" and len(payload) > 1:
@@ -367,9 +374,7 @@ def _score_terms(
                         break
             if has_country:
                 if places is None:
-                    places = [
-                        h for h in kept if any(e[0] == "K" or (e[0] == "T" and e[4]) for e in h[3])
-                    ]
+                    places = [h for h in kept if _names_place(h[3])]
                     place_index = {id(h): n for n, h in enumerate(places)}
                 if _in_list(place_index[id(hit)], places, item.lowered):
                     if previous is not None:
@@ -381,6 +386,14 @@ def _score_terms(
             score = round(weight * factors.get(where, 1.0), 3)
         found[(text, where)] = (score, note)
     return found, boosts
+
+
+def _names_place(payload: tuple[Term, ...]) -> bool:
+    """True for a country or a Libya name: what a list of countries is made of."""
+    for entry in payload:
+        if entry[0] == "K" or (entry[0] == "T" and entry[4]):
+            return True
+    return False
 
 
 def _add_boosts(
@@ -409,7 +422,8 @@ def _reason_order(kv: Found) -> tuple[float, int]:
 # (the same evidence in the same order, which also fixes the score): frozen, so shared. Zero
 # weights are never shared: 0.0 and -0.0 are equal keys but print differently.
 _REASONS: dict[Found, Reason] = {}
-_VERDICTS: dict[tuple[bool, tuple[Found, ...]], Verdict] = {}
+_VERDICTS: dict[tuple[Found, ...], tuple[float, list[Verdict | None]]] = {}
+"""Evidence -> (its score, its verdict when not relevant and when relevant, once built)."""
 _REASONS_CAP = 20_000
 
 
@@ -424,18 +438,23 @@ def _reason(found: Found) -> Reason:
     return reason
 
 
-def _new_verdict(key: tuple[bool, tuple[Found, ...]], score: float, shareable: bool) -> Verdict:
-    """The verdict for (relevant, evidence), reasons heaviest first; remembered if `shareable`."""
-    relevant, evidence = key
+def _scored(evidence: tuple[Found, ...]) -> tuple[float, list[Verdict | None]]:
+    """The score of some evidence, with room for its verdicts; remembered unless a weight is 0."""
+    weights = [weight for _, (weight, _) in evidence]
+    shared: tuple[float, list[Verdict | None]] = (round(float(sum(weights)), 2), [None, None])
+    if 0.0 not in weights:
+        if len(_VERDICTS) >= _REASONS_CAP:
+            _VERDICTS.clear()
+        _VERDICTS[evidence] = shared
+    return shared
+
+
+def _new_verdict(relevant: bool, evidence: tuple[Found, ...], score: float) -> Verdict:
+    """The verdict for some evidence, reasons heaviest first."""
     ordered = sorted(evidence, key=_reason_order) if len(evidence) > 1 else evidence
     shared = _REASONS
     reasons = tuple([shared.get(found) or _reason(found) for found in ordered])
-    verdict = Verdict(relevant, score, reasons)
-    if shareable:
-        if len(_VERDICTS) >= _REASONS_CAP:
-            _VERDICTS.clear()
-        _VERDICTS[key] = verdict
-    return verdict
+    return Verdict(relevant, score, reasons)
 
 
 # The verdicts of items where nothing matched (most world news), by relevance.
@@ -448,8 +467,11 @@ def _verdict(
     rules: CompiledRules,
     mode: RelevanceMode,
 ) -> Verdict:
-    weights = list(map(_WEIGHT, found.values()))
-    score = round(float(sum(weights)), 2)
+    if found:
+        evidence = tuple(found.items())
+        score, verdicts = _VERDICTS.get(evidence) or _scored(evidence)
+    else:
+        score = 0.0
     if entry.kind == "article" or mode == "all":
         relevant = True
     elif mode == "strict":
@@ -458,5 +480,7 @@ def _verdict(
         relevant = score >= rules.threshold
     if not found:
         return _NOTHING[relevant]
-    key = (relevant, tuple(found.items()))
-    return _VERDICTS.get(key) or _new_verdict(key, score, 0.0 not in weights)
+    verdict = verdicts[relevant]
+    if verdict is None:
+        verdict = verdicts[relevant] = _new_verdict(relevant, evidence, score)
+    return verdict

@@ -25,25 +25,31 @@ from briefing.models import (
     Tagged,
     TextField,
 )
-from briefing.relevance import ActorHit, CompiledRules, compile_rules, entry_fields, judge
+from briefing.relevance import (
+    ActorScore,
+    CompiledRules,
+    actor_score,
+    compile_rules,
+    entry_fields,
+    judge,
+)
 
 
 class Tagger:
     """Judges relevance and finds actors for items; cheap to call, built once per run."""
 
     def __init__(self, gazetteer: Gazetteer, rules: RelevanceRules | None = None) -> None:
-        # One automaton holds the gazetteer's phrases and the relevance terms: each item is
-        # scanned once, and each side reads the hits that carry its own payloads.
-        self.automaton: PhraseMatcher[Any] = PhraseMatcher(channels=2)
+        # One automaton holds the gazetteer's phrases, its blocker words and the relevance
+        # terms: each item is scanned once, and each side reads the hits that carry its own
+        # payloads (one list per channel).
+        self.automaton: PhraseMatcher[Any] = PhraseMatcher(channels=3)
         self.gazetteer = gazetteer
-        self.matcher = ActorMatcher(gazetteer, self.automaton, channel=0)
+        self.matcher = ActorMatcher(gazetteer, self.automaton, channel=0, blocker_channel=1)
         self.rules: CompiledRules = compile_rules(
-            rules or RelevanceRules(), matcher=self.automaton, channel=1
+            rules or RelevanceRules(), matcher=self.automaton, channel=2
         )
         self.automaton.build()
-        self._signals = {a.id: a.signal for a in gazetteer.actors.values()}
-        self._names = {a.id: a.name for a in gazetteer.actors.values()}
-        self._actor_hits: dict[tuple[str, TextField], ActorHit] = {}
+        self._scores = _ScoreTable(gazetteer, self.rules)
 
     @classmethod
     def from_config(cls, config: Config) -> Tagger:
@@ -58,25 +64,15 @@ class Tagger:
         """Relevance verdict and actors for one entry (feed None: the `default` mode)."""
         mode: RelevanceMode = feed.relevance if feed is not None else "default"
         item = prepare(entry_fields(entry))
-        actor_hits, term_hits = self.automaton.find_all(item.lowered) if item.bounds else ([], [])
-        found = self.matcher.match(item, entry.published, hits=actor_hits)
-        table = self._actor_hits
-        actors = [table.get(pair) or self._actor_hit(pair) for pair in found.hits]
-        verdict = judge(entry, actors, self.rules, mode, prepared=item, hits=term_hits)
+        if not item.bounds:
+            return Tagged(entry, judge(entry, (), self.rules, mode, prepared=item, hits=()))
+        actor_hits, blockers, term_hits = self.automaton.find_all(item.lowered)
+        found = self.matcher.match(item, entry.published, hits=actor_hits, blocker_hits=blockers)
+        scored = list(map(self._scores.__getitem__, found.hits))
+        verdict = judge(entry, (), self.rules, mode, prepared=item, hits=term_hits, scored=scored)
         # Places score for relevance like any actor, but are reported apart: a city where
         # something happened is not a party to it (unless its forces act: `acts: true`).
         return Tagged(entry, verdict, found.mentions, found.places)
-
-    def _actor_hit(self, pair: tuple[str, TextField]) -> ActorHit:
-        """(actor id, name, field, signal) for an (actor id, field) pair, kept for reuse."""
-        actor_id, where = pair
-        hit = self._actor_hits[pair] = (
-            actor_id,
-            self._names[actor_id],
-            where,
-            self._signals[actor_id],
-        )
-        return hit
 
     def actor_infos(self) -> list[ActorInfo]:
         """Every actor, for `store.sync_actors`."""
@@ -88,3 +84,18 @@ class Tagger:
 
     def fields(self, entry: Entry) -> list[tuple[TextField, str]]:
         return entry_fields(entry)
+
+
+class _ScoreTable(dict[tuple[str, TextField], ActorScore]):
+    """What an (actor id, field) pair adds to the relevance score, worked out on first sight."""
+
+    def __init__(self, gazetteer: Gazetteer, rules: CompiledRules) -> None:
+        super().__init__()
+        self._actors = gazetteer.actors
+        self._rules = rules
+
+    def __missing__(self, pair: tuple[str, TextField]) -> ActorScore:
+        actor_id, where = pair
+        actor = self._actors[actor_id]
+        score = self[pair] = actor_score((actor_id, actor.name, where, actor.signal), self._rules)
+        return score

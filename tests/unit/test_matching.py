@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from briefing.matching import _TABLE, Hit, fold_cased, longest
+from briefing.matching import _TABLE, Hit, PhraseMatcher, fold_cased, longest
 
 
 def _reference_fold(text: str) -> str:
@@ -78,3 +78,23 @@ def test_nested_names_keep_the_outer_one() -> None:
     aguila_saleh: Hit[str] = (1, 13, " aguila saleh ", "full")
     tripoli: Hit[str] = (20, 27, " tripoli ", "place")
     assert longest([aguila, aguila_saleh, tripoli]) == ([aguila_saleh, tripoli], [aguila])
+
+
+def test_routed_payloads_come_from_the_same_scan_on_their_own_channel() -> None:
+    matcher: PhraseMatcher[tuple[str, str]] = PhraseMatcher(channels=3)
+    matcher.add("Haftar", ("A", "haftar"), channel=0)
+    matcher.add("talks", ("B", "talks"), channel=0)
+    matcher.add("Haftar", ("B", "haftar"), channel=0)
+    matcher.add("talks", ("T", "talks"), channel=2)
+    matcher.route(0, 1, lambda entry: entry[0] == "B")
+    matcher.build()
+    text = " haftar talks "
+    phrases, blockers, terms = matcher.find_all(text)
+    assert phrases == [(1, 7, " haftar ", (("A", "haftar"),))]
+    assert blockers == [
+        (1, 7, " haftar ", (("B", "haftar"),)),
+        (8, 13, " talks ", (("B", "talks"),)),
+    ]
+    assert terms == [(8, 13, " talks ", (("T", "talks"),))]
+    assert matcher.find_in(text, (0, 1)) == [phrases, blockers]
+    assert matcher.find(text, 2) == terms
