@@ -14,11 +14,12 @@ from briefing.models import (
     FeedState,
     FetchOutcome,
     FetchRun,
+    Reason,
     RelevanceMode,
     Verdict,
 )
 from briefing.store.base import StoreBase
-from briefing.store.codec import iso, parse_iso, reasons_from_json, require_iso
+from briefing.store.codec import iso, parse_iso, require_iso
 from briefing.text import clean_line
 
 _STATE_COLUMNS = (
@@ -224,31 +225,30 @@ class FeedsMixin(StoreBase):
         return parse_iso(row[0]) if row else None
 
     def dropped_items(self, feed: str, limit: int = 200) -> list[tuple[Entry, Verdict]]:
-        """The items the last run of `feed` judged not about Libya, with the reasons."""
-        rows = (
-            self._db()
-            .execute(
-                "SELECT identity, title, summary, url, published_at, language, score, reasons "
-                "FROM dropped_items WHERE feed = ? ORDER BY score DESC, title LIMIT ?",
-                [feed, limit],
-            )
-            .fetchall()
+        """The items the last run of `feed` judged not about Libya, with the reasons (highest
+        score first)."""
+        row = (
+            self._db().execute("SELECT items FROM dropped_feeds WHERE feed = ?", [feed]).fetchone()
         )
-        return [
-            (
-                Entry(
-                    identity=r[0],
-                    feed=feed,
-                    title=r[1],
-                    summary=r[2] or "",
-                    url=r[3],
-                    published=parse_iso(r[4]),
-                    language=r[5],
-                ),
-                Verdict(relevant=False, score=r[6] or 0.0, reasons=reasons_from_json(r[7])),
+        dropped: list[tuple[Entry, Verdict]] = []
+        for identity, title, summary, url, published, language, score, terms in json.loads(
+            row[0] if row and row[0] else "[]"
+        ):
+            entry = Entry(
+                identity=identity,
+                feed=feed,
+                title=clean_line(title or ""),
+                summary=clean_line(summary or ""),
+                url=url,
+                published=parse_iso(published),
+                language=language,
             )
-            for r in rows
-        ]
+            reasons = tuple(
+                Reason(term, field, weight, note) for term, field, weight, note in terms
+            )
+            dropped.append((entry, Verdict(relevant=False, score=score or 0.0, reasons=reasons)))
+        dropped.sort(key=lambda pair: (-pair[1].score, pair[0].title))
+        return dropped[:limit]
 
 
 # sqlite-utils' insert and update re-read the table's schema on every call: with a thousand feeds

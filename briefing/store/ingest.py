@@ -9,6 +9,7 @@ triage state live in other columns and tables and are never touched here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -94,7 +95,8 @@ class PreparedFeed:
     run_id: str
     now: datetime
     items: tuple[_ItemRow, ...]
-    dropped: tuple[tuple[Any, ...], ...]
+    dropped: str | None
+    """The dropped items as one JSON document (see `m004_dropped_items_per_feed`)."""
 
 
 class IngestMixin(FeedsMixin, StoreBase):
@@ -123,22 +125,29 @@ class IngestMixin(FeedsMixin, StoreBase):
         """Convert a feed's items to rows; no database access (see PreparedFeed)."""
         now = self.clock()
         items = tuple(_ItemRow.build(t, now) for t in tagged)
-        dropped_rows = tuple(
-            (
-                feed,
-                e.identity,
-                run_id,
-                clean_line(e.title[: MAX_TITLE * 2], MAX_TITLE),
-                clean_line(e.summary[: DROPPED_SUMMARY * 2], DROPPED_SUMMARY),
-                e.url,
-                iso(e.published),
-                e.language,
-                v.score,
-                reasons_to_json(v.reasons),
+        # One JSON row per feed. The text is parse's already safe text, capped; it is cleaned
+        # again when shown (`dropped_items`).
+        dropped_json = (
+            json.dumps(
+                [
+                    [
+                        e.identity,
+                        e.title[:MAX_TITLE],
+                        e.summary[:DROPPED_SUMMARY],
+                        e.url,
+                        iso(e.published),
+                        e.language,
+                        v.score,
+                        [[r.term, r.field, r.weight, r.note] for r in v.reasons],
+                    ]
+                    for e, v in dropped
+                ],
+                ensure_ascii=False,
             )
-            for e, v in dropped
+            if dropped
+            else None
         )
-        return PreparedFeed(feed, run_id, now, items, dropped_rows)
+        return PreparedFeed(feed, run_id, now, items, dropped_json)
 
     def store_prepared(self, outcome: FetchOutcome, prepared: PreparedFeed) -> StoreResult:
         """Store what `prepare_feed` made, and the feed's health, in one transaction."""
@@ -152,15 +161,12 @@ class IngestMixin(FeedsMixin, StoreBase):
                 updated += result == "updated"
                 unchanged += result == "unchanged"
                 merged += result == "merged"
-            db.execute("DELETE FROM dropped_items WHERE feed = ?", [outcome.feed])
-            if prepared.dropped:
-                # A prepared statement, not sqlite-utils' insert_all, which re-reads the table's
-                # schema on every call: this runs once per feed per fetch.
-                db.conn.executemany(
-                    "INSERT OR REPLACE INTO dropped_items (feed, identity, run_id, title, summary, "
-                    "url, published_at, language, score, reasons) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    prepared.dropped,
+            if prepared.dropped is None:
+                db.conn.execute("DELETE FROM dropped_feeds WHERE feed = ?", (outcome.feed,))
+            else:
+                db.conn.execute(
+                    "INSERT OR REPLACE INTO dropped_feeds (feed, run_id, items) VALUES (?, ?, ?)",
+                    (outcome.feed, prepared.run_id, prepared.dropped),
                 )
             self._apply_outcome(outcome, prepared.run_id, new, updated)
         return StoreResult(new=new, updated=updated, unchanged=unchanged, merged=merged)

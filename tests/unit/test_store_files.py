@@ -40,6 +40,19 @@ def _old_database(path: Path) -> None:
     db.table("notes").insert(
         {"item_id": 1, "body": "an analyst's note", "updated_at": "2025-01-01"}
     )
+    # `fetch --explain` data as schema 1 to 3 kept it: one row per dropped item.
+    for identity, title, score in (("d1", "Tripoli, Lebanon", 0.5), ("d2", "Ghana GNA", 1.5)):
+        db.table("dropped_items").insert(
+            {
+                "feed": "Libya Herald",
+                "identity": identity,
+                "run_id": "run-1",
+                "title": title,
+                "summary": "text",
+                "score": score,
+                "reasons": '[{"term": "gna", "field": "title", "weight": 1.5, "note": ""}]',
+            }
+        )
     conn.close()
 
 
@@ -51,6 +64,13 @@ def test_older_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
     assert detail.row.title == "Old item" and detail.row.tags == ("keep-me",)
     assert detail.note == "an analyst's note"
     assert store.status().schema_version == SCHEMA_VERSION
+    # The dropped items were carried over into the one-row-per-feed table, best score first.
+    dropped = store.dropped_items("Libya Herald")
+    assert [(e.title, v.score) for e, v in dropped] == [
+        ("Ghana GNA", 1.5),
+        ("Tripoli, Lebanon", 0.5),
+    ]
+    assert dropped[0][1].reasons[0].term == "gna"
     store.close()
     backups = list(tmp_path.glob("briefing.db.bak-v1-*"))
     assert len(backups) == 1
