@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
-from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, cast, get_args
@@ -590,6 +589,16 @@ class ActorMatcher:
         else:
             found = hits if isinstance(hits, list) else list(hits)  # read, never changed
 
+        return self.resolve(item, when, found, blocker_hits)
+
+    def resolve(
+        self,
+        item: Prepared,
+        when: date | datetime | None,
+        found: list[Hit[tuple[Entry, ...]]],
+        blocker_hits: Sequence[Hit[tuple[Any, ...]]],
+    ) -> ActorResult:
+        """`match` on a prepared, non-empty item with the shared scan's hits (the Tagger)."""
         if not found:
             return _EMPTY
         # Most items have no case-sensitive acronym: one C-level test.
@@ -606,11 +615,27 @@ class ActorMatcher:
         case_keys = self._case_keys
         for hit in hits:
             start, end, key, payload = hit
-            if key not in case_keys or not _has_code(payload, "X"):
+            if key not in case_keys:
+                out.append(hit)
+                continue
+            surface = item.cased[start:end] if aligned else ""
+            if len(payload) == 1 and payload[0][0] == "X":
+                # The common case, a lone acronym: kept (unwrapped) or dropped.
+                entry = payload[0]
+                if surface != entry[1]:
+                    continue
+                if len(surface) <= 2:
+                    where = item.field_of(start)
+                    if where not in shouting:
+                        shouting[where] = _shouting(item, start)
+                    if shouting[where]:
+                        continue
+                out.append((start, end, key, (entry[2],)))
+                continue
+            if not _has_code(payload, "X"):
                 out.append(hit)
                 continue
             keep: list[Entry] = [e for e in payload if e[0] != "X"]
-            surface = item.cased[start:end] if aligned else ""
             for entry in payload:
                 if entry[0] != "X" or surface != entry[1]:
                     continue
@@ -639,9 +664,19 @@ class ActorMatcher:
         if not phrases:
             return _EMPTY
         # (position, word) of each blocker word.
-        blockers = [(hit[0], entry[1]) for hit in blocker_hits for entry in hit[3]]
+        blockers: list[tuple[int, str]]
+        present: set[str] | frozenset[str]
+        if len(blocker_hits) == 1 and len(blocker_hits[0][3]) == 1:  # one word: no loops
+            start, _, _, (entry,) = blocker_hits[0]
+            blockers = [(start, entry[1])]
+            present = {entry[1]}
+        elif blocker_hits:
+            blockers = [(hit[0], entry[1]) for hit in blocker_hits for entry in hit[3]]
+            present = {word for _, word in blockers}
+        else:
+            blockers = []
+            present = _NO_WORDS
         kept, covered = longest(phrases) if len(phrases) > 1 else (phrases, [])
-        present = {word for _, word in blockers} if blockers else _NO_WORDS
         field_of = item.field_of
         context = False
         # (actor id, position, field, weak, how, key)
@@ -663,7 +698,7 @@ class ActorMatcher:
         if covered:
             # Kept hits never overlap and come in start order: the only one that can contain
             # a covered hit is the last one starting at or before it.
-            starts = [outer[0] for outer in kept]
+            starts = list(map(_ACTOR, kept))  # (itemgetter(0): each hit's start)
             ignored, personal = self._ignore_keys, self._person_keys
             for hit in covered:
                 index = bisect_right(starts, hit[0]) - 1
@@ -676,16 +711,38 @@ class ActorMatcher:
                 if outer_key not in ignored or not _has_code(outer, "I"):
                     person = outer_key in personal and _names_person(outer)
                     inside.append((hit, person))
-        walk: Iterable[tuple[Hit[tuple[Entry, ...]], bool]] = zip(kept, repeat(False))
-        if inside:
-            walk = chain(walk, inside)
-        for hit, person_container in walk:
+        # The kept hits (no person's name contains them), then the covered ones that still count:
+        # the same rules, written out twice so that the common case needs no flag per hit.
+        for hit in kept:
+            start = hit[0]
+            for entry in hit[3]:
+                code = entry[0]
+                if code == "A":
+                    _, actor_id, is_weak, _ = entry
+                    # A ship prefix is an all-capitals word: look closer only after a capital.
+                    if cased and "A" <= cased[start - 2] <= "Z":
+                        if _after_ship_prefix(cased, start):
+                            continue
+                    if actor_id in states:
+                        if geo is None:
+                            geo = _has_geo_word(text)
+                        if geo and _geography(text, hit):
+                            continue
+                    weak = weak or is_weak
+                    where = first_field if start < first_end else later or field_of(start)
+                    candidates.append((actor_id, start, where, is_weak, "alias", hit[2]))
+                elif code == "C":
+                    context = True
+                elif code == "S":
+                    surnames.append((hit, entry[1]))
+                elif code == "R":
+                    roles.append((hit, entry[1]))
+        for hit, person_container in inside:
             start = hit[0]
             for entry in hit[3]:
                 code = entry[0]
                 if code == "A":
                     _, actor_id, is_weak, is_person = entry
-                    # A ship prefix is an all-capitals word: look closer only after a capital.
                     if cased and "A" <= cased[start - 2] <= "Z":
                         if _after_ship_prefix(cased, start):
                             continue
@@ -707,10 +764,16 @@ class ActorMatcher:
                     roles.append((hit, entry[1]))
 
         near_rules = self._near
+        nearby: frozenset[str] = _NO_WORDS
         if present:
             # The actors and roles that a word of this item may cancel.
             near_words = self._near_by_word
-            nearby = frozenset().union(*[near_words.get(word, _NO_WORDS) for word in present])
+            if len(present) == 1:  # the common case: that word's set itself
+                (only,) = present
+                nearby = near_words.get(only, _NO_WORDS)
+            else:
+                nearby = frozenset().union(*[near_words.get(word, _NO_WORDS) for word in present])
+        if nearby:
 
             def near(key: str, pos: int) -> bool:
                 if key not in nearby:
@@ -721,9 +784,9 @@ class ActorMatcher:
                 return any(abs(bpos - pos) <= window for bpos, word in blockers if word in words)
 
         else:
-            near = _never_near
+            near = _never_near  # (no word of this item can cancel anything)
 
-        if present and not nearby.isdisjoint(map(_ACTOR, candidates)):
+        if nearby and not nearby.isdisjoint(map(_ACTOR, candidates)):
             candidates = [c for c in candidates if not near(c[0], c[1])]
 
         # Bare surnames: the family's head unless another member is named in full in the item.
@@ -748,11 +811,15 @@ class ActorMatcher:
         # Words anywhere in the item cancel an actor, unless something else says "Libya".
         if present:
             unless_words = self._unless_by_word
-            blocked = (
-                frozenset()
-                .union(*[unless_words.get(word, _NO_WORDS) for word in present])
-                .intersection(map(_ACTOR, candidates))
-            )
+            if len(present) == 1:
+                (only,) = present
+                blocked = unless_words.get(only, _NO_WORDS).intersection(map(_ACTOR, candidates))
+            else:
+                blocked = (
+                    frozenset()
+                    .union(*[unless_words.get(word, _NO_WORDS) for word in present])
+                    .intersection(map(_ACTOR, candidates))
+                )
             if blocked:
                 other = context or any(
                     not c[3] and signal[c[0]] >= 2 for c in candidates if c[0] not in blocked
@@ -772,30 +839,34 @@ class ActorMatcher:
         libya = context or _has_strong(candidates, signal)
         if not libya and weak:
             candidates = [c for c in candidates if not c[3]]
-        named_ids = {c[0] for c in candidates} if roles else set()
         # The item's date: who held a role then (role phrases, and the actors roles imply).
-        day = when.date() if isinstance(when, datetime) else when
+        day: date | None = None
         former: set[str] = set()
-        for hit, role_id in roles:
-            spec = self.gazetteer.roles.get(role_id)
-            start = hit[0]
-            if spec is None or (spec.weak and not libya) or near("role:" + role_id, start):
-                continue
-            before = text[max(0, start - 12) : start].split()
-            if before and before[-1] in _INDEFINITE:
-                former.add(role_id)
-                continue  # "a UN envoy", "former envoy": not the holder on that date
-            holders = self._role_holders.get(role_id, ())
-            # "Salamé, the UN envoy" names its holder: a holder named in the item wins over
-            # whoever held the role on the item's date (resignations, "former envoy").
-            chosen = [h for h, _ in holders if h in named_ids]
-            if not chosen:
-                chosen = [h for h, role in holders if role.holds(day)]
-            for holder in dict.fromkeys(chosen):
-                candidates.append((holder, start, field_of(start), False, "role", hit[2]))
+        if roles:
+            named_ids = {c[0] for c in candidates}
+            day = when.date() if isinstance(when, datetime) else when
+            for hit, role_id in roles:
+                spec = self.gazetteer.roles.get(role_id)
+                start = hit[0]
+                if spec is None or (spec.weak and not libya) or near("role:" + role_id, start):
+                    continue
+                before = text[max(0, start - 12) : start].split()
+                if before and before[-1] in _INDEFINITE:
+                    former.add(role_id)
+                    continue  # "a UN envoy", "former envoy": not the holder on that date
+                holders = self._role_holders.get(role_id, ())
+                # "Salamé, the UN envoy" names its holder: a holder named in the item wins over
+                # whoever held the role on the item's date (resignations, "former envoy").
+                chosen = [h for h, _ in holders if h in named_ids]
+                if not chosen:
+                    chosen = [h for h, role in holders if role.holds(day)]
+                for holder in dict.fromkeys(chosen):
+                    candidates.append((holder, start, field_of(start), False, "role", hit[2]))
         if not candidates:
             return _NO_ACTORS[libya]
         if roles or not self._implying.isdisjoint(map(_ACTOR, candidates)):
+            if not roles:
+                day = when.date() if isinstance(when, datetime) else when
             self._add_implied(candidates, day, former)
         return self._summarise(candidates, libya)
 

@@ -543,11 +543,18 @@ def prepare(fields: Iterable[tuple[str, str]]) -> Prepared:
     cased = fold_cased(" \x00 ".join(texts) if len(texts) > 1 else texts[0])
     if not cased.strip(" \x00"):
         return _NOTHING
-    bounds: list[tuple[int, str]] = []
-    position = 0
-    for name in names[:-1]:
-        position = cased.index("\x00", position) + 1
-        bounds.append((position, name))
-    bounds.append((len(cased) + 1, names[-1]))
+    if len(names) == 2:  # the common case (title and summary), without the loop
+        bounds: tuple[tuple[int, str], ...] = (
+            (cased.index("\x00") + 1, names[0]),
+            (len(cased) + 1, names[1]),
+        )
+    else:
+        spans: list[tuple[int, str]] = []
+        position = 0
+        for name in names[:-1]:
+            position = cased.index("\x00", position) + 1
+            spans.append((position, name))
+        spans.append((len(cased) + 1, names[-1]))
+        bounds = tuple(spans)
     # tuple.__new__ directly: a named tuple's own __new__ is a Python-level function.
-    return tuple.__new__(Prepared, (cased, cased.lower(), tuple(bounds)))
+    return tuple.__new__(Prepared, (cased, cased.lower(), bounds))

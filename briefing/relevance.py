@@ -284,6 +284,18 @@ def judge(
         hits = rules.matcher.find(item.lowered, rules.channel) if item.bounds else []
     if scored is None:
         scored = [actor_score(actor, rules) for actor in actors]
+    return judge_scored(entry, rules, mode, item, hits, scored)
+
+
+def judge_scored(
+    entry: Entry,
+    rules: CompiledRules,
+    mode: RelevanceMode,
+    item: Prepared,
+    hits: Sequence[Hit[tuple[Any, ...]]],
+    scored: Sequence[ActorScore],
+) -> Verdict:
+    """`judge` for a caller that has everything already (the Tagger): positional, no defaults."""
     if not hits and not scored:
         return _verdict({}, entry, rules, mode)  # nothing matched (most world news)
     # (term, field) -> (weighted score, note); Reason objects are built once at the end.
@@ -405,6 +417,11 @@ def _add_boosts(
     core = sum([w for w, _ in found.values() if w > 0])
     if core >= rules.booster_floor:
         room = rules.booster_cap
+        if len(boosts) == 1:  # the common case: no sort
+            for (term, where), weight in boosts.items():
+                if room > 0:
+                    found[(term, where)] = (round(min(weight, room), 3), "booster")
+            return
         # Heaviest first; reverse=True keeps equal weights in their order, as a stable sort does.
         for (term, where), weight in sorted(boosts.items(), key=_WEIGHT_OF, reverse=True):
             if room <= 0:

@@ -32,6 +32,7 @@ from briefing.relevance import (
     compile_rules,
     entry_fields,
     judge,
+    judge_scored,
 )
 
 
@@ -67,12 +68,20 @@ class Tagger:
         if not item.bounds:
             return Tagged(entry, judge(entry, (), self.rules, mode, prepared=item, hits=()))
         actor_hits, blockers, term_hits = self.automaton.find_all(item.lowered)
-        found = self.matcher.match(item, entry.published, hits=actor_hits, blocker_hits=blockers)
+        found = self.matcher.resolve(item, entry.published, actor_hits, blockers)
         scored = list(map(self._scores.__getitem__, found.hits))
-        verdict = judge(entry, (), self.rules, mode, prepared=item, hits=term_hits, scored=scored)
+        verdict = judge_scored(entry, self.rules, mode, item, term_hits, scored)
         # Places score for relevance like any actor, but are reported apart: a city where
         # something happened is not a party to it (unless its forces act: `acts: true`).
-        return Tagged(entry, verdict, found.mentions, found.places)
+        # Tagged is a frozen dataclass: its __init__ sets each field through
+        # object.__setattr__; filling the new instance's __dict__ directly is cheaper.
+        tagged = _new(Tagged)
+        fields = tagged.__dict__
+        fields["entry"] = entry
+        fields["verdict"] = verdict
+        fields["actors"] = found.mentions
+        fields["places"] = found.places
+        return tagged
 
     def actor_infos(self) -> list[ActorInfo]:
         """Every actor, for `store.sync_actors`."""
@@ -84,6 +93,9 @@ class Tagger:
 
     def fields(self, entry: Entry) -> list[tuple[TextField, str]]:
         return entry_fields(entry)
+
+
+_new = object.__new__
 
 
 class _ScoreTable(dict[tuple[str, TextField], ActorScore]):

@@ -205,3 +205,20 @@ def test_fixture_shape() -> None:
             "places",
         }
         assert keys <= set(item)
+
+
+def test_tagged_built_by_tag_is_a_normal_tagged(tagger: Tagger) -> None:
+    """Tagger.tag fills Tagged's fields directly (cheaper than the frozen dataclass __init__):
+    the result must equal one built the normal way, and a new field must not go unnoticed."""
+    import dataclasses
+
+    from briefing.models import Tagged
+
+    assert [f.name for f in dataclasses.fields(Tagged)] == ["entry", "verdict", "actors", "places"]
+    entry = Entry("t", "f", "Haftar's LNA shells Tripoli", summary="Misrata brigades respond.")
+    tagged = tagger.tag(entry, FeedSpec("f", "https://f.example/rss"))
+    rebuilt = Tagged(tagged.entry, tagged.verdict, tagged.actors, tagged.places)
+    assert tagged == rebuilt and hash(tagged) == hash(rebuilt) and repr(tagged) == repr(rebuilt)
+    assert tagged.actors and tagged.verdict.relevant
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tagged.verdict = rebuilt.verdict  # type: ignore[misc]
