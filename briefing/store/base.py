@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -42,6 +43,16 @@ def inserted_id(table: Table) -> int:
     if pk is None:  # pragma: no cover - sqlite-utils sets it on every insert
         raise StoreError(f"insert into {table.name} returned no id")
     return int(pk)
+
+
+@cache
+def insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """`INSERT INTO table (columns) VALUES (?, …)`, built once per column set.
+
+    For hot paths that would otherwise go through sqlite-utils' insert, which re-reads the
+    table's schema on every call. Table and column names come from the store's own code.
+    """
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
 def utcnow() -> datetime:

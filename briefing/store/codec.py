@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from briefing.models import ActorMention, ItemFilter, Reason
-from briefing.text import fold
+from briefing.models import ActorMention, Entry, ItemFilter, Reason, Verdict
+from briefing.text import clean_line, fold
 
 
 def iso(value: datetime | None) -> str | None:
@@ -46,6 +47,50 @@ def reasons_from_json(text: str | None) -> tuple[Reason, ...]:
     if not text:
         return ()
     return tuple(Reason(**r) for r in json.loads(text))
+
+
+def dropped_to_json(
+    dropped: Sequence[tuple[Entry, Verdict]], title_cap: int, summary_cap: int
+) -> str:
+    """A feed's dropped items as the one JSON document `dropped_feeds.items` holds: a list of
+    [identity, title, summary excerpt, url, published, language, score, [[term, field, weight,
+    note], …]]. Compact lists, not objects: a fetch writes one per feed."""
+    return json.dumps(
+        [
+            [
+                e.identity,
+                e.title[:title_cap],
+                e.summary[:summary_cap],
+                e.url,
+                iso(e.published),
+                e.language,
+                v.score,
+                [[r.term, r.field, r.weight, r.note] for r in v.reasons],
+            ]
+            for e, v in dropped
+        ],
+        ensure_ascii=False,
+    )
+
+
+def dropped_from_json(feed: str, text: str | None) -> list[tuple[Entry, Verdict]]:
+    """The inverse of `dropped_to_json`; the text is cleaned again for display."""
+    dropped: list[tuple[Entry, Verdict]] = []
+    for identity, title, summary, url, published, language, score, terms in json.loads(
+        text or "[]"
+    ):
+        entry = Entry(
+            identity=identity,
+            feed=feed,
+            title=clean_line(title or ""),
+            summary=clean_line(summary or ""),
+            url=url,
+            published=parse_iso(published),
+            language=language,
+        )
+        reasons = tuple(Reason(term, field, weight, note) for term, field, weight, note in terms)
+        dropped.append((entry, Verdict(relevant=False, score=score or 0.0, reasons=reasons)))
+    return dropped
 
 
 def mention_surfaces(mention: ActorMention) -> str:

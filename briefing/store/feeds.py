@@ -14,12 +14,11 @@ from briefing.models import (
     FeedState,
     FetchOutcome,
     FetchRun,
-    Reason,
     RelevanceMode,
     Verdict,
 )
-from briefing.store.base import StoreBase
-from briefing.store.codec import iso, parse_iso, require_iso
+from briefing.store.base import StoreBase, insert_sql
+from briefing.store.codec import dropped_from_json, iso, parse_iso, require_iso
 from briefing.text import clean_line
 
 _STATE_COLUMNS = (
@@ -230,23 +229,7 @@ class FeedsMixin(StoreBase):
         row = (
             self._db().execute("SELECT items FROM dropped_feeds WHERE feed = ?", [feed]).fetchone()
         )
-        dropped: list[tuple[Entry, Verdict]] = []
-        for identity, title, summary, url, published, language, score, terms in json.loads(
-            row[0] if row and row[0] else "[]"
-        ):
-            entry = Entry(
-                identity=identity,
-                feed=feed,
-                title=clean_line(title or ""),
-                summary=clean_line(summary or ""),
-                url=url,
-                published=parse_iso(published),
-                language=language,
-            )
-            reasons = tuple(
-                Reason(term, field, weight, note) for term, field, weight, note in terms
-            )
-            dropped.append((entry, Verdict(relevant=False, score=score or 0.0, reasons=reasons)))
+        dropped = dropped_from_json(feed, row[0] if row else None)
         dropped.sort(key=lambda pair: (-pair[1].score, pair[0].title))
         return dropped[:limit]
 
@@ -257,8 +240,7 @@ class FeedsMixin(StoreBase):
 
 
 def _insert(conn: sqlite3.Connection, row: dict[str, Any]) -> None:
-    marks = ", ".join("?" for _ in row)
-    conn.execute(f"INSERT INTO feeds ({', '.join(row)}) VALUES ({marks})", tuple(row.values()))
+    conn.execute(insert_sql("feeds", tuple(row)), tuple(row.values()))
 
 
 def _update(conn: sqlite3.Connection, name: str, row: dict[str, Any]) -> None:

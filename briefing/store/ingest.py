@@ -9,7 +9,6 @@ triage state live in other columns and tables and are never touched here.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,8 +17,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from briefing.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
-from briefing.store.base import StoreBase, inserted_id
-from briefing.store.codec import iso, mention_surfaces, reasons_to_json, title_key
+from briefing.store.base import StoreBase, insert_sql, inserted_id
+from briefing.store.codec import (
+    dropped_to_json,
+    iso,
+    mention_surfaces,
+    reasons_to_json,
+    title_key,
+)
 from briefing.store.feeds import FeedsMixin
 from briefing.text import clean_block, clean_line, strip_unsafe
 
@@ -78,7 +83,7 @@ class _ItemRow:
             "sort_at": iso(sort_at),
             "updated_at": stamp,
         }
-        sql = f"INSERT INTO items ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})"
+        sql = insert_sql("items", tuple(row))
         window = (iso(sort_at - DUPLICATE_WINDOW), iso(sort_at + DUPLICATE_WINDOW))
         return cls(e, fields, _mention_rows(t), sql, tuple(row.values()), window)
 
@@ -127,26 +132,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         items = tuple(_ItemRow.build(t, now) for t in tagged)
         # One JSON row per feed. The text is parse's already safe text, capped; it is cleaned
         # again when shown (`dropped_items`).
-        dropped_json = (
-            json.dumps(
-                [
-                    [
-                        e.identity,
-                        e.title[:MAX_TITLE],
-                        e.summary[:DROPPED_SUMMARY],
-                        e.url,
-                        iso(e.published),
-                        e.language,
-                        v.score,
-                        [[r.term, r.field, r.weight, r.note] for r in v.reasons],
-                    ]
-                    for e, v in dropped
-                ],
-                ensure_ascii=False,
-            )
-            if dropped
-            else None
-        )
+        dropped_json = dropped_to_json(dropped, MAX_TITLE, DROPPED_SUMMARY) if dropped else None
         return PreparedFeed(feed, run_id, now, items, dropped_json)
 
     def store_prepared(self, outcome: FetchOutcome, prepared: PreparedFeed) -> StoreResult:
