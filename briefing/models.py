@@ -405,3 +405,5 @@ class StoreStatus:
     seed: ItemRow | None
     seed_has_text: bool
     schema_version: int
+    search_pending: int = 0
+    """Items stored but not yet in the text-search index (a fetch is running, or was killed)."""

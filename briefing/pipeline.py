@@ -206,9 +206,11 @@ def _worker_store() -> Store:
         if _WORKER_DB is None:  # pragma: no cover - the initializer always runs first
             raise RuntimeError("worker not ready")
         _WORKER_STORE = Store.open(_WORKER_DB)
-        # Hundreds of short transactions in a row: checkpoint once at the end of the run (the
-        # main process does), not every few feeds inside the write turn.
+        # Hundreds of short transactions in a row: checkpoint, and add the new items to the
+        # search index, once at the end of the run (the main process does both), not inside
+        # every feed's write turn.
         _WORKER_STORE.defer_checkpoints()
+        _WORKER_STORE.defer_search_index()
     return _WORKER_STORE
 
 
@@ -687,16 +689,21 @@ def update(
                 tagger = Tagger.from_config(config)
             if tagger is not None:
                 store.sync_actors(tagger.actor_infos())
-            with _worker_pool(config, tagger, store.path, n_workers) as pool:
-                limits = limits or FetchLimits(
-                    deadline=config.fetch_timeout,
-                    max_wire_bytes=config.fetch_max_bytes,
-                    max_body_bytes=config.fetch_max_bytes,
-                )
-                run = _Run(config, store, tagger, pool, states, run_id, now, limits)
-                asyncio.run(run.all(due, progress))
-                reports = run.reports
-            if pool is not None:
+            try:
+                with _worker_pool(config, tagger, store.path, n_workers) as pool:
+                    limits = limits or FetchLimits(
+                        deadline=config.fetch_timeout,
+                        max_wire_bytes=config.fetch_max_bytes,
+                        max_body_bytes=config.fetch_max_bytes,
+                    )
+                    run = _Run(config, store, tagger, pool, states, run_id, now, limits)
+                    asyncio.run(run.all(due, progress))
+                    reports = run.reports
+            finally:
+                # The workers deferred both (see _worker_store); an interrupted run does them
+                # too. Should indexing fail, the items stay queued and the next write indexes them.
+                with suppress(StoreError):
+                    store.index_pending()
                 store.checkpoint()
     order = {spec.name: i for i, spec in enumerate(chosen)}
     reports.sort(key=lambda r: order.get(r.feed, len(order)))

@@ -60,7 +60,13 @@ def status_lines(
     lines = [
         f"database    {status.path} ({_size(status.size_bytes)}, schema {status.schema_version}"
         f"{', read-only' if status.read_only else ''})",
-        f"items       {status.items:,}",
+        f"items       {status.items:,}"
+        + (
+            f" ({status.search_pending:,} not searchable yet: a fetch is running or was"
+            " stopped; the next fetch or triage change indexes them)"
+            if status.search_pending
+            else ""
+        ),
         _feeds_line(status, config),
         f"actors      {status.actors:,}",
         f"tags        {status.tags:,}",
@@ -109,6 +115,7 @@ def status_json(status: StoreStatus, seed: ItemDetail | None, notice: str | None
         "read_only": status.read_only,
         "notice": notice,
         "items": status.items,
+        "search_pending": status.search_pending,
         "feeds": status.feeds,
         "actors": status.actors,
         "tags": status.tags,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import click
 
 from briefing.cli._common import Context, pass_ctx
@@ -11,6 +13,10 @@ from briefing.errors import BriefingError
 def _run(ctx: Context, *, read_only: bool = False) -> None:
     config = ctx.config  # a bad feeds.yaml fails here, before the terminal is taken over
     store = ctx.open_store(read_only=read_only)
+    # Items a killed fetch stored but never added to the search index: index them now, so a
+    # search finds them (a no-op otherwise; if it fails, the next write does it).
+    with suppress(BriefingError):
+        store.index_pending()
     from briefing.tui.app import BriefingApp
 
     BriefingApp(store, config).run()

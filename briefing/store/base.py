@@ -87,6 +87,7 @@ class StoreBase:
         # A shared in-memory database lives as long as one connection to it is open.
         self._keeper = keeper
         self._autocheckpoint: int | None = None
+        self._index_on_commit = True
 
     # -- connections ------------------------------------------------------------------------
 
@@ -129,6 +130,23 @@ class StoreBase:
         except sqlite3.OperationalError:  # busy or locked: an autocheckpoint does it later
             pass
 
+    def defer_search_index(self) -> None:
+        """Leave new items out of the text-search index until `index_pending()`: for a bulk
+        writer (a fetch's worker), whose run indexes all its items at once at the end. See
+        `m005_search_index_in_batches`; every other writer indexes before each commit."""
+        self._index_on_commit = False
+
+    def index_pending(self) -> int:
+        """Add every item still waiting in `fts_pending` to the search index (one transaction).
+
+        Returns how many were added. Any writer may call this at any time: after a fetch, or to
+        catch up on the items of a fetch that was killed before its end.
+        """
+        if self.read_only:
+            return 0
+        with self._write(index=False) as db:
+            return _index_pending(db.conn)
+
     def _db(self) -> Database:
         """This thread's connection, wrapped by sqlite-utils."""
         db: Database | None = getattr(self._local, "db", None)
@@ -138,8 +156,12 @@ class StoreBase:
         return db
 
     @contextmanager
-    def _write(self) -> Iterator[Database]:
-        """One short write transaction that takes the write lock first."""
+    def _write(self, *, index: bool = True) -> Iterator[Database]:
+        """One short write transaction that takes the write lock first.
+
+        Before it commits, items waiting for the search index are indexed (unless deferred, see
+        `defer_search_index`), so a search finds what the transaction stored.
+        """
         if self.read_only:
             raise ReadOnlyStoreError(
                 f"{self.path or 'database'} is open read-only: changes are not saved"
@@ -152,6 +174,8 @@ class StoreBase:
             raise StoreError(f"cannot write to {self.path}: {error}") from error
         try:
             yield db
+            if index and self._index_on_commit:
+                _index_pending(conn)
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as error:
             # A full disk or an I/O error: the caller gets one line, the database its old state.
@@ -237,6 +261,19 @@ def open_database(path: str | Path, *, read_only: bool = False) -> Opened:
     uri = f"{file.resolve().as_uri()}?mode=rwc"
     _migrate(uri, file, created=not file.exists())
     return Opened(uri, file, False, notice)
+
+
+def _index_pending(conn: sqlite3.Connection) -> int:
+    """Inside a write transaction: index the pending items and clear the queue."""
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM fts_pending)").fetchone()[0] == 0:
+        return 0  # the common case, and it must not open the index (a fixed cost per commit)
+    cursor = conn.execute(
+        "INSERT INTO items_fts (rowid, title, summary, content) "
+        "SELECT items.id, items.title, items.summary, items.content "
+        "FROM fts_pending JOIN items ON items.id = fts_pending.item_id"
+    )
+    conn.execute("DELETE FROM fts_pending")
+    return int(cursor.rowcount)
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

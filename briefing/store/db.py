@@ -59,4 +59,5 @@ class Store(IngestMixin, TriageMixin, ActorsMixin, ItemsMixin, StoreBase):
             seed=seed.row if seed else None,
             seed_has_text=bool(seed and seed.content.strip()),
             schema_version=SCHEMA_VERSION,
+            search_pending=scalar("SELECT count(*) FROM fts_pending"),
         )

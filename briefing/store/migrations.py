@@ -221,6 +221,41 @@ def m004_dropped_items_per_feed(db: Database) -> None:
     db.execute("DROP TABLE dropped_items")
 
 
+@migrations()
+def m005_search_index_in_batches(db: Database) -> None:
+    """New items wait in `fts_pending` and are added to the search index in batches.
+
+    FTS5 pays a fixed cost of about 0.8 ms per transaction that inserts into it, more than the
+    rest of a feed's write; indexing a whole fetch's items at once costs a tenth of that. The
+    store indexes the pending items before every commit, except in a bulk writer (a fetch's
+    worker), whose run indexes them once at the end. Until then, a pending item is stored but
+    not yet found by text search. The update and delete triggers touch the index only for items
+    it holds, and only when the text changed (marking an item read no longer re-indexes it).
+    """
+    for name in ("items_ai", "items_ad", "items_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS [{name}]")
+    db.execute("CREATE TABLE fts_pending (item_id INTEGER PRIMARY KEY)")
+    db.execute(
+        "CREATE TRIGGER items_search_pending AFTER INSERT ON items BEGIN "
+        "INSERT INTO fts_pending (item_id) VALUES (new.id); END"
+    )
+    db.execute(
+        "CREATE TRIGGER items_search_delete AFTER DELETE ON items BEGIN "
+        "INSERT INTO items_fts (items_fts, rowid, title, summary, content) "
+        "SELECT 'delete', old.id, old.title, old.summary, old.content "
+        "WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE item_id = old.id); "
+        "DELETE FROM fts_pending WHERE item_id = old.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER items_search_update AFTER UPDATE OF title, summary, content ON items "
+        "WHEN NOT EXISTS (SELECT 1 FROM fts_pending WHERE item_id = old.id) BEGIN "
+        "INSERT INTO items_fts (items_fts, rowid, title, summary, content) "
+        "VALUES ('delete', old.id, old.title, old.summary, old.content); "
+        "INSERT INTO items_fts (rowid, title, summary, content) "
+        "VALUES (new.id, new.title, new.summary, new.content); END"
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 """How many migrations this version of briefing knows."""
 

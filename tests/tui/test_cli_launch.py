@@ -84,3 +84,34 @@ def test_no_command_opens_the_app(
     assert code == 0, output
     assert opened == [tmp_path / "fresh.db"]
     assert (tmp_path / "fresh.db").exists()  # a missing database is created
+
+
+def test_opening_the_app_indexes_what_a_killed_fetch_left(
+    run_cli: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.models import FetchOutcome, ItemFilter
+    from briefing.tui.app import BriefingApp
+    from tests.conftest import tagged
+
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    db = tmp_path / "briefing.db"
+    args = ("--config", str(config), "--db", str(db))
+    code, output = run_cli(*args, "status")  # type: ignore[operator]
+    assert code == 0, output
+    bulk = Store.open(db)  # a fetch's worker: its run was killed before indexing
+    bulk.defer_search_index()
+    item = tagged("Ceasefire talks in Geneva", feed="Feed A", identity="a1")
+    bulk.store_feed(FetchOutcome(feed="Feed A", status="ok"), [item])
+    bulk.close()
+    code, output = run_cli(*args, "status")  # type: ignore[operator]
+    assert code == 0 and "(1 not searchable yet" in output, output
+    searched: list[int] = []
+
+    def fake_run(self: BriefingApp) -> None:
+        searched.append(self.store.count(ItemFilter(text="geneva", state="all")))
+
+    monkeypatch.setattr(BriefingApp, "run", fake_run)
+    code, output = run_cli(*args)  # type: ignore[operator]
+    assert code == 0, output
+    assert searched == [1]

@@ -364,6 +364,10 @@ def test_many_feeds_through_the_process_pool(
     assert sum(r.kept for r in report.feeds) == 48
     assert sum(r.dropped for r in report.feeds) == 72
     assert db.count(ItemFilter()) == 48
+    # The workers left their items out of the search index; the run indexed them at its end.
+    assert db.count(ItemFilter(text="tripoli")) == 48
+    assert db.count(ItemFilter(text="m7")) == 4
+    assert db.status().search_pending == 0
 
 
 @pytest.mark.slow

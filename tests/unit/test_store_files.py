@@ -71,7 +71,14 @@ def test_older_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
         ("Tripoli, Lebanon", 0.5),
     ]
     assert dropped[0][1].reasons[0].term == "gna"
+    # Indexed by schema 1's triggers, searchable under m005's, and kept exact on update.
+    assert store.count(ItemFilter(text="old", state="all")) == 1
+    store.set_read([detail.row.id], True)
+    assert store.status().search_pending == 0
     store.close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
+    conn.close()
     backups = list(tmp_path.glob("briefing.db.bak-v1-*"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
