@@ -315,6 +315,46 @@ def _check_scheme(url: str, *, redirect: bool) -> None:
         raise _Failure(f"{where} non-http scheme {clean_line(scheme, 20)!r}")
 
 
+_MAX_SHARDS = 64
+
+
+class _ShardedTransport(httpx.AsyncBaseTransport):
+    """Connection pools by origin: each request goes to the pool its scheme, host and port hash to.
+
+    httpcore's pool checks every idle connection it holds (a poll and a getpeername each) for
+    every request it assigns and every response it closes, so one pool for hundreds of feeds
+    spent more CPU on that than on the HTTP itself. With a pool per shard, a pool holds about
+    one host's connections. The pools are made on first use (a few microseconds each); the
+    Fetcher's semaphores keep the overall and per-host bounds, and each pool keeps at most
+    `per_pool` idle connections, so at most shards × per_pool sockets stay open.
+    """
+
+    def __init__(self, tls: ssl.SSLContext, *, shards: int, per_pool: int) -> None:
+        self._tls = tls
+        self._limits = httpx.Limits(
+            max_connections=None, max_keepalive_connections=max(1, per_pool)
+        )
+        self._pools: list[httpx.AsyncHTTPTransport | None] = [None] * shards
+
+    def _pool(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
+        key = zlib.crc32(b"%b://%b:%d" % (url.raw_scheme, url.raw_host, url.port or 0))
+        index = key % len(self._pools)
+        pool = self._pools[index]
+        if pool is None:
+            pool = self._pools[index] = httpx.AsyncHTTPTransport(
+                verify=self._tls, trust_env=False, limits=self._limits
+            )
+        return pool
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._pool(request.url).handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for pool in self._pools:
+            if pool is not None:
+                await pool.aclose()
+
+
 class Fetcher:
     """Fetches feeds concurrently over one connection pool, bounded overall and per host.
 
@@ -336,44 +376,31 @@ class Fetcher:
         self._slots = asyncio.Semaphore(max(1, max_connections))
         self._hosts: dict[str, asyncio.Semaphore] = {}
         connections = max(1, max_connections)
-        # httpcore's pool scans every connection for every queued request (quadratic), so one
-        # pool for hundreds of feeds costs more CPU than the parsing. Hosts are spread over a few
-        # small pools instead; our semaphores keep the overall and per-host bounds.
-        shards = 1 if transport is not None else max(1, min(16, connections // 4))
-        per_pool = -(-connections // shards)
-        tls = ssl.create_default_context(cafile=certifi.where())
-        self._clients = [
-            httpx.AsyncClient(
-                timeout=_timeouts(self.limits),
-                limits=httpx.Limits(
-                    max_connections=connections,
-                    max_keepalive_connections=max(per_pool, self._max_per_host * 4),
-                ),
-                follow_redirects=False,
-                headers={
-                    "User-Agent": self.limits.user_agent,
-                    "Accept-Encoding": "gzip, deflate",
-                    "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9,"
-                    " text/xml;q=0.9, */*;q=0.5",
-                },
-                verify=tls,
-                transport=transport,
-                trust_env=False,
-                event_hooks={"response": [_hide_location]},
+        if transport is None:
+            transport = _ShardedTransport(
+                ssl.create_default_context(cafile=certifi.where()),
+                shards=max(1, min(_MAX_SHARDS, connections)),
+                per_pool=self._max_per_host,
             )
-            for _ in range(shards)
-        ]
+        self._client = httpx.AsyncClient(
+            timeout=_timeouts(self.limits),
+            follow_redirects=False,
+            headers={
+                "User-Agent": self.limits.user_agent,
+                "Accept-Encoding": "gzip, deflate",
+                "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9,"
+                " text/xml;q=0.9, */*;q=0.5",
+            },
+            transport=transport,
+            trust_env=False,
+            event_hooks={"response": [_hide_location]},
+        )
 
     async def __aenter__(self) -> Fetcher:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        for client in self._clients:
-            await client.aclose()
-
-    def _client_for(self, url: str) -> httpx.AsyncClient:
-        host = urlsplit(url).hostname or ""
-        return self._clients[zlib.crc32(host.encode()) % len(self._clients)]
+        await self._client.aclose()
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         # The netloc as written (host and port), never parsed: a bad port must not raise here.
@@ -414,9 +441,7 @@ class Fetcher:
             headers["If-Modified-Since"] = state.last_modified
         try:
             async with asyncio.timeout(self.limits.deadline):
-                result = await _get(
-                    self._client_for(url), url, headers, self.limits, self._host_slot
-                )
+                result = await _get(self._client, url, headers, self.limits, self._host_slot)
         except TimeoutError as error:
             raise _Failure(f"timed out after {self.limits.deadline:g} s (deadline)") from error
         final_url, permanent, response, body = result

@@ -118,3 +118,42 @@ async def test_connections_are_bounded_per_host_and_overall() -> None:
                 )
             assert all(r.status == "ok" for r in responses)
             assert peak == expected
+
+
+async def test_connections_are_kept_alive_and_reused_per_host() -> None:
+    """Each origin has its own small pool: kept-alive sockets are reused, at most per_host."""
+    opened = 0
+
+    async def keep_alive(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal opened
+        opened += 1
+        try:
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                await asyncio.sleep(0.01)
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(RSS), RSS))
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    servers = [await asyncio.start_server(keep_alive, "127.0.0.1", 0) for _ in range(2)]
+    ports = [server.sockets[0].getsockname()[1] for server in servers]
+    try:
+        async with Fetcher(FetchLimits(deadline=5), max_per_host=2, max_connections=32) as f:
+            for round_ in range(3):
+                responses = await asyncio.gather(
+                    *(
+                        f.fetch(FeedSpec(f"f{i}", f"http://127.0.0.1:{port}/{round_}/{i}"))
+                        for port in ports
+                        for i in range(6)
+                    )
+                )
+                assert all(r.status == "ok" for r in responses)
+    finally:
+        for server in servers:
+            server.close()
+            await server.wait_closed()
+    # 36 requests to two origins over at most two connections each, reused across rounds.
+    assert 2 <= opened <= 4
