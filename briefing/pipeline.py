@@ -180,12 +180,18 @@ _WORKER_STORE: Store | None = None
 """This worker's own connection to the database (a forked connection is never reused)."""
 
 
-def _init_worker(config: Config, db_path: Path, lock: Lock) -> None:
+def _init_worker(config: Config, db_path: Path, lock: Lock, warm: bool) -> None:
     global _WORKER_CONFIG, _WORKER_DB, _WORKER_STORE, _WRITE_LOCK
     # Ctrl-C is the main process's to handle: it lets the running feeds finish their
     # transaction and shuts the pool down, instead of each worker printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_CONFIG, _WORKER_DB, _WORKER_STORE, _WRITE_LOCK = config, db_path, None, lock
+    if warm:
+        # Documents are on their way: build the Tagger and open the database now, while the
+        # main process starts downloading, rather than on the first document.
+        with suppress(Exception):  # a failure shows again, as that feed's, on first use
+            _worker_tagger()
+            _worker_store()
 
 
 def _worker_tagger() -> Tagger:
@@ -260,11 +266,13 @@ def _ping() -> int:
 
 @contextmanager
 def _worker_pool(
-    config: Config, tagger: Tagger | None, db_path: Path | None, workers: int
+    config: Config, tagger: Tagger | None, db_path: Path | None, workers: int, *, warm: bool
 ) -> Iterator[Executor | None]:
     """Worker processes that parse, tag and store; None when that should stay in-process.
 
     An in-memory database cannot be shared between processes, so it always stays in-process.
+    `warm`: each worker builds its Tagger (unless it inherits one) and opens the database as
+    soon as it starts, in parallel with the first downloads.
     """
     if workers <= 0 or db_path is None:
         yield None
@@ -282,14 +290,15 @@ def _worker_pool(
         # building its own Tagger from the config.
         context = multiprocessing.get_context("spawn")
     _WRITE_LOCK = context.Lock()
-    initargs = (config, db_path, _WRITE_LOCK)
+    initargs = (config, db_path, _WRITE_LOCK, warm)
     pool = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=initargs
     )
     try:
-        # Start the workers now, before any thread (the progress bar's) exists to be forked.
-        for future in [pool.submit(_ping) for _ in range(workers)]:
-            future.result()
+        # Start the workers now: with fork, the first submit forks them all at once. Their
+        # start-up (see `warm`) is not waited for: it overlaps the first downloads.
+        for _ in range(workers):
+            pool.submit(_ping)
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -676,21 +685,24 @@ def update(
         if due:
             # Fork the parsers only when there is more than a document or two to parse.
             n_workers = workers if len(due) > 2 else 0
-            # Feeds without validators will send bodies: build the Tagger once here, before
-            # the workers fork and inherit it. When every due feed can answer 304 (a warm
-            # run), whoever parses first builds it, so such a run never pays for it.
+            # Feeds without validators will send bodies, so the workers build their Tagger as
+            # they start, while this process begins downloading. When every due feed can
+            # answer 304 (a warm run), whoever parses first builds it, so such a run never
+            # pays for it. A gazetteer of the user's own is checked here first, so a mistake
+            # in it stops the run with its one line instead of failing every feed.
             unvalidated = any(
                 not (state and (state.etag or state.last_modified))
                 for state in (states.get(spec.name) for spec in due)
             )
-            if tagger is None and n_workers and unvalidated:
+            if tagger is None and n_workers and unvalidated and config.actors_file is not None:
                 from briefing.tagging import Tagger
 
                 tagger = Tagger.from_config(config)
             if tagger is not None:
                 store.sync_actors(tagger.actor_infos())
+            warm = n_workers > 0 and unvalidated
             try:
-                with _worker_pool(config, tagger, store.path, n_workers) as pool:
+                with _worker_pool(config, tagger, store.path, n_workers, warm=warm) as pool:
                     limits = limits or FetchLimits(
                         deadline=config.fetch_timeout,
                         max_wire_bytes=config.fetch_max_bytes,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -395,6 +396,36 @@ def test_update_from_a_worker_thread_uses_fresh_worker_processes(
     assert report.ok, report.failed
     assert [r.status for r in report.feeds] == ["ok"] * 4
     assert sum(r.seen for r in report.feeds) == 4
+
+
+def test_forked_workers_build_the_real_tagger_as_they_start(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    # No Tagger given: the workers build theirs while this process downloads, and sync the
+    # actors table before storing the first mentions.
+    feeds = []
+    for i in range(4):
+        httpserver.expect_request(f"/r{i}").respond_with_data(
+            rss([(f"r{i}-1", f"Haftar's forces advance on Tripoli, Libya talks stall {i}")])
+        )
+        feeds.append(FeedSpec(f"r{i}", httpserver.url_for(f"/r{i}")))
+    report = update(make_config(tmp_path, feeds), db, now=NOW, limits=LIMITS, workers=2)
+    assert report.ok, report.failed
+    assert db.count(ItemFilter(actors=("khalifa-haftar",))) == 4
+    assert db.actor("khalifa-haftar") is not None
+
+
+def test_a_broken_user_gazetteer_stops_the_run_before_fetching(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    gazetteer = tmp_path / "my-actors.yaml"
+    gazetteer.write_text("actors:\n  - id: [unclosed\n", encoding="utf-8")
+    feeds = [FeedSpec(f"g{i}", httpserver.url_for(f"/g{i}")) for i in range(4)]
+    config = replace(make_config(tmp_path, feeds), actors_file=gazetteer)
+    with pytest.raises(ConfigError, match="my-actors.yaml"):
+        update(config, db, now=NOW, limits=LIMITS, workers=2)
+    assert httpserver.log == []  # nothing was fetched
+    assert db.fetch_runs() == []
 
 
 def test_read_only_database_is_refused_with_one_line(tmp_path: Path, db: Store) -> None:
