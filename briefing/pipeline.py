@@ -2,10 +2,11 @@
 
 `update` fetches every due feed concurrently (asyncio in this process), parses and tags the
 downloaded documents in a pool of worker processes (so both cores work: parsing is where the
-time goes); each worker also stores what it parsed, one short transaction per feed on its own
-connection, so this process keeps only the network loop and no transaction ever spans network
-I/O. One bad feed never stops the others: whatever happens to a feed becomes that feed's
-failure.
+time goes), and the workers turn each feed into rows. One writer thread in this process stores
+them, one short transaction per feed: a single writer never waits for a lock, keeps its page
+cache between transactions, and holds no transaction across network I/O (the network loop runs
+on its own thread). One bad feed never stops the others: whatever happens to a feed becomes that
+feed's failure.
 
 `ingest_document` is the same parse → tag → store path for one document already in hand (the
 demo, the corpus test).
@@ -22,11 +23,11 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from multiprocessing.synchronize import Lock
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ from briefing.errors import (
 )
 from briefing.fetch import FeedResponse, Fetcher, FetchLimits, is_due, next_fetch_at
 from briefing.models import (
+    ActorInfo,
     Config,
     Entry,
     FeedSpec,
@@ -50,7 +52,7 @@ from briefing.models import (
     Verdict,
 )
 from briefing.parse import parse_feed
-from briefing.store import PreparedFeed, Store
+from briefing.store import PreparedFeed, Store, prepare_feed
 from briefing.text import clean_line
 
 if TYPE_CHECKING:
@@ -129,6 +131,26 @@ class _Work:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class _Ready:
+    """A feed parsed, tagged and turned into rows: what the writer stores (small to pickle)."""
+
+    title: str | None
+    kept: int
+    dropped: int
+    parser: str
+    warnings: tuple[str, ...]
+    rows: PreparedFeed
+    actors: tuple[ActorInfo, ...] = ()
+    """A worker's gazetteer, sent with its first feed: stored before the feed's mentions."""
+
+
+def _ready(work: _Work, rows: PreparedFeed, actors: tuple[ActorInfo, ...] = ()) -> _Ready:
+    return _Ready(
+        work.title, len(work.tagged), len(work.dropped), work.parser, work.warnings, rows, actors
+    )
+
+
 def _parse_and_tag(
     spec: FeedSpec, body: bytes, headers: Mapping[str, str], tagger: Tagger, now: datetime
 ) -> _Work | str:
@@ -150,77 +172,40 @@ def _parse_and_tag(
         return clean_line(f"could not process the feed ({type(error).__name__}: {error})", 500)
 
 
-_WRITE_LOCK: Lock | None = None
-"""Taken around each write while worker processes run. SQLite's own busy handler would work too,
-but it waits by sleeping (1, 2, 5, 10 ms …), which leaves a core idle at every collision; a
-process lock hands the turn over at once."""
-
-
-@contextmanager
-def _write_turn() -> Iterator[None]:
-    lock = _WRITE_LOCK
-    # A worker that died holding the lock must not hang the run: after a while, write anyway
-    # (SQLite's own locking still keeps the writes apart).
-    held = lock.acquire(timeout=30) if lock is not None else False
-    try:
-        yield
-    finally:
-        if held and lock is not None:
-            lock.release()
-
-
 _WORKER_TAGGER: Tagger | None = None
 """The Tagger of this worker process: inherited on fork when the caller gave one, else built
 from `_WORKER_CONFIG` on the first document (a warm run of 304s never builds one)."""
 _WORKER_CONFIG: Config | None = None
-_WORKER_SYNC_ACTORS = False
-"""True when this worker built its Tagger, so it syncs the actors before its first write."""
-_WORKER_DB: Path | None = None
-_WORKER_STORE: Store | None = None
-"""This worker's own connection to the database (a forked connection is never reused)."""
+_WORKER_SEND_ACTORS = False
+"""True when this worker built its Tagger: its first feed carries the actors to store."""
 
 
-def _init_worker(config: Config, db_path: Path, lock: Lock, warm: bool) -> None:
-    global _WORKER_CONFIG, _WORKER_DB, _WORKER_STORE, _WRITE_LOCK
+def _init_worker(config: Config, warm: bool) -> None:
+    global _WORKER_CONFIG
     # Ctrl-C is the main process's to handle: it lets the running feeds finish their
     # transaction and shuts the pool down, instead of each worker printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_CONFIG, _WORKER_DB, _WORKER_STORE, _WRITE_LOCK = config, db_path, None, lock
+    _WORKER_CONFIG = config
     if warm:
-        # Documents are on their way: build the Tagger and open the database now, while the
-        # main process starts downloading, rather than on the first document.
+        # Documents are on their way: build the Tagger now, while the main process starts
+        # downloading, rather than on the first document.
         with suppress(Exception):  # a failure shows again, as that feed's, on first use
             _worker_tagger()
-            _worker_store()
 
 
 def _worker_tagger() -> Tagger:
-    global _WORKER_TAGGER, _WORKER_SYNC_ACTORS
+    global _WORKER_TAGGER, _WORKER_SEND_ACTORS
     if _WORKER_TAGGER is None:
         from briefing.tagging import Tagger
 
         if _WORKER_CONFIG is None:  # pragma: no cover - the initializer always runs first
             raise RuntimeError("worker not ready")
         _WORKER_TAGGER = Tagger.from_config(_WORKER_CONFIG)
-        _WORKER_SYNC_ACTORS = True
+        _WORKER_SEND_ACTORS = True
     return _WORKER_TAGGER
 
 
-def _worker_store() -> Store:
-    global _WORKER_STORE
-    if _WORKER_STORE is None:
-        if _WORKER_DB is None:  # pragma: no cover - the initializer always runs first
-            raise RuntimeError("worker not ready")
-        _WORKER_STORE = Store.open(_WORKER_DB)
-        # Hundreds of short transactions in a row: checkpoint, and add the new items to the
-        # search index, once at the end of the run (the main process does both), not inside
-        # every feed's write turn.
-        _WORKER_STORE.defer_checkpoints()
-        _WORKER_STORE.defer_search_index()
-    return _WORKER_STORE
-
-
-def _ingest_in_worker(
+def _prepare_in_worker(
     spec: FeedSpec,
     body: bytes,
     headers: Mapping[str, str],
@@ -228,36 +213,27 @@ def _ingest_in_worker(
     outcome: FetchOutcome,
     next_on_error: datetime | None,
     run_id: str,
-) -> FeedReport:
-    """Parse, tag and store one fetched feed inside a worker process (its own transaction)."""
-    global _WORKER_SYNC_ACTORS
+) -> tuple[FetchOutcome, _Ready | str]:
+    """Parse and tag one fetched feed and build its rows, in a worker process (no database)."""
+    global _WORKER_SEND_ACTORS
     started = time.monotonic()
     tagger = _worker_tagger()
     work = _parse_and_tag(spec, body, headers, tagger, now)
+    ready: _Ready | str
     if isinstance(work, str):
         outcome = replace(outcome, next_fetch_at=next_on_error)
-    store = _worker_store()
-    # Rows are built before taking the write turn: the other worker may be writing meanwhile.
-    prepared = None
-    if not isinstance(work, str):
-        prepared = store.prepare_feed(spec.name, work.tagged, work.dropped, run_id)
-    outcome = replace(outcome, elapsed=outcome.elapsed + time.monotonic() - started)
-    with _write_turn():
-        if _WORKER_SYNC_ACTORS:
-            # Cheap when the other worker did it already; must precede storing mentions.
-            store.sync_actors(tagger.actor_infos())
-            _WORKER_SYNC_ACTORS = False
-        return _store_work(store, outcome, work, run_id, prepared)
+        ready = work
+    else:
+        actors: tuple[ActorInfo, ...] = ()
+        if _WORKER_SEND_ACTORS:
+            actors, _WORKER_SEND_ACTORS = tuple(tagger.actor_infos()), False
+        rows = prepare_feed(spec.name, work.tagged, work.dropped, run_id)
+        ready = _ready(work, rows, actors)
+    return replace(outcome, elapsed=outcome.elapsed + time.monotonic() - started), ready
 
 
 _RECORD_BATCH = 64
-"""Feed-health records (304s, failures) sent to a worker at a time."""
-
-
-def _record_in_worker(outcomes: Sequence[FetchOutcome], run_id: str) -> None:
-    store = _worker_store()
-    with _write_turn():
-        store.record_outcomes(outcomes, run_id=run_id)
+"""Feed-health records (304s, failures) written at a time by the writer."""
 
 
 def _ping() -> int:
@@ -277,7 +253,7 @@ def _worker_pool(
     if workers <= 0 or db_path is None:
         yield None
         return
-    global _WORKER_TAGGER, _WRITE_LOCK
+    global _WORKER_TAGGER
     context: multiprocessing.context.BaseContext
     forkable = "fork" in multiprocessing.get_all_start_methods()
     if forkable and threading.current_thread() is threading.main_thread():
@@ -289,8 +265,7 @@ def _worker_pool(
         # could copy a lock one of them holds. Start fresh interpreters instead, each
         # building its own Tagger from the config.
         context = multiprocessing.get_context("spawn")
-    _WRITE_LOCK = context.Lock()
-    initargs = (config, db_path, _WRITE_LOCK, warm)
+    initargs = (config, warm)
     pool = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=initargs
     )
@@ -302,7 +277,26 @@ def _worker_pool(
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        _WRITE_LOCK = _WORKER_TAGGER = None
+        _WORKER_TAGGER = None
+
+
+@contextmanager
+def _writer(store: Store, pool: Executor | None) -> Iterator[tuple[Executor | None, Store | None]]:
+    """The writer thread and its own connection, when worker processes prepare the rows."""
+    if pool is None or store.path is None:
+        yield None, None
+        return
+    bulk = Store.open(store.path)
+    # Hundreds of short transactions in a row: checkpoint, and add the new items to the search
+    # index, once at the end of the run (`update` does both), not with every feed.
+    bulk.defer_checkpoints()
+    bulk.defer_search_index()
+    thread = ThreadPoolExecutor(1, thread_name_prefix="briefing-writer")
+    try:
+        yield thread, bulk
+    finally:
+        thread.shutdown(wait=True, cancel_futures=True)
+        bulk.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,17 +331,15 @@ def _report(
     )
 
 
-def _store_work(
-    store: Store,
-    outcome: FetchOutcome,
-    work: _Work | str,
-    run_id: str,
-    prepared: PreparedFeed | None = None,
-) -> FeedReport:
-    """Store one parsed feed (one transaction), or record its parse failure.
+def _prepare_here(store: Store, work: _Work | str, feed: str, run_id: str) -> _Ready | str:
+    """`_prepare_in_worker`'s conversion, in this process (no worker pool)."""
+    if isinstance(work, str):
+        return work
+    return _ready(work, store.prepare_feed(feed, work.tagged, work.dropped, run_id))
 
-    `prepared` is `work` already converted by `store.prepare_feed` (else converted here).
-    """
+
+def _store_work(store: Store, outcome: FetchOutcome, work: _Ready | str, run_id: str) -> FeedReport:
+    """Store one parsed feed (one transaction), or record its parse failure."""
     if isinstance(work, str):
         failed = FetchOutcome(
             feed=outcome.feed,
@@ -367,15 +359,17 @@ def _store_work(
         last_modified=outcome.last_modified,
         new_url=outcome.new_url,
         next_fetch_at=outcome.next_fetch_at,
-        seen=len(work.tagged) + len(work.dropped),
-        kept=len(work.tagged),
-        dropped=len(work.dropped),
+        seen=work.kept + work.dropped,
+        kept=work.kept,
+        dropped=work.dropped,
         elapsed=outcome.elapsed,
         feed_title=work.title,
     )
-    if prepared is None:
-        prepared = store.prepare_feed(done.feed, work.tagged, work.dropped, run_id)
-    result = store.store_prepared(done, prepared)
+    if work.actors:
+        # A worker's first feed: its actors go in before any mention of them (cheap when the
+        # other worker's went in already).
+        store.sync_actors(work.actors)
+    result = store.store_prepared(done, work.rows)
     return _report(done, result, parser=work.parser, warnings=work.warnings)
 
 
@@ -410,7 +404,8 @@ def ingest_document(
     outcome = FetchOutcome(
         feed=spec.name, status="ok", next_fetch_at=None, elapsed=time.monotonic() - started
     )
-    return _store_work(store, outcome, work, run_id or new_run_id(now))
+    run_id = run_id or new_run_id(now)
+    return _store_work(store, outcome, _prepare_here(store, work, spec.name, run_id), run_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,6 +501,10 @@ class _Run:
     run_id: str
     now: datetime | None
     limits: FetchLimits
+    writer: Executor | None = None
+    """One thread that stores what the workers prepared (with `bulk`), when there is a pool."""
+    bulk: Store | None = None
+    """The writer's own connection: defers checkpoints and search indexing to the run's end."""
     reports: list[FeedReport] = field(default_factory=list)
     pending: list[FetchOutcome] = field(default_factory=list)
     batches: list[tuple[tuple[FetchOutcome, ...], asyncio.Future[None]]] = field(
@@ -538,12 +537,13 @@ class _Run:
                 return _report(outcome)
             outcome = replace(outcome, elapsed=time.monotonic() - started)
             next_on_error = self._next_on_error(spec, state)
-            if self.pool is not None:
-                # Parsing is the costly part: a worker parses, tags and stores (its own
-                # transaction), so this process keeps only the network loop.
-                return await asyncio.get_running_loop().run_in_executor(
+            if self.pool is not None and self.writer is not None and self.bulk is not None:
+                # Parsing is the costly part: a worker parses, tags and builds the rows; the
+                # writer thread stores them (its own transaction).
+                loop = asyncio.get_running_loop()
+                outcome, ready = await loop.run_in_executor(
                     self.pool,
-                    _ingest_in_worker,
+                    _prepare_in_worker,
                     spec,
                     response.body,
                     response.headers,
@@ -552,13 +552,17 @@ class _Run:
                     next_on_error,
                     self.run_id,
                 )
+                return await loop.run_in_executor(
+                    self.writer, _store_work, self.bulk, outcome, ready, self.run_id
+                )
             work = _parse_and_tag(
                 spec, response.body, response.headers, self._tagger(), self.clock()
             )
             if isinstance(work, str):
                 outcome = replace(outcome, next_fetch_at=next_on_error)
             outcome = replace(outcome, elapsed=time.monotonic() - started)
-            return _store_work(self.store, outcome, work, self.run_id)
+            ready = _prepare_here(self.store, work, spec.name, self.run_id)
+            return _store_work(self.store, outcome, ready, self.run_id)
         except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the run
             message = clean_line(f"internal error: {type(error).__name__}: {error}", 500)
             failed = FetchOutcome(
@@ -569,8 +573,7 @@ class _Run:
                 elapsed=time.monotonic() - started,
             )
             try:
-                with _write_turn():
-                    self.store.record_outcome(failed, run_id=self.run_id)
+                self.store.record_outcome(failed, run_id=self.run_id)
             except Exception:  # noqa: BLE001 - the database itself failed; report it anyway
                 pass
             return _report(failed)
@@ -578,10 +581,10 @@ class _Run:
     def _record(self, outcome: FetchOutcome) -> None:
         """Record a 304 or a failure: only the feed's health, one short transaction each.
 
-        With workers, the records go to them in batches: on a warm run (hundreds of 304s) they
-        would otherwise take a third of this process's time, which the network loop needs.
+        With workers, the writer thread records them in batches: on a warm run (hundreds of
+        304s) one transaction each would take a third of the time.
         """
-        if self.pool is None:
+        if self.writer is None or self.bulk is None:
             self.store.record_outcome(outcome, run_id=self.run_id)
             return
         self.pending.append(outcome)
@@ -589,11 +592,11 @@ class _Run:
             self._flush()
 
     def _flush(self) -> None:
-        if self.pool is None or not self.pending:
+        if self.writer is None or self.bulk is None or not self.pending:
             return
         batch, self.pending = tuple(self.pending), []
         future = asyncio.get_running_loop().run_in_executor(
-            self.pool, _record_in_worker, batch, self.run_id
+            self.writer, partial(self.bulk.record_outcomes, batch, run_id=self.run_id)
         )
         self.batches.append((batch, future))
 
@@ -602,7 +605,7 @@ class _Run:
         results = await asyncio.gather(*(f for _, f in self.batches), return_exceptions=True)
         for (batch, _), result in zip(self.batches, results, strict=True):
             if isinstance(result, BaseException):
-                # A worker failed (or died): record that batch here instead.
+                # The writer's batch failed: record it feed by feed instead.
                 for outcome in batch:
                     with suppress(Exception):
                         self.store.record_outcome(outcome, run_id=self.run_id)
@@ -702,18 +705,22 @@ def update(
                 store.sync_actors(tagger.actor_infos())
             warm = n_workers > 0 and unvalidated
             try:
-                with _worker_pool(config, tagger, store.path, n_workers, warm=warm) as pool:
+                with (
+                    _worker_pool(config, tagger, store.path, n_workers, warm=warm) as pool,
+                    _writer(store, pool) as (writer, bulk),
+                ):
                     limits = limits or FetchLimits(
                         deadline=config.fetch_timeout,
                         max_wire_bytes=config.fetch_max_bytes,
                         max_body_bytes=config.fetch_max_bytes,
                     )
                     run = _Run(config, store, tagger, pool, states, run_id, now, limits)
+                    run.writer, run.bulk = writer, bulk
                     asyncio.run(run.all(due, progress))
                     reports = run.reports
             finally:
-                # The workers deferred both (see _worker_store); an interrupted run does them
-                # too. Should indexing fail, the items stay queued and the next write indexes them.
+                # The writer deferred both (see _writer); an interrupted run does them too.
+                # Should indexing fail, the items stay queued and the next write indexes them.
                 with suppress(StoreError):
                     store.index_pending()
                 store.checkpoint()

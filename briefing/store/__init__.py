@@ -11,6 +11,7 @@ Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
     store.feed_state(name) -> FeedState | None
     store.store_feed(outcome, tagged) -> StoreResult # one BEGIN IMMEDIATE transaction per feed
     store.prepare_feed(feed, tagged, dropped, run_id) -> PreparedFeed   # rows, no database access
+    prepare_feed(feed, tagged, dropped, run_id, now) -> PreparedFeed     # the same, without a store
     store.store_prepared(outcome, prepared) -> StoreResult               # store_feed's two halves
     store.defer_checkpoints() / store.checkpoint()   # a bulk writer's WAL, checkpointed at the end
     store.defer_search_index() / store.index_pending()  # a bulk writer's new items, indexed at the end
@@ -51,6 +52,6 @@ Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
 from __future__ import annotations
 
 from briefing.store.db import RetagSummary, Store
-from briefing.store.ingest import PreparedFeed
+from briefing.store.ingest import PreparedFeed, prepare_feed
 
-__all__ = ["PreparedFeed", "RetagSummary", "Store"]
+__all__ = ["PreparedFeed", "RetagSummary", "Store", "prepare_feed"]

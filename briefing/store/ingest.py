@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from briefing.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
-from briefing.store.base import StoreBase, insert_sql, inserted_id
+from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
 from briefing.store.codec import (
     dropped_to_json,
     iso,
@@ -104,6 +104,23 @@ class PreparedFeed:
     """The dropped items as one JSON document (see `m004_dropped_items_per_feed`)."""
 
 
+def prepare_feed(
+    feed: str,
+    tagged: Sequence[Tagged],
+    dropped: Sequence[tuple[Entry, Verdict]] = (),
+    run_id: str = "",
+    now: datetime | None = None,
+) -> PreparedFeed:
+    """Convert a feed's items to rows; no database access, so a fetch's worker processes do it
+    (see PreparedFeed). `now` (default: the clock) is when the items were first seen."""
+    now = now or utcnow()
+    items = tuple(_ItemRow.build(t, now) for t in tagged)
+    # One JSON row per feed. The text is parse's already safe text, capped; it is cleaned
+    # again when shown (`dropped_items`).
+    dropped_json = dropped_to_json(dropped, MAX_TITLE, DROPPED_SUMMARY) if dropped else None
+    return PreparedFeed(feed, run_id, now, items, dropped_json)
+
+
 class IngestMixin(FeedsMixin, StoreBase):
     """Writes that come from the pipeline: feeds' items, articles, retagging."""
 
@@ -127,13 +144,8 @@ class IngestMixin(FeedsMixin, StoreBase):
         dropped: Sequence[tuple[Entry, Verdict]] = (),
         run_id: str = "",
     ) -> PreparedFeed:
-        """Convert a feed's items to rows; no database access (see PreparedFeed)."""
-        now = self.clock()
-        items = tuple(_ItemRow.build(t, now) for t in tagged)
-        # One JSON row per feed. The text is parse's already safe text, capped; it is cleaned
-        # again when shown (`dropped_items`).
-        dropped_json = dropped_to_json(dropped, MAX_TITLE, DROPPED_SUMMARY) if dropped else None
-        return PreparedFeed(feed, run_id, now, items, dropped_json)
+        """Convert a feed's items to rows at this store's clock (see `prepare_feed`)."""
+        return prepare_feed(feed, tagged, dropped, run_id, self.clock())
 
     def store_prepared(self, outcome: FetchOutcome, prepared: PreparedFeed) -> StoreResult:
         """Store what `prepare_feed` made, and the feed's health, in one transaction."""

@@ -415,6 +415,36 @@ def test_forked_workers_build_the_real_tagger_as_they_start(
     assert db.actor("khalifa-haftar") is not None
 
 
+def test_a_worker_prepares_rows_without_the_database_and_sends_actors_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from briefing import pipeline
+    from briefing.models import ActorInfo, FetchOutcome
+
+    tagger = fake_tagger()
+    haftar = ActorInfo("khalifa-haftar", "Khalifa Haftar", "person")
+    monkeypatch.setattr(tagger, "actor_infos", lambda: [haftar])
+    monkeypatch.setattr(pipeline, "_WORKER_TAGGER", tagger)
+    monkeypatch.setattr(pipeline, "_WORKER_SEND_ACTORS", True)  # as after building its own
+    spec = FeedSpec("w", "http://127.0.0.1/w")
+    body = rss(libya_items("w", 5, libya=2))
+    outcome = FetchOutcome(feed="w", status="ok")
+    results = [
+        pipeline._prepare_in_worker(spec, body, {}, NOW, outcome, None, "run-1") for _ in range(2)
+    ]
+    (_, first), (_, second) = results
+    assert not isinstance(first, str) and not isinstance(second, str)
+    assert (first.kept, first.dropped) == (2, 3)
+    assert [row.entry.identity for row in first.rows.items] == ["w-0", "w-1"]
+    assert first.actors == (haftar,) and second.actors == ()
+    # A document that is not a feed comes back as its one line, with the error backoff.
+    later = NOW + timedelta(hours=1)
+    failed, reason = pipeline._prepare_in_worker(
+        spec, b"<html>no feed</html>", {}, NOW, outcome, later, "run-1"
+    )
+    assert isinstance(reason, str) and reason and failed.next_fetch_at == later
+
+
 def test_a_broken_user_gazetteer_stops_the_run_before_fetching(
     tmp_path: Path, db: Store, httpserver: HTTPServer
 ) -> None:
