@@ -18,16 +18,16 @@ import asyncio
 import fcntl
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -213,13 +213,16 @@ def _prepare_in_worker(
     outcome: FetchOutcome,
     next_on_error: datetime | None,
     run_id: str,
-) -> tuple[FetchOutcome, _Ready | str]:
-    """Parse and tag one fetched feed and build its rows, in a worker process (no database)."""
+) -> tuple[FetchOutcome, bytes | str]:
+    """Parse and tag one fetched feed and build its rows, in a worker process (no database).
+
+    The rows come back pickled: the main process hands them to the writer without unpickling.
+    """
     global _WORKER_SEND_ACTORS
     started = time.monotonic()
     tagger = _worker_tagger()
     work = _parse_and_tag(spec, body, headers, tagger, now)
-    ready: _Ready | str
+    ready: bytes | str
     if isinstance(work, str):
         outcome = replace(outcome, next_fetch_at=next_on_error)
         ready = work
@@ -228,27 +231,73 @@ def _prepare_in_worker(
         if _WORKER_SEND_ACTORS:
             actors, _WORKER_SEND_ACTORS = tuple(tagger.actor_infos()), False
         rows = prepare_feed(spec.name, work.tagged, work.dropped, run_id)
-        ready = _ready(work, rows, actors)
+        ready = pickle.dumps(_ready(work, rows, actors), protocol=pickle.HIGHEST_PROTOCOL)
     return replace(outcome, elapsed=outcome.elapsed + time.monotonic() - started), ready
 
 
 _RECORD_BATCH = 64
 """Feed-health records (304s, failures) written at a time by the writer."""
 
+_WRITER_STORE: Store | None = None
+"""The writer process's connection (see `_pools`)."""
+
+
+def _init_writer(db_path: Path) -> None:
+    global _WRITER_STORE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in _init_worker
+    store = Store.open(db_path)
+    # Hundreds of short transactions in a row: checkpoint, and add the new items to the search
+    # index, once at the end of the run (`update` does both), not with every feed.
+    store.defer_checkpoints()
+    store.defer_search_index()
+    _WRITER_STORE = store
+
+
+def _writer_store() -> Store:
+    if _WRITER_STORE is None:  # pragma: no cover - the initializer always runs first
+        raise RuntimeError("writer not ready")
+    return _WRITER_STORE
+
+
+def _store_in_writer(outcome: FetchOutcome, ready: bytes | str, run_id: str) -> FeedReport:
+    """Store one feed a worker prepared (pickled there: this process passes bytes along)."""
+    work: _Ready | str = pickle.loads(ready) if isinstance(ready, bytes) else ready
+    return _store_work(_writer_store(), outcome, work, run_id)
+
+
+def _record_in_writer(outcomes: Sequence[FetchOutcome], run_id: str) -> None:
+    _writer_store().record_outcomes(outcomes, run_id=run_id)
+
+
+def _close_writer() -> None:
+    global _WRITER_STORE
+    if _WRITER_STORE is not None:
+        _WRITER_STORE.close()
+        _WRITER_STORE = None
+
 
 def _ping() -> int:
     return os.getpid()
 
 
+@dataclass(frozen=True)
+class _Pools:
+    parse: Executor
+    """Worker processes that parse, tag and build rows (`_prepare_in_worker`)."""
+    write: Executor
+    """One process that stores them (`_store_in_writer`)."""
+
+
 @contextmanager
-def _worker_pool(
+def _pools(
     config: Config, tagger: Tagger | None, db_path: Path | None, workers: int, *, warm: bool
-) -> Iterator[Executor | None]:
-    """Worker processes that parse, tag and store; None when that should stay in-process.
+) -> Iterator[_Pools | None]:
+    """The parsing workers and the writer; None when all that should stay in this process.
 
     An in-memory database cannot be shared between processes, so it always stays in-process.
-    `warm`: each worker builds its Tagger (unless it inherits one) and opens the database as
-    soon as it starts, in parallel with the first downloads.
+    The writer is a process of its own: in this process it would share one interpreter lock
+    with the network loop, and storing is a quarter of a fetch's work. `warm`: each worker
+    builds its Tagger (unless it inherits one) as soon as it starts, during the first downloads.
     """
     if workers <= 0 or db_path is None:
         yield None
@@ -265,38 +314,28 @@ def _worker_pool(
         # could copy a lock one of them holds. Start fresh interpreters instead, each
         # building its own Tagger from the config.
         context = multiprocessing.get_context("spawn")
-    initargs = (config, warm)
-    pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=initargs
+    write = ProcessPoolExecutor(
+        1, mp_context=context, initializer=_init_writer, initargs=(db_path,)
     )
+    parse: ProcessPoolExecutor | None = None
     try:
-        # Start the workers now: with fork, the first submit forks them all at once. Their
-        # start-up (see `warm`) is not waited for: it overlaps the first downloads.
+        # Start every process now: with fork, a pool's first submit forks all its processes,
+        # before its management thread starts. Their start-up is not waited for: it overlaps
+        # the first downloads.
+        write.submit(_ping)
+        parse = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker, initargs=(config, warm)
+        )
         for _ in range(workers):
-            pool.submit(_ping)
-        yield pool
+            parse.submit(_ping)
+        yield _Pools(parse, write)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if parse is not None:
+            parse.shutdown(wait=True, cancel_futures=True)
+        with suppress(Exception):  # a writer that died has nothing left to close
+            write.submit(_close_writer).result(timeout=60)
+        write.shutdown(wait=True, cancel_futures=True)
         _WORKER_TAGGER = None
-
-
-@contextmanager
-def _writer(store: Store, pool: Executor | None) -> Iterator[tuple[Executor | None, Store | None]]:
-    """The writer thread and its own connection, when worker processes prepare the rows."""
-    if pool is None or store.path is None:
-        yield None, None
-        return
-    bulk = Store.open(store.path)
-    # Hundreds of short transactions in a row: checkpoint, and add the new items to the search
-    # index, once at the end of the run (`update` does both), not with every feed.
-    bulk.defer_checkpoints()
-    bulk.defer_search_index()
-    thread = ThreadPoolExecutor(1, thread_name_prefix="briefing-writer")
-    try:
-        yield thread, bulk
-    finally:
-        thread.shutdown(wait=True, cancel_futures=True)
-        bulk.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -496,15 +535,11 @@ class _Run:
     store: Store
     tagger: Tagger | None
     """Built on the first document parsed in this process (never, on a run of 304s)."""
-    pool: Executor | None
+    pools: _Pools | None
     states: dict[str, FeedState]
     run_id: str
     now: datetime | None
     limits: FetchLimits
-    writer: Executor | None = None
-    """One thread that stores what the workers prepared (with `bulk`), when there is a pool."""
-    bulk: Store | None = None
-    """The writer's own connection: defers checkpoints and search indexing to the run's end."""
     reports: list[FeedReport] = field(default_factory=list)
     pending: list[FetchOutcome] = field(default_factory=list)
     batches: list[tuple[tuple[FetchOutcome, ...], asyncio.Future[None]]] = field(
@@ -537,12 +572,12 @@ class _Run:
                 return _report(outcome)
             outcome = replace(outcome, elapsed=time.monotonic() - started)
             next_on_error = self._next_on_error(spec, state)
-            if self.pool is not None and self.writer is not None and self.bulk is not None:
+            if self.pools is not None:
                 # Parsing is the costly part: a worker parses, tags and builds the rows; the
-                # writer thread stores them (its own transaction).
+                # writer process stores them (its own transaction).
                 loop = asyncio.get_running_loop()
                 outcome, ready = await loop.run_in_executor(
-                    self.pool,
+                    self.pools.parse,
                     _prepare_in_worker,
                     spec,
                     response.body,
@@ -553,7 +588,7 @@ class _Run:
                     self.run_id,
                 )
                 return await loop.run_in_executor(
-                    self.writer, _store_work, self.bulk, outcome, ready, self.run_id
+                    self.pools.write, _store_in_writer, outcome, ready, self.run_id
                 )
             work = _parse_and_tag(
                 spec, response.body, response.headers, self._tagger(), self.clock()
@@ -561,8 +596,8 @@ class _Run:
             if isinstance(work, str):
                 outcome = replace(outcome, next_fetch_at=next_on_error)
             outcome = replace(outcome, elapsed=time.monotonic() - started)
-            ready = _prepare_here(self.store, work, spec.name, self.run_id)
-            return _store_work(self.store, outcome, ready, self.run_id)
+            here = _prepare_here(self.store, work, spec.name, self.run_id)
+            return _store_work(self.store, outcome, here, self.run_id)
         except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the run
             message = clean_line(f"internal error: {type(error).__name__}: {error}", 500)
             failed = FetchOutcome(
@@ -584,7 +619,7 @@ class _Run:
         With workers, the writer thread records them in batches: on a warm run (hundreds of
         304s) one transaction each would take a third of the time.
         """
-        if self.writer is None or self.bulk is None:
+        if self.pools is None:
             self.store.record_outcome(outcome, run_id=self.run_id)
             return
         self.pending.append(outcome)
@@ -592,11 +627,11 @@ class _Run:
             self._flush()
 
     def _flush(self) -> None:
-        if self.writer is None or self.bulk is None or not self.pending:
+        if self.pools is None or not self.pending:
             return
         batch, self.pending = tuple(self.pending), []
         future = asyncio.get_running_loop().run_in_executor(
-            self.writer, partial(self.bulk.record_outcomes, batch, run_id=self.run_id)
+            self.pools.write, _record_in_writer, batch, self.run_id
         )
         self.batches.append((batch, future))
 
@@ -705,21 +740,17 @@ def update(
                 store.sync_actors(tagger.actor_infos())
             warm = n_workers > 0 and unvalidated
             try:
-                with (
-                    _worker_pool(config, tagger, store.path, n_workers, warm=warm) as pool,
-                    _writer(store, pool) as (writer, bulk),
-                ):
+                with _pools(config, tagger, store.path, n_workers, warm=warm) as pools:
                     limits = limits or FetchLimits(
                         deadline=config.fetch_timeout,
                         max_wire_bytes=config.fetch_max_bytes,
                         max_body_bytes=config.fetch_max_bytes,
                     )
-                    run = _Run(config, store, tagger, pool, states, run_id, now, limits)
-                    run.writer, run.bulk = writer, bulk
+                    run = _Run(config, store, tagger, pools, states, run_id, now, limits)
                     asyncio.run(run.all(due, progress))
                     reports = run.reports
             finally:
-                # The writer deferred both (see _writer); an interrupted run does them too.
+                # The writer deferred both (see _init_writer); an interrupted run does them too.
                 # Should indexing fail, the items stay queued and the next write indexes them.
                 with suppress(StoreError):
                     store.index_pending()

@@ -412,3 +412,19 @@ async def test_invalid_urls_are_one_line_failures() -> None:
     bad = await fetch("http://127.0.0.1:x/feed")
     assert bad.status == "error"
     assert bad.error == "invalid URL (Invalid port: 'x')"
+
+
+async def test_one_feeds_cookies_never_reach_another(httpserver: HTTPServer) -> None:
+    seen: list[str | None] = []
+
+    def record(request: Request) -> Response:
+        seen.append(request.headers.get("Cookie"))
+        return Response(RSS, headers={"Set-Cookie": "session=abc; Path=/"})
+
+    httpserver.expect_request("/a").respond_with_handler(record)
+    httpserver.expect_request("/b").respond_with_handler(record)
+    async with Fetcher(FAST) as fetcher:
+        first = await fetcher.fetch(spec(httpserver.url_for("/a"), "a"))
+        second = await fetcher.fetch(spec(httpserver.url_for("/b"), "b"))
+    assert first.status == second.status == "ok"
+    assert seen == [None, None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -432,8 +433,9 @@ def test_a_worker_prepares_rows_without_the_database_and_sends_actors_once(
     results = [
         pipeline._prepare_in_worker(spec, body, {}, NOW, outcome, None, "run-1") for _ in range(2)
     ]
-    (_, first), (_, second) = results
-    assert not isinstance(first, str) and not isinstance(second, str)
+    (_, first_bytes), (_, second_bytes) = results
+    assert isinstance(first_bytes, bytes) and isinstance(second_bytes, bytes)
+    first, second = pickle.loads(first_bytes), pickle.loads(second_bytes)
     assert (first.kept, first.dropped) == (2, 3)
     assert [row.entry.identity for row in first.rows.items] == ["w-0", "w-1"]
     assert first.actors == (haftar,) and second.actors == ()
