@@ -240,6 +240,11 @@ _RECORD_BATCH = 64
 
 _WRITER_STORE: Store | None = None
 """The writer process's connection (see `_pools`)."""
+INDEX_EVERY = 64
+"""Feeds the writer stores between two rounds of search indexing: items become searchable during
+a long fetch, and the run's end has little left to index (m005: one round costs about as much
+as indexing a single feed by itself)."""
+_WRITER_UNINDEXED = 0
 
 
 def _init_writer(db_path: Path) -> None:
@@ -261,8 +266,17 @@ def _writer_store() -> Store:
 
 def _store_in_writer(outcome: FetchOutcome, ready: bytes | str, run_id: str) -> FeedReport:
     """Store one feed a worker prepared (pickled there: this process passes bytes along)."""
+    global _WRITER_UNINDEXED
     work: _Ready | str = pickle.loads(ready) if isinstance(ready, bytes) else ready
-    return _store_work(_writer_store(), outcome, work, run_id)
+    store = _writer_store()
+    report = _store_work(store, outcome, work, run_id)
+    if not isinstance(work, str):
+        _WRITER_UNINDEXED += 1
+        if _WRITER_UNINDEXED >= INDEX_EVERY:
+            _WRITER_UNINDEXED = 0
+            with suppress(StoreError):  # the feed is stored; its items wait for the next round
+                store.index_pending()
+    return report
 
 
 def _record_in_writer(outcomes: Sequence[FetchOutcome], run_id: str) -> None:

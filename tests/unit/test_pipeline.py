@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import signal
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -445,6 +446,33 @@ def test_a_worker_prepares_rows_without_the_database_and_sends_actors_once(
         spec, b"<html>no feed</html>", {}, NOW, outcome, later, "run-1"
     )
     assert isinstance(reason, str) and reason and failed.next_fetch_at == later
+
+
+def test_the_writer_indexes_for_search_every_few_feeds(
+    tmp_path: Path, db: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing import pipeline
+    from briefing.models import FetchOutcome
+
+    monkeypatch.setattr(pipeline, "_WORKER_TAGGER", fake_tagger())
+    monkeypatch.setattr(pipeline, "INDEX_EVERY", 3)
+    monkeypatch.setattr(pipeline, "_WRITER_UNINDEXED", 0)
+    monkeypatch.setattr(signal, "signal", lambda *_: None)  # keep pytest's Ctrl-C
+    pipeline._init_writer(db.path)  # type: ignore[arg-type]
+    pending = []
+    try:
+        for i in range(7):
+            spec = FeedSpec(f"x{i}", f"http://127.0.0.1/x{i}")
+            outcome = FetchOutcome(feed=spec.name, status="ok")
+            body = rss(libya_items(f"x{i}", 2))
+            outcome, ready = pipeline._prepare_in_worker(spec, body, {}, NOW, outcome, None, "r")
+            report = pipeline._store_in_writer(outcome, ready, "r")
+            assert report.new == 2
+            pending.append(db.status().search_pending)
+    finally:
+        pipeline._close_writer()
+    assert pending == [2, 4, 0, 2, 4, 0, 2]
+    assert db.count(ItemFilter(text="x5")) == 2 and db.count(ItemFilter(text="x6")) == 0
 
 
 def test_a_broken_user_gazetteer_stops_the_run_before_fetching(
