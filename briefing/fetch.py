@@ -341,23 +341,35 @@ class _ShardedTransport(httpx.AsyncBaseTransport):
     spent more CPU on that than on the HTTP itself. With a pool per shard, a pool holds about
     one host's connections. The pools are made on first use (a few microseconds each); the
     Fetcher's semaphores keep the overall and per-host bounds, and each pool keeps at most
-    `per_pool` idle connections, so at most shards × per_pool sockets stay open.
+    `per_pool` idle connections per scheme, so at most 2 × shards × per_pool sockets stay open.
+
+    http and https origins never share a pool. The certificate store (certifi's, about 30 ms to
+    load) is read when the first https pool is made; http pools get a verifying context with no
+    certificates at all, which they never use (no proxies) and which would refuse any TLS peer.
     """
 
-    def __init__(self, tls: ssl.SSLContext, *, shards: int, per_pool: int) -> None:
-        self._tls = tls
+    def __init__(self, *, shards: int, per_pool: int) -> None:
+        self._shards = shards
         self._limits = httpx.Limits(
             max_connections=None, max_keepalive_connections=max(1, per_pool)
         )
-        self._pools: list[httpx.AsyncHTTPTransport | None] = [None] * shards
+        self._pools: dict[tuple[bytes, int], httpx.AsyncHTTPTransport] = {}
+        self._tls: ssl.SSLContext | None = None
+
+    def _context(self, scheme: bytes) -> ssl.SSLContext:
+        if scheme != b"https":
+            return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, trusts nothing
+        if self._tls is None:
+            self._tls = ssl.create_default_context(cafile=certifi.where())
+        return self._tls
 
     def _pool(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
-        key = zlib.crc32(b"%b://%b:%d" % (url.raw_scheme, url.raw_host, url.port or 0))
-        index = key % len(self._pools)
-        pool = self._pools[index]
+        scheme = url.raw_scheme
+        key = (scheme, zlib.crc32(b"%b:%d" % (url.raw_host, url.port or 0)) % self._shards)
+        pool = self._pools.get(key)
         if pool is None:
-            pool = self._pools[index] = httpx.AsyncHTTPTransport(
-                verify=self._tls, trust_env=False, limits=self._limits
+            pool = self._pools[key] = httpx.AsyncHTTPTransport(
+                verify=self._context(scheme), trust_env=False, limits=self._limits
             )
         return pool
 
@@ -365,9 +377,8 @@ class _ShardedTransport(httpx.AsyncBaseTransport):
         return await self._pool(request.url).handle_async_request(request)
 
     async def aclose(self) -> None:
-        for pool in self._pools:
-            if pool is not None:
-                await pool.aclose()
+        for pool in self._pools.values():
+            await pool.aclose()
 
 
 class Fetcher:
@@ -393,9 +404,7 @@ class Fetcher:
         connections = max(1, max_connections)
         if transport is None:
             transport = _ShardedTransport(
-                ssl.create_default_context(cafile=certifi.where()),
-                shards=max(1, min(_MAX_SHARDS, connections)),
-                per_pool=self._max_per_host,
+                shards=max(1, min(_MAX_SHARDS, connections)), per_pool=self._max_per_host
             )
         self._sender = _Sender(transport, self.limits, accept=_ACCEPT)
 
@@ -647,8 +656,7 @@ def fetch_document(
     )
 
     async def run() -> FetchedDocument:
-        tls = ssl.create_default_context(cafile=certifi.where())
-        sender = _Sender(_ShardedTransport(tls, shards=1, per_pool=1), limits, accept=None)
+        sender = _Sender(_ShardedTransport(shards=1, per_pool=1), limits, accept=None)
         try:
             slot = asyncio.Semaphore(1)
             try:

@@ -157,3 +157,43 @@ async def test_connections_are_kept_alive_and_reused_per_host() -> None:
             await server.wait_closed()
     # 36 requests to two origins over at most two connections each, reused across rounds.
     assert 2 <= opened <= 4
+
+
+def test_https_pools_verify_with_certifi_and_never_share_with_http() -> None:
+    import ssl
+
+    import httpx
+
+    from briefing.fetch import _ShardedTransport
+
+    transport = _ShardedTransport(shards=1, per_pool=2)
+    plain = transport._pool(httpx.URL("http://127.0.0.1:8080/feed"))
+    assert transport._tls is None  # no certificate store read for plain http
+    secure = transport._pool(httpx.URL("https://127.0.0.1:8080/feed"))
+    assert secure is not plain  # one shard, yet two pools: one per scheme
+    assert transport._pool(httpx.URL("https://127.0.0.1:8080/other")) is secure
+    tls = transport._tls
+    assert tls is not None and tls.cert_store_stats()["x509_ca"] > 0
+    for scheme in (b"http", b"https"):
+        context = transport._context(scheme)
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert transport._context(b"http").cert_store_stats()["x509_ca"] == 0
+
+
+async def test_https_to_a_plain_http_server_fails_cleanly() -> None:
+    async def plain(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # Answers in plain HTTP at once, whatever the client sent (a TLS hello here).
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(RSS), RSS))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(plain, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with Fetcher(FetchLimits(deadline=3)) as fetcher:
+            response = await fetcher.fetch(FeedSpec("tls", f"https://127.0.0.1:{port}/feed"))
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert response.status == "error" and response.error
+    assert "timed out" not in response.error and "\n" not in response.error
