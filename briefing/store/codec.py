@@ -12,11 +12,17 @@ from typing import Any
 from briefing.models import ActorMention, Entry, ItemFilter, Reason, Verdict
 from briefing.text import clean_line, fold
 
+_JSON = json.JSONEncoder(ensure_ascii=False)
+"""`json.dumps(…, ensure_ascii=False)` without building an encoder per call (a fetch makes
+several calls per item)."""
+
 
 def iso(value: datetime | None) -> str | None:
     """UTC, second precision, one fixed format: these strings sort as the times they name."""
     if value is None:
         return None
+    if value.tzinfo is UTC and not value.microsecond:
+        return value.isoformat()  # already in that form (parse's dates, the store's clock)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).replace(microsecond=0).isoformat()
@@ -37,9 +43,8 @@ def require_iso(value: str) -> datetime:
 
 def reasons_to_json(reasons: tuple[Reason, ...]) -> str:
     # Built by hand: dataclasses.asdict deep-copies and was a hot spot of storing a feed.
-    return json.dumps(
-        [{"term": r.term, "field": r.field, "weight": r.weight, "note": r.note} for r in reasons],
-        ensure_ascii=False,
+    return _JSON.encode(
+        [{"term": r.term, "field": r.field, "weight": r.weight, "note": r.note} for r in reasons]
     )
 
 
@@ -55,7 +60,7 @@ def dropped_to_json(
     """A feed's dropped items as the one JSON document `dropped_feeds.items` holds: a list of
     [identity, title, summary excerpt, url, published, language, score, [[term, field, weight,
     note], …]]. Compact lists, not objects: a fetch writes one per feed."""
-    return json.dumps(
+    return _JSON.encode(
         [
             [
                 e.identity,
@@ -68,8 +73,7 @@ def dropped_to_json(
                 [[r.term, r.field, r.weight, r.note] for r in v.reasons],
             ]
             for e, v in dropped
-        ],
-        ensure_ascii=False,
+        ]
     )
 
 
@@ -94,7 +98,7 @@ def dropped_from_json(feed: str, text: str | None) -> list[tuple[Entry, Verdict]
 
 
 def mention_surfaces(mention: ActorMention) -> str:
-    return json.dumps(list(mention.surfaces), ensure_ascii=False)
+    return _JSON.encode(list(mention.surfaces))
 
 
 def json_list(text: str | None) -> tuple[str, ...]:

@@ -69,11 +69,12 @@ class _ItemRow:
     """The sort_at range within which the same title is the same story."""
 
     @classmethod
-    def build(cls, t: Tagged, now: datetime) -> _ItemRow:
+    def build(cls, t: Tagged, now: datetime, stamp: str | None = None) -> _ItemRow:
+        """`stamp` is `iso(now)`, computed once per feed by the caller."""
         e = t.entry
         fields = _item_fields(t)
         sort_at = e.published or now
-        stamp = iso(now)
+        stamp = stamp or iso(now)
         row = {
             **fields,
             "kind": e.kind,
@@ -114,7 +115,8 @@ def prepare_feed(
     """Convert a feed's items to rows; no database access, so a fetch's worker processes do it
     (see PreparedFeed). `now` (default: the clock) is when the items were first seen."""
     now = now or utcnow()
-    items = tuple(_ItemRow.build(t, now) for t in tagged)
+    stamp = iso(now)
+    items = tuple(_ItemRow.build(t, now, stamp) for t in tagged)
     # One JSON row per feed. The text is parse's already safe text, capped; it is cleaned
     # again when shown (`dropped_items`).
     dropped_json = dropped_to_json(dropped, MAX_TITLE, DROPPED_SUMMARY) if dropped else None
