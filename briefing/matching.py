@@ -43,6 +43,22 @@ _ARABIC_FOLD = {
 _DELETE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
 
+_SPECIAL_LETTERS = {
+    "ß": "s",
+    "ø": "o",
+    "Ø": "O",
+    "đ": "d",
+    "Đ": "D",
+    "ł": "l",
+    "Ł": "L",
+    "ı": "i",
+    "æ": "a",
+    "Æ": "A",
+    "œ": "o",
+    "Œ": "O",
+}
+
+
 def _fold_char(ch: str) -> str:
     if ch in _ARABIC_FOLD:
         return _ARABIC_FOLD[ch]
@@ -52,22 +68,12 @@ def _fold_char(ch: str) -> str:
     if cat == "Mn" or cat == "Me":
         return ""  # combining marks: accents, Arabic harakat
     if cat[0] in "LN":
-        special = {
-            "ß": "s",
-            "ø": "o",
-            "Ø": "O",
-            "đ": "d",
-            "Đ": "D",
-            "ł": "l",
-            "Ł": "L",
-            "ı": "i",
-            "æ": "a",
-            "Æ": "A",
-            "œ": "o",
-            "Œ": "O",
-        }
-        if ch in special:
-            return special[ch]
+        if ch in _SPECIAL_LETTERS:
+            return _SPECIAL_LETTERS[ch]
+        if not unicodedata.decomposition(ch) and not 0xAC00 <= ord(ch) <= 0xD7A3:
+            # NFKD leaves it alone (Hangul syllables decompose without a listed decomposition):
+            # the steps below would give the character back.
+            return ch
         base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
         if len(base) == 1 and (base.isalnum()):
             return base

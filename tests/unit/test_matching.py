@@ -98,3 +98,41 @@ def test_routed_payloads_come_from_the_same_scan_on_their_own_channel() -> None:
     assert terms == [(8, 13, " talks ", (("T", "talks"),))]
     assert matcher.find_in(text, (0, 1)) == [phrases, blockers]
     assert matcher.find(text, 2) == terms
+
+
+def _reference_fold_char(ch: str) -> str:
+    """matching._fold_char as first written: NFKD for every letter and digit."""
+    import unicodedata
+
+    from briefing import matching
+
+    if ch in matching._ARABIC_FOLD:
+        return matching._ARABIC_FOLD[ch]
+    if ch in matching._DELETE:
+        return ""
+    cat = unicodedata.category(ch)
+    if cat in ("Mn", "Me"):
+        return ""
+    if cat[0] in "LN":
+        if ch in matching._SPECIAL_LETTERS:
+            return matching._SPECIAL_LETTERS[ch]
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if len(base) == 1 and base.isalnum():
+            return base
+        return base[:1] if base[:1].isalnum() else ch
+    return " "
+
+
+def test_fold_char_shortcut_matches_the_full_definition() -> None:
+    import random
+
+    from briefing import matching
+
+    codes = [*range(1, 0x3001), *range(0xAC00, 0xAC40), *range(0xFB00, 0x10000)]
+    rng = random.Random(5)
+    codes += [rng.randrange(0x10000, 0x110000) for _ in range(20_000)]
+    for code in codes:
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        assert matching._fold_char(ch) == _reference_fold_char(ch), hex(code)
