@@ -4,8 +4,10 @@ Scenarios (medians of --runs):
   * 200 feeds × 50 items, 50 ms added to every request;
   * 1,000 feeds × 50 items, no added latency.
 Cold = a fresh database (every feed 200 + parse + store); warm = `fetch --force` right after
-(every feed answers 304). Reports wall time and peak RSS: of the largest process (getrusage) and
-of the whole process tree (sampled every 100 ms from /proc: main process + parser workers).
+(every feed answers 304). Reports wall time, CPU, and peak memory: RSS of the largest process
+(getrusage), and of the whole process tree (main process, writer, parser workers) sampled every
+100 ms from /proc both as summed RSS (which counts pages the forked processes share once per
+process) and as summed PSS (which splits each shared page among its sharers: the true total).
 
     uv run python bench/bench_fetch.py                  # briefing only
     uv run python bench/bench_fetch.py --newsboat       # side by side with newsboat -x reload
@@ -36,6 +38,7 @@ class Measure:
     seconds: float
     rss_largest_mb: float
     rss_tree_mb: float
+    pss_tree_mb: float
     code: int
     cpu: float = 0.0
     """User + system seconds of the process and the children it waited for (its workers)."""
@@ -68,18 +71,31 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Sum of VmRSS over `root` and its descendants."""
-    total, todo = 0, [root]
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: each shared page counted once over the processes that share it."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_kb(root: int) -> tuple[int, int]:
+    """Sums of VmRSS and of Pss over `root` and its descendants."""
+    rss, pss, todo = 0, 0, [root]
     while todo:
         pid = todo.pop()
-        total += _rss_kb(pid)
+        rss += _rss_kb(pid)
+        pss += _pss_kb(pid)
         todo += _children(pid)
-    return total
+    return rss, pss
 
 
 def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> Measure:
-    peak = 0
+    peak = peak_pss = 0
     started = time.perf_counter()
     process = subprocess.Popen(
         cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -87,10 +103,11 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> Measure:
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not stop.is_set():
             try:
-                peak = max(peak, _tree_rss_kb(process.pid))
+                rss, pss = _tree_kb(process.pid)
+                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             except Exception:  # noqa: BLE001 - a process vanished mid-scan
                 pass
             stop.wait(0.1)
@@ -108,7 +125,7 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> Measure:
         if code not in (0, 3) and err:
             print(err[-2000:], file=sys.stderr)
     cpu = usage.ru_utime + usage.ru_stime
-    return Measure(elapsed, usage.ru_maxrss / 1024, peak / 1024, code, cpu)
+    return Measure(elapsed, usage.ru_maxrss / 1024, peak / 1024, peak_pss / 1024, code, cpu)
 
 
 def start_server(corpus: Path, latency: float) -> tuple[subprocess.Popen[str], int]:
@@ -207,12 +224,13 @@ def median(values: list[Measure]) -> str:
     seconds = statistics.median(m.seconds for m in values)
     largest = max(m.rss_largest_mb for m in values)
     tree = max(m.rss_tree_mb for m in values)
+    pss = max(m.pss_tree_mb for m in values)
     codes = sorted({m.code for m in values})
     spread = ", ".join(f"{m.seconds:.2f}" for m in values)
     cpu = statistics.median(m.cpu for m in values)
     return (
         f"{seconds:6.2f} s wall (runs: {spread}) · {cpu:.1f} s CPU · peak RSS {largest:.0f} MB "
-        f"largest process, {tree:.0f} MB process tree · exit {codes}"
+        f"largest process, {tree:.0f} MB process tree RSS ({pss:.0f} MB PSS) · exit {codes}"
     )
 
 
