@@ -675,6 +675,20 @@ class _Run:
         await self._drain()
 
 
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
+    """uvloop's event loop where it is installed (not on Windows), else asyncio's own.
+
+    The fetcher process spends most of its CPU in the event loop and httpcore's socket calls;
+    with uvloop a cold 1,000-feed fetch used about 6 % less CPU in all (bench/README_fetch.md).
+    """
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
+
+
 def update(
     config: Config,
     store: Store,
@@ -761,7 +775,8 @@ def update(
                         max_body_bytes=config.fetch_max_bytes,
                     )
                     run = _Run(config, store, tagger, pools, states, run_id, now, limits)
-                    asyncio.run(run.all(due, progress))
+                    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+                        runner.run(run.all(due, progress))
                     reports = run.reports
             finally:
                 # The writer deferred both (see _init_writer); an interrupted run does them too.

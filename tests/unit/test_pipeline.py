@@ -496,3 +496,17 @@ def test_read_only_database_is_refused_with_one_line(tmp_path: Path, db: Store) 
             run(tmp_path, read_only, [FeedSpec("f", "http://127.0.0.1:9/f")])
     finally:
         read_only.close()
+
+
+def test_the_fetch_loop_is_uvloop_when_installed_else_asyncio(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    import sys
+
+    from briefing.pipeline import event_loop_factory
+
+    uvloop = pytest.importorskip("uvloop")
+    assert event_loop_factory() is uvloop.new_event_loop
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # as where it is not installed
+    assert event_loop_factory() is asyncio.new_event_loop
