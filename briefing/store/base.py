@@ -101,6 +101,9 @@ class StoreBase:
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Statement journals and sorts in memory, not in files under /var/tmp: a fetch's writer
+        # made and removed one such file every few feeds.
+        conn.execute("PRAGMA temp_store = MEMORY")
         if not self.read_only:
             conn.execute("PRAGMA synchronous = NORMAL")
             # A WAL that grew during a bulk fetch shrinks back to this once checkpointed.
