@@ -301,3 +301,20 @@ def test_concurrent_fetch_in_another_process_exits_0(
         assert "another fetch is running" in second.stderr
     finally:
         first.wait(timeout=120)
+
+
+def test_a_quiet_fetch_starts_without_rich_or_httpx_s_command_line() -> None:
+    # Start-up time of every cron run: rich (and pygments, via httpx's own CLI) load only when
+    # something is printed with them.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, briefing.cli.fetch_cmd, briefing.pipeline, briefing.fetch\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'pygments'})\n"
+        "print(','.join(loaded))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == ""
