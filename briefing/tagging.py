@@ -34,6 +34,7 @@ from briefing.relevance import (
     judge,
     judge_scored,
 )
+from briefing.tagger_cache import load_or_build
 
 
 class Tagger:
@@ -54,8 +55,12 @@ class Tagger:
 
     @classmethod
     def from_config(cls, config: Config) -> Tagger:
-        """Built-in rules and gazetteer merged with the user's (ConfigError on a bad file)."""
-        return cls.build(config.rules, config.actors_file)
+        """Built-in rules and gazetteer merged with the user's (ConfigError on a bad file).
+
+        Loaded from the on-disk cache when it holds one built from the same inputs (see
+        `briefing.tagger_cache`), else built and cached.
+        """
+        return load_or_build(config, lambda: cls.build(config.rules, config.actors_file), cls)
 
     @classmethod
     def build(cls, rules: RelevanceRules | None = None, actors_file: Path | None = None) -> Tagger:

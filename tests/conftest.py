@@ -17,6 +17,21 @@ SEED_FILE = SHARED / "seed" / "000_666763a93e552452.txt"
 FROZEN_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_tagger_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Built Taggers are cached in a folder of the test session, never in the user's cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("tagger-cache")
+    previous = os.environ.get("BRIEFING_CACHE_DIR")
+    os.environ["BRIEFING_CACHE_DIR"] = str(folder)
+    yield
+    if previous is None:
+        os.environ.pop("BRIEFING_CACHE_DIR", None)
+    else:
+        os.environ["BRIEFING_CACHE_DIR"] = previous
+
+
 @pytest.fixture
 def store() -> Iterator[Store]:
     """A fresh in-memory store with its clock frozen at FROZEN_NOW."""
