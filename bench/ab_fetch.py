@@ -1,0 +1,69 @@
+"""A/B: cold `briefing fetch` runs of two code trees, alternated, against one loopback server.
+
+On a shared machine whose speed moves by tens of percent from one minute to the next, two
+versions are only comparable when their runs are interleaved: A B B A A B … Each tree is a
+checkout of this repository (for example `git worktree add /tmp/a <commit>`); both run with
+this Python environment.
+
+    uv run python bench/ab_fetch.py --feeds 200 --latency 0.05 --runs 8 /tmp/a /tmp/b
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_fetch import HOSTS, briefing_config, measure, start_server, urls  # noqa: E402
+from gen_feeds import write_corpus  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("trees", nargs=2, type=Path, help="two checkouts of the repository")
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--runs", type=int, default=8)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/briefing-bench"))
+    args = parser.parse_args()
+    corpus = args.work / "corpus-50-v2"
+    write_corpus(corpus, 1000, 50)
+    for tree in args.trees:
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(tree / "briefing")],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    folder = args.work / "ab"
+    folder.mkdir(parents=True, exist_ok=True)
+    server, port = start_server(corpus, args.latency)
+    results: dict[Path, list[tuple[float, float]]] = {tree: [] for tree in args.trees}
+    try:
+        config = briefing_config(folder, urls(args.feeds, port))
+        for run in range(args.runs):
+            order = args.trees if run % 2 == 0 else args.trees[::-1]
+            for tree in order:
+                db = folder / "ab.db"
+                for suffix in ("", "-wal", "-shm", ".fetch.lock"):
+                    Path(f"{db}{suffix}").unlink(missing_ok=True)
+                env = {**os.environ, "PYTHONPATH": str(tree)}
+                cmd = [sys.executable, "-m", "briefing", "--config", str(config)]
+                m = measure([*cmd, "--db", str(db), "fetch", "--quiet"], env, folder)
+                results[tree].append((m.seconds, m.cpu))
+    finally:
+        server.terminate()
+        server.wait()
+    print(f"{args.feeds} feeds × 50 items, {args.latency * 1000:.0f} ms latency, {HOSTS} hosts")
+    for tree, values in results.items():
+        wall = statistics.median(s for s, _ in values)
+        cpu = statistics.median(c for _, c in values)
+        runs = " ".join(f"{s:.2f}" for s, _ in values)
+        print(f"{tree}: median {wall:.2f} s wall, {cpu:.2f} s CPU (runs: {runs})")
+
+
+if __name__ == "__main__":
+    main()
