@@ -39,6 +39,16 @@ def run(tmp_path: Path, store: Store, feeds: list[FeedSpec], **kw: object) -> Ru
     return update(config, store, tagger=fake_tagger(), **kw)  # type: ignore[arg-type]
 
 
+def one_item_feeds(httpserver: HTTPServer, prefix: str, title: str, n: int = 4) -> list[FeedSpec]:
+    """`n` feeds served on the test server, each with one item titled `title` and its number."""
+    feeds = []
+    for i in range(n):
+        path = f"/{prefix}{i}"
+        httpserver.expect_request(path).respond_with_data(rss([(f"{prefix}{i}-1", f"{title} {i}")]))
+        feeds.append(FeedSpec(f"{prefix}{i}", httpserver.url_for(path)))
+    return feeds
+
+
 def by_feed(report: RunReport) -> dict[str, object]:
     return {r.feed: r for r in report.feeds}
 
@@ -379,12 +389,7 @@ def test_update_from_a_worker_thread_uses_fresh_worker_processes(
 ) -> None:
     # As the TUI does: update() on a non-main thread must not fork a threaded process; the
     # workers are spawned and build their own Tagger (the real one) from the config.
-    feeds = []
-    for i in range(4):
-        httpserver.expect_request(f"/t{i}").respond_with_data(
-            rss([(f"t{i}-1", f"Clashes in Tripoli and Benghazi as Libya talks stall {i}")])
-        )
-        feeds.append(FeedSpec(f"t{i}", httpserver.url_for(f"/t{i}")))
+    feeds = one_item_feeds(httpserver, "t", "Clashes in Tripoli and Benghazi as Libya talks stall")
     config = make_config(tmp_path, feeds)
     reports: list[RunReport] = []
     worker = threading.Thread(
@@ -405,12 +410,7 @@ def test_forked_workers_build_the_real_tagger_as_they_start(
 ) -> None:
     # No Tagger given: the workers build theirs while this process downloads, and sync the
     # actors table before storing the first mentions.
-    feeds = []
-    for i in range(4):
-        httpserver.expect_request(f"/r{i}").respond_with_data(
-            rss([(f"r{i}-1", f"Haftar's forces advance on Tripoli, Libya talks stall {i}")])
-        )
-        feeds.append(FeedSpec(f"r{i}", httpserver.url_for(f"/r{i}")))
+    feeds = one_item_feeds(httpserver, "r", "Haftar's forces advance on Tripoli, Libya talks stall")
     report = update(make_config(tmp_path, feeds), db, now=NOW, limits=LIMITS, workers=2)
     assert report.ok, report.failed
     assert db.count(ItemFilter(actors=("khalifa-haftar",))) == 4
