@@ -361,10 +361,11 @@ class _ShardedTransport(httpx.AsyncBaseTransport):
         )
         self._pools: dict[tuple[bytes, int], httpx.AsyncHTTPTransport] = {}
         self._tls: ssl.SSLContext | None = None
+        self._plain = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, trusts nothing
 
     def _context(self, scheme: bytes) -> ssl.SSLContext:
         if scheme != b"https":
-            return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, trusts nothing
+            return self._plain
         if self._tls is None:
             self._tls = ssl.create_default_context(cafile=certifi.where())
         return self._tls
@@ -388,7 +389,7 @@ class _ShardedTransport(httpx.AsyncBaseTransport):
 
 
 class Fetcher:
-    """Fetches feeds concurrently over one connection pool, bounded overall and per host.
+    """Fetches feeds concurrently over small per-origin pools, bounded overall and per host.
 
     Use as `async with Fetcher(limits, ...) as fetcher: await fetcher.fetch(spec, state)`.
     """

@@ -2,10 +2,10 @@
 
 `update` fetches every due feed concurrently (asyncio in this process), parses and tags the
 downloaded documents in a pool of worker processes (so both cores work: parsing is where the
-time goes), and the workers turn each feed into rows. One writer thread in this process stores
-them, one short transaction per feed: a single writer never waits for a lock, keeps its page
-cache between transactions, and holds no transaction across network I/O (the network loop runs
-on its own thread). One bad feed never stops the others: whatever happens to a feed becomes that
+time goes), and the workers turn each feed into rows. One writer process stores them, one
+short transaction per feed: a single writer never waits for a lock, keeps its page cache
+between transactions, and never holds a transaction across network I/O (the network loop is
+this process's). One bad feed never stops the others: whatever happens to a feed becomes that
 feed's failure.
 
 `ingest_document` is the same parse → tag → store path for one document already in hand (the
@@ -173,8 +173,9 @@ def _parse_and_tag(
 
 
 _WORKER_TAGGER: Tagger | None = None
-"""The Tagger of this worker process: inherited on fork when the caller gave one, else built
-from `_WORKER_CONFIG` on the first document (a warm run of 304s never builds one)."""
+"""The Tagger of this worker process: inherited on fork when the caller gave one, else made
+from `_WORKER_CONFIG` as the worker starts (when documents are expected) or on its first
+document (a warm run of 304s never makes one)."""
 _WORKER_CONFIG: Config | None = None
 _WORKER_SEND_ACTORS = False
 """True when this worker built its Tagger: its first feed carries the actors to store."""
@@ -630,7 +631,7 @@ class _Run:
     def _record(self, outcome: FetchOutcome) -> None:
         """Record a 304 or a failure: only the feed's health, one short transaction each.
 
-        With workers, the writer thread records them in batches: on a warm run (hundreds of
+        With workers, the writer process records them in batches: on a warm run (hundreds of
         304s) one transaction each would take a third of the time.
         """
         if self.pools is None:

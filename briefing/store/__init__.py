@@ -14,7 +14,7 @@ Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
     prepare_feed(feed, tagged, dropped, run_id, now) -> PreparedFeed     # the same, without a store
     store.store_prepared(outcome, prepared) -> StoreResult               # store_feed's two halves
     store.defer_checkpoints() / store.checkpoint()   # a bulk writer's WAL, checkpointed at the end
-    store.defer_search_index() / store.index_pending()  # a bulk writer's new items, indexed at the end
+    store.defer_search_index() / store.index_pending()  # a bulk writer's new items, in rounds
     store.record_outcome(outcome) -> None            # a fetch that stored nothing (304, error)
     store.record_outcomes(outcomes) -> None          # many of those in one transaction
     store.feed_specs() -> dict[str, FeedSpec]        # every feed as last configured (retag)

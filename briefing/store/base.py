@@ -135,8 +135,9 @@ class StoreBase:
 
     def defer_search_index(self) -> None:
         """Leave new items out of the text-search index until `index_pending()`: for a bulk
-        writer (a fetch's worker), whose run indexes all its items at once at the end. See
-        `m005_search_index_in_batches`; every other writer indexes before each commit."""
+        writer (a fetch's writer process), which indexes them in rounds, every so many feeds
+        and at the end. See `m005_search_index_in_batches`; every other writer indexes before
+        each commit."""
         self._index_on_commit = False
 
     def index_pending(self) -> int:
