@@ -19,9 +19,9 @@ import feedparser
 import feedparser_rs
 from feedgen import make_feed
 
-from briefing.htmltext import html_to_text
-from briefing.models import FeedSpec
-from briefing.parse import parse_feed
+from briefing.acquisition.htmltext import html_to_text
+from briefing.acquisition.parse import parse_feed
+from briefing.core.models import FeedSpec
 
 SPEC = FeedSpec(name="bench", url="https://bench.example/feed.xml")
 HEADERS = {"Content-Type": "application/rss+xml; charset=utf-8"}

@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_items import generate  # noqa: E402
 
-from briefing.models import FeedSpec  # noqa: E402
-from briefing.tagging import Tagger  # noqa: E402
+from briefing.core.models import FeedSpec  # noqa: E402
+from briefing.intelligence.tagging import Tagger  # noqa: E402
 
 
 def main() -> None:

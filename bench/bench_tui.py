@@ -25,7 +25,7 @@ from pathlib import Path  # noqa: E402
 
 from textual.worker import WorkerCancelled  # noqa: E402
 
-from briefing.models import Config, ItemFilter, RelevanceRules  # noqa: E402
+from briefing.core.models import Config, ItemFilter, RelevanceRules  # noqa: E402
 from briefing.store import Store  # noqa: E402
 from briefing.tui.app import BriefingApp  # noqa: E402
 from briefing.tui.screens.triage import TriageScreen  # noqa: E402

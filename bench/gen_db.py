@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from briefing.models import (
+from briefing.core.models import (
     ActorInfo,
     ActorMention,
     Entry,

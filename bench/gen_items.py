@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from briefing.models import Entry
+from briefing.core.models import Entry
 
 _LIBYA_TITLES = [
     "{p} meets {f} officials as Tripoli talks stall",

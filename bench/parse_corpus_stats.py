@@ -14,9 +14,9 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from briefing.errors import ParseError
-from briefing.models import FeedSpec
-from briefing.parse import parse_feed
+from briefing.acquisition.parse import parse_feed
+from briefing.core.errors import ParseError
+from briefing.core.models import FeedSpec
 
 HEADER = re.compile(r"^\s*Header:\s*([A-Za-z-]+):\s*(.*?)\s*$", re.MULTILINE)
 SPEC = FeedSpec(name="corpus", url="https://corpus.example/feed.xml")

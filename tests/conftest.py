@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.models import ActorInfo, ActorMention, Entry, Reason, Tagged, Verdict
+from briefing.core.models import ActorInfo, ActorMention, Entry, Reason, Tagged, Verdict
 from briefing.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from briefing.models import Entry, FeedSpec, FetchOutcome, Tagged, Verdict
+from briefing.core.models import Entry, FeedSpec, FetchOutcome, Tagged, Verdict
 from briefing.store import Store
 from tests.conftest import ACTORS, FROZEN_NOW, tagged
 

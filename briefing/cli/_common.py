@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from briefing.errors import BriefingError
+from briefing.core.errors import BriefingError
 
 if TYPE_CHECKING:
-    from briefing.models import Config
+    from briefing.core.models import Config
     from briefing.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,7 +36,7 @@ class Context:
     @property
     def config(self) -> Config:
         if self._config is None:
-            from briefing.config import load_config
+            from briefing.core.config import load_config
 
             self._config = load_config(self.config_path)
         return self._config
@@ -57,7 +57,7 @@ class Context:
                 # Without any feeds.yaml (a demo database opened from elsewhere) there are no
                 # seed facts to keep: the store opens as it is.
                 if not store.read_only and (self._config_path or self.config_path.exists()):
-                    from briefing.seed import ensure_seed
+                    from briefing.update.seed import ensure_seed
 
                     ensure_seed(self.config, store)
             except BaseException:

@@ -21,10 +21,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.parsers import expat
 
-from briefing.config import load_config, url_key
-from briefing.errors import ConfigError
-from briefing.models import Config, FeedSpec
-from briefing.text import clean_line, fold
+from briefing.core.config import load_config, url_key
+from briefing.core.errors import ConfigError
+from briefing.core.models import Config, FeedSpec
+from briefing.core.text import clean_line, fold
 
 MAX_OPML_BYTES = 5_000_000
 

@@ -21,14 +21,14 @@ from rich.table import Table
 from rich.text import Text
 
 from briefing.cli._common import Context, pass_ctx
-from briefing.errors import ConfigError, ParseError
-from briefing.matching import fold
-from briefing.models import Entry, FeedSpec, ItemFilter, RelevanceMode, Tagged
-from briefing.text import clean_line
+from briefing.core.errors import ConfigError, ParseError
+from briefing.core.models import Entry, FeedSpec, ItemFilter, RelevanceMode, Tagged
+from briefing.core.text import clean_line
+from briefing.intelligence.matching import fold
 
 if TYPE_CHECKING:
-    from briefing.actors import Actor
-    from briefing.tagging import Tagger
+    from briefing.intelligence.actors import Actor
+    from briefing.intelligence.tagging import Tagger
 
 _MODES = ("all", "default", "strict")
 
@@ -39,7 +39,7 @@ def _console() -> Console:
 
 
 def _tagger(ctx: Context) -> Tagger:
-    from briefing.tagging import Tagger
+    from briefing.intelligence.tagging import Tagger
 
     return Tagger.from_config(ctx.config)
 
@@ -83,7 +83,7 @@ def _list_actors(
         store.sync_actors(tagger.actor_infos())
         counts = store.actor_counts()
     except Exception as error:  # BriefingError → one line; anything else propagates
-        from briefing.errors import BriefingError
+        from briefing.core.errors import BriefingError
 
         if isinstance(error, BriefingError):
             raise click.ClickException(str(error)) from error
@@ -322,7 +322,7 @@ def read_items(path: Path) -> list[tuple[Entry, RelevanceMode | None]]:
         except UnicodeDecodeError:
             raise ConfigError(f"{path}: a JSONL file must be UTF-8") from None
         return list(read_jsonl(path, text))
-    from briefing.parse import parse_feed
+    from briefing.acquisition.parse import parse_feed
 
     spec = FeedSpec(name=path.stem, url=str(path))
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from briefing.cli._common import Context, pass_ctx
-from briefing.errors import BriefingError, ConfigError, StoreError
+from briefing.core.errors import BriefingError, ConfigError, StoreError
 
 
 def _default_path(ctx: Context) -> Path:
@@ -20,8 +20,8 @@ def _remove(path: Path) -> None:
 
 
 def _is_demo(path: Path) -> bool:
-    from briefing.demo import is_demo_store
     from briefing.store import Store
+    from briefing.update.demo import is_demo_store
 
     try:
         store = Store.open(path, read_only=True)
@@ -53,8 +53,8 @@ def demo(ctx: Context, db_option: Path | None, force: bool) -> None:
     are already tagged, flagged and annotated. An existing demo database is rebuilt; any other
     database is left alone unless --force is given.
     """
-    from briefing.demo import build_demo
     from briefing.store import Store
+    from briefing.update.demo import build_demo
 
     path = db_option or _default_path(ctx)
     if path.exists():

@@ -14,8 +14,10 @@ import click
 from rich.console import Console
 
 from briefing.cli._common import Context, pass_ctx
-from briefing.errors import BriefingError
-from briefing.export import (
+from briefing.core.errors import BriefingError
+from briefing.core.models import ItemFilter, SavedView, TriageState
+from briefing.core.text import clean_line
+from briefing.reports.export import (
     EXTENSIONS,
     FORMATS,
     GROUPINGS,
@@ -26,9 +28,7 @@ from briefing.export import (
     write_digest,
     write_text_atomic,
 )
-from briefing.models import ItemFilter, SavedView, TriageState
-from briefing.summarize import ActorSource, brief_dict, build_brief, resolve_actor
-from briefing.text import clean_line
+from briefing.reports.summarize import ActorSource, brief_dict, build_brief, resolve_actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 STATES: tuple[TriageState, ...] = ("active", "unread", "read", "flagged", "dismissed", "all")

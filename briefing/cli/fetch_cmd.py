@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefing.cli._common import Context, pass_ctx
-from briefing.errors import BriefingError, FetchInProgressError
-from briefing.models import Config, FeedState
-from briefing.pipeline import FeedReport, ProgressCallback, RunReport
-from briefing.text import clean_line, strip_unsafe
+from briefing.core.errors import BriefingError, FetchInProgressError
+from briefing.core.models import Config, FeedState
+from briefing.core.text import clean_line, strip_unsafe
+from briefing.update.pipeline import FeedReport, ProgressCallback, RunReport
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -184,7 +184,7 @@ def _run_once(
     show_progress: bool,
     wait: bool,
 ) -> RunReport:
-    from briefing.pipeline import update
+    from briefing.update.pipeline import update
 
     store = ctx.open_store()
     if not show_progress:
@@ -371,7 +371,7 @@ def _fetch_loop(
 
 def _reload(ctx: Context, config: Config, err: Console) -> Config:
     """feeds.yaml again between --watch rounds; a broken edit keeps the previous config."""
-    from briefing.config import load_config
+    from briefing.core.config import load_config
 
     try:
         return load_config(ctx.config_path)

@@ -7,7 +7,7 @@ import json
 import click
 
 from briefing.cli._common import Context, pass_ctx
-from briefing.text import clean_line
+from briefing.core.text import clean_line
 
 
 @click.command("import")
@@ -24,7 +24,7 @@ def import_(ctx: Context, source: str, as_json: bool) -> None:
     feeds.yaml) fills the seed record. An empty, binary or non-UTF-8 capture is refused and
     nothing is written.
     """
-    from briefing.seed import import_article
+    from briefing.update.seed import import_article
 
     result = import_article(source, ctx.config, ctx.open_store())
     if as_json:

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefing.cli._common import Context, pass_ctx
-from briefing.models import Config, ItemDetail, StoreStatus
-from briefing.seed import IMPORT_HINT, seed_has_text
-from briefing.text import clean_line
+from briefing.core.models import Config, ItemDetail, StoreStatus
+from briefing.core.text import clean_line
+from briefing.update.seed import IMPORT_HINT, seed_has_text
 
 if TYPE_CHECKING:
     from briefing.store import Store

@@ -7,7 +7,7 @@ from contextlib import suppress
 import click
 
 from briefing.cli._common import Context, pass_ctx
-from briefing.errors import BriefingError
+from briefing.core.errors import BriefingError
 
 
 def _run(ctx: Context, *, read_only: bool = False) -> None:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from briefing.models import ActorCount, ActorInfo, ActorKind, ItemFilter
+from briefing.core.models import ActorCount, ActorInfo, ActorKind, ItemFilter
 from briefing.store.base import StoreBase
 from briefing.store.codec import iso, json_list
 from briefing.store.items import ItemsMixin

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
-from briefing.errors import ReadOnlyStoreError, StoreError
+from briefing.core.errors import ReadOnlyStoreError, StoreError
 from briefing.store.migrations import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 
 BUSY_TIMEOUT_MS = 30_000

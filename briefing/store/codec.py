@@ -9,8 +9,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from briefing.models import ActorMention, Entry, ItemFilter, Reason, Verdict
-from briefing.text import clean_line, fold
+from briefing.core.models import ActorMention, Entry, ItemFilter, Reason, Verdict
+from briefing.core.text import clean_line, fold
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
 """`json.dumps(…, ensure_ascii=False)` without building an encoder per call (a fetch makes

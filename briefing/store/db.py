@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefing.models import StoreStatus
+from briefing.core.models import StoreStatus
 from briefing.store.actors import ActorsMixin
 from briefing.store.base import StoreBase, open_database
 from briefing.store.ingest import IngestMixin, RetagSummary

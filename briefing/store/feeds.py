@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from briefing.models import (
+from briefing.core.models import (
     Entry,
     FeedSpec,
     FeedState,
@@ -17,9 +17,9 @@ from briefing.models import (
     RelevanceMode,
     Verdict,
 )
+from briefing.core.text import clean_line
 from briefing.store.base import StoreBase, insert_sql
 from briefing.store.codec import dropped_from_json, iso, parse_iso, require_iso
-from briefing.text import clean_line
 
 _STATE_COLUMNS = (
     "name, url, etag, last_modified, last_status, last_error, last_fetched_at, next_fetch_at, "

@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from briefing.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
+from briefing.core.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
+from briefing.core.text import clean_block, clean_line, strip_unsafe
 from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
 from briefing.store.codec import (
     dropped_to_json,
@@ -26,7 +27,6 @@ from briefing.store.codec import (
     title_key,
 )
 from briefing.store.feeds import FeedsMixin
-from briefing.text import clean_block, clean_line, strip_unsafe
 
 DUPLICATE_WINDOW = timedelta(days=3)
 """Two items with the same normalised title this close in time are one story."""

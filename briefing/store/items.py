@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from briefing.models import (
+from briefing.core.models import (
     ActorMention,
     Entry,
     Facet,

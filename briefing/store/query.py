@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from briefing.models import ItemFilter, SortOrder
+from briefing.core.models import ItemFilter, SortOrder
 from briefing.store.codec import iso
 
 ORDER_BY: dict[SortOrder, str] = {

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from briefing.errors import StoreError
-from briefing.models import Facet, ItemFilter, SavedView, Triage
+from briefing.core.errors import StoreError
+from briefing.core.models import Facet, ItemFilter, SavedView, Triage
+from briefing.core.text import clean_line, strip_unsafe
 from briefing.store.base import StoreBase, inserted_id
 from briefing.store.codec import filter_from_json, filter_to_json, iso
 from briefing.store.query import placeholders
-from briefing.text import clean_line, strip_unsafe
 
 MAX_TAG_CHARS = 64
 

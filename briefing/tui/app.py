@@ -11,9 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from briefing.models import Config
+from briefing.core.models import Config
+from briefing.core.text import clean_line
 from briefing.store import Store
-from briefing.text import clean_line
 from briefing.tui.commands import BriefingCommands
 from briefing.tui.filters import keymap_from_settings
 from briefing.tui.screens.help import HelpRow, help_rows
@@ -168,7 +168,7 @@ class BriefingApp(App[None]):
     def _load_tagger(self) -> None:
         # Building the gazetteer automaton takes a moment: do it off the UI thread, once.
         try:
-            from briefing.tagging import Tagger  # type: ignore[import-untyped,unused-ignore]
+            from briefing.intelligence.tagging import Tagger  # type: ignore[import-untyped,unused-ignore]
 
             self._finder = Tagger.from_config(self.config).find_mentions
         except Exception:  # no gazetteer: the pane falls back to the stored mention surfaces

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from briefing.text import clean_line
+from briefing.core.text import clean_line
 from briefing.tui import filters
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from textual.message import Message
 
-from briefing.errors import BriefingError
-from briefing.models import Config
-from briefing.text import clean_line
+from briefing.core.errors import BriefingError
+from briefing.core.models import Config
+from briefing.core.text import clean_line
 from briefing.tui.messages import FetchFinished, FetchProgressed
 
 
@@ -26,8 +26,8 @@ def run_fetch(
     force: bool = False,
 ) -> None:
     """Fetch the due feeds (every enabled one with `force`) into the database at `db_path`."""
-    from briefing.pipeline import FeedReport, update
     from briefing.store import Store
+    from briefing.update.pipeline import FeedReport, update
 
     try:
         store = Store.open(db_path)

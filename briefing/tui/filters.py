@@ -10,8 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from briefing.models import ItemFilter, TriageState
-from briefing.text import clean_line
+from briefing.core.models import ItemFilter, TriageState
+from briefing.core.text import clean_line
 
 FacetKind = str
 """One of `actor`, `tag`, `feed`, `state`, `date`, `text`, `kind`, `ids`."""

@@ -38,5 +38,5 @@ class FacetsLoaded(Message):
     """Facet counts for the current filter arrived from a worker."""
 
     facets: object
-    """A `briefing.models.Facets`; typed loosely so stale results can be compared by identity."""
+    """A `briefing.core.models.Facets`; typed loosely so stale results can be compared by identity."""
     generation: int

@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing.models import Triage
+from briefing.core.models import Triage
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.models import (
+from briefing.core.models import (
     Config,
     FeedSpec,
     FetchOutcome,

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
-from briefing.models import FeedSpec, FetchOutcome, ItemFilter
+from briefing.core.models import FeedSpec, FetchOutcome, ItemFilter
 from briefing.store import Store
 from briefing.tui.screens.brief import BriefScreen, BriefView
 from tests.conftest import FROZEN_NOW, tagged

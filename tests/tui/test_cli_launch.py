@@ -89,7 +89,7 @@ def test_no_command_opens_the_app(
 def test_opening_the_app_indexes_what_a_killed_fetch_left(
     run_cli: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefing.models import FetchOutcome, ItemFilter
+    from briefing.core.models import FetchOutcome, ItemFilter
     from briefing.tui.app import BriefingApp
     from tests.conftest import tagged
 

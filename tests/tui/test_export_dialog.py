@@ -11,7 +11,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Select
 
-from briefing.models import ItemFilter
+from briefing.core.models import ItemFilter
 from briefing.store import Store
 from briefing.tui.screens.export import ExportModal
 from tests.conftest import FROZEN_NOW

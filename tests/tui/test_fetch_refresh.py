@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from briefing.models import Config, FeedSpec, RelevanceRules
+from briefing.core.models import Config, FeedSpec, RelevanceRules
 from tests.tui.conftest import SIZE, AppFactory
 from tests.tui.helpers import item_list, notices, screen_text, settle
 

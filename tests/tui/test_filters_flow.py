@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing.models import ItemFilter
+from briefing.core.models import ItemFilter
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.views import ViewsModal
 from briefing.tui.widgets.chips import FilterChips

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from briefing.models import ActorInfo
+from briefing.core.models import ActorInfo
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.note import NoteModal
 from briefing.tui.screens.tag import TagModal

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-from briefing.models import FetchOutcome
+from briefing.core.models import FetchOutcome
 from briefing.store import Store
 from tests.conftest import FROZEN_NOW, tagged
 from tests.tui.conftest import SIZE, AppFactory

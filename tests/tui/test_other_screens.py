@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.models import ItemFilter
+from briefing.core.models import ItemFilter
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.widgets.filter_panel import FilterPanel
 from tests.tui.conftest import SIZE, AppFactory

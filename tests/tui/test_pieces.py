@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from briefing.models import ItemFilter, Triage
+from briefing.core.models import ItemFilter, Triage
 from briefing.tui import filters
 from briefing.tui.screens.actors import sparkline
 from briefing.tui.screens.help import help_rows

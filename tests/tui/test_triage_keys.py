@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.text import clean_block
+from briefing.core.text import clean_block
 from briefing.tui.widgets.item_detail import ItemDetailView
 from tests.tui.conftest import SIZE, AppFactory
 from tests.tui.helpers import item_list, notices, screen_text, settle, triage
@@ -237,7 +237,7 @@ async def test_read_only_database_shows_a_notice_and_refuses_triage(
 async def test_reading_pane_highlights_mentions_with_the_real_tagger(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
-    from briefing.tagging import Tagger
+    from briefing.intelligence.tagging import Tagger
     from tests.tui.conftest import make_config
 
     finder = Tagger.from_config(make_config(tmp_path)).find_mentions

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 from xml.sax.saxutils import escape
 
-from briefing.models import (
+from briefing.core.models import (
     ActorInfo,
     Config,
     Entry,
@@ -19,7 +19,7 @@ from briefing.models import (
 )
 
 if TYPE_CHECKING:
-    from briefing.tagging import Tagger
+    from briefing.intelligence.tagging import Tagger
 
 
 def rss(items: Sequence[tuple[str, str]], *, title: str = "Test feed", base: str = "") -> bytes:

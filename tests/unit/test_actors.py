@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.actors import ActorMatcher, load_gazetteer, parse_gazetteer
-from briefing.errors import ConfigError
-from briefing.models import ActorKind
+from briefing.core.errors import ConfigError
+from briefing.core.models import ActorKind
+from briefing.intelligence.actors import ActorMatcher, load_gazetteer, parse_gazetteer
 
 
 @pytest.fixture(scope="module")

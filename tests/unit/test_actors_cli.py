@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.cli import main
-from briefing.models import Entry, FeedSpec, FetchOutcome, ItemFilter, Reason, Tagged, Verdict
+from briefing.core.models import Entry, FeedSpec, FetchOutcome, ItemFilter, Reason, Tagged, Verdict
+from briefing.intelligence.tagging import Tagger
 from briefing.store import Store
-from briefing.tagging import Tagger
 
 FEEDS = """\
 feeds:

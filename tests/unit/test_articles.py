@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from briefing.articles import (
+from briefing.acquisition.captures import (
     drop_bios,
     drop_duplicates,
     drop_more_block,
     paragraph_key,
     parse_capture,
 )
-from briefing.errors import ImportError_
+from briefing.core.errors import ImportError_
 
 CAPTURES = Path(__file__).resolve().parents[1] / "data" / "captures"
 

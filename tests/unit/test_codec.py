@@ -6,7 +6,7 @@ import json
 import random
 from datetime import UTC, datetime, timedelta, timezone
 
-from briefing.models import ActorMention, Reason
+from briefing.core.models import ActorMention, Reason
 from briefing.store.codec import iso, mention_surfaces, reasons_to_json
 
 

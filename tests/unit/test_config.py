@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing.config import load_config, parse_refresh
-from briefing.errors import ConfigError
-from briefing.models import WeightedTerm
+from briefing.core.config import load_config, parse_refresh
+from briefing.core.errors import ConfigError
+from briefing.core.models import WeightedTerm
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "feeds.yaml"

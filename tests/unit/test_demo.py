@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing.models import FeedSpec, ItemFilter
-from briefing.parse import ParsedFeed, parse_feed
+from briefing.acquisition.parse import ParsedFeed, parse_feed
+from briefing.core.models import FeedSpec, ItemFilter
 from briefing.store import Store
 
 DEMO = Path(__file__).resolve().parents[2] / "briefing" / "data" / "demo"
@@ -69,8 +69,8 @@ def test_shipped_feeds_carry_duplicates_and_hostile_items() -> None:
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, object]]:
-    pytest.importorskip("briefing.tagging")
-    from briefing.demo import build_demo
+    pytest.importorskip("briefing.intelligence.tagging")
+    from briefing.update.demo import build_demo
 
     store = Store.open(tmp_path_factory.mktemp("demo") / "demo.db")
     report = build_demo(store, None, now=NOW)
@@ -79,7 +79,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store
 
 
 def test_build_demo_ingests_every_feed(demo_store: tuple[Store, object]) -> None:
-    from briefing.demo import DemoReport
+    from briefing.update.demo import DemoReport
 
     store, report = demo_store
     assert isinstance(report, DemoReport)
@@ -125,7 +125,7 @@ def test_demo_hostile_items_are_stored_as_plain_text(demo_store: tuple[Store, ob
 
 
 def run_demo(tmp_path: Path, *args: str) -> tuple[int, str]:
-    pytest.importorskip("briefing.tagging")
+    pytest.importorskip("briefing.intelligence.tagging")
     from briefing.cli._common import Context
     from briefing.cli.demo_cmd import demo
 

@@ -18,7 +18,8 @@ from typing import Any
 import html5lib
 import pytest
 
-from briefing.export import (
+from briefing.core.models import ItemFilter
+from briefing.reports.export import (
     Format,
     GroupBy,
     build_digest,
@@ -28,7 +29,6 @@ from briefing.export import (
     safe_filename,
     write_digest,
 )
-from briefing.models import ItemFilter
 from briefing.store import Store
 from tests.conftest import FROZEN_NOW
 from tests.export_fixture import DAY, HOSTILE_NOTE, populate, populate_hostile

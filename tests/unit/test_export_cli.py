@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from briefing.cli import export_cmd, main
 from briefing.cli.export_cmd import parse_when
-from briefing.models import ItemFilter
+from briefing.core.models import ItemFilter
 from briefing.store import Store
 from tests.conftest import FROZEN_NOW
 from tests.export_fixture import populate, populate_hostile
@@ -247,7 +247,7 @@ def test_a_folder_or_bare_name_defaults_to_markdown(tmp_path: Path) -> None:
 
 def test_empty_filter_values_are_refused() -> None:
     from briefing.cli.export_cmd import build_filter
-    from briefing.errors import BriefingError
+    from briefing.core.errors import BriefingError
     from briefing.store import Store
 
     store = Store.open(":memory:")

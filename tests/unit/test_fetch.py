@@ -1,4 +1,4 @@
-"""briefing.fetch against real servers on 127.0.0.1: statuses, redirects, validators, caps."""
+"""briefing.acquisition.fetch against real servers on 127.0.0.1: statuses, redirects, validators, caps."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from briefing.errors import FetchError
-from briefing.fetch import (
+from briefing.acquisition.fetch import (
     FeedResponse,
     Fetcher,
     FetchLimits,
@@ -24,7 +23,8 @@ from briefing.fetch import (
     next_fetch_at,
     parse_retry_after,
 )
-from briefing.models import FeedSpec, FeedState
+from briefing.core.errors import FetchError
+from briefing.core.models import FeedSpec, FeedState
 
 RSS = (
     b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'

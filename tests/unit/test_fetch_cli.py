@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from briefing.cli import main
-from briefing.pipeline import fetch_lock
+from briefing.update.pipeline import fetch_lock
 from tests.conftest import REPO
 from tests.unit.fetchkit import libya_items, rss
 
@@ -310,7 +310,7 @@ def test_a_quiet_fetch_starts_without_rich_or_httpx_s_command_line() -> None:
     import sys
 
     code = (
-        "import sys, briefing.cli.fetch_cmd, briefing.pipeline, briefing.fetch\n"
+        "import sys, briefing.cli.fetch_cmd, briefing.update.pipeline, briefing.acquisition.fetch\n"
         "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'pygments'})\n"
         "print(','.join(loaded))"
     )

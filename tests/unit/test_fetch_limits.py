@@ -1,4 +1,4 @@
-"""briefing.fetch against a raw asyncio server: trickling, stalling, cut bodies, connection bounds."""
+"""briefing.acquisition.fetch against a raw asyncio server: trickling, stalling, cut bodies, connection bounds."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from briefing.fetch import Fetcher, FetchLimits
-from briefing.models import FeedSpec
+from briefing.acquisition.fetch import Fetcher, FetchLimits
+from briefing.core.models import FeedSpec
 
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 Writer = Callable[[asyncio.StreamWriter], Awaitable[None]]
@@ -161,7 +161,7 @@ def test_https_pools_verify_with_certifi_and_never_share_with_http() -> None:
 
     import httpx
 
-    from briefing.fetch import _ShardedTransport
+    from briefing.acquisition.fetch import _ShardedTransport
 
     transport = _ShardedTransport(shards=1, per_pool=2)
     plain = transport._pool(httpx.URL("http://127.0.0.1:8080/feed"))

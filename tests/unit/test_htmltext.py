@@ -1,4 +1,4 @@
-"""HTML → clean text and canonical URLs (briefing.htmltext)."""
+"""HTML → clean text and canonical URLs (briefing.acquisition.htmltext)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from briefing.htmltext import canonical_url, html_to_text, is_http_url
+from briefing.acquisition.htmltext import html_to_text
+from briefing.core.urls import canonical_url, is_http_url
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -129,7 +130,7 @@ def test_canonical_url_fast_path_agrees_with_the_general_one(
     """The urllib-free path for plain query strings gives exactly what urllib's path gives."""
     import random
 
-    import briefing.htmltext as htmltext
+    import briefing.core.urls as url_module
 
     rng = random.Random(7)
     keys = ["utm_source", "id", "ref", "a", "fbclid", "UTM_Medium", "x.y", "_ga", "page", "p~"]
@@ -145,7 +146,7 @@ def test_canonical_url_fast_path_agrees_with_the_general_one(
         base = rng.choice(["https://ex.com/a/b", "http://h.org/x", "https://ex.com/"])
         urls.append(base + rng.choice(["?", "?&", ""]) + "&".join(pieces) + rng.choice(["", "#f"]))
     fast = [canonical_url(url) for url in urls]
-    monkeypatch.setattr(htmltext, "_PLAIN_HTTP_QUERY", re.compile(r"(?!)"))
+    monkeypatch.setattr(url_module, "_PLAIN_HTTP_QUERY", re.compile(r"(?!)"))
     general = [canonical_url(url) for url in urls]
     assert fast == general
     assert canonical_url("https://e.com/s?id=7&utm_source=rss") == "https://e.com/s?id=7"

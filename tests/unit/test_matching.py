@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from briefing.matching import _TABLE, Hit, PhraseMatcher, fold_cased, longest
+from briefing.intelligence.matching import _TABLE, Hit, PhraseMatcher, fold_cased, longest
 
 
 def _reference_fold(text: str) -> str:
@@ -104,7 +104,7 @@ def _reference_fold_char(ch: str) -> str:
     """matching._fold_char as first written: NFKD for every letter and digit."""
     import unicodedata
 
-    from briefing import matching
+    from briefing.intelligence import matching
 
     if ch in matching._ARABIC_FOLD:
         return matching._ARABIC_FOLD[ch]
@@ -126,7 +126,7 @@ def _reference_fold_char(ch: str) -> str:
 def test_fold_char_shortcut_matches_the_full_definition() -> None:
     import random
 
-    from briefing import matching
+    from briefing.intelligence import matching
 
     codes = [*range(1, 0x3001), *range(0xAC00, 0xAC40), *range(0xFB00, 0x10000)]
     rng = random.Random(5)

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 
 from briefing.cli import main
 from briefing.cli._opml import append_feeds, plan_import, read_opml, write_opml
-from briefing.config import load_config
-from briefing.errors import ConfigError
-from briefing.models import FeedSpec
+from briefing.core.config import load_config
+from briefing.core.errors import ConfigError
+from briefing.core.models import FeedSpec
 
 OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">

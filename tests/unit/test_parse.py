@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from briefing.errors import ParseError
-from briefing.models import Entry, FeedSpec
-from briefing.parse import ParsedFeed, ParserChoice, check_document, parse_feed
+from briefing.acquisition.parse import ParsedFeed, ParserChoice, check_document, parse_feed
+from briefing.core.errors import ParseError
+from briefing.core.models import Entry, FeedSpec
 
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 NOW = datetime(2025, 6, 15, tzinfo=UTC)

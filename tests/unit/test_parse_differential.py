@@ -22,9 +22,9 @@ from types import ModuleType
 
 import pytest
 
-from briefing.errors import ParseError
-from briefing.models import FeedSpec
-from briefing.parse import ParsedFeed, parse_feed
+from briefing.acquisition.parse import ParsedFeed, parse_feed
+from briefing.core.errors import ParseError
+from briefing.core.models import FeedSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / ".." / "shared" / "feedparser-corpus" / "tests"

@@ -1,4 +1,4 @@
-"""briefing.pipeline: fetch → parse → tag → store against a real server on 127.0.0.1."""
+"""briefing.update.pipeline: fetch → parse → tag → store against a real server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from briefing.errors import ConfigError, FetchInProgressError, ReadOnlyStoreError
-from briefing.fetch import FetchLimits
-from briefing.models import FeedSpec, ItemFilter
-from briefing.pipeline import RunReport, fetch_lock, ingest_document, update
+from briefing.acquisition.fetch import FetchLimits
+from briefing.core.errors import ConfigError, FetchInProgressError, ReadOnlyStoreError
+from briefing.core.models import FeedSpec, ItemFilter
 from briefing.store import Store
+from briefing.update.pipeline import RunReport, fetch_lock, ingest_document, update
 from tests.unit.fetchkit import fake_tagger, libya_items, make_config, rss
 
 NOW = datetime(2026, 4, 6, 12, 0, tzinfo=UTC)
@@ -420,8 +420,8 @@ def test_forked_workers_build_the_real_tagger_as_they_start(
 def test_a_worker_prepares_rows_without_the_database_and_sends_actors_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from briefing import pipeline
-    from briefing.models import ActorInfo, FetchOutcome
+    from briefing.core.models import ActorInfo, FetchOutcome
+    from briefing.update import pipeline
 
     tagger = fake_tagger()
     haftar = ActorInfo("khalifa-haftar", "Khalifa Haftar", "person")
@@ -451,8 +451,8 @@ def test_a_worker_prepares_rows_without_the_database_and_sends_actors_once(
 def test_the_writer_indexes_for_search_every_few_feeds(
     tmp_path: Path, db: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefing import pipeline
-    from briefing.models import FetchOutcome
+    from briefing.core.models import FetchOutcome
+    from briefing.update import pipeline
 
     monkeypatch.setattr(pipeline, "_WORKER_TAGGER", fake_tagger())
     monkeypatch.setattr(pipeline, "INDEX_EVERY", 3)
@@ -504,7 +504,7 @@ def test_the_fetch_loop_is_uvloop_when_installed_else_asyncio(
     import asyncio
     import sys
 
-    from briefing.pipeline import event_loop_factory
+    from briefing.update.pipeline import event_loop_factory
 
     uvloop = pytest.importorskip("uvloop")
     assert event_loop_factory() is uvloop.new_event_loop

@@ -7,10 +7,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from briefing.errors import ConfigError
-from briefing.models import Entry, FeedSpec, RelevanceMode, RelevanceRules, Verdict, WeightedTerm
-from briefing.relevance import builtin_rules, compile_rules, judge, load_rules
-from briefing.tagging import Tagger
+from briefing.core.errors import ConfigError
+from briefing.core.models import (
+    Entry,
+    FeedSpec,
+    RelevanceMode,
+    RelevanceRules,
+    Verdict,
+    WeightedTerm,
+)
+from briefing.intelligence.relevance import builtin_rules, compile_rules, judge, load_rules
+from briefing.intelligence.tagging import Tagger
 
 
 @pytest.fixture(scope="module")

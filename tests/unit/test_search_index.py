@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.models import FetchOutcome, ItemFilter
+from briefing.core.models import FetchOutcome, ItemFilter
 from briefing.store import Store
 from tests.conftest import tagged
 

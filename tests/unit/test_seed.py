@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from briefing.config import load_config
-from briefing.errors import ImportError_
-from briefing.models import Config, ItemFilter
-from briefing.seed import ensure_seed, import_article, seed_has_text
+from briefing.core.config import load_config
+from briefing.core.errors import ImportError_
+from briefing.core.models import Config, ItemFilter
+from briefing.core.text import clean_line
 from briefing.store import Store
-from briefing.text import clean_line
+from briefing.update.seed import ensure_seed, import_article, seed_has_text
 
 REPO = Path(__file__).resolve().parents[2]
 CAPTURES = REPO / "tests" / "data" / "captures"
@@ -71,12 +71,12 @@ def test_ensure_seed_is_idempotent_and_cheap(
 ) -> None:
     first = ensure_seed(config, store)
     # An unchanged seed is neither re-tagged nor written again.
-    import briefing.seed
+    import briefing.update.seed
 
     def refuse(*args: object) -> None:
         raise AssertionError("ensure_seed re-tagged an unchanged seed")
 
-    monkeypatch.setattr(briefing.seed, "_tag", refuse)
+    monkeypatch.setattr(briefing.update.seed, "_tag", refuse)
     assert ensure_seed(config, store) == first
     assert ensure_seed(config, store) == first
     assert store.count(ALL) == 1

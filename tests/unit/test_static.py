@@ -47,10 +47,10 @@ def test_import_contracts() -> None:
     [
         "briefing.cli",
         "briefing.store",
-        "briefing.pipeline",
-        "briefing.summarize",
-        "briefing.export",
-        "briefing.tagging",
+        "briefing.update.pipeline",
+        "briefing.reports.summarize",
+        "briefing.reports.export",
+        "briefing.intelligence.tagging",
     ],
 )
 def test_core_does_not_load_textual(module: str) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.errors import ReadOnlyStoreError, StoreError
-from briefing.models import Entry, FeedSpec, FetchOutcome, ItemFilter, Verdict
+from briefing.core.errors import ReadOnlyStoreError, StoreError
+from briefing.core.models import Entry, FeedSpec, FetchOutcome, ItemFilter, Verdict
 from briefing.store import Store
 from briefing.store.query import fts_query
 from tests.conftest import ACTORS, FROZEN_NOW, tagged
@@ -325,7 +325,7 @@ def test_record_outcomes_in_one_batch(store: Store) -> None:
 def test_places_are_stored_after_actors(store: Store) -> None:
     from dataclasses import replace
 
-    from briefing.models import ActorInfo, ActorMention
+    from briefing.core.models import ActorInfo, ActorMention
 
     store.sync_actors([*ACTORS, ActorInfo("sirte", "Sirte", "place")])
     item = tagged("LNA units move towards Sirte", actors=["lna"])

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from briefing.errors import StoreError
-from briefing.models import FeedSpec, FetchOutcome, ItemFilter
+from briefing.core.errors import StoreError
+from briefing.core.models import FeedSpec, FetchOutcome, ItemFilter
 from briefing.store import Store
 from briefing.store.migrations import SCHEMA_VERSION, migrations
 from tests.conftest import REPO, tagged
@@ -148,7 +148,7 @@ _WRITER = textwrap.dedent(
     """
     import sys
     from briefing.store import Store
-    from briefing.models import FetchOutcome, FeedSpec
+    from briefing.core.models import FetchOutcome, FeedSpec
     from tests.conftest import tagged
     store = Store.open(sys.argv[1])
     for batch in range(int(sys.argv[2])):

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from briefing.models import ActorInfo, ActorMention, ItemDetail, ItemFilter, ItemRow, SortOrder
-from briefing.summarize import (
+from briefing.core.models import ActorInfo, ActorMention, ItemDetail, ItemFilter, ItemRow, SortOrder
+from briefing.reports.summarize import (
     UnknownActorError,
     brief_dict,
     brief_from_details,
@@ -365,8 +365,8 @@ def test_key_points_do_not_depend_on_hash_randomisation() -> None:
     code = (
         "import json\n"
         "from tests.unit.test_summarize import corpus, HAFTAR, NOW, detail\n"
-        "from briefing.summarize import brief_from_details, brief_dict\n"
-        "from briefing.models import ItemFilter\n"
+        "from briefing.reports.summarize import brief_from_details, brief_dict\n"
+        "from briefing.core.models import ItemFilter\n"
         "items = corpus() + [detail(20 + i, f't{i}', summary=f'Haftar and the GNU met envoys"
         " in Tripoli about talks number {i % 3} today.') for i in range(12)]\n"
         "b = brief_from_details(items, actor=None, f=ItemFilter(), now=NOW, max_points=6)\n"

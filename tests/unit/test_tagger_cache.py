@@ -1,4 +1,4 @@
-"""briefing.tagger_cache: a built Tagger on disk, keyed by everything it is built from."""
+"""briefing.intelligence.tagger_cache: a built Tagger on disk, keyed by everything it is built from."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.errors import ConfigError
-from briefing.models import Config, Entry, RelevanceRules, WeightedTerm
-from briefing.tagger_cache import cache_dir, cache_key
-from briefing.tagging import Tagger
+from briefing.core.errors import ConfigError
+from briefing.core.models import Config, Entry, RelevanceRules, WeightedTerm
+from briefing.intelligence.tagger_cache import cache_dir, cache_key
+from briefing.intelligence.tagging import Tagger
 
 REPO = Path(__file__).resolve().parents[2]
 

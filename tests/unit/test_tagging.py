@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.models import Config, Entry, FeedSpec, RelevanceRules, WeightedTerm
-from briefing.tagging import Tagger
+from briefing.core.models import Config, Entry, FeedSpec, RelevanceRules, WeightedTerm
+from briefing.intelligence.tagging import Tagger
 
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "labelled"
 SEED_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed"
@@ -212,7 +212,7 @@ def test_tagged_built_by_tag_is_a_normal_tagged(tagger: Tagger) -> None:
     the result must equal one built the normal way, and a new field must not go unnoticed."""
     import dataclasses
 
-    from briefing.models import Tagged
+    from briefing.core.models import Tagged
 
     assert [f.name for f in dataclasses.fields(Tagged)] == ["entry", "verdict", "actors", "places"]
     entry = Entry("t", "f", "Haftar's LNA shells Tripoli", summary="Misrata brigades respond.")

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from briefing.actors import parse_gazetteer
-from briefing.errors import ConfigError
-from briefing.models import Entry, FeedSpec, RelevanceMode, Tagged
-from briefing.tagging import Tagger
+from briefing.core.errors import ConfigError
+from briefing.core.models import Entry, FeedSpec, RelevanceMode, Tagged
+from briefing.intelligence.actors import parse_gazetteer
+from briefing.intelligence.tagging import Tagger
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from briefing.htmltext import is_http_url
-from briefing.text import clean_block, clean_line, fold, strip_unsafe
+from briefing.core.text import clean_block, clean_line, fold, strip_unsafe
+from briefing.core.urls import is_http_url
 
 
 def test_whole_escape_sequences_are_removed() -> None:

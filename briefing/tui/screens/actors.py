@@ -19,9 +19,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 
-from briefing.errors import BriefingError
-from briefing.models import ActorCount, ItemFilter
-from briefing.text import clean_line
+from briefing.core.errors import BriefingError
+from briefing.core.models import ActorCount, ItemFilter
+from briefing.core.text import clean_line
 
 if TYPE_CHECKING:
     from briefing.tui.app import BriefingApp

@@ -21,11 +21,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from briefing.errors import BriefingError
-from briefing.export import brief_text, describe_filter
-from briefing.models import ItemFilter
-from briefing.summarize import ActorBrief, BriefSource, build_brief
-from briefing.text import clean_line
+from briefing.core.errors import BriefingError
+from briefing.core.models import ItemFilter
+from briefing.core.text import clean_line
+from briefing.reports.export import brief_text, describe_filter
+from briefing.reports.summarize import ActorBrief, BriefSource, build_brief
 
 
 class BriefView(VerticalScroll):

@@ -16,8 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
-from briefing.errors import BriefingError
-from briefing.export import (
+from briefing.core.errors import BriefingError
+from briefing.core.models import ItemFilter
+from briefing.core.text import clean_line
+from briefing.reports.export import (
     EXTENSIONS,
     DigestSource,
     Format,
@@ -27,8 +29,6 @@ from briefing.export import (
     safe_filename,
     write_digest,
 )
-from briefing.models import ItemFilter
-from briefing.text import clean_line
 
 FORMAT_OPTIONS: list[tuple[str, Format]] = [
     ("Markdown (.md)", "md"),

@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
-from briefing.text import clean_line, strip_unsafe
+from briefing.core.text import clean_line, strip_unsafe
 
 
 class NoteModal(ModalScreen[str | None]):

@@ -15,8 +15,8 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from briefing.models import Facet
-from briefing.text import clean_line
+from briefing.core.models import Facet
+from briefing.core.text import clean_line
 
 
 def parse_tags(value: str) -> list[str]:

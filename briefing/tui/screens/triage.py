@@ -20,10 +20,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from briefing.errors import BriefingError, StoreError
-from briefing.htmltext import is_http_url
-from briefing.models import Facets, ItemFilter, ItemRow
-from briefing.text import clean_line
+from briefing.core.errors import BriefingError, StoreError
+from briefing.core.models import Facets, ItemFilter, ItemRow
+from briefing.core.text import clean_line
+from briefing.core.urls import is_http_url
 from briefing.tui import filters
 from briefing.tui.messages import FacetsLoaded, FetchFinished, FetchProgressed
 from briefing.tui.screens.triage_actions import TriageActions

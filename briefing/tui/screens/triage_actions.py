@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from briefing.errors import StoreError
-from briefing.models import ItemRow, Triage
+from briefing.core.errors import StoreError
+from briefing.core.models import ItemRow, Triage
 
 if TYPE_CHECKING:
     from briefing.tui.app import BriefingApp

@@ -16,8 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from briefing.models import SavedView
-from briefing.text import clean_line
+from briefing.core.models import SavedView
+from briefing.core.text import clean_line
 from briefing.tui.filters import describe
 
 

@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from briefing.models import Facet, Facets, ItemFilter
-from briefing.text import clean_line
+from briefing.core.models import Facet, Facets, ItemFilter
+from briefing.core.text import clean_line
 from briefing.tui.filters import DATE_RANGES, STATES, date_range_key
 
 

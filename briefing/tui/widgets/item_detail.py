@@ -10,8 +10,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from briefing.models import ItemDetail, Reason
-from briefing.text import clean_block, clean_line
+from briefing.core.models import ItemDetail, Reason
+from briefing.core.text import clean_block, clean_line
 
 MentionFinder = Callable[[str], list[tuple[int, int, str]]]
 """`Tagger.find_mentions`: (start, end, actor id) spans in the text it is given."""

@@ -22,8 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from briefing.models import ItemFilter, ItemRow, SortOrder, Triage
-from briefing.text import clean_line
+from briefing.core.models import ItemFilter, ItemRow, SortOrder, Triage
+from briefing.core.text import clean_line
 from briefing.tui.filters import search_words
 
 PAGE_SIZE = 100

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from briefing.text import clean_line
+from briefing.core.text import clean_line
 
 
 class StatusBar(Static):

@@ -1,0 +1,118 @@
+"""The Tagger: relevance and actors together, built once from the configuration.
+
+`relevance` and `actors` are siblings that never import each other; this module combines them.
+Each item is folded once (`briefing.intelligence.matching.prepare`), the gazetteer finds its actors, and the
+actors feed the relevance score as reasons next to the weighted terms. Places that are only
+locations (kind `place` without `acts: true`) score like actors but are returned in
+`Tagged.places`, apart from `Tagged.actors`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from briefing.core.models import (
+    ActorInfo,
+    Config,
+    Entry,
+    FeedSpec,
+    RelevanceMode,
+    RelevanceRules,
+    Tagged,
+    TextField,
+)
+from briefing.intelligence.actors import ActorMatcher, Gazetteer, load_gazetteer
+from briefing.intelligence.matching import PhraseMatcher, prepare
+from briefing.intelligence.relevance import (
+    ActorScore,
+    CompiledRules,
+    actor_score,
+    compile_rules,
+    entry_fields,
+    judge,
+    judge_scored,
+)
+from briefing.intelligence.tagger_cache import load_or_build
+
+
+class Tagger:
+    """Judges relevance and finds actors for items; cheap to call, built once per run."""
+
+    def __init__(self, gazetteer: Gazetteer, rules: RelevanceRules | None = None) -> None:
+        # One automaton holds the gazetteer's phrases, its blocker words and the relevance
+        # terms: each item is scanned once, and each side reads the hits that carry its own
+        # payloads (one list per channel).
+        self.automaton: PhraseMatcher[Any] = PhraseMatcher(channels=3)
+        self.gazetteer = gazetteer
+        self.matcher = ActorMatcher(gazetteer, self.automaton, channel=0, blocker_channel=1)
+        self.rules: CompiledRules = compile_rules(
+            rules or RelevanceRules(), matcher=self.automaton, channel=2
+        )
+        self.automaton.build()
+        self._scores = _ScoreTable(gazetteer, self.rules)
+
+    @classmethod
+    def from_config(cls, config: Config) -> Tagger:
+        """Built-in rules and gazetteer merged with the user's (ConfigError on a bad file).
+
+        Loaded from the on-disk cache when it holds one built from the same inputs (see
+        `briefing.intelligence.tagger_cache`), else built and cached.
+        """
+        return load_or_build(config, lambda: cls.build(config.rules, config.actors_file), cls)
+
+    @classmethod
+    def build(cls, rules: RelevanceRules | None = None, actors_file: Path | None = None) -> Tagger:
+        return cls(load_gazetteer(actors_file), rules)
+
+    def tag(self, entry: Entry, feed: FeedSpec | None = None) -> Tagged:
+        """Relevance verdict and actors for one entry (feed None: the `default` mode)."""
+        mode: RelevanceMode = feed.relevance if feed is not None else "default"
+        item = prepare(entry_fields(entry))
+        if not item.bounds:
+            return Tagged(entry, judge(entry, (), self.rules, mode, prepared=item, hits=()))
+        actor_hits, blockers, term_hits = self.automaton.find_all(item.lowered)
+        found = self.matcher.resolve(item, entry.published, actor_hits, blockers)
+        scored = list(map(self._scores.__getitem__, found.hits))
+        verdict = judge_scored(entry, self.rules, mode, item, term_hits, scored)
+        # Places score for relevance like any actor, but are reported apart: a city where
+        # something happened is not a party to it (unless its forces act: `acts: true`).
+        # Tagged is a frozen dataclass: its __init__ sets each field through
+        # object.__setattr__; filling the new instance's __dict__ directly is cheaper.
+        tagged = _new(Tagged)
+        fields = tagged.__dict__
+        fields["entry"] = entry
+        fields["verdict"] = verdict
+        fields["actors"] = found.mentions
+        fields["places"] = found.places
+        return tagged
+
+    def actor_infos(self) -> list[ActorInfo]:
+        """Every actor, for `store.sync_actors`."""
+        return [actor.info() for actor in self.gazetteer.actors.values()]
+
+    def find_mentions(self, text: str, when: datetime | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, actor id) spans in the original text, for highlighting."""
+        return self.matcher.spans(text, when)
+
+    def fields(self, entry: Entry) -> list[tuple[TextField, str]]:
+        return entry_fields(entry)
+
+
+_new = object.__new__
+
+
+class _ScoreTable(dict[tuple[str, TextField], ActorScore]):
+    """What an (actor id, field) pair adds to the relevance score, worked out on first sight."""
+
+    def __init__(self, gazetteer: Gazetteer, rules: CompiledRules) -> None:
+        super().__init__()
+        self._actors = gazetteer.actors
+        self._rules = rules
+
+    def __missing__(self, pair: tuple[str, TextField]) -> ActorScore:
+        actor_id, where = pair
+        actor = self._actors[actor_id]
+        score = self[pair] = actor_score((actor_id, actor.name, where, actor.signal), self._rules)
+        return score

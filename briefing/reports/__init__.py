@@ -1,0 +1,1 @@
+"""What an analyst sends: briefs (summarize) and digests (export), built from the store's queries."""

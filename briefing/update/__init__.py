@@ -1,0 +1,1 @@
+"""Chaining the stages: the fetch pipeline, the seed article and the offline demo."""
