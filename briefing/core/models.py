@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 # ---------------------------------------------------------------------------------------------
 # Configuration (feeds.yaml)
@@ -181,6 +181,52 @@ class ActorMention:
     """The exact strings matched, for highlighting."""
 
 
+EventType = Literal[
+    "armed_clash",
+    "remote_violence",
+    "attack_on_civilians",
+    "protest",
+    "arrest_detention",
+    "talks_agreement",
+    "governance_elections",
+    "oil_energy",
+    "economy_finance",
+    "migration",
+    "humanitarian",
+    "foreign_military",
+    "legal_sanctions",
+    "none",
+]
+"""What an item reports happened (shared/events/TAXONOMY.md): one primary type per item."""
+EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
+
+
+@dataclass(frozen=True)
+class EventVerdict:
+    """An item's event type with the words and rules that decided it, for the reading pane."""
+
+    type: EventType
+    reasons: tuple[str, ...] = ()
+
+
+NO_EVENT = EventVerdict("none")
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place of the place gazetteer named in an item."""
+
+    place_id: str
+    """A stable slug, e.g. `sirte` or `es-sider-terminal`."""
+    name: str
+    region: str
+    """Tripolitania, Cyrenaica or Fezzan; empty for a place outside Libya."""
+    surfaces: tuple[str, ...] = ()
+    """The exact strings matched, for highlighting."""
+    primary: bool = False
+    """The event's place (where it happened), not merely a place named in passing."""
+
+
 @dataclass(frozen=True)
 class Tagged:
     """An entry with its relevance verdict and its actors: what the store takes."""
@@ -193,6 +239,10 @@ class Tagged:
     places: tuple[ActorMention, ...] = ()
     """Other gazetteer places named in the item (Tripoli, Sirte, oil terminals…): matched and
     scored for relevance, stored for filtering, but not reported as actors."""
+    event: EventVerdict = NO_EVENT
+    """What the item reports happened."""
+    locations: tuple[PlaceMention, ...] = ()
+    """Places of the place gazetteer, the event's place marked `primary`."""
 
 
 # ---------------------------------------------------------------------------------------------

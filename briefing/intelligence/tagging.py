@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.core.models import (
+    NO_EVENT,
     ActorInfo,
     Config,
     Entry,
@@ -86,6 +87,8 @@ class Tagger:
         fields["verdict"] = verdict
         fields["actors"] = found.mentions
         fields["places"] = found.places
+        fields["event"] = NO_EVENT
+        fields["locations"] = ()
         return tagged
 
     def actor_infos(self) -> list[ActorInfo]:

@@ -214,7 +214,14 @@ def test_tagged_built_by_tag_is_a_normal_tagged(tagger: Tagger) -> None:
 
     from briefing.core.models import Tagged
 
-    assert [f.name for f in dataclasses.fields(Tagged)] == ["entry", "verdict", "actors", "places"]
+    assert [f.name for f in dataclasses.fields(Tagged)] == [
+        "entry",
+        "verdict",
+        "actors",
+        "places",
+        "event",
+        "locations",
+    ]
     entry = Entry("t", "f", "Haftar's LNA shells Tripoli", summary="Misrata brigades respond.")
     tagged = tagger.tag(entry, FeedSpec("f", "https://f.example/rss"))
     rebuilt = Tagged(tagged.entry, tagged.verdict, tagged.actors, tagged.places)
