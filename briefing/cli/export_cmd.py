@@ -260,6 +260,12 @@ def summarize(
     "--include-dismissed", is_flag=True, help="Keep dismissed items (left out by default)."
 )
 @click.option(
+    "--with-notes",
+    "include_notes",
+    is_flag=True,
+    help="Include your notes (private, left out by default: a digest goes to a client).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
@@ -280,6 +286,7 @@ def export(
     fmt: Format | None,
     title: str | None,
     include_dismissed: bool,
+    include_notes: bool,
     output: Path | None,
 ) -> None:
     """Export a digest of the filter as Markdown, HTML, JSON or CSV."""
@@ -302,6 +309,7 @@ def export(
         "title": title,
         "now": now,
         "include_dismissed": include_dismissed,
+        "include_notes": include_notes,
         "view": view,
     }
     if output is None:
