@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import signal
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -16,7 +15,7 @@ from werkzeug import Request, Response
 
 from briefing.acquisition.fetch import FetchLimits
 from briefing.core.errors import ConfigError, FetchInProgressError, ReadOnlyStoreError
-from briefing.core.models import FeedSpec, ItemFilter
+from briefing.core.models import FeedSpec, FeedState, ItemFilter
 from briefing.store import Store
 from briefing.update.pipeline import RunReport, fetch_lock, ingest_document, update
 from tests.unit.fetchkit import fake_tagger, libya_items, make_config, rss
@@ -420,57 +419,56 @@ def test_forked_workers_build_the_real_tagger_as_they_start(
 def test_a_worker_prepares_rows_without_the_database_and_sends_actors_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from briefing.core.models import ActorInfo, FetchOutcome
-    from briefing.update import pipeline
+    from briefing.acquisition.fetch import FeedResponse, backoff_delay
+    from briefing.core.models import ActorInfo
+    from briefing.update.pipeline.outcome import Failure, feed_outcome
+    from briefing.update.pipeline.plan import FeedJob
+    from briefing.update.pipeline.processes import ParserProcess
 
     tagger = fake_tagger()
     haftar = ActorInfo("khalifa-haftar", "Khalifa Haftar", "person")
     monkeypatch.setattr(tagger, "actor_infos", lambda: [haftar])
-    monkeypatch.setattr(pipeline, "_WORKER_TAGGER", tagger)
-    monkeypatch.setattr(pipeline, "_WORKER_SEND_ACTORS", True)  # as after building its own
+    worker = ParserProcess(make_config(Path("."), []), tagger)
+    worker.send_actors = True  # as after building its own
     spec = FeedSpec("w", "http://127.0.0.1/w")
-    body = rss(libya_items("w", 5, libya=2))
-    outcome = FetchOutcome(feed="w", status="ok")
-    results = [
-        pipeline._prepare_in_worker(spec, body, {}, NOW, outcome, None, "run-1") for _ in range(2)
-    ]
-    (_, first_bytes), (_, second_bytes) = results
+    job = FeedJob(spec, None, "run-1", NOW)
+    response = FeedResponse("w", "ok", spec.url, body=rss(libya_items("w", 5, libya=2)))
+    results = [worker.prepare(job, response) for _ in range(2)]
+    (first_bytes, _), (second_bytes, _) = results
     assert isinstance(first_bytes, bytes) and isinstance(second_bytes, bytes)
     first, second = pickle.loads(first_bytes), pickle.loads(second_bytes)
     assert (first.kept, first.dropped) == (2, 3)
     assert [row.entry.identity for row in first.rows.items] == ["w-0", "w-1"]
     assert first.actors == (haftar,) and second.actors == ()
     # A document that is not a feed comes back as its one line, with the error backoff.
-    later = NOW + timedelta(hours=1)
-    failed, reason = pipeline._prepare_in_worker(
-        spec, b"<html>no feed</html>", {}, NOW, outcome, later, "run-1"
-    )
-    assert isinstance(reason, str) and reason and failed.next_fetch_at == later
+    state = FeedState("w", spec.url, error_count=0)
+    not_a_feed = FeedResponse("w", "ok", spec.url, body=b"<html>no feed</html>")
+    reason, _ = worker.prepare(FeedJob(spec, state, "run-1", NOW), not_a_feed)
+    assert isinstance(reason, Failure) and reason.reason
+    failed = feed_outcome(FeedJob(spec, state, "run-1", NOW), not_a_feed, reason, elapsed=0.0)
+    assert failed.status == "error" and failed.next_fetch_at == NOW + backoff_delay(spec, 1)
 
 
-def test_the_writer_indexes_for_search_every_few_feeds(
-    tmp_path: Path, db: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from briefing.core.models import FetchOutcome
-    from briefing.update import pipeline
+def test_the_writer_indexes_for_search_every_few_feeds(tmp_path: Path, db: Store) -> None:
+    from briefing.acquisition.fetch import FeedResponse
+    from briefing.update.pipeline.plan import FeedJob
+    from briefing.update.pipeline.processes import ParserProcess, WriterProcess
 
-    monkeypatch.setattr(pipeline, "_WORKER_TAGGER", fake_tagger())
-    monkeypatch.setattr(pipeline, "INDEX_EVERY", 3)
-    monkeypatch.setattr(pipeline, "_WRITER_UNINDEXED", 0)
-    monkeypatch.setattr(signal, "signal", lambda *_: None)  # keep pytest's Ctrl-C
-    pipeline._init_writer(db.path)  # type: ignore[arg-type]
+    assert db.path is not None
+    parser = ParserProcess(make_config(tmp_path, []), fake_tagger())
+    writer = WriterProcess(Store.open(db.path), index_every=3)
     pending = []
     try:
         for i in range(7):
             spec = FeedSpec(f"x{i}", f"http://127.0.0.1/x{i}")
-            outcome = FetchOutcome(feed=spec.name, status="ok")
-            body = rss(libya_items(f"x{i}", 2))
-            outcome, ready = pipeline._prepare_in_worker(spec, body, {}, NOW, outcome, None, "r")
-            report = pipeline._store_in_writer(outcome, ready, "r")
+            job = FeedJob(spec, None, "r", NOW)
+            response = FeedResponse(spec.name, "ok", spec.url, body=rss(libya_items(f"x{i}", 2)))
+            ready, elapsed = parser.prepare(job, response)
+            report = writer.store_feed(job, response, ready, elapsed)
             assert report.new == 2
             pending.append(db.status().search_pending)
     finally:
-        pipeline._close_writer()
+        writer.store.close()
     assert pending == [2, 4, 0, 2, 4, 0, 2]
     assert db.count(ItemFilter(text="x5")) == 2 and db.count(ItemFilter(text="x6")) == 0
 
