@@ -206,7 +206,10 @@ class _Fetch:
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
-                raise DiskFullError(f"{error}; {stored_so_far(reports, len(due))}") from error
+                raise DiskFullError(
+                    f"{error}; {stored_so_far(reports, len(due))} — free some space, then run "
+                    "`briefing fetch` again: the feeds not stored are fetched then"
+                ) from error
         await runner.drain()
         return reports
 
