@@ -211,6 +211,16 @@ def test_html_keeps_http_links(filled: Store) -> None:
     assert all(a.get("rel") == "noopener noreferrer nofollow" for a in tree.iter("a"))
 
 
+def test_html_print_forces_no_page_breaks(filled: Store) -> None:
+    """Printing: no rule starts a page per group (page 1 held only the header, and each
+    one-item group took a page); headings are kept with what follows them instead."""
+    page = render(filled, "html", "actor")
+    style = page[page.index("<style>") : page.index("</style>")]
+    assert re.search(r"break-before:\s*(page|always)", style) is None
+    assert re.search(r"page-break-before:\s*always", style) is None
+    assert re.search(r"h2[^{]*\{[^}]*break-after:\s*avoid", style) is not None
+
+
 def test_json_hostile(hostile: Store) -> None:
     text = render(hostile, "json", "actor")
     assert CONTROL.search(text.replace("\n", "")) is None

@@ -40,8 +40,9 @@ blockquote.note { margin: .3em 0; padding: .2em .6em; background: #f6f6f0; borde
   body { max-width: none; margin: 0; font-size: 10pt; }
   a { color: #000; text-decoration: none; }
   a[href]::after { content: " <" attr(href) ">"; font-size: .85em; color: #444; overflow-wrap: anywhere; }
-  section.group { break-before: page; }
-  section.group:first-of-type { break-before: auto; }
+  /* Groups flow on: a forced page per group left page 1 with only the header and gave a
+     one-item group a page of its own. A heading stays with what follows it instead. */
+  h2, h3 { break-after: avoid; }
   li.item, ol.points li { break-inside: avoid; }
   blockquote.note { background: none; }
 }
