@@ -33,3 +33,7 @@ class ReadOnlyStoreError(StoreError):
 
 class FetchInProgressError(BriefingError):
     """Another `briefing fetch` holds the fetch lock."""
+
+
+class DiskFullError(StoreError):
+    """The disk holding the database is full: a fetch stops at once instead of failing each feed."""
