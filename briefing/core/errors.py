@@ -33,3 +33,7 @@ class ReadOnlyStoreError(StoreError):
 
 class FetchInProgressError(BriefingError):
     """Another `briefing fetch` holds the fetch lock."""
+
+
+class SearchSyntaxError(BriefingError):
+    """A search query cannot be read (an unbalanced quote, an operator with nothing beside it)."""
