@@ -271,10 +271,11 @@ def _index_pending(conn: sqlite3.Connection) -> int:
     """Inside a write transaction: index the pending items and clear the queue."""
     if conn.execute("SELECT EXISTS (SELECT 1 FROM fts_pending)").fetchone()[0] == 0:
         return 0  # the common case, and it must not open the index (a fixed cost per commit)
+    # From the view the index is built over: the normalised copy where there is one (m011).
     cursor = conn.execute(
         "INSERT INTO items_fts (rowid, title, summary, content) "
-        "SELECT items.id, items.title, items.summary, items.content "
-        "FROM fts_pending JOIN items ON items.id = fts_pending.item_id"
+        "SELECT items_search.id, items_search.title, items_search.summary, items_search.content "
+        "FROM fts_pending JOIN items_search ON items_search.id = fts_pending.item_id"
     )
     conn.execute("DELETE FROM fts_pending")
     return int(cursor.rowcount)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from briefing.core.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
+from briefing.core.search import search_copy
 from briefing.core.text import clean_block, clean_line, strip_unsafe
 from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
 from briefing.store.codec import (
@@ -381,13 +382,19 @@ def _mention_rows(t: Tagged) -> tuple[MentionRow, ...]:
 def _item_fields(t: Tagged) -> dict[str, Any]:
     e = t.entry
     title = clean_line(e.title, MAX_TITLE) or "(untitled)"
+    # parse.py already normalised whitespace; the store only guarantees safety and size.
+    summary = strip_unsafe(e.summary)[:MAX_TEXT].strip()
+    content = strip_unsafe(e.content)[:MAX_TEXT].strip()
     return {
         "title": title,
         "url": e.url,
         "canonical_url": e.canonical_url,
-        # parse.py already normalised whitespace; the store only guarantees safety and size.
-        "summary": strip_unsafe(e.summary)[:MAX_TEXT].strip(),
-        "content": strip_unsafe(e.content)[:MAX_TEXT].strip(),
+        "summary": summary,
+        "content": content,
+        # The index's normalised copies, always written with the text (see m011).
+        "search_title": search_copy(title),
+        "search_summary": search_copy(summary),
+        "search_content": search_copy(content),
         "author": clean_line(e.author, 200) if e.author else None,
         "published_at": iso(e.published),
         "language": e.language,
