@@ -31,6 +31,8 @@ class FeedSpec:
     enabled: bool = True
     refresh_minutes: int = 60
     relevance: RelevanceMode = "default"
+    full_text: bool = False
+    """Fetch the article behind each new kept item's link during `briefing fetch`."""
 
 
 @dataclass(frozen=True)
