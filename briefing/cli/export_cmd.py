@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import click
 from rich.console import Console
@@ -141,6 +141,14 @@ def filter_options(*, many_actors: bool) -> Callable[[F], F]:
                 "--tag", "tags", multiple=True, help="Only items with this tag (repeatable; any)."
             ),
             click.option(
+                "--tagged",
+                "tagged",
+                flag_value="any",
+                default=None,
+                help="Only items with at least one tag (everything you tagged).",
+            ),
+            click.option("--untagged", "tagged", flag_value="none", help="Only untagged items."),
+            click.option(
                 "--feed",
                 "feeds",
                 multiple=True,
@@ -188,6 +196,7 @@ def build_filter(
     actors: Sequence[str] = (),
     view: str | None = None,
     search: str | None = None,
+    tagged: Literal["any", "none"] | None = None,
 ) -> ItemFilter:
     """The ItemFilter the options describe: a saved view first, then each option given overrides."""
     base = ItemFilter()
@@ -209,6 +218,8 @@ def build_filter(
         changes["until"] = until
     if tags:
         changes["tags"] = tuple(tags)
+    if tagged is not None:
+        changes["tagged"] = tagged
     if feeds:
         changes["feeds"] = tuple(feeds)
     if state is not None:
@@ -243,6 +254,7 @@ def summarize(
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
+    tagged: Literal["any", "none"] | None,
     feeds: tuple[str, ...],
     state: TriageState | None,
     points: int,
@@ -251,7 +263,14 @@ def summarize(
     """Brief one actor (or the whole filter): counts, trend, co-mentions, sources, key points."""
     store = ctx.open_store()
     f = build_filter(
-        store, since=since, until=until, tags=tags, feeds=feeds, state=state, search=search
+        store,
+        since=since,
+        until=until,
+        tags=tags,
+        feeds=feeds,
+        state=state,
+        search=search,
+        tagged=tagged,
     )
     brief = build_brief(store, actor=actor, f=f, now=_now(), max_points=points)
     if as_json:
@@ -307,6 +326,7 @@ def export(
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
+    tagged: Literal["any", "none"] | None,
     feeds: tuple[str, ...],
     state: TriageState | None,
     actors: tuple[str, ...],
@@ -330,6 +350,7 @@ def export(
         actors=actors,
         view=view,
         search=search,
+        tagged=tagged,
     )
     fmt = fmt or _format_from(output)
     now = _now()

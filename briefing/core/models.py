@@ -272,6 +272,8 @@ class ItemFilter:
     state: TriageState = "active"
     kinds: tuple[Literal["feed", "article"], ...] = ()
     ids: tuple[int, ...] = ()
+    tagged: Literal["any", "none"] | None = None
+    """"any": items with at least one tag ("everything I tagged"); "none": untagged items."""
 
     def is_empty(self) -> bool:
         return self == ItemFilter()

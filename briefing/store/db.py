@@ -11,12 +11,15 @@ from briefing.store.fulltext import FullTextMixin
 from briefing.store.ingest import IngestMixin, RetagSummary
 from briefing.store.items import ItemsMixin
 from briefing.store.migrations import SCHEMA_VERSION
+from briefing.store.session import SessionMixin
 from briefing.store.triage import TriageMixin
 
 __all__ = ["RetagSummary", "Store"]
 
 
-class Store(IngestMixin, TriageMixin, ActorsMixin, ItemsMixin, FullTextMixin, StoreBase):
+class Store(
+    IngestMixin, TriageMixin, ActorsMixin, ItemsMixin, FullTextMixin, SessionMixin, StoreBase
+):
     """One SQLite database behind a typed API. Split into per-domain mixins; add methods there."""
 
     @classmethod

@@ -72,6 +72,7 @@ def filter_dict(f: ItemFilter) -> dict[str, Any]:
         "state": f.state,
         "kinds": list(f.kinds),
         "ids": list(f.ids),
+        "tagged": f.tagged,
     }
 
 
