@@ -297,3 +297,29 @@ def test_exported_file_honours_the_umask(
         os.umask(old)
     assert code == 0, err
     assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+@pytest.mark.parametrize("target", ["file", "folder"])
+def test_export_on_a_full_disk_leaves_no_temporary_file(
+    paths: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    import errno
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    real_fdopen = os.fdopen
+
+    class FullDisk(io.TextIOWrapper):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fdopen(fd: int, *args: object, **kwargs: object) -> io.TextIOWrapper:
+        handle = real_fdopen(fd, "wb")
+        return FullDisk(handle, encoding="utf-8")
+
+    monkeypatch.setattr(os, "fdopen", fdopen)  # what write_text_atomic writes through
+    output = folder / "digest.md" if target == "file" else folder
+    code, out, err = run(paths, "export", "-o", str(output))
+    assert code != 0
+    assert "No space left on device" in err and "cannot write the digest" in err
+    assert list(folder.iterdir()) == []  # no `.digest-…` left behind, and no digest

@@ -6,6 +6,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -168,13 +169,22 @@ def _umask() -> int:
 
 
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write through a temporary file in the same folder, so a crash leaves no half digest."""
+    """Write through a temporary file in the same folder, so a crash leaves no half digest, and
+    a failed write (a full disk) leaves no temporary file either."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".digest-", dir=path.parent)
+    except OSError as error:
+        raise ExportError(f"{path}: cannot write the digest ({error.strerror or error})") from error
+    try:
         # mkstemp makes the file 0600; a digest is an ordinary file, readable as the umask says.
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
         os.replace(tmp, path)
-    except OSError as error:
-        raise ExportError(f"{path}: cannot write the digest ({error.strerror or error})") from error
+    except BaseException as error:
+        with suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(error, OSError):
+            reason = error.strerror or error
+            raise ExportError(f"{path}: cannot write the digest ({reason})") from error
+        raise
