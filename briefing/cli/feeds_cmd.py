@@ -14,6 +14,7 @@ from briefing.cli._common import Context, pass_ctx
 from briefing.cli._output import STATUS_LABEL, STATUS_STYLE, say, stdout_console, when
 from briefing.core.models import Config, FeedState
 from briefing.core.text import clean_line
+from briefing.core.times import json_time
 from briefing.core.urls import is_http_url
 
 if TYPE_CHECKING:
@@ -78,10 +79,8 @@ def _feeds_list(ctx: Context, as_json: bool) -> None:
                     "last_status": s.last_status if s else None,
                     "last_error": s.last_error if s else None,
                     "error_count": s.error_count if s else 0,
-                    "last_fetched_at": s.last_fetched_at.isoformat()
-                    if s and s.last_fetched_at
-                    else None,
-                    "next_fetch_at": s.next_fetch_at.isoformat() if s and s.next_fetch_at else None,
+                    "last_fetched_at": json_time(s.last_fetched_at) if s else None,
+                    "next_fetch_at": json_time(s.next_fetch_at) if s else None,
                     "refresh_minutes": spec.refresh_minutes,
                 }
             )
