@@ -14,9 +14,18 @@ from typing import Any, Literal, Protocol, TypeVar
 import click
 from rich.console import Console
 
-from briefing.cli._common import Context, pass_ctx
+from briefing.cli._common import Context, pass_ctx, unknown_value
 from briefing.core.errors import BriefingError, SearchSyntaxError
-from briefing.core.models import ItemFilter, SavedView, TriageState
+from briefing.core.models import (
+    MAX_TAG_CHARS,
+    ActorInfo,
+    Facet,
+    Facets,
+    FeedSpec,
+    ItemFilter,
+    SavedView,
+    TriageState,
+)
 from briefing.core.search import check_search
 from briefing.core.text import clean_line
 from briefing.reports.export import (
@@ -178,11 +187,72 @@ def filter_options(*, many_actors: bool) -> Callable[[F], F]:
 
 
 class FilterSource(ActorSource, Protocol):
-    """What building a filter reads from the store: saved views and actors."""
+    """What building a filter reads from the store: saved views, actors, tags and feeds."""
 
     def view(self, name: str) -> SavedView | None: ...
 
     def views(self) -> list[SavedView]: ...
+
+    def actors(self) -> list[ActorInfo]: ...
+
+    def tags(self) -> list[Facet]: ...
+
+    def feed_specs(self) -> dict[str, FeedSpec]: ...
+
+    def facets(self, f: ItemFilter = ..., limit: int = ...) -> Facets: ...
+
+
+def check_tags(store: FilterSource, tags: Sequence[str]) -> None:
+    """Refuse a tag no item or feed has (with the nearest known one), or one too long to exist.
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    for tag in tags:
+        if len(tag) > MAX_TAG_CHARS:
+            raise BriefingError(
+                f"--tag {clean_line(tag, 40)!r} is {len(tag)} characters; "
+                f"a tag has at most {MAX_TAG_CHARS}"
+            )
+    if not tags:
+        return
+    known = {t.value for t in store.tags()}
+    known.update(tag for spec in store.feed_specs().values() for tag in spec.tags)
+    for tag in tags:
+        if tag not in known:
+            raise unknown_value(
+                "tag", tag, known, "the filter panel and `briefing status` count them"
+            )
+
+
+def check_feeds(store: FilterSource, feeds: Sequence[str]) -> None:
+    """Refuse a feed name the store does not know (with the nearest known one).
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    if not feeds:
+        return
+    known = set(store.feed_specs())
+    if any(feed not in known for feed in feeds):
+        # Items can outlive their feed's entry in feeds.yaml: their names count too.
+        every = store.facets(ItemFilter(state="all"), limit=1_000_000).feeds
+        known.update(f.value for f in every)
+    for feed in feeds:
+        if feed not in known:
+            raise unknown_value("feed", feed, known, "`briefing feeds` lists them")
+
+
+def check_actor(store: FilterSource, actor: str) -> None:
+    """Refuse an actor the store does not know by id, name or alias (with the nearest one).
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    if store.actor(actor) is not None:
+        return
+    known = [name for a in store.actors() for name in (a.id, a.name, *a.aliases)]
+    raise unknown_value("actor", actor, known, "`briefing actors --all` lists them")
 
 
 def build_filter(
@@ -209,6 +279,10 @@ def build_filter(
     for option, values in (("--tag", tags), ("--feed", feeds), ("--actor", actors)):
         if any(not v.strip() for v in values):
             raise BriefingError(f"{option} needs a value: an empty one matches nothing")
+    check_tags(store, tags)
+    check_feeds(store, feeds)
+    for actor in actors:
+        check_actor(store, actor)
     changes: dict[str, Any] = {}
     if search is not None:
         changes["text"] = search
@@ -272,6 +346,8 @@ def summarize(
         search=search,
         tagged=tagged,
     )
+    if actor is not None:
+        check_actor(store, actor)
     brief = build_brief(store, actor=actor, f=f, now=_now(), max_points=points)
     if as_json:
         click.echo(json.dumps(brief_dict(brief), ensure_ascii=False, indent=2))

@@ -18,6 +18,9 @@ RelevanceMode = Literal["all", "default", "strict"]
 """How a feed's items are judged: `all` keeps everything (a Libya-only outlet), `default` applies
 the threshold, `strict` (a general world feed) needs a strong match."""
 
+MAX_TAG_CHARS = 60
+"""The longest tag: a longer one is refused with a message (command line, OPML), never cut."""
+
 
 @dataclass(frozen=True)
 class FeedSpec:
