@@ -165,17 +165,32 @@ class TriageMixin(StoreBase):
     # -- saved views -------------------------------------------------------------------------
 
     def save_view(self, name: str, f: ItemFilter) -> None:
+        """Save `f` as `name`, replacing the view of exactly that name.
+
+        Names are unique without regard to case (m009): saving "escalation" beside
+        "Escalation" is refused with one line rather than creating a second view that
+        `export --view` could mistake for the first.
+        """
         label = clean_line(name, 80)
         if not label:
             raise StoreError("a saved view needs a name")
+        key = label.casefold()
         now = iso(self.clock())
         with self._write() as db:
-            existing = db.execute("SELECT created_at FROM views WHERE name = ?", [label]).fetchone()
+            existing = db.execute(
+                "SELECT name, created_at FROM views WHERE name_key = ?", [key]
+            ).fetchone()
+            if existing is not None and existing[0] != label:
+                raise StoreError(
+                    f"a view named {existing[0]!r} already exists (view names ignore case) — "
+                    "choose another name, or delete that view first"
+                )
             db.table("views").upsert(
                 {
                     "name": label,
+                    "name_key": key,
                     "filter": filter_to_json(f),
-                    "created_at": existing[0] if existing else now,
+                    "created_at": existing[1] if existing else now,
                     "updated_at": now,
                 },
                 pk="name",
@@ -183,20 +198,22 @@ class TriageMixin(StoreBase):
 
     def views(self) -> list[SavedView]:
         rows = (
-            self._db()
-            .execute("SELECT name, filter FROM views ORDER BY name COLLATE NOCASE")
-            .fetchall()
+            self._db().execute("SELECT name, filter FROM views ORDER BY name_key, name").fetchall()
         )
         return [SavedView(r[0], filter_from_json(r[1])) for r in rows]
 
     def view(self, name: str) -> SavedView | None:
+        """The view called `name`, whatever its case."""
         row = (
             self._db()
-            .execute("SELECT name, filter FROM views WHERE name = ? COLLATE NOCASE", [name])
+            .execute(
+                "SELECT name, filter FROM views WHERE name_key = ?",
+                [clean_line(name, 80).casefold()],
+            )
             .fetchone()
         )
         return SavedView(row[0], filter_from_json(row[1])) if row else None
 
     def delete_view(self, name: str) -> None:
         with self._write() as db:
-            db.execute("DELETE FROM views WHERE name = ? COLLATE NOCASE", [name])
+            db.execute("DELETE FROM views WHERE name_key = ?", [clean_line(name, 80).casefold()])
