@@ -8,12 +8,13 @@ is refused rather than misread.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database, Migrations
 
 from briefing.core.search import search_copy
+from briefing.core.text import clean_line
 
 migrations = Migrations("briefing")
 
@@ -257,6 +258,41 @@ def m005_search_index_in_batches(db: Database) -> None:
         "INSERT INTO items_fts (rowid, title, summary, content) "
         "VALUES (new.id, new.title, new.summary, new.content); END"
     )
+
+
+@migrations()
+def m007_feed_tags_on_items(db: Database) -> None:
+    """A feed's tags (feeds.yaml `tags`) reach its items, marked apart from the analyst's own.
+
+    `item_tags.source` is `'analyst'` (every tag so far) or `'feed'`; `removed_feed_tags`
+    remembers a feed tag the analyst took off an item, so that it is not put back (see
+    `briefing.store.feedtags`). Every stored item gets the tags its feeds (the first and every
+    other that carried it) have in the feeds table.
+    """
+    db.execute("ALTER TABLE item_tags ADD COLUMN source TEXT NOT NULL DEFAULT 'analyst'")
+    db.execute(
+        "CREATE TABLE removed_feed_tags (item_id INTEGER NOT NULL REFERENCES items (id) "
+        "ON DELETE CASCADE, tag_id INTEGER NOT NULL REFERENCES tags (id), removed_at TEXT, "
+        "PRIMARY KEY (item_id, tag_id))"
+    )
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    for feed, tags in db.execute("SELECT name, tags FROM feeds").fetchall():
+        names = json.loads(tags or "[]")
+        for name in dict.fromkeys(clean_line(str(n).replace(",", " "), 64) for n in names):
+            if not name:
+                continue
+            row = db.execute("SELECT id FROM tags WHERE name = ?", [name]).fetchone()
+            tag = (
+                row[0]
+                if row
+                else db.execute("INSERT INTO tags (name) VALUES (?)", [name]).lastrowid
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO item_tags (item_id, tag_id, created_at, source) "
+                "SELECT item_id, ?, ?, 'feed' FROM (SELECT id AS item_id FROM items WHERE "
+                "feed = ? UNION SELECT item_id FROM item_sources WHERE feed = ?)",
+                [tag, now, feed, feed],
+            )
 
 
 @migrations()
