@@ -57,7 +57,8 @@ class ItemsMixin(FullTextMixin):
         return ids
 
     def _where(self, f: ItemFilter) -> tuple[str, list[Any]]:
-        return query.where(f, self.resolve_actor_ids(f.actors) if f.actors else None)
+        actor_ids = self.resolve_actor_ids(f.actors) if f.actors else None
+        return query.where(f, actor_ids, self.clock())
 
     def items(
         self,

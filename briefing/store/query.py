@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from briefing.core.errors import SearchSyntaxError
@@ -76,8 +77,13 @@ def placeholders(values: Sequence[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def where(f: ItemFilter, actor_ids: Sequence[str] | None = None) -> tuple[str, list[Any]]:
-    """Build `WHERE …` for `f`. `actor_ids` are the filter's actors already resolved to ids."""
+def where(
+    f: ItemFilter, actor_ids: Sequence[str] | None = None, now: datetime | None = None
+) -> tuple[str, list[Any]]:
+    """Build `WHERE …` for `f`. `actor_ids` are the filter's actors already resolved to ids;
+    `now` resolves a relative window (`f.within`), at the moment of the query."""
+    if f.within is not None:
+        f = f.resolved(now or datetime.now(UTC))
     clauses: list[str] = []
     params: list[Any] = []
     state = _STATE_SQL[f.state]

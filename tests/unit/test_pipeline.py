@@ -633,7 +633,9 @@ def failing_store(
 
     real = IngestMixin._store_one
 
-    def store_one(self: IngestMixin, db: Any, item: Any, now: datetime, known: set[str]) -> str:
+    def store_one(
+        self: IngestMixin, db: Any, item: Any, now: datetime, known: set[str]
+    ) -> tuple[str, int]:
         failure = error(item.entry.feed)
         if failure is not None:
             raise failure
