@@ -27,11 +27,11 @@ from listparser.common import SuperDict
 from listparser.opml import OpmlMixin
 
 from briefing.core.atomic import write_atomic
-from briefing.core.config import load_config, url_key
+from briefing.core.config import load_config
 from briefing.core.errors import ConfigError
 from briefing.core.models import MAX_TAG_CHARS, Config, FeedSpec
 from briefing.core.text import clean_line, fold
-from briefing.core.urls import is_http_url
+from briefing.core.urls import is_http_url, url_key
 
 MAX_OPML_BYTES = 5_000_000
 NAME_CHARS = 100
