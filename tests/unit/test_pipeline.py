@@ -517,7 +517,7 @@ def test_a_broken_user_gazetteer_stops_the_run_before_fetching(
 
 def test_read_only_database_is_refused_with_one_line(tmp_path: Path, db: Store) -> None:
     assert db.path is not None
-    read_only = Store.open(db.path, read_only=True)
+    read_only = Store.open(db.path, read_only=True, shared=False)
     try:
         with pytest.raises(ReadOnlyStoreError, match="read-only"):
             run(tmp_path, read_only, [FeedSpec("f", "http://127.0.0.1:9/f")])
@@ -633,7 +633,9 @@ def failing_store(
 
     real = IngestMixin._store_one
 
-    def store_one(self: IngestMixin, db: Any, item: Any, now: datetime, known: set[str]) -> str:
+    def store_one(
+        self: IngestMixin, db: Any, item: Any, now: datetime, known: set[str]
+    ) -> tuple[str, int]:
         failure = error(item.entry.feed)
         if failure is not None:
             raise failure

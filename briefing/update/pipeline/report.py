@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from briefing.core.models import FetchOutcome, FetchStatus, StoreResult
+from briefing.update.pipeline.articles import ArticlesReport
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class RunReport:
     disabled: tuple[str, ...] = ()
     """Feeds switched off in feeds.yaml or by a 410 Gone."""
     elapsed: float = 0.0
+    articles: ArticlesReport | None = None
+    """The full-text stage, when a due feed has `full_text: true`."""
 
     @property
     def failed(self) -> tuple[FeedReport, ...]:
