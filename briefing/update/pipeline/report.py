@@ -100,7 +100,7 @@ def in_config_order(reports: Sequence[FeedReport], names: Sequence[str]) -> tupl
 
 def stored_so_far(reports: Sequence[FeedReport], total: int) -> str:
     """What a run had stored when it stopped: for the one line of a full disk."""
-    stored = [r for r in reports if r.status in ("ok", "not_modified")]
+    stored = [r for r in reports if r.status == "ok"]
     new = sum(r.new for r in stored)
     return (
         f"{len(stored)} of {total} feeds were fetched and stored before it "
