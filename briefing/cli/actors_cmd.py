@@ -79,7 +79,7 @@ def _list_actors(
 ) -> None:
     try:
         tagger = _tagger(ctx)
-        store = ctx.open_store()
+        store = ctx.open_store(create=False)
         store.sync_actors(tagger.actor_infos())
         counts = store.actor_counts()
     except Exception as error:  # BriefingError → one line; anything else propagates
@@ -174,7 +174,7 @@ def show(ctx: Context, name: str, limit: int) -> None:
     """
     tagger = _tagger(ctx)
     actor = find_actor(tagger, name)
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     store.sync_actors(tagger.actor_infos())
     if actor is None:
         info = store.actor(name)

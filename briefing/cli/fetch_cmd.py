@@ -425,7 +425,7 @@ def feeds_table(config: Config, states: dict[str, FeedState], now: datetime) -> 
 
 def _feeds_list(ctx: Context, as_json: bool) -> None:
     config = ctx.config
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     if not store.read_only:  # a read-only database still shows what it knows
         store.sync_feeds(config.feeds)
     states = {s.name: s for s in store.feed_states()}
