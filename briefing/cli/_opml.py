@@ -23,6 +23,7 @@ from xml.parsers import expat
 
 from briefing.core.config import load_config, url_key
 from briefing.core.errors import ConfigError
+from briefing.core.files import read_capped
 from briefing.core.models import Config, FeedSpec
 from briefing.core.text import clean_line, fold
 
@@ -66,12 +67,7 @@ def read_opml(path: Path) -> list[OpmlFeed]:
     Raises:
         ConfigError: the file is unreadable, too large, not OPML, or declares a DTD/entities.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
-    if len(data) > MAX_OPML_BYTES:
-        raise ConfigError(f"{path}: is {len(data):,} bytes, too large for an OPML file")
+    data = read_capped(path, MAX_OPML_BYTES, "an OPML file")  # not /dev/zero, not a FIFO
     # expat directly, so the DTD and entity handlers can refuse (defusedxml-style) before any
     # entity is expanded; ElementTree's own parser does not expose them.
     builder = ET.TreeBuilder()

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from briefing.cli._common import Context, pass_ctx
 from briefing.core.errors import ConfigError, ParseError
+from briefing.core.files import read_capped
 from briefing.core.models import Entry, FeedSpec, ItemFilter, RelevanceMode, Tagged
 from briefing.core.text import clean_line
 from briefing.intelligence.matching import fold
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from briefing.intelligence.tagging import Tagger
 
 _MODES = ("all", "default", "strict")
+MAX_ITEMS_FILE_BYTES = 256 * 1024 * 1024
+"""A file of items for `classify` is read whole: larger than this, it is refused unread."""
 
 
 def _console() -> Console:
@@ -311,10 +314,7 @@ def read_jsonl(path: Path, text: str) -> Iterator[tuple[Entry, RelevanceMode | N
 
 def read_items(path: Path) -> list[tuple[Entry, RelevanceMode | None]]:
     """A JSONL file of items or a feed file (RSS/Atom, parsed like a fetched feed)."""
-    try:
-        body = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+    body = read_capped(path, MAX_ITEMS_FILE_BYTES, "a file of items")  # not /dev/zero
     head = body.lstrip()[:1]
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"} or head == b"{":
         try:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefing.cli._common import Context, pass_ctx
-from briefing.core.errors import BriefingError, FetchInProgressError
+from briefing.core.errors import BriefingError, ConfigError, FetchInProgressError
 from briefing.core.models import Config, FeedState
 from briefing.core.text import clean_line, strip_unsafe
 from briefing.update.pipeline import FeedReport, ProgressCallback, RunReport
@@ -26,6 +26,8 @@ from briefing.update.pipeline import FeedReport, ProgressCallback, RunReport
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+
+    from briefing.cli._opml import OpmlFeed
 
 # rich is imported where it is used: a quiet fetch under cron prints plain lines and never
 # needs it (about 30 ms of start-up).
@@ -490,12 +492,31 @@ def feeds_import(ctx: Context, opml_file: Path, dry_run: bool) -> None:
     if not plan.added:
         _say(f"nothing to add to {config.path.name}")
         return
+    # Checked (or written) before any feed is reported: an import that would make feeds.yaml
+    # too large or unloadable says so in one line, not after thousands of "added" lines.
+    if dry_run:
+        _check_import_size(config.path, plan.added)
+    else:
+        import_into(config.path, plan.added)
     for feed in plan.added:
         _say(f"{'would add' if dry_run else 'added'} {feed.name} <{feed.url}>")
     if dry_run:
         return
-    import_into(config.path, plan.added)
     _say(f"{len(plan.added)} feed(s) added to {config.path} — run `briefing fetch` to fetch them")
+
+
+def _check_import_size(config_path: Path, feeds: Sequence[OpmlFeed]) -> None:
+    from briefing.cli._opml import append_feeds
+    from briefing.core.config import MAX_CONFIG_BYTES
+    from briefing.core.files import human_size
+
+    original = config_path.read_text(encoding="utf-8-sig")
+    size = len(append_feeds(original, feeds).encode("utf-8"))
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{config_path}: importing {len(feeds):,} feeds would make it {human_size(size)}, "
+            f"more than the {human_size(MAX_CONFIG_BYTES)} allowed — import fewer feeds"
+        )
 
 
 @feeds_group.command("export")
