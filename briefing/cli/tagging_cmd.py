@@ -23,6 +23,7 @@ from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for
 from briefing.core.errors import ConfigError, ParseError
 from briefing.core.models import Entry, FeedSpec, RelevanceMode, Tagged
 from briefing.core.text import clean_line
+from briefing.core.files import read_capped
 
 _MODES = ("all", "default", "strict")
 
@@ -119,12 +120,13 @@ def read_jsonl(path: Path, text: str) -> Iterator[tuple[Entry, RelevanceMode | N
         )
 
 
+MAX_ITEMS_FILE_BYTES = 256 * 1024 * 1024
+"""A file of items for `classify` is read whole: larger than this, it is refused unread."""
+
+
 def read_items(path: Path) -> list[tuple[Entry, RelevanceMode | None]]:
     """A JSONL file of items or a feed file (RSS/Atom, parsed like a fetched feed)."""
-    try:
-        body = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+    body = read_capped(path, MAX_ITEMS_FILE_BYTES, "a file of items")  # not /dev/zero
     head = body.lstrip()[:1]
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"} or head == b"{":
         try:

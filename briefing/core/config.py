@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from briefing.core.errors import ConfigError
+from briefing.core.files import read_capped
 from briefing.core.models import (
     Config,
     FeedSpec,
@@ -472,12 +473,7 @@ def _read(path: Path) -> str:
         )
     if not path.is_file():
         raise ConfigError(f"{shown}: is not a file — point --config or {CONFIG_ENV} at feeds.yaml")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{shown}: cannot be read ({error.strerror or error})") from None
-    if len(data) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{shown}: is {len(data):,} bytes, too large for a feeds.yaml")
+    data = read_capped(path, MAX_CONFIG_BYTES, "a feeds.yaml")  # checked before it is read
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

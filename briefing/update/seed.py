@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from briefing.acquisition.captures import MAX_CAPTURE_BYTES, Article, paragraph_key, parse_capture
 from briefing.core.errors import ImportError_
+from briefing.core.files import read_capped
 from briefing.core.models import Config, Entry, ItemDetail, SeedFacts, Tagged
 from briefing.core.text import clean_line
 from briefing.core.urls import url_key
@@ -138,12 +139,8 @@ def _read_capture(path: Path, what: str) -> bytes:
         raise ImportError_(f"{what}: no such file — give the path of a saved article or a URL")
     if not path.is_file():
         raise ImportError_(f"{what}: is not a file — give the path of a saved article")
-    try:
-        if path.stat().st_size > MAX_CAPTURE_BYTES:
-            raise ImportError_(f"{what}: too large for an article capture")
-        return path.read_bytes()
-    except OSError as error:
-        raise ImportError_(f"{what}: cannot be read ({error.strerror or error})") from None
+    # Checked before reading: not a pipe or a device, and no larger than a capture can be.
+    return read_capped(path, MAX_CAPTURE_BYTES, "an article capture", ImportError_)
 
 
 def ensure_seed(config: Config, store: Store) -> int:

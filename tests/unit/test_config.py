@@ -403,6 +403,9 @@ def test_config_option_and_environment_variable(
         other, "feeds:\n  - {name: Only One, url: 'https://one.example/rss'}\n", "mine.yaml"
     )
     db = other / "test.db"
+    from briefing.store import Store
+
+    Store.open(db).close()  # `status` only reads: it creates no database
     runner = CliRunner()
     by_option = runner.invoke(main, ["--config", str(path), "--db", str(db), "status"])
     assert by_option.exit_code == 0, by_option.output
