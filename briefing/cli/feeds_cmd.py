@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -20,8 +20,9 @@ from briefing.core.times import json_time
 from briefing.core.urls import is_http_url
 
 if TYPE_CHECKING:
-    from briefing.cli._opml import OpmlFeed
     from rich.table import Table
+
+    from briefing.cli._opml import OpmlFeed
 
 
 def feeds_table(config: Config, states: dict[str, FeedState], now: datetime) -> Table:

@@ -21,9 +21,9 @@ from rich.text import Text
 
 from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for
 from briefing.core.errors import ConfigError, ParseError
+from briefing.core.files import read_capped
 from briefing.core.models import Entry, FeedSpec, RelevanceMode, Tagged
 from briefing.core.text import clean_line
-from briefing.core.files import read_capped
 
 _MODES = ("all", "default", "strict")
 

@@ -22,8 +22,8 @@ from typing import Any, cast, get_args
 import yaml
 
 from briefing.core.errors import ConfigError
-from briefing.core.models import ActorInfo, ActorKind
 from briefing.core.files import read_capped
+from briefing.core.models import ActorInfo, ActorKind
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _KINDS: tuple[str, ...] = get_args(ActorKind)
