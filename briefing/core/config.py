@@ -22,6 +22,7 @@ import yaml
 
 from briefing.core.errors import ConfigError
 from briefing.core.models import (
+    MAX_TAG_CHARS,
     Config,
     FeedSpec,
     RelevanceMode,
@@ -165,6 +166,19 @@ def url_key(url: str) -> str:
 _FEED_KEYS = ("name", "url", "language", "tags", "enabled", "refresh", "relevance")
 
 
+def _tags(where: _Where) -> tuple[str, ...]:
+    """A list of tags, each at most MAX_TAG_CHARS long (a longer one is refused, never cut)."""
+    tags: list[str] = []
+    for item in _sequence(where, "tags"):
+        tag = _string(item, limit=500)
+        if len(tag) > MAX_TAG_CHARS:
+            raise item.error(
+                f"is {len(tag)} characters; a tag has at most {MAX_TAG_CHARS} — shorten it"
+            )
+        tags.append(tag)
+    return tuple(tags)
+
+
 def _feed(where: _Where, base: Path) -> FeedSpec:
     values = _mapping(where, _FEED_KEYS, ("name", "url"), "a feed (name: …, url: …)")
     language = _optional_string(values.get("language"))
@@ -184,7 +198,7 @@ def _feed(where: _Where, base: Path) -> FeedSpec:
         name=_string(values["name"], limit=100),
         url=_feed_url(values["url"], base),
         language=language,
-        tags=_get(values, "tags", lambda w: _strings(w, "tags"), _NO_STRINGS),
+        tags=_get(values, "tags", _tags, _NO_STRINGS),
         enabled=_get(values, "enabled", _bool, True),
         refresh_minutes=_get(values, "refresh", _refresh, 60),
         relevance=relevance,
@@ -290,7 +304,7 @@ def _seed(where: _Where, base: Path) -> SeedFacts:
 
 def _tui(where: _Where) -> TuiSettings:
     values = _mapping(where, ("quick_tags", "keys", "theme"))
-    quick = _get(values, "quick_tags", lambda w: _strings(w, "tags"), _NO_STRINGS)
+    quick = _get(values, "quick_tags", _tags, _NO_STRINGS)
     if len(quick) > MAX_QUICK_TAGS:
         raise values["quick_tags"].error(
             f"has {len(quick)} tags; keys 1–9 take at most {MAX_QUICK_TAGS}"
