@@ -21,6 +21,7 @@ _COMMANDS: dict[str, str] = {
     "fetch": "fetch_cmd",
     "feeds": "feeds_cmd",
     "demo": "demo_cmd",
+    "fulltext": "fulltext_cmd",
     "summarize": "export_cmd",
     "export": "export_cmd",
     "tui": "tui_cmd",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
@@ -27,11 +26,12 @@ from urllib.parse import urlsplit
 from listparser.common import SuperDict
 from listparser.opml import OpmlMixin
 
-from briefing.core.config import load_config, url_key
+from briefing.core.atomic import write_atomic
+from briefing.core.config import load_config
 from briefing.core.errors import ConfigError
 from briefing.core.models import MAX_TAG_CHARS, Config, FeedSpec
 from briefing.core.text import clean_line, fold
-from briefing.core.urls import is_http_url
+from briefing.core.urls import is_http_url, url_key
 
 MAX_OPML_BYTES = 5_000_000
 NAME_CHARS = 100
@@ -358,17 +358,15 @@ def import_into(config_path: Path, feeds: Sequence[OpmlFeed]) -> Config:
     """
     original = config_path.read_text(encoding="utf-8-sig")
     updated = append_feeds(original, feeds)
-    temporary = config_path.with_name(f".{config_path.name}.import-{os.getpid()}")
-    temporary.write_text(updated, encoding="utf-8")
     try:
-        config = load_config(temporary)
+        write_atomic(config_path, updated.encode("utf-8"), check=load_config)
     except ConfigError as error:
-        temporary.unlink(missing_ok=True)
         raise ConfigError(
             f"importing would break {config_path.name}, which was left unchanged: {error}"
         ) from None
-    os.replace(temporary, config_path)
-    return config
+    except OSError as error:
+        raise ConfigError(f"{config_path}: cannot write ({error.strerror or error})") from None
+    return load_config(config_path)
 
 
 # ---------------------------------------------------------------------------------------------

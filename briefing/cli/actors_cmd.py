@@ -19,7 +19,7 @@ from briefing.core.text import clean_line
 from briefing.intelligence.matching import fold
 
 if TYPE_CHECKING:
-    from briefing.intelligence.actors import Actor
+    from briefing.intelligence.gazetteer import Actor
     from briefing.intelligence.tagging import Tagger
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import click
 from rich.console import Console
 
 from briefing.cli._common import Context, pass_ctx, unknown_value
-from briefing.core.errors import BriefingError
+from briefing.core.errors import BriefingError, SearchSyntaxError
 from briefing.core.models import (
     MAX_TAG_CHARS,
     ActorInfo,
@@ -25,6 +26,7 @@ from briefing.core.models import (
     SavedView,
     TriageState,
 )
+from briefing.core.search import check_search
 from briefing.core.text import clean_line
 from briefing.reports.export import (
     EXTENSIONS,
@@ -33,6 +35,7 @@ from briefing.reports.export import (
     Format,
     GroupBy,
     brief_text,
+    file_encoding,
     render_digest,
     write_digest,
     write_text_atomic,
@@ -111,11 +114,32 @@ class WhenParam(click.ParamType[datetime]):
             self.fail(str(error), param, ctx)
 
 
+class SearchParam(click.ParamType[str]):
+    """A click parameter for `--search`: checked before anything is opened (see core.search)."""
+
+    name = "QUERY"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        try:
+            check_search(text)
+        except SearchSyntaxError as error:
+            self.fail(str(error), param, ctx)
+        return text
+
+
+SEARCH_HELP = (
+    'Only items matching this search: words (all of them), "a phrase", a OR b, -word or '
+    "NOT word, prefix*."
+)
+
+
 def filter_options(*, many_actors: bool) -> Callable[[F], F]:
     """The filter options shared by `summarize` and `export` (and reusable by other commands)."""
 
     def decorate(func: F) -> F:
         options = [
+            click.option("--search", type=SearchParam(), default=None, help=SEARCH_HELP),
             click.option("--since", type=WhenParam(), help=f"Items from this time: {WHEN_HELP}."),
             click.option(
                 "--until",
@@ -125,6 +149,14 @@ def filter_options(*, many_actors: bool) -> Callable[[F], F]:
             click.option(
                 "--tag", "tags", multiple=True, help="Only items with this tag (repeatable; any)."
             ),
+            click.option(
+                "--tagged",
+                "tagged",
+                flag_value="any",
+                default=None,
+                help="Only items with at least one tag (everything you tagged).",
+            ),
+            click.option("--untagged", "tagged", flag_value="none", help="Only untagged items."),
             click.option(
                 "--feed",
                 "feeds",
@@ -233,6 +265,8 @@ def build_filter(
     state: TriageState | None = None,
     actors: Sequence[str] = (),
     view: str | None = None,
+    search: str | None = None,
+    tagged: Literal["any", "none"] | None = None,
 ) -> ItemFilter:
     """The ItemFilter the options describe: a saved view first, then each option given overrides."""
     base = ItemFilter()
@@ -250,12 +284,16 @@ def build_filter(
     for actor in actors:
         check_actor(store, actor)
     changes: dict[str, Any] = {}
+    if search is not None:
+        changes["text"] = search
     if since is not None:
         changes["since"] = since
     if until is not None:
         changes["until"] = until
     if tags:
         changes["tags"] = tuple(tags)
+    if tagged is not None:
+        changes["tagged"] = tagged
     if feeds:
         changes["feeds"] = tuple(feeds)
     if state is not None:
@@ -286,9 +324,11 @@ def build_filter(
 def summarize(
     ctx: Context,
     actor: str | None,
+    search: str | None,
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
+    tagged: Literal["any", "none"] | None,
     feeds: tuple[str, ...],
     state: TriageState | None,
     points: int,
@@ -296,15 +336,30 @@ def summarize(
 ) -> None:
     """Brief one actor (or the whole filter): counts, trend, co-mentions, sources, key points."""
     store = ctx.open_store()
-    f = build_filter(store, since=since, until=until, tags=tags, feeds=feeds, state=state)
+    f = build_filter(
+        store,
+        since=since,
+        until=until,
+        tags=tags,
+        feeds=feeds,
+        state=state,
+        search=search,
+        tagged=tagged,
+    )
     if actor is not None:
         check_actor(store, actor)
     brief = build_brief(store, actor=actor, f=f, now=_now(), max_points=points)
     if as_json:
         click.echo(json.dumps(brief_dict(brief), ensure_ascii=False, indent=2))
         return
+    text = brief_text(brief)
+    if not sys.stdout.isatty():
+        # `summarize > file`: rich would wrap at 80 columns and split URLs; a file gets the
+        # plain lines whole.
+        click.echo(text.plain)
+        return
     # Feed text reaches the terminal only inside Text objects: never parsed as markup.
-    Console(highlight=False, soft_wrap=False).print(brief_text(brief))
+    Console(highlight=False, soft_wrap=False).print(text)
 
 
 @click.command("export")
@@ -328,6 +383,12 @@ def summarize(
     "--include-dismissed", is_flag=True, help="Keep dismissed items (left out by default)."
 )
 @click.option(
+    "--with-notes",
+    "include_notes",
+    is_flag=True,
+    help="Include your notes (private, left out by default: a digest goes to a client).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
@@ -337,9 +398,11 @@ def summarize(
 @pass_ctx
 def export(
     ctx: Context,
+    search: str | None,
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
+    tagged: Literal["any", "none"] | None,
     feeds: tuple[str, ...],
     state: TriageState | None,
     actors: tuple[str, ...],
@@ -348,6 +411,7 @@ def export(
     fmt: Format | None,
     title: str | None,
     include_dismissed: bool,
+    include_notes: bool,
     output: Path | None,
 ) -> None:
     """Export a digest of the filter as Markdown, HTML, JSON or CSV."""
@@ -361,6 +425,8 @@ def export(
         state=state,
         actors=actors,
         view=view,
+        search=search,
+        tagged=tagged,
     )
     fmt = fmt or _format_from(output)
     now = _now()
@@ -370,6 +436,7 @@ def export(
         "title": title,
         "now": now,
         "include_dismissed": include_dismissed,
+        "include_notes": include_notes,
         "view": view,
     }
     if output is None:
@@ -381,7 +448,7 @@ def export(
         if not output.parent.is_dir():
             raise BriefingError(f"{output.parent}: no such folder for the digest")
         path = output
-        write_text_atomic(path, render_digest(store, f, **options))
+        write_text_atomic(path, render_digest(store, f, **options), file_encoding(fmt))
     click.echo(f"wrote {path}", err=True)
 
 

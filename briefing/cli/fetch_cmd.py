@@ -96,6 +96,9 @@ def summary_line(report: RunReport) -> str:
         line += f" · {len(report.not_due)} not due (--force to fetch them)"
     if report.disabled:
         line += f" · {len(report.disabled)} disabled"
+    if report.articles is not None and report.articles.tried:
+        a = report.articles
+        line += f" · articles: {a.stored} stored" + (f", {a.failed} failed" if a.failed else "")
     return line + f" · {seconds(report.elapsed)}"
 
 
@@ -126,6 +129,15 @@ def report_json(report: RunReport) -> dict[str, Any]:
         "feeds": [feed(r) for r in report.feeds],
         "not_due": list(report.not_due),
         "disabled": list(report.disabled),
+        "articles": (
+            {
+                "tried": report.articles.tried,
+                "stored": report.articles.stored,
+                "failed": report.articles.failed,
+            }
+            if report.articles is not None
+            else None
+        ),
     }
 
 

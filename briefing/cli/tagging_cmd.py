@@ -60,12 +60,14 @@ def retag(ctx: Context) -> None:
         for item_id, entry in store.iter_entries():
             results.append((item_id, tagger.tag(entry, modes.get(entry.feed))))
             progress.advance(task)
-    summary = store.retag(results)
+    # Feed tags from feeds.yaml as it is now; feeds it does not list keep their stored tags.
+    summary = store.retag(results, {f.name: f.tags for f in ctx.config.feeds})
     click.echo(
         f"retagged {summary.items:,} items: relevance changed for {summary.relevance_changed:,} "
         f"({summary.became_relevant:,} became relevant, {summary.became_irrelevant:,} irrelevant); "
         f"actors changed for {summary.actors_changed:,} "
-        f"(+{summary.mentions_added:,} / -{summary.mentions_removed:,} mentions)"
+        f"(+{summary.mentions_added:,} / -{summary.mentions_removed:,} mentions); "
+        f"feed tags +{summary.feed_tags_added:,} / -{summary.feed_tags_removed:,}"
     )
 
 

@@ -32,7 +32,7 @@ from briefing.core.models import (
     WeightedTerm,
 )
 from briefing.core.text import fold
-from briefing.core.urls import is_http_url
+from briefing.core.urls import is_http_url, url_key
 
 # The located walker, under the short private names the validators below were written with.
 from briefing.core.yamlwalk import NO_STRINGS as _NO_STRINGS
@@ -149,21 +149,11 @@ def _feed_url(where: _Where, base: Path) -> str:
     raise where.error(f"{text!r} is not an http(s) URL or an existing file — fix the url")
 
 
-def url_key(url: str) -> str:
-    """Two spellings of one feed URL compare equal (scheme/host case, trailing slash)."""
-    if is_http_url(url):
-        parts = urlsplit(url)
-        path = parts.path.rstrip("/") or "/"
-        query = f"?{parts.query}" if parts.query else ""
-        return f"{parts.netloc.lower().removeprefix('www.')}{path}{query}"
-    return url
-
-
 # ---------------------------------------------------------------------------------------------
 # Sections
 # ---------------------------------------------------------------------------------------------
 
-_FEED_KEYS = ("name", "url", "language", "tags", "enabled", "refresh", "relevance")
+_FEED_KEYS = ("name", "url", "language", "tags", "enabled", "refresh", "relevance", "full_text")
 
 
 def _tags(where: _Where) -> tuple[str, ...]:
@@ -202,6 +192,7 @@ def _feed(where: _Where, base: Path) -> FeedSpec:
         enabled=_get(values, "enabled", _bool, True),
         refresh_minutes=_get(values, "refresh", _refresh, 60),
         relevance=relevance,
+        full_text=_get(values, "full_text", _bool, False),
     )
 
 
@@ -402,4 +393,4 @@ def load_config(path: Path) -> Config:
     )
 
 
-__all__ = ["CONFIG_ENV", "load_config", "parse_refresh", "url_key"]
+__all__ = ["CONFIG_ENV", "load_config", "parse_refresh"]

@@ -8,7 +8,7 @@ from typing import Any
 from briefing.core.models import ItemFilter
 from briefing.core.text import clean_line
 from briefing.core.times import json_time
-from briefing.core.urls import is_http_url
+from briefing.core.urls import canonical_url, is_http_url
 from briefing.reports.summarize.model import ActorBrief, Citation, Ranked, Story
 
 
@@ -22,7 +22,9 @@ def iso(value: datetime | date | None) -> str | None:
 
 
 def http_url(url: str | None) -> str | None:
-    """`url` when it is a plain absolute http(s) URL, else None (nothing else becomes a link).
+    """`url` when it is a plain absolute http(s) URL (without tracking parameters), else None.
+
+    Nothing else becomes a link.
 
     `is_http_url` decides on the literal text (so `java&#115;cript:`, `JaVaScRiPt:` or a scheme
     split by whitespace or control characters never passes); a link in a digest must also be
@@ -33,7 +35,9 @@ def http_url(url: str | None) -> str | None:
     candidate = url.strip()
     if len(candidate) > 2048 or clean_line(candidate) != candidate:
         return None
-    return candidate if is_http_url(candidate) else None
+    # Every link we print goes to a reader or a client: without the outlet's tracking
+    # parameters (utm_*, fbclid…) and fragment.
+    return canonical_url(candidate) if is_http_url(candidate) else None
 
 
 def citation_dict(c: Citation) -> dict[str, Any]:
@@ -58,6 +62,7 @@ def filter_dict(f: ItemFilter) -> dict[str, Any]:
         "state": f.state,
         "kinds": list(f.kinds),
         "ids": list(f.ids),
+        "tagged": f.tagged,
     }
 
 
