@@ -26,7 +26,7 @@ from briefing.core.errors import ImportError_
 from briefing.core.files import read_capped
 from briefing.core.models import Config, Entry, ItemDetail, SeedFacts, Tagged
 from briefing.core.text import clean_line
-from briefing.core.urls import url_key
+from briefing.core.urls import is_http_url, url_key
 
 if TYPE_CHECKING:
     from briefing.intelligence.tagging import Tagger
@@ -197,7 +197,7 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 def _load(source: str) -> tuple[bytes, str | None, str | None, str]:
     """(bytes, content type, URL, name for messages) of a path or an http(s) URL."""
     scheme = urlsplit(source).scheme.lower()
-    if scheme in {"http", "https"}:
+    if is_http_url(source):
         from briefing.acquisition.fetch import fetch_document
 
         document = fetch_document(source)
