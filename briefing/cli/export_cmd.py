@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,6 +26,7 @@ from briefing.reports.export import (
     Format,
     GroupBy,
     brief_text,
+    file_encoding,
     render_digest,
     write_digest,
     write_text_atomic,
@@ -255,8 +257,14 @@ def summarize(
     if as_json:
         click.echo(json.dumps(brief_dict(brief), ensure_ascii=False, indent=2))
         return
+    text = brief_text(brief)
+    if not sys.stdout.isatty():
+        # `summarize > file`: rich would wrap at 80 columns and split URLs; a file gets the
+        # plain lines whole.
+        click.echo(text.plain)
+        return
     # Feed text reaches the terminal only inside Text objects: never parsed as markup.
-    Console(highlight=False, soft_wrap=False).print(brief_text(brief))
+    Console(highlight=False, soft_wrap=False).print(text)
 
 
 @click.command("export")
@@ -280,6 +288,12 @@ def summarize(
     "--include-dismissed", is_flag=True, help="Keep dismissed items (left out by default)."
 )
 @click.option(
+    "--with-notes",
+    "include_notes",
+    is_flag=True,
+    help="Include your notes (private, left out by default: a digest goes to a client).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
@@ -301,6 +315,7 @@ def export(
     fmt: Format | None,
     title: str | None,
     include_dismissed: bool,
+    include_notes: bool,
     output: Path | None,
 ) -> None:
     """Export a digest of the filter as Markdown, HTML, JSON or CSV."""
@@ -324,6 +339,7 @@ def export(
         "title": title,
         "now": now,
         "include_dismissed": include_dismissed,
+        "include_notes": include_notes,
         "view": view,
     }
     if output is None:
@@ -335,7 +351,7 @@ def export(
         if not output.parent.is_dir():
             raise BriefingError(f"{output.parent}: no such folder for the digest")
         path = output
-        write_text_atomic(path, render_digest(store, f, **options))
+        write_text_atomic(path, render_digest(store, f, **options), file_encoding(fmt))
     click.echo(f"wrote {path}", err=True)
 
 

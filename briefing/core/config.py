@@ -310,7 +310,7 @@ def url_key(url: str) -> str:
 # Sections
 # ---------------------------------------------------------------------------------------------
 
-_FEED_KEYS = ("name", "url", "language", "tags", "enabled", "refresh", "relevance")
+_FEED_KEYS = ("name", "url", "language", "tags", "enabled", "refresh", "relevance", "full_text")
 
 
 def _feed(where: _Where, base: Path) -> FeedSpec:
@@ -336,6 +336,7 @@ def _feed(where: _Where, base: Path) -> FeedSpec:
         enabled=_get(values, "enabled", _bool, True),
         refresh_minutes=_get(values, "refresh", _refresh, 60),
         relevance=relevance,
+        full_text=_get(values, "full_text", _bool, False),
     )
 
 

@@ -31,6 +31,8 @@ class FeedSpec:
     enabled: bool = True
     refresh_minutes: int = 60
     relevance: RelevanceMode = "default"
+    full_text: bool = False
+    """Fetch the article behind each new kept item's link during `briefing fetch`."""
 
 
 @dataclass(frozen=True)
@@ -327,6 +329,11 @@ class ItemDetail:
     mentions: tuple[ActorMention, ...]
     authors_details: str = ""
     """Author bios of an imported article (kept apart from the body)."""
+    full_text: str = ""
+    """The article text fetched from the item's page (`f` in the app, `briefing fulltext`)."""
+    full_text_status: Literal["", "ok", "failed"] = ""
+    """"" when never fetched; "failed" with `full_text_reason` saying why."""
+    full_text_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from briefing.core.models import StoreStatus
 from briefing.store.actors import ActorsMixin
 from briefing.store.base import StoreBase, open_database
+from briefing.store.fulltext import FullTextMixin
 from briefing.store.ingest import IngestMixin, RetagSummary
 from briefing.store.items import ItemsMixin
 from briefing.store.migrations import SCHEMA_VERSION
@@ -15,7 +16,7 @@ from briefing.store.triage import TriageMixin
 __all__ = ["RetagSummary", "Store"]
 
 
-class Store(IngestMixin, TriageMixin, ActorsMixin, ItemsMixin, StoreBase):
+class Store(IngestMixin, TriageMixin, ActorsMixin, ItemsMixin, FullTextMixin, StoreBase):
     """One SQLite database behind a typed API. Split into per-domain mixins; add methods there."""
 
     @classmethod

@@ -427,6 +427,21 @@ def m011_search_normalised(db: Database) -> None:
     )
 
 
+@migrations()
+def m012_full_text(db: Database) -> None:
+    """The article text fetched from an item's page, kept apart from what the feed sent.
+
+    One row per item that was tried: the text when extraction worked, else the reason it did
+    not. Kept in its own table so that a feed refreshing the item never overwrites it.
+    """
+    db.execute(
+        "CREATE TABLE item_fulltext ("
+        "item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE, "
+        "url TEXT NOT NULL, status TEXT NOT NULL, text TEXT NOT NULL DEFAULT '', "
+        "reason TEXT NOT NULL DEFAULT '', fetched_at TEXT NOT NULL)"
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 """How many migrations this version of briefing knows."""
 

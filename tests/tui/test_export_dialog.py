@@ -42,7 +42,8 @@ class Host(App[None]):
         return FROZEN_NOW
 
     def on_mount(self) -> None:
-        self.push_screen(ExportModal(self.store, self.f, self.folder), self.results.append)
+        modal = ExportModal(self.store, self.f, self.folder, now=self.now)
+        self.push_screen(modal, self.results.append)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -115,7 +116,7 @@ async def test_typed_file_name_is_kept(store: Store, tmp_path: Path) -> None:
         await pilot.click("#export-ok")
         await settle(pilot)
     assert app.results == [tmp_path / "mine.csv"]
-    assert (tmp_path / "mine.csv").read_text(encoding="utf-8").startswith("id,published,")
+    assert (tmp_path / "mine.csv").read_text(encoding="utf-8").startswith("\ufeffid,published,")
 
 
 async def test_escape_cancels(store: Store, tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -254,3 +256,44 @@ def test_empty_filter_values_are_refused() -> None:
     with pytest.raises(BriefingError, match="--tag needs a value"):
         build_filter(store, tags=["  "])
     store.close()
+
+
+def test_summarize_into_a_file_keeps_lines_whole(
+    paths: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a terminal: no wrapping (rich would wrap at COLUMNS, or 80), so a cited line and its
+    URL stay on one line."""
+    monkeypatch.setenv("COLUMNS", "40")
+    code, out, _ = run(paths, "summarize", "--actor", "Haftar", "--since", "7d")
+    assert code == 0, out
+    whole = "UN News, 2026-11-18 · item 5 · also in 1 more · https://un.example/9"
+    assert whole in out.splitlines()[9], out
+    assert "\x1b" not in out
+
+
+def test_csv_file_has_a_byte_order_mark_for_spreadsheets(
+    paths: tuple[Path, Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "digest.csv"
+    code, out, err = run(paths, "export", "-o", str(target))
+    assert code == 0, err
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows and "id" in rows[0]
+    code, out, _ = run(paths, "export", "--format", "csv")
+    assert code == 0 and not out.startswith("\ufeff")  # a pipe gets plain UTF-8
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_exported_file_honours_the_umask(
+    paths: tuple[Path, Path], tmp_path: Path, umask: int, mode: int
+) -> None:
+    target = tmp_path / f"digest-{umask:o}.md"
+    old = os.umask(umask)
+    try:
+        code, _, err = run(paths, "export", "-o", str(target))
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    assert stat.S_IMODE(target.stat().st_mode) == mode
