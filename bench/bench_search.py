@@ -19,16 +19,17 @@ from briefing.core.models import ItemFilter
 from briefing.store import Store
 
 QUERIES = (
-    "haftar",
-    "haftar tripoli",
-    "haftar -tripoli",
-    "haftar OR tripoli",
-    "NOT haftar",
-    '"national army"',
-    "trip*",
-    "(haftar OR sarraj) -oil",
-    "النفط",
+    "envoys",
+    "envoys ghadames",
+    "envoys -ghadames",
+    "envoys OR detention",
+    "NOT envoys",
+    '"tunisian border"',
+    "ghad*",
+    "(envoys OR oil) -budget",
+    '"election plans" OR "new budget" -tunisian',
 )
+"""Words of bench/gen_db.py's vocabulary, one query per operator and a mix."""
 
 
 def main() -> None:
