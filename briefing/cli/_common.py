@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -75,7 +76,7 @@ class Context:
 
 
 def pass_ctx(func: F) -> F:
-    """Pass the briefing Context to a command, turning BriefingError into one line, exit 2."""
+    """Pass the briefing Context to a command, turning BriefingError into one line, exit 1."""
 
     @click.pass_obj
     def wrapper(obj: Context, *args: Any, **kwargs: Any) -> Any:
@@ -101,3 +102,21 @@ def plain_console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False)
+
+
+def nearest(value: str, known: Iterable[str]) -> str | None:
+    """The known value closest to what was typed (case aside), or None when none is close."""
+    by_fold: dict[str, str] = {}
+    for name in known:
+        by_fold.setdefault(name.casefold(), name)
+    match = difflib.get_close_matches(value.casefold(), list(by_fold), n=1, cutoff=0.6)
+    return by_fold[match[0]] if match else None
+
+
+def unknown_value(what: str, value: str, known: Iterable[str], listing: str) -> BriefingError:
+    """`unknown tag 'libya-medai' — did you mean 'libya-media'? (…lists them)`, as an error."""
+    from briefing.core.text import clean_line
+
+    suggestion = nearest(value, known)
+    hint = f" — did you mean {clean_line(suggestion, 80)!r}?" if suggestion is not None else ""
+    return BriefingError(f"unknown {what} {clean_line(value, 80)!r}{hint} ({listing})")

@@ -33,6 +33,7 @@ from briefing.core.models import (
     WeightedTerm,
 )
 from briefing.core.text import clean_line, fold
+from briefing.core.urls import url_key
 
 CONFIG_ENV = "BRIEFING_CONFIG"
 """The environment variable that names another feeds.yaml (same as `--config PATH`)."""
@@ -296,16 +297,6 @@ def _feed_url(where: _Where, base: Path) -> str:
     raise where.error(f"{text!r} is not an http(s) URL or an existing file — fix the url")
 
 
-def url_key(url: str) -> str:
-    """Two spellings of one feed URL compare equal (scheme/host case, trailing slash)."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() in {"http", "https"}:
-        path = parts.path.rstrip("/") or "/"
-        query = f"?{parts.query}" if parts.query else ""
-        return f"{parts.netloc.lower().removeprefix('www.')}{path}{query}"
-    return url
-
-
 # ---------------------------------------------------------------------------------------------
 # Sections
 # ---------------------------------------------------------------------------------------------
@@ -549,4 +540,4 @@ def load_config(path: Path) -> Config:
     )
 
 
-__all__ = ["CONFIG_ENV", "load_config", "parse_refresh", "url_key"]
+__all__ = ["CONFIG_ENV", "load_config", "parse_refresh"]

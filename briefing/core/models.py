@@ -18,6 +18,9 @@ RelevanceMode = Literal["all", "default", "strict"]
 """How a feed's items are judged: `all` keeps everything (a Libya-only outlet), `default` applies
 the threshold, `strict` (a general world feed) needs a strong match."""
 
+MAX_TAG_CHARS = 60
+"""The longest tag: a longer one is refused with a message (command line, OPML), never cut."""
+
 
 @dataclass(frozen=True)
 class FeedSpec:
@@ -273,6 +276,8 @@ class ItemFilter:
     state: TriageState = "active"
     kinds: tuple[Literal["feed", "article"], ...] = ()
     ids: tuple[int, ...] = ()
+    tagged: Literal["any", "none"] | None = None
+    """"any": items with at least one tag ("everything I tagged"); "none": untagged items."""
     within: timedelta | None = None
     """A relative window ("the last 7 days"): items from `within` before the moment the query
     runs, so a saved view or a date chip never goes stale. Combines with `since` (the later

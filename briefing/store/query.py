@@ -123,6 +123,9 @@ def where(
     if f.until is not None:
         clauses.append("items.sort_at < ?")
         params.append(iso(f.until))
+    if f.tagged is not None:
+        exists = "EXISTS (SELECT 1 FROM item_tags WHERE item_tags.item_id = items.id)"
+        clauses.append(exists if f.tagged == "any" else f"NOT {exists}")
     if f.kinds:
         clauses.append(f"items.kind IN ({placeholders(f.kinds)})")
         params.extend(f.kinds)

@@ -25,6 +25,7 @@ from briefing.acquisition.captures import MAX_CAPTURE_BYTES, Article, paragraph_
 from briefing.core.errors import ImportError_
 from briefing.core.models import Config, Entry, ItemDetail, SeedFacts, Tagged
 from briefing.core.text import clean_line
+from briefing.core.urls import url_key
 
 if TYPE_CHECKING:
     from briefing.intelligence.tagging import Tagger
@@ -69,21 +70,13 @@ def title_key(title: str) -> str:
     return paragraph_key(title)
 
 
-def _url_key(url: str | None) -> str:
-    if not url:
-        return ""
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}"
-
-
 def is_seed(article: Article, facts: SeedFacts, source_url: str | None = None) -> bool:
     """An article is the seed when its title folds equal to the seed's, or a URL matches."""
     if title_key(article.entry.title) == title_key(facts.title):
         return True
-    seed_urls = {_url_key(facts.url)} | {_url_key(url) for url, _ in facts.also_published}
-    found = {_url_key(u) for u in (article.entry.url, article.entry.canonical_url, source_url)}
-    return bool((found - {""}) & seed_urls)
+    seed_urls = {url_key(u) for u in (facts.url, *(url for url, _ in facts.also_published)) if u}
+    found = {url_key(u) for u in (article.entry.url, article.entry.canonical_url, source_url) if u}
+    return bool(found & seed_urls)
 
 
 def _seed_entry(facts: SeedFacts, article: Article | None) -> Entry:

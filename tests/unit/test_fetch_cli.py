@@ -119,7 +119,11 @@ def test_unknown_feed_is_one_line_error(tmp_path: Path, served: HTTPServer) -> N
     config = write_config(tmp_path, {"Good": served.url_for("/good")})
     code, _, err = invoke(config, "fetch", "--feed", "Nope")
     assert code == 1
-    assert "no feed named 'Nope'" in err
+    assert err == "Error: unknown feed 'Nope' (`briefing feeds` lists the 1 in feeds.yaml)\n"
+    code, _, err = invoke(config, "fetch", "--feed", "god")
+    assert code == 1 and "unknown feed 'god' — did you mean 'Good'?" in err
+    code, _, err = invoke(config, "fetch", "--explain", "Goood")
+    assert code == 1 and "unknown feed 'Goood' — did you mean 'Good'?" in err
 
 
 def test_second_fetch_exits_0_saying_another_is_running(tmp_path: Path, served: HTTPServer) -> None:

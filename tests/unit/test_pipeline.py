@@ -119,9 +119,15 @@ def test_ingest_document_survives_feedparser_crashers(db: Store) -> None:
         b"</channel></rss>"
     )
     report = ingest_document(spec, body, {}, db, fake_tagger(), now=NOW)
-    assert report.status in ("ok", "error")
-    for row in db.items(ItemFilter(feeds=("Crash",))):
-        assert "\x1b" not in row.title and "\x00" not in row.title
+    rows = db.items(ItemFilter(feeds=("Crash",)))
+    if report.status == "ok":  # stored cleanly
+        assert len(rows) == 1
+        assert "\x1b" not in rows[0].title and "\x00" not in rows[0].title
+    else:  # or failed as this feed's one line, recorded
+        assert report.status == "error" and rows == []
+        assert report.error and "\n" not in report.error and "\x1b" not in report.error
+        state = db.feed_state("Crash")
+        assert state is not None and state.last_error == report.error
 
 
 # --- update: the whole run ----------------------------------------------------------------------
@@ -154,7 +160,12 @@ def test_one_bad_feed_among_good_ones(tmp_path: Path, db: Store, httpserver: HTT
     report = run(tmp_path, db, feeds)
     status = {r.feed: r.status for r in report.feeds}
     crasher = status.pop("crasher")
-    assert crasher in ("ok", "error")  # stored cleanly or failed alone: never the run
+    # Stored cleanly or failed alone, with its reason: never the run.
+    if crasher == "ok":
+        assert db.count(ItemFilter(feeds=("crasher",))) == 1
+    else:
+        assert crasher == "error" and db.count(ItemFilter(feeds=("crasher",))) == 0
+        assert next(r.error for r in report.feeds if r.feed == "crasher")
     assert status == {
         **{f"good{i}": "ok" for i in range(4)},
         "broken": "error",
@@ -506,7 +517,7 @@ def test_a_broken_user_gazetteer_stops_the_run_before_fetching(
 
 def test_read_only_database_is_refused_with_one_line(tmp_path: Path, db: Store) -> None:
     assert db.path is not None
-    read_only = Store.open(db.path, read_only=True)
+    read_only = Store.open(db.path, read_only=True, shared=False)
     try:
         with pytest.raises(ReadOnlyStoreError, match="read-only"):
             run(tmp_path, read_only, [FeedSpec("f", "http://127.0.0.1:9/f")])

@@ -224,6 +224,8 @@ def describe_filter(
         parts.append("actor: " + ", ".join(names))
     if f.tags:
         parts.append("tag: " + ", ".join(f.tags))
+    if f.tagged is not None:
+        parts.append("tagged" if f.tagged == "any" else "untagged")
     if f.feeds:
         parts.append("feed: " + ", ".join(f.feeds))
     if f.kinds:

@@ -8,16 +8,17 @@ from typing import Any
 
 from briefing.core.models import ItemFilter
 from briefing.core.text import clean_line
+from briefing.core.times import json_time
 from briefing.core.urls import canonical_url
-from briefing.reports.summarize.model import ActorBrief, Citation, Ranked, Story, utc
+from briefing.reports.summarize.model import ActorBrief, Citation, Ranked, Story
 
 
 def iso(value: datetime | date | None) -> str | None:
-    """ISO 8601; datetimes in UTC with a `Z`."""
+    """ISO 8601: a time as `json_time` writes it (UTC, seconds, `Z`), a date as YYYY-MM-DD."""
     if value is None:
         return None
     if isinstance(value, datetime):
-        return utc(value).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        return json_time(value)
     return value.isoformat()
 
 
@@ -72,6 +73,7 @@ def filter_dict(f: ItemFilter) -> dict[str, Any]:
         "state": f.state,
         "kinds": list(f.kinds),
         "ids": list(f.ids),
+        "tagged": f.tagged,
     }
 
 
