@@ -265,7 +265,8 @@ class ItemFilter:
     """A query over stored items. Fields combine with AND; values inside a tuple with OR."""
 
     text: str = ""
-    """Full-text search (FTS5) over title, summary and content."""
+    """A search over title, summary and content, in the language of `briefing.core.search`
+    (phrases, OR, -word, prefix*; Arabic normalised)."""
     actors: tuple[str, ...] = ()
     """Actor ids or names."""
     tags: tuple[str, ...] = ()
