@@ -135,6 +135,7 @@ class Actor:
             aliases=names,
             affiliations=self.affiliations,
             description=self.description,
+            acts=self.acts,
         )
 
 

@@ -8,14 +8,18 @@ from briefing.core.models import StoreStatus
 from briefing.store.actors import ActorsMixin
 from briefing.store.base import StoreBase, open_database
 from briefing.store.ingest import IngestMixin, RetagSummary
-from briefing.store.items import ItemsMixin
+from briefing.store.items import ACTOR_NOT_PLACE, ItemsMixin
 from briefing.store.migrations import SCHEMA_VERSION
+from briefing.store.places import PlacesMixin
+from briefing.store.stories import StoriesMixin
 from briefing.store.triage import TriageMixin
 
 __all__ = ["RetagSummary", "Store"]
 
 
-class Store(IngestMixin, TriageMixin, ActorsMixin, ItemsMixin, StoreBase):
+class Store(
+    IngestMixin, TriageMixin, ActorsMixin, PlacesMixin, StoriesMixin, ItemsMixin, StoreBase
+):
     """One SQLite database behind a typed API. Split into per-domain mixins; add methods there."""
 
     @classmethod
@@ -52,7 +56,10 @@ class Store(IngestMixin, TriageMixin, ActorsMixin, ItemsMixin, StoreBase):
             size_bytes=size,
             items=scalar("SELECT count(*) FROM items"),
             feeds=scalar("SELECT count(*) FROM feeds WHERE in_config = 1"),
-            actors=scalar("SELECT count(DISTINCT actor_id) FROM item_actors"),
+            actors=scalar(
+                "SELECT count(DISTINCT ia.actor_id) FROM item_actors ia JOIN actors a "
+                f"ON a.id = ia.actor_id WHERE {ACTOR_NOT_PLACE}"
+            ),
             tags=scalar("SELECT count(*) FROM tags WHERE id IN (SELECT tag_id FROM item_tags)"),
             last_fetch=self.last_fetch(),
             read_only=self.read_only,
