@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -12,7 +11,10 @@ import click
 from briefing.core.errors import BriefingError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from briefing.core.models import Config
+    from briefing.intelligence.tagging import Tagger
     from briefing.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -87,5 +89,15 @@ def pass_ctx(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").lower() in {"1", "true", "yes"}
+def tagger_for(ctx: Context) -> Tagger:
+    """The Tagger of the context's rules and gazetteer (a bad file raises ConfigError here)."""
+    from briefing.intelligence.tagging import Tagger
+
+    return Tagger.from_config(ctx.config)
+
+
+def plain_console() -> Console:
+    # highlight=False: no automatic colouring of numbers/URLs inside feed text.
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)

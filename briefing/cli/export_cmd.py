@@ -15,8 +15,9 @@ import click
 from rich.console import Console
 
 from briefing.cli._common import Context, pass_ctx
-from briefing.core.errors import BriefingError
+from briefing.core.errors import BriefingError, SearchSyntaxError
 from briefing.core.models import ItemFilter, SavedView, TriageState
+from briefing.core.search import check_search
 from briefing.core.text import clean_line
 from briefing.reports.export import (
     EXTENSIONS,
@@ -104,11 +105,32 @@ class WhenParam(click.ParamType[datetime]):
             self.fail(str(error), param, ctx)
 
 
+class SearchParam(click.ParamType[str]):
+    """A click parameter for `--search`: checked before anything is opened (see core.search)."""
+
+    name = "QUERY"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        try:
+            check_search(text)
+        except SearchSyntaxError as error:
+            self.fail(str(error), param, ctx)
+        return text
+
+
+SEARCH_HELP = (
+    'Only items matching this search: words (all of them), "a phrase", a OR b, -word or '
+    "NOT word, prefix*."
+)
+
+
 def filter_options(*, many_actors: bool) -> Callable[[F], F]:
     """The filter options shared by `summarize` and `export` (and reusable by other commands)."""
 
     def decorate(func: F) -> F:
         options = [
+            click.option("--search", type=SearchParam(), default=None, help=SEARCH_HELP),
             click.option("--since", type=WhenParam(), help=f"Items from this time: {WHEN_HELP}."),
             click.option(
                 "--until",
@@ -165,6 +187,7 @@ def build_filter(
     state: TriageState | None = None,
     actors: Sequence[str] = (),
     view: str | None = None,
+    search: str | None = None,
 ) -> ItemFilter:
     """The ItemFilter the options describe: a saved view first, then each option given overrides."""
     base = ItemFilter()
@@ -178,6 +201,8 @@ def build_filter(
         if any(not v.strip() for v in values):
             raise BriefingError(f"{option} needs a value: an empty one matches nothing")
     changes: dict[str, Any] = {}
+    if search is not None:
+        changes["text"] = search
     if since is not None:
         changes["since"] = since
     if until is not None:
@@ -214,6 +239,7 @@ def build_filter(
 def summarize(
     ctx: Context,
     actor: str | None,
+    search: str | None,
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
@@ -224,7 +250,9 @@ def summarize(
 ) -> None:
     """Brief one actor (or the whole filter): counts, trend, co-mentions, sources, key points."""
     store = ctx.open_store()
-    f = build_filter(store, since=since, until=until, tags=tags, feeds=feeds, state=state)
+    f = build_filter(
+        store, since=since, until=until, tags=tags, feeds=feeds, state=state, search=search
+    )
     brief = build_brief(store, actor=actor, f=f, now=_now(), max_points=points)
     if as_json:
         click.echo(json.dumps(brief_dict(brief), ensure_ascii=False, indent=2))
@@ -260,6 +288,12 @@ def summarize(
     "--include-dismissed", is_flag=True, help="Keep dismissed items (left out by default)."
 )
 @click.option(
+    "--with-notes",
+    "include_notes",
+    is_flag=True,
+    help="Include your notes (private, left out by default: a digest goes to a client).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
@@ -269,6 +303,7 @@ def summarize(
 @pass_ctx
 def export(
     ctx: Context,
+    search: str | None,
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
@@ -280,6 +315,7 @@ def export(
     fmt: Format | None,
     title: str | None,
     include_dismissed: bool,
+    include_notes: bool,
     output: Path | None,
 ) -> None:
     """Export a digest of the filter as Markdown, HTML, JSON or CSV."""
@@ -293,6 +329,7 @@ def export(
         state=state,
         actors=actors,
         view=view,
+        search=search,
     )
     fmt = fmt or _format_from(output)
     now = _now()
@@ -302,6 +339,7 @@ def export(
         "title": title,
         "now": now,
         "include_dismissed": include_dismissed,
+        "include_notes": include_notes,
         "view": view,
     }
     if output is None:

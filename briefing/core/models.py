@@ -346,6 +346,11 @@ class ItemDetail:
     story_reasons: tuple[str, ...] = ()
     """Why the item joined its story ("same type remote_violence", "same place Sirte", "5 h
     apart", "shared actors: LNA"); empty for the item that started it."""
+    full_text: str = ""
+    """The article text fetched from the item's page (`f` in the app, `briefing fulltext`)."""
+    full_text_status: Literal["", "ok", "failed"] = ""
+    """"" when never fetched; "failed" with `full_text_reason` saying why."""
+    full_text_reason: str = ""
 
 
 @dataclass(frozen=True)

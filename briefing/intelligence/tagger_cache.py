@@ -36,6 +36,7 @@ T = TypeVar("T")
 
 _SOURCES = (
     "intelligence/actors",
+    "intelligence/gazetteer",
     "intelligence/matching",
     "core/models",
     "intelligence/relevance",

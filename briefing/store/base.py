@@ -23,7 +23,7 @@ from typing import NamedTuple
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
-from briefing.core.errors import ReadOnlyStoreError, StoreError
+from briefing.core.errors import DiskFullError, ReadOnlyStoreError, StoreError
 from briefing.store.migrations import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
 
 BUSY_TIMEOUT_MS = 30_000
@@ -175,7 +175,7 @@ class StoreBase:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
-            raise StoreError(f"cannot write to {self.path}: {error}") from error
+            raise _write_failed(self.path, error) from error
         try:
             yield db
             if index and self._index_on_commit:
@@ -184,7 +184,7 @@ class StoreBase:
         except sqlite3.DatabaseError as error:
             # A full disk or an I/O error: the caller gets one line, the database its old state.
             _rollback(conn)
-            raise StoreError(f"cannot write to {self.path}: {error}") from error
+            raise _write_failed(self.path, error) from error
         except BaseException:
             _rollback(conn)
             raise
@@ -271,13 +271,22 @@ def _index_pending(conn: sqlite3.Connection) -> int:
     """Inside a write transaction: index the pending items and clear the queue."""
     if conn.execute("SELECT EXISTS (SELECT 1 FROM fts_pending)").fetchone()[0] == 0:
         return 0  # the common case, and it must not open the index (a fixed cost per commit)
+    # From the view the index is built over: the normalised copy where there is one (m011).
     cursor = conn.execute(
         "INSERT INTO items_fts (rowid, title, summary, content) "
-        "SELECT items.id, items.title, items.summary, items.content "
-        "FROM fts_pending JOIN items ON items.id = fts_pending.item_id"
+        "SELECT items_search.id, items_search.title, items_search.summary, items_search.content "
+        "FROM fts_pending JOIN items_search ON items_search.id = fts_pending.item_id"
     )
     conn.execute("DELETE FROM fts_pending")
     return int(cursor.rowcount)
+
+
+def _write_failed(path: Path | None, error: sqlite3.DatabaseError) -> StoreError:
+    """The one line for a failed write; a full disk gets its own type, which stops a fetch."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if (code is not None and code & 0xFF == sqlite3.SQLITE_FULL) or "disk is full" in str(error):
+        return DiskFullError(f"the disk is full: cannot write to {path or 'the database'}")
+    return StoreError(f"cannot write to {path}: {error}")
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from briefing.core.models import StoreStatus
 from briefing.store.actors import ActorsMixin
 from briefing.store.base import StoreBase, open_database
+from briefing.store.fulltext import FullTextMixin
 from briefing.store.ingest import IngestMixin, RetagSummary
 from briefing.store.items import ACTOR_NOT_PLACE, ItemsMixin
 from briefing.store.migrations import SCHEMA_VERSION
@@ -18,7 +19,14 @@ __all__ = ["RetagSummary", "Store"]
 
 
 class Store(
-    IngestMixin, TriageMixin, ActorsMixin, PlacesMixin, StoriesMixin, ItemsMixin, StoreBase
+    IngestMixin,
+    TriageMixin,
+    ActorsMixin,
+    PlacesMixin,
+    StoriesMixin,
+    ItemsMixin,
+    FullTextMixin,
+    StoreBase,
 ):
     """One SQLite database behind a typed API. Split into per-domain mixins; add methods there."""
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from briefing.core.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
+from briefing.core.search import search_copy
 from briefing.core.text import clean_block, clean_line, strip_unsafe, title_key
 from briefing.intelligence.stories import StorySignature, signature
 from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
@@ -193,7 +194,12 @@ class IngestMixin(FeedsMixin, StoreBase):
         return StoreResult(new=new, updated=updated, unchanged=unchanged, merged=merged)
 
     def _store_one(
-        self, db: Database, item: _ItemRow, now: datetime, known: set[str], known_places: set[str]
+        self,
+        db: Database,
+        item: _ItemRow,
+        now: datetime,
+        known: set[str],
+        known_places: set[str],
     ) -> str:
         # The hot path of a fetch: plain prepared statements (sqlite3 caches them), because
         # sqlite-utils' per-row insert re-reads the table schema on every call (~6x slower).
@@ -462,13 +468,19 @@ def _mention_rows(t: Tagged) -> tuple[MentionRow, ...]:
 def _item_fields(t: Tagged) -> dict[str, Any]:
     e = t.entry
     title = clean_line(e.title, MAX_TITLE) or "(untitled)"
+    # parse.py already normalised whitespace; the store only guarantees safety and size.
+    summary = strip_unsafe(e.summary)[:MAX_TEXT].strip()
+    content = strip_unsafe(e.content)[:MAX_TEXT].strip()
     return {
         "title": title,
         "url": e.url,
         "canonical_url": e.canonical_url,
-        # parse.py already normalised whitespace; the store only guarantees safety and size.
-        "summary": strip_unsafe(e.summary)[:MAX_TEXT].strip(),
-        "content": strip_unsafe(e.content)[:MAX_TEXT].strip(),
+        "summary": summary,
+        "content": content,
+        # The index's normalised copies, always written with the text (see m011).
+        "search_title": search_copy(title),
+        "search_summary": search_copy(summary),
+        "search_content": search_copy(content),
         "author": clean_line(e.author, 200) if e.author else None,
         "published_at": iso(e.published),
         "language": e.language,

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
+from briefing.core.search import search_copy
+
 migrations = Migrations("briefing")
 
 
@@ -253,6 +255,94 @@ def m005_search_index_in_batches(db: Database) -> None:
         "VALUES ('delete', old.id, old.title, old.summary, old.content); "
         "INSERT INTO items_fts (rowid, title, summary, content) "
         "VALUES (new.id, new.title, new.summary, new.content); END"
+    )
+
+
+@migrations()
+def m011_search_normalised(db: Database) -> None:
+    """Search matches Arabic in a normalised form: "نفط" finds "النفط" (`normalise_for_search`).
+
+    SQLite's Python binding cannot register a custom FTS5 tokenizer, so the index holds a
+    normalised copy of the text instead. `items.search_title`, `search_summary` and
+    `search_content` keep that copy only where it differs from the text (Arabic items; NULL
+    elsewhere, so English text is not stored twice), the view `items_search` gives the index
+    its text (the copy, or the text itself), and `items_fts` becomes an external-content index
+    over that view. The store writes the copies together with the text they come from, so the
+    update trigger, fired by `UPDATE OF title, summary, content`, sees both. A later change to
+    `normalise_for_search` needs a migration that rewrites the copies and rebuilds the index.
+    """
+    for column in ("search_title", "search_summary", "search_content"):
+        db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
+    last = 0
+    while True:
+        rows = db.execute(
+            "SELECT id, title, summary, content FROM items WHERE id > ? ORDER BY id LIMIT 500",
+            [last],
+        ).fetchall()
+        if not rows:
+            break
+        for item_id, title, summary, content in rows:
+            last = item_id
+            copies = [search_copy(title), search_copy(summary), search_copy(content)]
+            if any(c is not None for c in copies):
+                db.execute(
+                    "UPDATE items SET search_title = ?, search_summary = ?, search_content = ? "
+                    "WHERE id = ?",
+                    [*copies, item_id],
+                )
+    db.execute("DROP TRIGGER IF EXISTS items_search_update")
+    db.execute("DROP TRIGGER IF EXISTS items_search_delete")
+    db.execute("DROP TABLE IF EXISTS items_fts")
+    db.execute(
+        "CREATE VIEW items_search AS SELECT id, coalesce(search_title, title) AS title, "
+        "coalesce(search_summary, summary) AS summary, coalesce(search_content, content) AS "
+        "content FROM items"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, summary, content, "
+        "content='items_search', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+    )
+    old = (
+        "coalesce(old.search_title, old.title), coalesce(old.search_summary, old.summary), "
+        "coalesce(old.search_content, old.content)"
+    )
+    new = (
+        "coalesce(new.search_title, new.title), coalesce(new.search_summary, new.summary), "
+        "coalesce(new.search_content, new.content)"
+    )
+    db.execute(
+        "CREATE TRIGGER items_search_delete AFTER DELETE ON items BEGIN "
+        "INSERT INTO items_fts (items_fts, rowid, title, summary, content) "
+        f"SELECT 'delete', old.id, {old} "
+        "WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE item_id = old.id); "
+        "DELETE FROM fts_pending WHERE item_id = old.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER items_search_update AFTER UPDATE OF title, summary, content ON items "
+        "WHEN NOT EXISTS (SELECT 1 FROM fts_pending WHERE item_id = old.id) BEGIN "
+        "INSERT INTO items_fts (items_fts, rowid, title, summary, content) "
+        f"VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO items_fts (rowid, title, summary, content) VALUES (new.id, {new}); END"
+    )
+    db.execute(
+        "INSERT INTO items_fts (rowid, title, summary, content) "
+        "SELECT id, title, summary, content FROM items_search "
+        "WHERE id NOT IN (SELECT item_id FROM fts_pending)"
+    )
+
+
+@migrations()
+def m012_full_text(db: Database) -> None:
+    """The article text fetched from an item's page, kept apart from what the feed sent.
+
+    One row per item that was tried: the text when extraction worked, else the reason it did
+    not. Kept in its own table so that a feed refreshing the item never overwrites it.
+    """
+    db.execute(
+        "CREATE TABLE item_fulltext ("
+        "item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE, "
+        "url TEXT NOT NULL, status TEXT NOT NULL, text TEXT NOT NULL DEFAULT '', "
+        "reason TEXT NOT NULL DEFAULT '', fetched_at TEXT NOT NULL)"
     )
 
 

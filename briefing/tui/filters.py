@@ -5,12 +5,13 @@ Kept free of Textual so the filter logic is unit-testable on its own.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from briefing.core.errors import SearchSyntaxError
 from briefing.core.models import ItemFilter, TriageState
+from briefing.core.search import parse_search, positive_terms
 from briefing.core.text import clean_line
 
 FacetKind = str
@@ -158,13 +159,13 @@ def describe(f: ItemFilter, labels: Mapping[str, str] | None = None) -> str:
     return " ".join(f"{c.kind}={c.label}" for c in chips(f, labels)) or "none"
 
 
-_FTS_NOISE = re.compile(r'["*()^:+]|\b(?:AND|OR|NOT|NEAR)\b')
-
-
 def search_words(text: str) -> list[str]:
-    """The words of a full-text query, for highlighting matches (operators and quotes dropped)."""
-    words = _FTS_NOISE.sub(" ", text).split()
-    return [w for w in words if len(w) > 1 or w.isalnum()]
+    """The words a matching item contains, for highlighting (not operators, not exclusions)."""
+    try:
+        node = parse_search(text)
+    except SearchSyntaxError:
+        return []
+    return [word for term in positive_terms(node) for word in term.text.split()]
 
 
 def keymap_from_settings(

@@ -42,7 +42,8 @@ class Host(App[None]):
         return FROZEN_NOW
 
     def on_mount(self) -> None:
-        self.push_screen(ExportModal(self.store, self.f, self.folder), self.results.append)
+        modal = ExportModal(self.store, self.f, self.folder, now=self.now)
+        self.push_screen(modal, self.results.append)
 
 
 async def settle(pilot: Pilot[None]) -> None:

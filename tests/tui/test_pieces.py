@@ -8,8 +8,8 @@ import pytest
 
 from briefing.core.models import ItemFilter, Triage
 from briefing.tui import filters
+from briefing.tui.bindings import help_rows
 from briefing.tui.screens.actors import sparkline
-from briefing.tui.screens.help import help_rows
 from briefing.tui.screens.tag import TagSuggester, parse_tags
 from briefing.tui.undo import UndoStack
 

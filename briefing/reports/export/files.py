@@ -44,6 +44,7 @@ def render_digest(
     now: datetime | None = None,
     include_dismissed: bool = False,
     view: str | None = None,
+    include_notes: bool = False,
 ) -> str:
     """The digest of `f` as text in `fmt` (md, html, json or csv).
 
@@ -56,6 +57,7 @@ def render_digest(
         now: the time the digest is made (frozen in tests).
         include_dismissed: keep dismissed items.
         view: the saved view the filter came from, named in the digest.
+        include_notes: show the analyst's notes (private by default).
     """
     renderer = RENDERERS.get(fmt)
     if renderer is None:
@@ -68,6 +70,7 @@ def render_digest(
         now=now,
         include_dismissed=include_dismissed,
         view=view,
+        include_notes=include_notes,
     )
     return renderer(digest)
 
@@ -85,6 +88,7 @@ def write_digest(
     include_dismissed: bool = False,
     view: str | None = None,
     overwrite: bool = False,
+    include_notes: bool = False,
 ) -> Path:
     """Write the digest into `directory` and return the file's path.
 
@@ -101,6 +105,7 @@ def write_digest(
         now=now,
         include_dismissed=include_dismissed,
         view=view,
+        include_notes=include_notes,
     )
     name = safe_filename(filename or title or default_title(now), fmt)
     directory = directory.expanduser()

@@ -8,6 +8,7 @@ from typing import Any
 
 from briefing.core.models import ItemFilter
 from briefing.core.text import clean_line
+from briefing.core.urls import canonical_url
 from briefing.reports.summarize.model import ActorBrief, Citation, Ranked, Story, utc
 
 
@@ -24,7 +25,9 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def http_url(url: str | None) -> str | None:
-    """`url` when it is a plain absolute http(s) URL, else None (nothing else becomes a link).
+    """`url` when it is a plain absolute http(s) URL (without tracking parameters), else None.
+
+    Nothing else becomes a link.
 
     The scheme is checked on the literal text, so `java&#115;cript:`, `JaVaScRiPt:` or a
     scheme split by whitespace or control characters never passes.
@@ -42,7 +45,9 @@ def http_url(url: str | None) -> str | None:
     rest = candidate[match.end() :]
     if not rest.startswith("//") or len(rest) <= 2 or rest[2] in "/\\":
         return None
-    return candidate
+    # Every link we print goes to a reader or a client: without the outlet's tracking
+    # parameters (utm_*, fbclid…) and fragment.
+    return canonical_url(candidate)
 
 
 def citation_dict(c: Citation) -> dict[str, Any]:
