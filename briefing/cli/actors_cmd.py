@@ -75,7 +75,8 @@ def _list_actors(
         rows.extend(
             (a.id, a.name, a.kind, 0, 0, 0)
             for a in sorted(tagger.gazetteer.actors.values(), key=lambda a: a.name.casefold())
-            if a.id not in seen
+            # A place is listed by `briefing places`, unless it acts as a faction (Misrata).
+            if a.id not in seen and a.is_actor
         )
     if kinds:
         rows = [r for r in rows if r[2] in kinds]
@@ -162,6 +163,11 @@ def show(ctx: Context, name: str, limit: int) -> None:
                 f"no actor named {clean_line(name, 80)!r} — `briefing actors --all` lists them"
             )
         actor = tagger.gazetteer.actors[info.id]
+    if not actor.is_actor:
+        raise click.ClickException(
+            f"{clean_line(actor.name, 80)} is a place, not an actor — "
+            f"`briefing places show {clean_line(actor.name, 80)}`"
+        )
     out = plain_console()
     head = Text()
     head.append(actor.name, style="bold")

@@ -88,6 +88,8 @@ _PHASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Folded like the text they are looked for in (fold drops the hamza of ئ, as in استئناف).
+_PHASE_WORDS = {phase: tuple(fold(w) for w in words) for phase, words in _PHASES.items()}
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -122,7 +124,7 @@ class StorySignature:
     @property
     def eventful(self) -> bool:
         """Whether the item can join a story by event (not only by link or headline)."""
-        return self.event_type != "none" and (self.place_id is not None or bool(self.actors))
+        return self.event_type != "none" and bool(self.place_id or self.actors or self.numbers)
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ def signature(tagged: Tagged, when: datetime) -> StorySignature:
 def phase_of(text: str) -> str:
     """ "followup" or "restart" when the text reports new facts about an earlier event, else ""."""
     folded = fold(text)
-    for phase, words in _PHASES.items():
+    for phase, words in _PHASE_WORDS.items():
         if any(word in folded for word in words):
             return phase
     return ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from briefing.core.models import EVENT_TYPES, EventType, ItemRow, Story
@@ -42,27 +43,47 @@ def _event_type(value: str) -> EventType:
     return value if value in EVENT_TYPES else "none"
 
 
+@dataclass(frozen=True)
+class _StoredStory:
+    """A candidate story's row: what `choose` reads, and what joining it updates."""
+
+    candidate: StoryCandidate
+    sources: tuple[str, ...]
+    languages: tuple[str, ...]
+    headline_rank: float
+
+
 def find_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[StoryCandidate]:
     """Stories of `sig`'s type and place close enough in time to take it (one index range)."""
+    return [s.candidate for s in _stored_candidates(conn, sig)]
+
+
+def _stored_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[_StoredStory]:
     if not sig.eventful:
         return []
     gap = max(GAP, PLACELESS_GAP)
     rows = conn.execute(
-        "SELECT id, phase, first_seen, last_seen, actors, numbers FROM stories "
+        "SELECT id, phase, first_seen, last_seen, actors, numbers, sources, languages, "
+        "headline_rank FROM stories "
         "WHERE event_type = ? AND place_id IS ? AND last_seen >= ? AND first_seen <= ? "
         "ORDER BY last_seen DESC LIMIT ?",
         (sig.event_type, sig.place_id, iso(sig.when - gap), iso(sig.when + SPAN), _CANDIDATES),
     ).fetchall()
     return [
-        StoryCandidate(
-            id=r[0],
-            event_type=sig.event_type,
-            place_id=sig.place_id,
-            phase=r[1],
-            first_seen=require_iso(r[2]),
-            last_seen=require_iso(r[3]),
-            actors=frozenset(json_list(r[4])),
-            numbers=frozenset(json_list(r[5])),
+        _StoredStory(
+            StoryCandidate(
+                id=r[0],
+                event_type=sig.event_type,
+                place_id=sig.place_id,
+                phase=r[1],
+                first_seen=require_iso(r[2]),
+                last_seen=require_iso(r[3]),
+                actors=frozenset(json_list(r[4])),
+                numbers=frozenset(json_list(r[5])),
+            ),
+            json_list(r[6]),
+            json_list(r[7]),
+            float(r[8] or 0.0),
         )
         for r in rows
     ]
@@ -75,7 +96,8 @@ def join_story(
 
     Returns the story's id. Call inside a write transaction.
     """
-    match = choose(sig, find_candidates(conn, sig))
+    stored = {s.candidate.id: s for s in _stored_candidates(conn, sig)}
+    match = choose(sig, (s.candidate for s in stored.values()))
     if match is None:
         start = candidate(item_id, sig)
         conn.execute(
@@ -102,27 +124,13 @@ def join_story(
             "UPDATE items SET story_id = ?, story_reasons = '[]' WHERE id = ?", (item_id, item_id)
         )
         return item_id
-    row = conn.execute(
-        "SELECT phase, first_seen, last_seen, actors, numbers, sources, languages, headline_rank "
-        "FROM stories WHERE id = ?",
-        (match.story_id,),
-    ).fetchone()
-    story = StoryCandidate(
-        match.story_id,
-        sig.event_type,
-        sig.place_id,
-        row[0],
-        require_iso(row[1]),
-        require_iso(row[2]),
-        frozenset(json_list(row[3])),
-        frozenset(json_list(row[4])),
-    )
-    grown = widen(story, sig)
-    feeds = list(dict.fromkeys([*json_list(row[5]), *sources]))
-    languages = list(json_list(row[6]))
+    story = stored[match.story_id]
+    grown = widen(story.candidate, sig)
+    feeds = list(dict.fromkeys([*story.sources, *sources]))
+    languages = list(story.languages)
     if sig.language and sig.language not in languages:
         languages.append(sig.language)
-    better = sig.headline_rank > float(row[7] or 0.0)
+    better = sig.headline_rank > story.headline_rank
     conn.execute(
         "UPDATE stories SET first_seen = ?, last_seen = ?, actors = ?, numbers = ?, sources = ?, "
         "languages = ?, items = items + 1, headline = CASE WHEN ? THEN ? ELSE headline END, "
