@@ -60,6 +60,7 @@ def _list_actors(
         tagger = tagger_for(ctx)
         store = ctx.open_store()
         store.sync_actors(tagger.actor_infos())
+        store.sync_places(tagger.place_infos())
         counts = store.actor_counts()
     except Exception as error:  # BriefingError → one line; anything else propagates
         from briefing.core.errors import BriefingError
@@ -156,6 +157,7 @@ def show(ctx: Context, name: str, limit: int) -> None:
     actor = find_actor(tagger, name)
     store = ctx.open_store()
     store.sync_actors(tagger.actor_infos())
+    store.sync_places(tagger.place_infos())
     if actor is None:
         info = store.actor(name)
         if info is None or info.id not in tagger.gazetteer.actors:

@@ -13,7 +13,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from briefing.cli._common import Context, pass_ctx, plain_console
+from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for
 from briefing.cli.export_cmd import place_named
 from briefing.core.models import ItemFilter, PlaceCount
 from briefing.core.text import clean_line
@@ -37,6 +37,7 @@ def places(
         return
     ctx: Context = click_ctx.obj
     store = ctx.open_store()
+    store.sync_places(tagger_for(ctx).place_infos())
     rows = store.place_counts()
     if show_all:
         seen = {r.id for r in rows}
@@ -112,6 +113,7 @@ def show(ctx: Context, name: str, limit: int) -> None:
     NAME is an id (sirte), a name or any alias (Syrte, سرت).
     """
     store = ctx.open_store()
+    store.sync_places(tagger_for(ctx).place_infos())
     place = place_named(store, name)
     out = plain_console()
     head = Text()

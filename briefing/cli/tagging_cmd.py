@@ -43,6 +43,7 @@ def retag(ctx: Context) -> None:
     tagger = tagger_for(ctx)  # a bad rules or gazetteer file stops here, before any write
     store = ctx.open_store()
     store.sync_actors(tagger.actor_infos())
+    store.sync_places(tagger.place_infos())
     # feeds.yaml first; a feed no longer (or never) listed there keeps the mode it was fetched with.
     modes: dict[str, FeedSpec] = {**store.feed_specs(), **{f.name: f for f in ctx.config.feeds}}
     total = store.status().items
@@ -158,7 +159,11 @@ def verdict_json(tagged: Tagged, mode: RelevanceMode) -> dict[str, Any]:
             for r in v.reasons
         ],
         "actors": [{"id": m.actor_id, "name": m.name, "count": m.count} for m in tagged.actors],
-        "places": [{"id": m.actor_id, "name": m.name, "count": m.count} for m in tagged.places],
+        "event": {"type": tagged.event.type, "reasons": list(tagged.event.reasons)},
+        "places": [
+            {"id": m.place_id, "name": m.name, "region": m.region, "primary": m.primary}
+            for m in tagged.locations
+        ],
     }
 
 
