@@ -22,7 +22,8 @@ _COMMANDS: dict[str, str] = {
     "feeds": "feeds_cmd",
     "demo": "demo_cmd",
     "fulltext": "fulltext_cmd",
-    "summarize": "export_cmd",
+    "summarize": "brief_cmd",
+    "briefs": "brief_cmd",
     "export": "export_cmd",
     "tui": "tui_cmd",
 }

@@ -7,6 +7,7 @@ from pathlib import Path
 from briefing.core.models import StoreStatus
 from briefing.store.actors import ActorsMixin
 from briefing.store.base import StoreBase, open_database
+from briefing.store.briefs import BriefsMixin
 from briefing.store.fulltext import FullTextMixin
 from briefing.store.ingest import IngestMixin, RetagSummary
 from briefing.store.items import ACTOR_NOT_PLACE, ItemsMixin
@@ -24,6 +25,7 @@ class Store(
     ActorsMixin,
     PlacesMixin,
     StoriesMixin,
+    BriefsMixin,
     ItemsMixin,
     FullTextMixin,
     StoreBase,
