@@ -344,43 +344,54 @@ class EventClassifier:
         words: list[tuple[str, str, int]],
         title_end: int,
     ) -> EventVerdict:
-        in_title = [w for w in words if w[2] < title_end]
-        # Analysis and opinion open the headline; an anniversary can sit anywhere in it.
-        for name, key, start in in_title:
-            if name == "opinion" and start <= _OPENER_REACH:
-                return self._verdict("none", [key], "analysis or opinion: no discrete event")
-            if name == "retrospective":
+        # One pass over the word-list hits: what the headline opens with, its dependent
+        # clauses, its reaction, facts and speakers.
+        openers: list[int] = []
+        reactions: list[tuple[int, str]] = []
+        facts = False
+        diplomat = ""
+        for name, key, start in words:
+            if name == "diplomats":
+                diplomat = diplomat or key
+                continue
+            if start >= title_end:
+                continue
+            # Analysis and opinion open the headline; an anniversary can sit anywhere in it.
+            if name == "opinion":
+                if start <= _OPENER_REACH:
+                    return self._verdict("none", [key], "analysis or opinion: no discrete event")
+            elif name == "retrospective":
                 return self._verdict("none", [key], "anniversary or look back: no discrete event")
-            if name == "forecast":
+            elif name == "forecast":
                 return self._verdict("none", [key], "a forecast: no discrete event")
+            elif name == "subordinators":
+                openers.append(start)
+            elif name == "reactions":
+                reactions.append((start, key))
+            elif name == "facts":
+                facts = True
         title_cues = [c for c in cues if c[4] and c[1] > 0]
         # The main clause ends at the first subordinator after the first strong cue.
         anchor = min((c[3] for c in title_cues if c[1] >= _ANCHOR), default=None)
         clause_end = title_end
-        if anchor is not None:
-            for name, _, start in in_title:
-                if name == "subordinators" and anchor < start < clause_end:
-                    clause_end = start
-        main = [c for c in title_cues if c[3] < clause_end]
+        if anchor is not None and openers:
+            clause_end = min((o for o in openers if o > anchor), default=title_end)
+        main = (
+            [c for c in title_cues if c[3] < clause_end] if clause_end < title_end else title_cues
+        )
 
         # Rule 1: a bare reaction takes the speaker's act.
-        reaction = min(
-            (start for name, _, start in in_title if name == "reactions" and start < clause_end),
-            default=None,
-        )
-        if reaction is not None:
+        reaction = min((r for r in reactions if r[0] < clause_end), default=None)
+        if reaction is not None and not facts:
+            where = reaction[0]
             # (Not the reaction word itself: French "condamne" also sentences.)
-            first_cue = min(
-                (c[3] for c in main if c[1] >= _ANCHOR and c[3] != reaction), default=None
-            )
-            facts = [key for name, key, _ in in_title if name == "facts"]
-            if (first_cue is None or reaction < first_cue) and not facts:
-                reacted = [key for name, key, start in in_title if start == reaction]
-                diplomats = [key for name, key, _ in words if name == "diplomats"]
-                if diplomats:
+            first_cue = min((c[3] for c in main if c[1] >= _ANCHOR and c[3] != where), default=None)
+            if first_cue is None or where < first_cue:
+                reacted = [key for start, key in reactions if start == where]
+                if diplomat:
                     return self._verdict(
                         "talks_agreement",
-                        [*diplomats[:1], *reacted],
+                        [diplomat, *reacted],
                         "a bare reaction takes the speaker's act: diplomacy",
                     )
                 return self._verdict(
