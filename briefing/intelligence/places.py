@@ -377,6 +377,11 @@ class PlaceLocator:
             if _is_arabic(city):
                 self._abroad.add(f" ب{fold(city).strip()} ", city, folded=True)
         self._abroad.build()
+        self._abroad_words = frozenset(
+            word
+            for city in places.abroad
+            for word in (fold(city).split()[-1], "ب" + fold(city).split()[-1])
+        )
         self._all_places = frozenset(places.places)
         self._regions = frozenset(p.id for p in places.places.values() if p.kind == "region")
         self._mentions: dict[tuple[Any, ...], PlaceMention] = {}
@@ -551,7 +556,8 @@ class PlaceLocator:
         """True when the headline (else the summary) sets the event abroad and no Libyan place
         there has a locative word of its own."""
         scope = text[:title_end] if title_end else text
-        if not self._abroad.find(scope):
+        # Most headlines name no city abroad: a set test on their words first.
+        if self._abroad_words.isdisjoint(scope.split()) or not self._abroad.find(scope):
             return False
         return max(best.values()) < _FIELD_SCORE["title"] + 3.0
 
