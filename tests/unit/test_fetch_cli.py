@@ -288,9 +288,19 @@ def test_kill_9_mid_run_leaves_a_sound_database_with_whole_feeds(
 
 
 def test_concurrent_fetch_in_another_process_exits_0(
-    tmp_path: Path, slow_server: HTTPServer
+    tmp_path: Path, httpserver: HTTPServer
 ) -> None:
-    config = write_config(tmp_path, {f"f{i}": slow_server.url_for(f"/s/{i}") for i in range(20)})
+    # The first fetch's downloads wait until the second fetch has given up: however slowly
+    # the second process starts, the first still holds the lock.
+    gate = threading.Event()
+
+    def handler(request: Request) -> Response:
+        gate.wait(60)
+        return Response(rss(libya_items("c", 3)), content_type="application/rss+xml")
+
+    for i in range(4):
+        httpserver.expect_request(f"/c/{i}").respond_with_handler(handler)
+    config = write_config(tmp_path, {f"f{i}": httpserver.url_for(f"/c/{i}") for i in range(4)})
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     first = subprocess.Popen(
         _briefing(config, "fetch", "--quiet"),
@@ -312,7 +322,9 @@ def test_concurrent_fetch_in_another_process_exits_0(
         assert second.returncode == 0
         assert "another fetch is running" in second.stderr
     finally:
+        gate.set()
         first.wait(timeout=120)
+    assert first.returncode == 0  # and the first one stored its feeds
 
 
 def test_a_quiet_fetch_starts_without_rich_or_httpx_s_command_line() -> None:
