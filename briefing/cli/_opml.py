@@ -27,11 +27,12 @@ from listparser.common import SuperDict
 from listparser.opml import OpmlMixin
 
 from briefing.core.atomic import write_atomic
-from briefing.core.config import load_config, url_key
+from briefing.core.config import load_config
 from briefing.core.errors import ConfigError
+from briefing.core.files import read_capped
 from briefing.core.models import MAX_TAG_CHARS, Config, FeedSpec
 from briefing.core.text import clean_line, fold
-from briefing.core.urls import is_http_url
+from briefing.core.urls import is_http_url, url_key
 
 MAX_OPML_BYTES = 5_000_000
 NAME_CHARS = 100
@@ -227,10 +228,7 @@ def read_opml(path: Path) -> OpmlDocument:
     Raises:
         ConfigError: the file is unreadable, or `parse_opml` refuses it.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot be read ({error.strerror or error})") from None
+    data = read_capped(path, MAX_OPML_BYTES, "an OPML file")  # not /dev/zero, not a FIFO
     return parse_opml(data, str(path))
 
 

@@ -58,7 +58,7 @@ def _list_actors(
 ) -> None:
     try:
         tagger = tagger_for(ctx)
-        store = ctx.open_store()
+        store = ctx.open_store(create=False)
         store.sync_actors(tagger.actor_infos())
         counts = store.actor_counts()
     except Exception as error:  # BriefingError → one line; anything else propagates
@@ -153,7 +153,7 @@ def show(ctx: Context, name: str, limit: int) -> None:
     """
     tagger = tagger_for(ctx)
     actor = find_actor(tagger, name)
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     store.sync_actors(tagger.actor_infos())
     if actor is None:
         info = store.actor(name)

@@ -335,7 +335,7 @@ def summarize(
     as_json: bool,
 ) -> None:
     """Brief one actor (or the whole filter): counts, trend, co-mentions, sources, key points."""
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     f = build_filter(
         store,
         since=since,
@@ -415,7 +415,7 @@ def export(
     output: Path | None,
 ) -> None:
     """Export a digest of the filter as Markdown, HTML, JSON or CSV."""
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     f = build_filter(
         store,
         since=since,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ import click
 
 from briefing.cli._common import Context, pass_ctx
 from briefing.cli._output import STATUS_LABEL, STATUS_STYLE, say, stdout_console, when
+from briefing.core.errors import ConfigError
 from briefing.core.models import Config, FeedState
 from briefing.core.text import clean_line
 from briefing.core.times import json_time
@@ -19,6 +21,8 @@ from briefing.core.urls import is_http_url
 
 if TYPE_CHECKING:
     from rich.table import Table
+
+    from briefing.cli._opml import OpmlFeed
 
 
 def feeds_table(config: Config, states: dict[str, FeedState], now: datetime) -> Table:
@@ -61,7 +65,7 @@ def feeds_table(config: Config, states: dict[str, FeedState], now: datetime) -> 
 
 def _feeds_list(ctx: Context, as_json: bool) -> None:
     config = ctx.config
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     if not store.read_only:  # a read-only database still shows what it knows
         store.sync_feeds(config.feeds)
     states = {s.name: s for s in store.feed_states()}
@@ -138,13 +142,32 @@ def feeds_import(ctx: Context, opml_file: str, dry_run: bool) -> None:
     if not plan.added:
         say(f"nothing to add to {config.path.name}")
         return
+    # Checked (or written) before any feed is reported: an import that would make feeds.yaml
+    # too large or unloadable says so in one line, not after thousands of "added" lines.
+    if dry_run:
+        _check_import_size(config.path, plan.added)
+    else:
+        import_into(config.path, plan.added)
     for feed in plan.added:
         tags = f" [{', '.join(feed.tags)}]" if feed.tags else ""
         say(f"{'would add' if dry_run else 'added'} {feed.name} <{feed.url}>{tags}")
     if dry_run:
         return
-    import_into(config.path, plan.added)
     say(f"{len(plan.added)} feed(s) added to {config.path} — run `briefing fetch` to fetch them")
+
+
+def _check_import_size(config_path: Path, feeds: Sequence[OpmlFeed]) -> None:
+    from briefing.cli._opml import append_feeds
+    from briefing.core.config import MAX_CONFIG_BYTES
+    from briefing.core.files import human_size
+
+    original = config_path.read_text(encoding="utf-8-sig")
+    size = len(append_feeds(original, feeds).encode("utf-8"))
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{config_path}: importing {len(feeds):,} feeds would make it {human_size(size)}, "
+            f"more than the {human_size(MAX_CONFIG_BYTES)} allowed — import fewer feeds"
+        )
 
 
 @feeds_group.command("export")

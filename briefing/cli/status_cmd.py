@@ -146,7 +146,7 @@ def show_status(store: Store, config: Config | None = None, *, as_json: bool = F
 def status(ctx: Context, as_json: bool) -> None:
     """Show the database path and size, counts of items, feeds, actors and tags, the last
     fetch, and the seed article (with how to import its text when it is missing)."""
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     show_status(store, ctx.config, as_json=as_json)
 
 

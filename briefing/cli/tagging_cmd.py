@@ -21,6 +21,7 @@ from rich.text import Text
 
 from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for
 from briefing.core.errors import ConfigError, ParseError
+from briefing.core.files import read_capped
 from briefing.core.models import Entry, FeedSpec, RelevanceMode, Tagged
 from briefing.core.text import clean_line
 
@@ -113,18 +114,19 @@ def read_jsonl(path: Path, text: str) -> Iterator[tuple[Entry, RelevanceMode | N
                 summary=str(data.get("summary") or ""),
                 content=str(data.get("content") or ""),
                 published=_parse_date(data.get("published"), where),
-                language=str(data["lang"]) if data.get("lang") else None,
+                language=str(data.get("lang") or data.get("language") or "") or None,
             ),
             mode,
         )
 
 
+MAX_ITEMS_FILE_BYTES = 256 * 1024 * 1024
+"""A file of items for `classify` is read whole: larger than this, it is refused unread."""
+
+
 def read_items(path: Path) -> list[tuple[Entry, RelevanceMode | None]]:
     """A JSONL file of items or a feed file (RSS/Atom, parsed like a fetched feed)."""
-    try:
-        body = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+    body = read_capped(path, MAX_ITEMS_FILE_BYTES, "a file of items")  # not /dev/zero
     head = body.lstrip()[:1]
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"} or head == b"{":
         try:
@@ -155,7 +157,11 @@ def verdict_json(tagged: Tagged, mode: RelevanceMode) -> dict[str, Any]:
             for r in v.reasons
         ],
         "actors": [{"id": m.actor_id, "name": m.name, "count": m.count} for m in tagged.actors],
-        "places": [{"id": m.actor_id, "name": m.name, "count": m.count} for m in tagged.places],
+        "event": {"type": tagged.event.type, "reasons": list(tagged.event.reasons)},
+        "places": [
+            {"id": m.place_id, "name": m.name, "region": m.region, "primary": m.primary}
+            for m in tagged.locations
+        ],
     }
 
 

@@ -96,6 +96,10 @@ class Config:
     seed: SeedFacts | None
     actors_file: Path | None = None
     """A user gazetteer merged over the shipped one."""
+    events_file: Path | None = None
+    """User event cues merged over the shipped ones (briefing/data/events.yaml)."""
+    places_file: Path | None = None
+    """A user place gazetteer merged over the shipped one (briefing/data/places.yaml)."""
     tui: TuiSettings = field(default_factory=TuiSettings)
     max_connections: int = 32
     max_per_host: int = 4
@@ -265,7 +269,8 @@ class ItemFilter:
     """A query over stored items. Fields combine with AND; values inside a tuple with OR."""
 
     text: str = ""
-    """Full-text search (FTS5) over title, summary and content."""
+    """A search over title, summary and content, in the language of `briefing.core.search`
+    (phrases, OR, -word, prefix*; Arabic normalised)."""
     actors: tuple[str, ...] = ()
     """Actor ids or names."""
     tags: tuple[str, ...] = ()

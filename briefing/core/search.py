@@ -64,8 +64,9 @@ def normalise_for_search(text: str, *, prefix: bool = False) -> str:
     text = _MARKS.sub("", text)
     for variant, letter in _LETTERS:
         text = text.replace(variant, letter)
-    text = _ARTICLE.sub("", text)
-    return _LAST_ARTICLE.sub("", text) if prefix else text
+    if prefix:  # before the general pass, so that no word loses two articles
+        text = _LAST_ARTICLE.sub("", text)
+    return _ARTICLE.sub("", text)
 
 
 def search_copy(text: str | None) -> str | None:

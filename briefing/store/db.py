@@ -69,6 +69,20 @@ class Store(
             copy_dir=opened.copy_dir,
         )
 
+    def holds_nothing_but_the_seed(self) -> bool:
+        """Only the schema and at most the seed record: all that opening a new file writes.
+        A command that created the file and then failed removes it (cli/_common.py)."""
+        row = (
+            self._db()
+            .execute(
+                "SELECT (SELECT count(*) FROM items WHERE is_seed = 0) + "
+                "(SELECT count(*) FROM fetch_runs) + (SELECT count(*) FROM tags) + "
+                "(SELECT count(*) FROM notes) + (SELECT count(*) FROM views)"
+            )
+            .fetchone()
+        )
+        return int(row[0]) == 0
+
     def status(self) -> StoreStatus:
         db = self._db()
 

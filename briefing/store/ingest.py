@@ -352,18 +352,23 @@ class IngestMixin(FeedsMixin, StoreBase):
         results: Iterable[tuple[int, Tagged]],
         feed_tags: Mapping[str, Sequence[str]] | None = None,
     ) -> RetagSummary:
-        """Store new relevance verdicts and actors for existing items, and bring their feed
-        tags in line, in one transaction.
+        """Store new relevance verdicts and actors for existing items, in one transaction; with
+        `feed_tags`, also bring every item's feed tags in line (`briefing retag`).
 
         Args:
             results: (item id, new tagging) pairs.
             feed_tags: feed name → tags, over what the feeds table holds (feeds.yaml's
-                current tags for the feeds it lists; the others keep theirs).
+                current tags for the feeds it lists; the others keep theirs). None leaves feed
+                tags alone: the pipeline retags single items, and a sync visits every item.
         """
         items = changed = irrelevant = relevant = actors_changed = added = removed = 0
+        tags_added = tags_removed = 0
         with self._write() as db:
-            wanted = {**feedtags.stored_feed_tags(db.conn), **(feed_tags or {})}
-            tags_added, tags_removed = feedtags.sync_all(db.conn, wanted, iso(self.clock()) or "")
+            if feed_tags is not None:
+                wanted = {**feedtags.stored_feed_tags(db.conn), **feed_tags}
+                tags_added, tags_removed = feedtags.sync_all(
+                    db.conn, wanted, iso(self.clock()) or ""
+                )
             for item_id, t in results:
                 row = db.execute(
                     "SELECT relevance, reasons, relevant FROM items WHERE id = ?", [item_id]

@@ -261,6 +261,30 @@ def m005_search_index_in_batches(db: Database) -> None:
 
 
 @migrations()
+def m006_declared_foreign_keys(db: Database) -> None:
+    """Declare the links a reader of the schema expects (Datasette then shows an actor's name
+    beside its id): `item_actors.actor_id` → `actors.id` and `fetch_runs.feed` → `feeds.name`,
+    beside the item links m001 declared. The store already kept both (an actor it does not know
+    gets a minimal row; a feed's row exists before its fetch-log row); a row an older version
+    left without its parent gets a minimal one here first, so nothing is lost. Not declared:
+    `items.feed` and `item_sources.feed` (an imported article's outlet is no configured feed) and
+    `dropped_feeds.feed` (written before a new feed's row, in the same transaction)."""
+    db.execute(
+        "INSERT INTO actors (id, name, kind, aliases, affiliations, description) "
+        "SELECT DISTINCT actor_id, actor_id, 'organisation', '[]', '[]', '' FROM item_actors "
+        "WHERE actor_id NOT IN (SELECT id FROM actors)"
+    )
+    db.execute(
+        "INSERT INTO feeds (name, url, enabled, error_count, in_config) "
+        "SELECT DISTINCT feed, '', 1, 0, 0 FROM fetch_runs "
+        "WHERE feed IS NOT NULL AND feed NOT IN (SELECT name FROM feeds)"
+    )
+    db.add_foreign_keys(
+        [("item_actors", "actor_id", "actors", "id"), ("fetch_runs", "feed", "feeds", "name")]
+    )
+
+
+@migrations()
 def m007_feed_tags_on_items(db: Database) -> None:
     """A feed's tags (feeds.yaml `tags`) reach its items, marked apart from the analyst's own.
 

@@ -174,7 +174,9 @@ def search_words(text: str) -> list[str]:
         node = parse_search(text)
     except SearchSyntaxError:
         return []
-    return [word for term in positive_terms(node) for word in term.text.split()]
+    # The normalised form too: "النفط" typed also marks the "نفط" of "والنفط" and "نفط".
+    words = (w for t in positive_terms(node) for w in (*t.text.split(), *t.normalised.split()))
+    return list(dict.fromkeys(words))
 
 
 def keymap_from_settings(

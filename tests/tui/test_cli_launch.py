@@ -100,6 +100,7 @@ def test_opening_the_app_indexes_what_a_killed_fetch_left(
     config.write_text("feeds: []\n", encoding="utf-8")
     db = tmp_path / "briefing.db"
     args = ("--config", str(config), "--db", str(db))
+    Store.open(db).close()  # `status` only reads: it creates no database
     code, output = run_cli(*args, "status")  # type: ignore[operator]
     assert code == 0, output
     bulk = Store.open(db)  # a fetch's worker: its run was killed before indexing

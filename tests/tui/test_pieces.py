@@ -81,6 +81,8 @@ def test_describe_and_search_words() -> None:
         "detent",
         "x",
     ]
+    assert filters.search_words("haftar -saddam النفط") == ["haftar", "النفط", "نفط"]
+    assert filters.search_words('"unclosed') == []
 
 
 def test_keymap_accepts_ids_and_action_names_and_reports_unknown() -> None:

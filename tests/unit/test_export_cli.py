@@ -27,6 +27,7 @@ def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     config = tmp_path / "feeds.yaml"
     config.write_text("feeds: []\n", encoding="utf-8")
     db = tmp_path / "briefing.db"
+    Store.open(db).close()  # as a fetch leaves it: `export` only reads, it creates nothing
     # Open once through the CLI so that its own start-up (seed, gazetteer) has run first.
     assert (
         CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "export"]).exit_code

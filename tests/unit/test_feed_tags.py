@@ -47,12 +47,12 @@ def test_an_analyst_removing_a_feed_tag_sticks(store: Store) -> None:
     assert _tags(store)["First"] == ("english",)
     # Neither a fetch that sees the item again nor `retag` puts it back.
     _store(store, HERALD, "First")
-    store.retag([])
+    store.retag([], {})
     assert _tags(store)["First"] == ("english",)
     # Undo brings it back as the feed's tag (retag, which drops stale feed tags, keeps it).
     store.restore(before)
     assert _tags(store)["First"] == ("english", "libya-media")
-    store.retag([])
+    store.retag([], {})
     assert _tags(store)["First"] == ("english", "libya-media")
     # Removed, then added back by hand: the analyst's own tag, kept whatever feeds.yaml says.
     store.remove_tags([row.id], ["libya-media"])

@@ -290,17 +290,17 @@ def test_kill_9_mid_run_leaves_a_sound_database_with_whole_feeds(
 def test_concurrent_fetch_in_another_process_exits_0(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
-    # The first fetch's downloads wait until the second fetch has given up: however slowly
-    # the second process starts, the first still holds the lock.
-    gate = threading.Event()
+    # The first fetch's feeds answer only once the second fetch has ended, so the first surely
+    # holds the lock while the second runs, however slowly a loaded machine starts it.
+    released = threading.Event()
 
-    def handler(request: Request) -> Response:
-        gate.wait(60)
-        return Response(rss(libya_items("c", 3)), content_type="application/rss+xml")
+    def held(request: Request) -> Response:
+        released.wait(timeout=120)
+        return Response(rss(libya_items("h", 3)), content_type="application/rss+xml")
 
     for i in range(4):
-        httpserver.expect_request(f"/c/{i}").respond_with_handler(handler)
-    config = write_config(tmp_path, {f"f{i}": httpserver.url_for(f"/c/{i}") for i in range(4)})
+        httpserver.expect_request(f"/h/{i}").respond_with_handler(held)
+    config = write_config(tmp_path, {f"f{i}": httpserver.url_for(f"/h/{i}") for i in range(4)})
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     first = subprocess.Popen(
         _briefing(config, "fetch", "--quiet"),
@@ -322,9 +322,9 @@ def test_concurrent_fetch_in_another_process_exits_0(
         assert second.returncode == 0
         assert "another fetch is running" in second.stderr
     finally:
-        gate.set()
+        released.set()
         first.wait(timeout=120)
-    assert first.returncode == 0  # and the first one stored its feeds
+    assert first.returncode == 0
 
 
 def test_a_quiet_fetch_starts_without_rich_or_httpx_s_command_line() -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
 from briefing.core.models import ItemFilter
 from briefing.core.text import clean_line
 from briefing.core.times import json_time
-from briefing.core.urls import canonical_url
+from briefing.core.urls import canonical_url, is_http_url
 from briefing.reports.summarize.model import ActorBrief, Citation, Ranked, Story
 
 
@@ -22,33 +21,23 @@ def iso(value: datetime | date | None) -> str | None:
     return value.isoformat()
 
 
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-
-
 def http_url(url: str | None) -> str | None:
     """`url` when it is a plain absolute http(s) URL (without tracking parameters), else None.
 
     Nothing else becomes a link.
 
-    The scheme is checked on the literal text, so `java&#115;cript:`, `JaVaScRiPt:` or a
-    scheme split by whitespace or control characters never passes.
+    `is_http_url` decides on the literal text (so `java&#115;cript:`, `JaVaScRiPt:` or a scheme
+    split by whitespace or control characters never passes); a link in a digest must also be
+    what `clean_line` keeps (no bidi or zero-width characters) and at most 2,048 characters.
     """
     if not url:
         return None
     candidate = url.strip()
-    if any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in candidate):
-        return None
-    if clean_line(candidate) != candidate or len(candidate) > 2048:
-        return None
-    match = _SCHEME.match(candidate)
-    if match is None or match.group(1).lower() not in ("http", "https"):
-        return None
-    rest = candidate[match.end() :]
-    if not rest.startswith("//") or len(rest) <= 2 or rest[2] in "/\\":
+    if len(candidate) > 2048 or clean_line(candidate) != candidate:
         return None
     # Every link we print goes to a reader or a client: without the outlet's tracking
     # parameters (utm_*, fbclid…) and fragment.
-    return canonical_url(candidate)
+    return canonical_url(candidate) if is_http_url(candidate) else None
 
 
 def citation_dict(c: Citation) -> dict[str, Any]:
