@@ -16,6 +16,7 @@ _COMMANDS: dict[str, str] = {
     "status": "status_cmd",
     "import": "import_cmd",
     "actors": "actors_cmd",
+    "places": "places_cmd",
     "retag": "tagging_cmd",
     "classify": "tagging_cmd",
     "fetch": "fetch_cmd",

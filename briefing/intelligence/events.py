@@ -294,7 +294,7 @@ class EventClassifier:
         # (Clauses matter only when the headline has more than one thing to weigh.)
         opening = (
             self._clause_openers(text[:title_end])
-            if len(kept) + len(hints) > 1 and kept[1 if kept else 0][0] < title_end
+            if len(kept) + len(hints) > 1 and (not kept or kept[0][0] < title_end)
             else ()
         )
         cased = item.cased[:text_end]

@@ -80,6 +80,7 @@ class Actor:
             aliases=names,
             affiliations=self.affiliations,
             description=self.description,
+            acts=self.acts,
         )
 
 

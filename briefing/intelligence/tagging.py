@@ -22,6 +22,7 @@ from briefing.core.models import (
     Entry,
     EventVerdict,
     FeedSpec,
+    PlaceInfo,
     PlaceMention,
     RelevanceMode,
     RelevanceRules,
@@ -70,6 +71,7 @@ class Tagger:
         gazetteer = with_places(gazetteer, places)
         self.gazetteer = gazetteer
         self.locator = PlaceLocator(places)
+        self.places = places
         self.place_ids = frozenset(places.places)
         self.classifier = EventClassifier(events if events is not None else load_events())
         self.matcher = ActorMatcher(gazetteer, self.automaton, channel=0, blocker_channel=1)
@@ -153,6 +155,13 @@ class Tagger:
     def actor_infos(self) -> list[ActorInfo]:
         """Every actor, for `store.sync_actors`."""
         return [actor.info() for actor in self.gazetteer.actors.values()]
+
+    def place_infos(self) -> list[PlaceInfo]:
+        """Every place of the place gazetteer, for `store.sync_places`."""
+        return [
+            PlaceInfo(p.id, p.name, p.region, p.district, p.kind, p.lat, p.lon, (*p.names, *p.weak))
+            for p in self.places.places.values()
+        ]
 
     def find_mentions(self, text: str, when: datetime | None = None) -> list[tuple[int, int, str]]:
         """(start, end, actor id) spans in the original text, for highlighting."""

@@ -120,6 +120,7 @@ def _tag(config: Config, store: Store, entry: Entry) -> Tagged:
     # Only called when something is written: ensure_seed's fast path never builds a tagger.
     tagger = _tagger(config)
     store.sync_actors(tagger.actor_infos())
+    store.sync_places(tagger.place_infos())
     return tagger.tag(entry)
 
 
