@@ -38,7 +38,9 @@ class SoakReport:
     errors: list[str] = field(default_factory=list)
     tags_written: int = 0
     tags_found: int = 0
+    notes_typed: int = 0
     notes_written: int = 0
+    """Items given a note (a later note on an item replaces its earlier one)."""
     notes_found: int = 0
     integrity: str = ""
     cron_output: str = ""
@@ -50,8 +52,10 @@ class SoakReport:
     def summary(self) -> str:
         return (
             f"{self.rounds} cron rounds, {self.reads:,} reads, {self.refetches} app fetches, "
-            f"{len(self.errors)} errors, tags {self.tags_found}/{self.tags_written} found, "
-            f"notes {self.notes_found}/{self.notes_written} found, integrity {self.integrity}"
+            f"{len(self.errors)} errors, {self.tags_written} tags typed and {self.tags_found} "
+            "found, "
+            f"{self.notes_typed} notes typed, the last of each of {self.notes_written} items "
+            f"found on {self.notes_found}, integrity {self.integrity}"
         )
 
 
@@ -228,6 +232,7 @@ def soak(
     report.cron_output = outcome[0] if outcome else ""
     last_note = dict(notes)  # a later note on the same item replaces the earlier one
     report.tags_written, report.notes_written = len(tags), len(last_note)
+    report.notes_typed = len(notes)
     try:
         check = Store.open(path)
     except Exception as error:  # the file itself was destroyed
