@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -12,7 +12,10 @@ import click
 from briefing.core.errors import BriefingError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from briefing.core.models import Config
+    from briefing.intelligence.tagging import Tagger
     from briefing.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -148,5 +151,33 @@ def pass_ctx(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").lower() in {"1", "true", "yes"}
+def tagger_for(ctx: Context) -> Tagger:
+    """The Tagger of the context's rules and gazetteer (a bad file raises ConfigError here)."""
+    from briefing.intelligence.tagging import Tagger
+
+    return Tagger.from_config(ctx.config)
+
+
+def plain_console() -> Console:
+    # highlight=False: no automatic colouring of numbers/URLs inside feed text.
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def nearest(value: str, known: Iterable[str]) -> str | None:
+    """The known value closest to what was typed (case aside), or None when none is close."""
+    by_fold: dict[str, str] = {}
+    for name in known:
+        by_fold.setdefault(name.casefold(), name)
+    match = difflib.get_close_matches(value.casefold(), list(by_fold), n=1, cutoff=0.6)
+    return by_fold[match[0]] if match else None
+
+
+def unknown_value(what: str, value: str, known: Iterable[str], listing: str) -> BriefingError:
+    """`unknown tag 'libya-medai' — did you mean 'libya-media'? (…lists them)`, as an error."""
+    from briefing.core.text import clean_line
+
+    suggestion = nearest(value, known)
+    hint = f" — did you mean {clean_line(suggestion, 80)!r}?" if suggestion is not None else ""
+    return BriefingError(f"unknown {what} {clean_line(value, 80)!r}{hint} ({listing})")

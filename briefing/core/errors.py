@@ -37,3 +37,11 @@ class ReadOnlyStoreError(StoreError):
 
 class FetchInProgressError(BriefingError):
     """Another `briefing fetch` holds the fetch lock."""
+
+
+class DiskFullError(StoreError):
+    """The disk holding the database is full: a fetch stops at once instead of failing each feed."""
+
+
+class SearchSyntaxError(BriefingError):
+    """A search query cannot be read (an unbalanced quote, an operator with nothing beside it)."""

@@ -69,3 +69,11 @@ def fold(text: str) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def title_key(title: str) -> str:
+    """The same headline from two outlets, whatever their quotes, case or punctuation."""
+    return _NOT_WORD.sub(" ", fold(title)).strip()

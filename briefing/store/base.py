@@ -20,7 +20,12 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
-from briefing.core.errors import CorruptDatabaseError, ReadOnlyStoreError, StoreError
+from briefing.core.errors import (
+    CorruptDatabaseError,
+    DiskFullError,
+    ReadOnlyStoreError,
+    StoreError,
+)
 
 BUSY_TIMEOUT_MS = 30_000
 BULK_AUTOCHECKPOINT_PAGES = 8_000
@@ -245,9 +250,15 @@ class StoreBase:
             raise
 
     def write_error(self, error: sqlite3.DatabaseError) -> StoreError:
-        """The one line for a failed write; a damaged file says so and what to do."""
+        """The one line for a failed write: a damaged file says so and what to do; a full disk
+        gets its own type, which stops a fetch."""
         if is_corruption(error):
             return damaged(self.path, str(error))
+        code = getattr(error, "sqlite_errorcode", None)
+        if (code is not None and code & 0xFF == sqlite3.SQLITE_FULL) or "disk is full" in str(
+            error
+        ):
+            return DiskFullError(f"the disk is full: cannot write to {self.path or 'the database'}")
         return StoreError(f"cannot write to {self.path}: {error}")
 
     def close(self) -> None:
@@ -283,10 +294,11 @@ def _index_pending(conn: sqlite3.Connection) -> int:
     """Inside a write transaction: index the pending items and clear the queue."""
     if conn.execute("SELECT EXISTS (SELECT 1 FROM fts_pending)").fetchone()[0] == 0:
         return 0  # the common case, and it must not open the index (a fixed cost per commit)
+    # From the view the index is built over: the normalised copy where there is one (m011).
     cursor = conn.execute(
         "INSERT INTO items_fts (rowid, title, summary, content) "
-        "SELECT items.id, items.title, items.summary, items.content "
-        "FROM fts_pending JOIN items ON items.id = fts_pending.item_id"
+        "SELECT items_search.id, items_search.title, items_search.summary, items_search.content "
+        "FROM fts_pending JOIN items_search ON items_search.id = fts_pending.item_id"
     )
     conn.execute("DELETE FROM fts_pending")
     return int(cursor.rowcount)

@@ -11,8 +11,11 @@ from briefing.store import Store
 
 
 @pytest.fixture
-def run_cli() -> object:
-    from briefing.cli import main
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> object:
+    from briefing.cli import main, tui_cmd
+
+    # These tests open the app as from a terminal (tests/unit/test_cli_terminal.py: without).
+    monkeypatch.setattr(tui_cmd, "terminal_missing", lambda: None)
 
     runner = CliRunner()
 

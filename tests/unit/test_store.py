@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.core.errors import ReadOnlyStoreError, StoreError
+from briefing.core.errors import ReadOnlyStoreError, SearchSyntaxError, StoreError
 from briefing.core.models import Entry, FeedSpec, FetchOutcome, ItemFilter, Verdict
+from briefing.core.search import Term, parse_search
 from briefing.store import Store
 from briefing.store.query import fts_query
 from tests.conftest import ACTORS, FROZEN_NOW, tagged
@@ -143,11 +144,17 @@ def test_filters_combine(filled: Store) -> None:
 
 def test_full_text_search_folds_diacritics_and_is_injection_safe(filled: Store) -> None:
     assert filled.count(ItemFilter(text="salame")) == 1
-    assert filled.count(ItemFilter(text="Salamé conf")) == 1  # last word is a prefix
+    assert filled.count(ItemFilter(text="Salamé conf*")) == 1  # a prefix when asked for
+    assert filled.count(ItemFilter(text="Salamé conf")) == 0  # ...and a word otherwise
     assert filled.count(ItemFilter(text='"security council"')) == 1
-    for hostile in ['"', "NEAR(", "a OR", "*", "title:x", "(((", "-x", "^"]:
-        filled.count(ItemFilter(text=hostile))  # never raises
-    assert fts_query('say "hello world" NEAR(xy') == '"say" "hello world" "NEAR" "xy"*'
+    for hostile in ["*", "title:x", "-x", "^", "NEAR(x)"]:
+        filled.count(ItemFilter(text=hostile))  # never FTS5 syntax, so never an FTS5 error
+    for broken in ['"', "NEAR(", "a OR", "((("]:
+        with pytest.raises(SearchSyntaxError):  # one line for the user (tests/unit/test_search)
+            filled.count(ItemFilter(text=broken))
+    assert fts_query(parse_search('say "hello world" NEAR(xy)') or Term("")) == (
+        '("say" AND "hello world" AND "NEAR" AND "xy")'
+    )
 
 
 def test_states_and_facets(filled: Store) -> None:
@@ -333,7 +340,8 @@ def test_places_are_stored_after_actors(store: Store) -> None:
     item = replace(item, places=(ActorMention("sirte", "Sirte", 3, ("Sirte",)),))
     store.store_feed(FetchOutcome("Libya Observer", "ok", 200), [item])
     (row,) = store.items()
-    assert row.actors == ("Libyan National Army", "Sirte")
+    # A place is never listed as an actor (issue 12), but stays findable by name.
+    assert row.actors == ("Libyan National Army",)
     assert store.count(ItemFilter(actors=("Sirte",))) == 1
 
 

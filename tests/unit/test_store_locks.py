@@ -123,8 +123,8 @@ def test_cron_fetches_beside_the_apps_reads_reopens_and_typing(tmp_path: Path) -
 def test_the_apps_fetch_uses_the_open_store_and_leaves_it_open(
     tmp_path: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`R` (tui/fetch_worker.run_fetch) gets the app's store instead of opening the file again,
-    and its close() gives back only its own share."""
+    """`R` (tui/fetch_worker.run_fetch) fetches through the app's store, in a worker thread,
+    without opening the file again, and leaves the app's store open."""
     from briefing.core.config import load_config
     from briefing.store import db as store_db
     from briefing.tui.fetch_worker import run_fetch
@@ -143,9 +143,7 @@ def test_the_apps_fetch_uses_the_open_store_and_leaves_it_open(
 
     monkeypatch.setattr(store_db, "open_database", opened_again)
     posted: list[object] = []
-    worker = threading.Thread(
-        target=run_fetch, args=(load_config(config_path), path, posted.append)
-    )
+    worker = threading.Thread(target=run_fetch, args=(load_config(config_path), app, posted.append))
     worker.start()
     worker.join(60)
     finished = [m for m in posted if isinstance(m, FetchFinished)]
