@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import click
 from rich.console import Console
 
-from briefing.cli._common import Context, pass_ctx
-from briefing.core.errors import BriefingError
-from briefing.core.models import ItemFilter, SavedView, TriageState
+from briefing.cli._common import Context, pass_ctx, unknown_value
+from briefing.core.errors import BriefingError, SearchSyntaxError
+from briefing.core.models import (
+    MAX_TAG_CHARS,
+    ActorInfo,
+    Facet,
+    Facets,
+    FeedSpec,
+    ItemFilter,
+    SavedView,
+    TriageState,
+)
+from briefing.core.search import check_search
 from briefing.core.text import clean_line
 from briefing.reports.export import (
     EXTENSIONS,
@@ -24,6 +35,7 @@ from briefing.reports.export import (
     Format,
     GroupBy,
     brief_text,
+    file_encoding,
     render_digest,
     write_digest,
     write_text_atomic,
@@ -102,11 +114,32 @@ class WhenParam(click.ParamType[datetime]):
             self.fail(str(error), param, ctx)
 
 
+class SearchParam(click.ParamType[str]):
+    """A click parameter for `--search`: checked before anything is opened (see core.search)."""
+
+    name = "QUERY"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        try:
+            check_search(text)
+        except SearchSyntaxError as error:
+            self.fail(str(error), param, ctx)
+        return text
+
+
+SEARCH_HELP = (
+    'Only items matching this search: words (all of them), "a phrase", a OR b, -word or '
+    "NOT word, prefix*."
+)
+
+
 def filter_options(*, many_actors: bool) -> Callable[[F], F]:
     """The filter options shared by `summarize` and `export` (and reusable by other commands)."""
 
     def decorate(func: F) -> F:
         options = [
+            click.option("--search", type=SearchParam(), default=None, help=SEARCH_HELP),
             click.option("--since", type=WhenParam(), help=f"Items from this time: {WHEN_HELP}."),
             click.option(
                 "--until",
@@ -116,6 +149,14 @@ def filter_options(*, many_actors: bool) -> Callable[[F], F]:
             click.option(
                 "--tag", "tags", multiple=True, help="Only items with this tag (repeatable; any)."
             ),
+            click.option(
+                "--tagged",
+                "tagged",
+                flag_value="any",
+                default=None,
+                help="Only items with at least one tag (everything you tagged).",
+            ),
+            click.option("--untagged", "tagged", flag_value="none", help="Only untagged items."),
             click.option(
                 "--feed",
                 "feeds",
@@ -146,11 +187,72 @@ def filter_options(*, many_actors: bool) -> Callable[[F], F]:
 
 
 class FilterSource(ActorSource, Protocol):
-    """What building a filter reads from the store: saved views and actors."""
+    """What building a filter reads from the store: saved views, actors, tags and feeds."""
 
     def view(self, name: str) -> SavedView | None: ...
 
     def views(self) -> list[SavedView]: ...
+
+    def actors(self) -> list[ActorInfo]: ...
+
+    def tags(self) -> list[Facet]: ...
+
+    def feed_specs(self) -> dict[str, FeedSpec]: ...
+
+    def facets(self, f: ItemFilter = ..., limit: int = ...) -> Facets: ...
+
+
+def check_tags(store: FilterSource, tags: Sequence[str]) -> None:
+    """Refuse a tag no item or feed has (with the nearest known one), or one too long to exist.
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    for tag in tags:
+        if len(tag) > MAX_TAG_CHARS:
+            raise BriefingError(
+                f"--tag {clean_line(tag, 40)!r} is {len(tag)} characters; "
+                f"a tag has at most {MAX_TAG_CHARS}"
+            )
+    if not tags:
+        return
+    known = {t.value for t in store.tags()}
+    known.update(tag for spec in store.feed_specs().values() for tag in spec.tags)
+    for tag in tags:
+        if tag not in known:
+            raise unknown_value(
+                "tag", tag, known, "the filter panel and `briefing status` count them"
+            )
+
+
+def check_feeds(store: FilterSource, feeds: Sequence[str]) -> None:
+    """Refuse a feed name the store does not know (with the nearest known one).
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    if not feeds:
+        return
+    known = set(store.feed_specs())
+    if any(feed not in known for feed in feeds):
+        # Items can outlive their feed's entry in feeds.yaml: their names count too.
+        every = store.facets(ItemFilter(state="all"), limit=1_000_000).feeds
+        known.update(f.value for f in every)
+    for feed in feeds:
+        if feed not in known:
+            raise unknown_value("feed", feed, known, "`briefing feeds` lists them")
+
+
+def check_actor(store: FilterSource, actor: str) -> None:
+    """Refuse an actor the store does not know by id, name or alias (with the nearest one).
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    if store.actor(actor) is not None:
+        return
+    known = [name for a in store.actors() for name in (a.id, a.name, *a.aliases)]
+    raise unknown_value("actor", actor, known, "`briefing actors --all` lists them")
 
 
 def build_filter(
@@ -163,6 +265,8 @@ def build_filter(
     state: TriageState | None = None,
     actors: Sequence[str] = (),
     view: str | None = None,
+    search: str | None = None,
+    tagged: Literal["any", "none"] | None = None,
 ) -> ItemFilter:
     """The ItemFilter the options describe: a saved view first, then each option given overrides."""
     base = ItemFilter()
@@ -175,13 +279,21 @@ def build_filter(
     for option, values in (("--tag", tags), ("--feed", feeds), ("--actor", actors)):
         if any(not v.strip() for v in values):
             raise BriefingError(f"{option} needs a value: an empty one matches nothing")
+    check_tags(store, tags)
+    check_feeds(store, feeds)
+    for actor in actors:
+        check_actor(store, actor)
     changes: dict[str, Any] = {}
+    if search is not None:
+        changes["text"] = search
     if since is not None:
         changes["since"] = since
     if until is not None:
         changes["until"] = until
     if tags:
         changes["tags"] = tuple(tags)
+    if tagged is not None:
+        changes["tagged"] = tagged
     if feeds:
         changes["feeds"] = tuple(feeds)
     if state is not None:
@@ -212,23 +324,42 @@ def build_filter(
 def summarize(
     ctx: Context,
     actor: str | None,
+    search: str | None,
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
+    tagged: Literal["any", "none"] | None,
     feeds: tuple[str, ...],
     state: TriageState | None,
     points: int,
     as_json: bool,
 ) -> None:
     """Brief one actor (or the whole filter): counts, trend, co-mentions, sources, key points."""
-    store = ctx.open_store()
-    f = build_filter(store, since=since, until=until, tags=tags, feeds=feeds, state=state)
+    store = ctx.open_store(create=False)
+    f = build_filter(
+        store,
+        since=since,
+        until=until,
+        tags=tags,
+        feeds=feeds,
+        state=state,
+        search=search,
+        tagged=tagged,
+    )
+    if actor is not None:
+        check_actor(store, actor)
     brief = build_brief(store, actor=actor, f=f, now=_now(), max_points=points)
     if as_json:
         click.echo(json.dumps(brief_dict(brief), ensure_ascii=False, indent=2))
         return
+    text = brief_text(brief)
+    if not sys.stdout.isatty():
+        # `summarize > file`: rich would wrap at 80 columns and split URLs; a file gets the
+        # plain lines whole.
+        click.echo(text.plain)
+        return
     # Feed text reaches the terminal only inside Text objects: never parsed as markup.
-    Console(highlight=False, soft_wrap=False).print(brief_text(brief))
+    Console(highlight=False, soft_wrap=False).print(text)
 
 
 @click.command("export")
@@ -252,6 +383,12 @@ def summarize(
     "--include-dismissed", is_flag=True, help="Keep dismissed items (left out by default)."
 )
 @click.option(
+    "--with-notes",
+    "include_notes",
+    is_flag=True,
+    help="Include your notes (private, left out by default: a digest goes to a client).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
@@ -261,9 +398,11 @@ def summarize(
 @pass_ctx
 def export(
     ctx: Context,
+    search: str | None,
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
+    tagged: Literal["any", "none"] | None,
     feeds: tuple[str, ...],
     state: TriageState | None,
     actors: tuple[str, ...],
@@ -272,10 +411,11 @@ def export(
     fmt: Format | None,
     title: str | None,
     include_dismissed: bool,
+    include_notes: bool,
     output: Path | None,
 ) -> None:
     """Export a digest of the filter as Markdown, HTML, JSON or CSV."""
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     f = build_filter(
         store,
         since=since,
@@ -285,6 +425,8 @@ def export(
         state=state,
         actors=actors,
         view=view,
+        search=search,
+        tagged=tagged,
     )
     fmt = fmt or _format_from(output)
     now = _now()
@@ -294,6 +436,7 @@ def export(
         "title": title,
         "now": now,
         "include_dismissed": include_dismissed,
+        "include_notes": include_notes,
         "view": view,
     }
     if output is None:
@@ -305,7 +448,7 @@ def export(
         if not output.parent.is_dir():
             raise BriefingError(f"{output.parent}: no such folder for the digest")
         path = output
-        write_text_atomic(path, render_digest(store, f, **options))
+        write_text_atomic(path, render_digest(store, f, **options), file_encoding(fmt))
     click.echo(f"wrote {path}", err=True)
 
 

@@ -1,10 +1,9 @@
-"""The actor gazetteer and its matcher: who is named in an item.
+"""The actor matcher: who is named in an item.
 
-The gazetteer (`briefing/data/actors.yaml`, merged with the user's `actors_file`) lists people,
-armed groups, government bodies, states, organisations, companies and places, with aliases in
-English, Arabic and French. `ActorMatcher` finds them all in one pass of one Aho-Corasick
-automaton over folded text (see `briefing.intelligence.matching`), then applies the rules that make a match
-trustworthy:
+`ActorMatcher` compiles the gazetteer (`briefing.intelligence.gazetteer`) and finds every actor
+in one pass of one Aho-Corasick automaton over folded text (see
+`briefing.intelligence.matching`), then applies the rules that make a match trustworthy, one
+pass per rule over the item's candidates:
 
 * the longest match wins (Saddam Haftar is not Khalifa Haftar), but a place or state named
   inside a longer name still counts (the Tobruk-based parliament → HoR and Tobruk);
@@ -13,26 +12,21 @@ trustworthy:
 * `unless_near` / `unless` words cancel a mention (Tripoli, Lebanon; Benghazi + Clinton);
 * a role phrase ("the UN envoy") resolves to whoever held the role on the item's date.
 
-Pure: no I/O except `load_gazetteer`, which reads the YAML files it is given.
+Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
-from functools import lru_cache
-from importlib import resources
 from operator import itemgetter
-from pathlib import Path
-from typing import Any, NamedTuple, cast, get_args
+from typing import Any, Final, NamedTuple, cast
 
-import yaml
-
-from briefing.core.errors import ConfigError
-from briefing.core.models import ActorInfo, ActorKind, ActorMention, TextField
+from briefing.core.models import ActorMention, TextField
+from briefing.intelligence.gazetteer import Actor, Gazetteer, Role
 from briefing.intelligence.matching import (
     Hit,
     PhraseMatcher,
@@ -44,8 +38,6 @@ from briefing.intelligence.matching import (
     prepare,
 )
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-_KINDS: tuple[str, ...] = get_args(ActorKind)
 _NEAR_WINDOW = 48
 """How far (in folded characters, about eight words) an `unless_near` word reaches."""
 _ROLE_WINDOW = 24
@@ -84,332 +76,6 @@ _CACHE_CAP = 20_000
 _SHIP_PREFIXES = frozenset("HMAS HMS HMCS HMNZS USS USNS INS TCG MV ROKS NRP RFS".split())
 
 
-@dataclass(frozen=True)
-class Role:
-    """A date-bounded role: `start` inclusive, `end` exclusive, None = open."""
-
-    role: str
-    start: date | None = None
-    end: date | None = None
-
-    def holds(self, when: date | None) -> bool:
-        if when is None:
-            return self.end is None
-        return (self.start is None or self.start <= when) and (self.end is None or when < self.end)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """One gazetteer entry, with its matching rules."""
-
-    id: str
-    name: str
-    kind: ActorKind
-    aliases: tuple[str, ...] = ()
-    weak: tuple[str, ...] = ()
-    surnames: tuple[str, ...] = ()
-    family: str = ""
-    unless_near: tuple[str, ...] = ()
-    unless: tuple[str, ...] = ()
-    affiliations: tuple[str, ...] = ()
-    roles: tuple[Role, ...] = ()
-    signal: float = 0.0
-    description: str = ""
-    acts: bool = False
-    """For a place: its forces or council act as a faction (Misrata, Zintan), so it is reported
-    among the actors; other places are reported apart (`Tagged.places`)."""
-    implies: tuple[str, ...] = ()
-    """Ids of actors a mention of this one also names (UNSMIL → the UN)."""
-
-    @property
-    def is_actor(self) -> bool:
-        """False for a place that is only a location (reported as a place, not an actor)."""
-        return self.kind != "place" or self.acts
-
-    def info(self) -> ActorInfo:
-        names = tuple(dict.fromkeys((*self.aliases, *self.weak, *self.surnames)))
-        return ActorInfo(
-            id=self.id,
-            name=self.name,
-            kind=self.kind,
-            aliases=names,
-            affiliations=self.affiliations,
-            description=self.description,
-        )
-
-
-@dataclass(frozen=True)
-class RoleSpec:
-    """A role phrase list: "the UN envoy" → whoever held `un-envoy` on the item's date."""
-
-    id: str
-    label: str
-    phrases: tuple[str, ...]
-    weak: bool = True
-    unless_near: tuple[str, ...] = ()
-    implies: tuple[str, ...] = ()
-    """Actors an item also names when it names this role's holder on the item's date, by name
-    or by the role phrase (the UN envoy heads UNSMIL)."""
-
-
-@dataclass(frozen=True)
-class Gazetteer:
-    """The merged gazetteer: actors by id, role phrases, context words and ignored phrases."""
-
-    actors: Mapping[str, Actor]
-    roles: Mapping[str, RoleSpec] = field(default_factory=dict)
-    context_terms: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-
-    def holders(self, role: str, when: date | None) -> list[str]:
-        """Ids of the actors holding `role` on `when` (None: the current holder)."""
-        return [
-            a.id
-            for a in self.actors.values()
-            if any(r.role == role and r.holds(when) for r in a.roles)
-        ]
-
-    def role_history(self, actor_id: str) -> list[tuple[str, Role]]:
-        actor = self.actors[actor_id]
-        return [
-            (self.roles[r.role].label if r.role in self.roles else r.role, r) for r in actor.roles
-        ]
-
-
-# ---------------------------------------------------------------------------------------------
-# Loading (the only I/O here): YAML with line numbers, validated into one-line ConfigErrors
-# ---------------------------------------------------------------------------------------------
-
-
-# libyaml's parser (when PyYAML was built with it) reads the gazetteer ten times faster than the
-# pure-Python one (0.02 s instead of 0.2 s, paid by every fetch and retag); both keep line marks.
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """A safe loader that remembers the line of every mapping, for error messages."""
-
-
-def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return cast(dict[str, Any], mapping)
-
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _mapping_with_line,
-)
-
-
-def _parse_yaml(text: str, source: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        problem = (error.problem or "invalid YAML").strip()
-        raise ConfigError(f"{source}:{line}: {problem} — fix the YAML syntax") from None
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{source}:1: invalid YAML ({error}) — fix the YAML syntax") from None
-
-
-def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
-        raise ConfigError(f"{where}: {key} must be a list of text")
-    out = tuple(str(v).strip() for v in value if str(v).strip())
-    return out
-
-
-def _date(value: Any, where: str, key: str) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ConfigError(f"{where}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-_ACTOR_KEYS = frozenset(
-    "id name kind aliases weak surnames family unless_near unless affiliations roles signal "
-    "description acts implies __line__".split()
-)
-
-
-def _actor(raw: Any, source: str, base: Actor | None) -> Actor:
-    if not isinstance(raw, dict):
-        raise ConfigError(
-            f"{source}: every entry of `actors` must be a mapping with id, name, kind"
-        )
-    where = f"{source}:{raw.get('__line__', 0)}"
-    unknown = sorted(set(raw) - _ACTOR_KEYS)
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown key {unknown[0]!r} in actor — see the gazetteer format"
-        )
-    actor_id = raw.get("id")
-    if not isinstance(actor_id, str) or not _SLUG.match(actor_id):
-        raise ConfigError(f"{where}: actor id {actor_id!r} must be a slug like 'khalifa-haftar'")
-    name = raw.get("name", base.name if base else None)
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"{where}: actor {actor_id!r} needs a name")
-    kind = raw.get("kind", base.kind if base else None)
-    if kind not in _KINDS:
-        raise ConfigError(
-            f"{where}: actor {actor_id!r} kind {kind!r} is not one of {', '.join(_KINDS)}"
-        )
-    acts = raw.get("acts", base.acts if base else False)
-    if not isinstance(acts, bool):
-        raise ConfigError(f"{where}: actor {actor_id!r} acts must be true or false")
-    signal = raw.get("signal", base.signal if base else 0.0)
-    if isinstance(signal, bool) or not isinstance(signal, int | float):
-        raise ConfigError(f"{where}: actor {actor_id!r} signal must be a number")
-    roles: list[Role] = []
-    raw_roles = raw.get("roles")
-    if raw_roles is not None:
-        if not isinstance(raw_roles, list):
-            raise ConfigError(f"{where}: actor {actor_id!r} roles must be a list")
-        for item in raw_roles:
-            if not isinstance(item, dict) or not isinstance(item.get("role"), str):
-                raise ConfigError(
-                    f"{where}: actor {actor_id!r} each role needs `role:` (and from/to dates)"
-                )
-            roles.append(
-                Role(
-                    item["role"],
-                    _date(item.get("from"), where, "from"),
-                    _date(item.get("to"), where, "to"),
-                )
-            )
-
-    def pick(key: str, old: tuple[str, ...]) -> tuple[str, ...]:
-        return _strings(raw[key], where, key) if key in raw else old
-
-    aliases = pick("aliases", base.aliases if base else ())
-    if base is None and not aliases:
-        aliases = (name,)
-    return Actor(
-        id=actor_id,
-        name=name.strip(),
-        kind=cast(ActorKind, kind),
-        aliases=tuple(dict.fromkeys((name.strip(), *aliases))) if base is None else aliases,
-        weak=pick("weak", base.weak if base else ()),
-        surnames=pick("surnames", base.surnames if base else ()),
-        family=str(raw.get("family", base.family if base else "") or ""),
-        unless_near=pick("unless_near", base.unless_near if base else ()),
-        unless=pick("unless", base.unless if base else ()),
-        affiliations=pick("affiliations", base.affiliations if base else ()),
-        roles=tuple(roles) if raw_roles is not None else (base.roles if base else ()),
-        signal=float(signal),
-        description=str(raw.get("description", base.description if base else "") or ""),
-        acts=acts,
-        implies=pick("implies", base.implies if base else ()),
-    )
-
-
-def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Gazetteer:
-    """Parse one gazetteer document; actors override `base`'s by id, lists are added."""
-    data = _parse_yaml(text, source)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}:1: a gazetteer is a mapping with `actors:` — see the format")
-    unknown = sorted(
-        set(data) - {"actors", "roles", "context_terms", "ignore", "__line__", "version"}
-    )
-    if unknown:
-        raise ConfigError(
-            f"{source}:{data.get('__line__', 1)}: unknown top-level key {unknown[0]!r}"
-        )
-    actors: dict[str, Actor] = dict(base.actors) if base else {}
-    raw_actors = data.get("actors") or []
-    if not isinstance(raw_actors, list):
-        raise ConfigError(f"{source}:{data.get('__line__', 1)}: `actors` must be a list")
-    seen: set[str] = set()
-    for raw in raw_actors:
-        actor_id = raw.get("id") if isinstance(raw, dict) else None
-        if isinstance(actor_id, str) and actor_id in seen:
-            raise ConfigError(f"{source}:{raw.get('__line__', 0)}: duplicate actor id {actor_id!r}")
-        actor = _actor(raw, source, actors.get(actor_id) if isinstance(actor_id, str) else None)
-        seen.add(actor.id)
-        actors[actor.id] = actor
-    roles: dict[str, RoleSpec] = dict(base.roles) if base else {}
-    raw_roles = data.get("roles") or {}
-    if not isinstance(raw_roles, dict):
-        raise ConfigError(
-            f"{source}:{data.get('__line__', 1)}: `roles` must be a mapping of role ids"
-        )
-    for role_id, spec in raw_roles.items():
-        if role_id == "__line__":
-            continue
-        if not isinstance(spec, dict):
-            raise ConfigError(
-                f"{source}:{raw_roles.get('__line__', 1)}: role {role_id!r} must be a mapping"
-            )
-        where = f"{source}:{spec.get('__line__', 0)}"
-        roles[str(role_id)] = RoleSpec(
-            id=str(role_id),
-            label=str(spec.get("label", role_id)),
-            phrases=_strings(spec.get("phrases"), where, "phrases"),
-            weak=bool(spec.get("weak", True)),
-            unless_near=_strings(spec.get("unless_near"), where, "unless_near"),
-            implies=_strings(spec.get("implies"), where, "implies"),
-        )
-    where = f"{source}:{data.get('__line__', 1)}"
-    context = (base.context_terms if base else ()) + _strings(
-        data.get("context_terms"), where, "context_terms"
-    )
-    ignore = (base.ignore if base else ()) + _strings(data.get("ignore"), where, "ignore")
-    for actor in actors.values():
-        for other in actor.affiliations:
-            if other not in actors:
-                raise ConfigError(
-                    f"{source}: actor {actor.id!r} is affiliated to unknown actor {other!r}"
-                )
-        for other in actor.implies:
-            if other not in actors:
-                raise ConfigError(f"{source}: actor {actor.id!r} implies unknown actor {other!r}")
-    for spec in roles.values():
-        for other in spec.implies:
-            if other not in actors:
-                raise ConfigError(f"{source}: role {spec.id!r} implies unknown actor {other!r}")
-    return Gazetteer(actors=actors, roles=roles, context_terms=context, ignore=ignore)
-
-
-def builtin_gazetteer_text() -> str:
-    return resources.files("briefing.data").joinpath("actors.yaml").read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=1)
-def builtin_gazetteer() -> Gazetteer:
-    """The shipped gazetteer, parsed once per process (it is never mutated)."""
-    return parse_gazetteer(builtin_gazetteer_text(), "briefing/data/actors.yaml")
-
-
-def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
-    """The shipped gazetteer, merged with the user's file when given (ConfigError names it)."""
-    gazetteer = builtin_gazetteer()
-    if user_file is not None:
-        try:
-            text = Path(user_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{user_file}:0: cannot read the actor gazetteer ({error})") from None
-        gazetteer = parse_gazetteer(text, str(user_file), gazetteer)
-    return gazetteer
-
-
-# ---------------------------------------------------------------------------------------------
-# Matching
-# ---------------------------------------------------------------------------------------------
-
 # Payload entries (tuples, cheap to build and compare):
 #   ("A", actor_id, weak, is_person)   an alias      ("S", family)   a bare surname
 #   ("R", role_id)          a role phrase ("C",)          a Libya context word
@@ -424,6 +90,32 @@ def _case_sensitive(alias: str) -> bool:
     if " " in alias.strip() or not 2 <= len(letters) <= 5:
         return False
     return sum(ch.isupper() for ch in letters) >= 2 and re.search(r"[a-z]{2}", alias) is None
+
+
+Candidate = tuple[str, int, str, bool, str, str]
+"""One actor an item names, found by one phrase: (actor id, position, field, weak, how, key).
+
+The position is where the phrase starts in the folded item; the field is the one it is in
+(title, summary, content); weak says a weak alias found it (a colliding acronym: kept only if
+the item is about Libya); how is alias, surname, role or implied (named through another
+actor); the key is the matched phrase with its padding spaces ("" for an implied actor). The
+passes of `ActorMatcher._resolve` add, drop and re-mark candidates; the summary counts them.
+
+A plain tuple read through the index names below, not a named tuple: a tuple subclass loses
+CPython's fast paths for exact tuples (indexing, `itemgetter`), about 3 % of the tagging time.
+"""
+_C_ID: Final = 0
+_C_POS: Final = 1
+_C_FIELD: Final = 2
+_C_WEAK: Final = 3
+_C_HOW: Final = 4
+_C_KEY: Final = 5
+_Phrase = tuple[Hit[tuple[Entry, ...]], str]
+"""A bare surname with its family, or a role phrase with its role id."""
+_Reading = tuple[list[Candidate], list[_Phrase], list[_Phrase], bool, bool]
+"""What the first pass reads: candidates, surnames, roles, Libya context, any weak alias."""
+_NearTest = Callable[[str, int], bool]
+"""Whether an `unless_near` word cancels an actor (or "role:" id) at a position."""
 
 
 class ActorResult(NamedTuple):
@@ -658,233 +350,267 @@ class ActorMatcher:
         when: date | datetime | None,
         blocker_hits: Sequence[Hit[tuple[Entry, ...]]] = (),
     ) -> ActorResult:
-        """Apply the matching rules to an item's phrase hits and blocker word hits."""
-        text = item.lowered
-        phrases = hits
-        if not phrases:
+        """Apply the matching rules to an item's phrase hits and blocker word hits, one pass
+        per rule; each pass reads and narrows the item's candidates."""
+        if not hits:
             return _EMPTY
-        # (position, word) of each blocker word.
-        blockers: list[tuple[int, str]]
-        present: set[str] | frozenset[str]
-        if len(blocker_hits) == 1 and len(blocker_hits[0][3]) == 1:  # one word: no loops
-            start, _, _, (entry,) = blocker_hits[0]
-            blockers = [(start, entry[1])]
-            present = {entry[1]}
-        elif blocker_hits:
-            blockers = [(hit[0], entry[1]) for hit in blocker_hits for entry in hit[3]]
-            present = {word for _, word in blockers}
-        else:
-            blockers = []
-            present = _NO_WORDS
-        kept, covered = longest(phrases) if len(phrases) > 1 else (phrases, [])
-        field_of = item.field_of
-        context = False
-        # (actor id, position, field, weak, how, key)
-        candidates: list[tuple[str, int, str, bool, str, str]] = []
-        surnames: list[tuple[Hit[tuple[Entry, ...]], str]] = []
-        roles: list[tuple[Hit[tuple[Entry, ...]], str]] = []
+        kept, covered = longest(hits) if len(hits) > 1 else (hits, [])
+        walk, in_person = self._still_counting(kept, covered) if covered else (kept, _NO_HITS)
+        candidates, surnames, roles, context, weak = self._read_hits(walk, in_person, item)
+        # Words that cancel a mention nearby (`unless_near`) or anywhere (`unless`): half of
+        # the items have none, and skip these calls.
+        present: AbstractSet[str] = _NO_WORDS
+        nearby: AbstractSet[str] = _NO_WORDS
+        near: _NearTest = _never_near
+        if blocker_hits:
+            blockers, present = _blocker_words(blocker_hits)
+            nearby, near = self._cancellers(blockers, present)
+            if nearby and not nearby.isdisjoint(map(_ID_OF, candidates)):
+                candidates = [c for c in candidates if not near(c[_C_ID], c[_C_POS])]
+        if surnames:
+            self._add_surnames(candidates, surnames, item, near)
+        if present:
+            candidates = self._drop_unless(candidates, present, context)
+        if roles and weak:
+            candidates = self._corroborate_by_role(candidates, roles)
+        libya = context or _has_strong(candidates, self._signal)
+        if not libya and weak:
+            candidates = [c for c in candidates if not c[_C_WEAK]]
+        day: date | None = None
+        former: AbstractSet[str] = _NO_ROLES
+        if roles:
+            day = _day(when)
+            former = self._add_role_holders(candidates, roles, item, day, libya, near)
+        if not candidates:
+            return _NO_ACTORS[libya]
+        if roles or not self._implying.isdisjoint(map(_ID_OF, candidates)):
+            if not roles:
+                day = _day(when)
+            self._add_implied(candidates, day, former)
+        return self._summarise(candidates, libya)
 
+    def _still_counting(
+        self, kept: list[Hit[tuple[Entry, ...]]], covered: list[Hit[tuple[Entry, ...]]]
+    ) -> tuple[list[Hit[tuple[Entry, ...]]], set[int]]:
+        """The kept hits followed by the covered ones that still count, and the `id`s of those
+        that a person's name contains.
+
+        A place or state named inside a longer name still counts (Tobruk-based parliament);
+        parts of a person's name do not (Saddam Haftar is not Haftar), and nothing inside an
+        ignored phrase does.
+        """
+        walk = kept.copy()
+        in_person: set[int] = set()
+        # Kept hits never overlap and come in start order: the only one that can contain a
+        # covered hit is the last one starting at or before it.
+        starts = list(map(_START, kept))
+        ignored, personal = self._ignore_keys, self._person_keys
+        for hit in covered:
+            index = bisect_right(starts, hit[0]) - 1
+            if index < 0 or kept[index][1] < hit[1]:
+                continue
+            # (The key sets rule most containers out without looking at their entries.)
+            _, _, outer_key, outer = kept[index]
+            if outer_key not in ignored or not _has_code(outer, "I"):
+                walk.append(hit)
+                if outer_key in personal and _names_person(outer):
+                    in_person.add(id(hit))
+        return walk, in_person
+
+    def _read_hits(
+        self, hits: list[Hit[tuple[Entry, ...]]], in_person: AbstractSet[int], item: Prepared
+    ) -> _Reading:
+        """The first pass: hits read into alias candidates, bare surnames, role phrases and
+        whether a Libya context word is there. `in_person`: the `id`s of the hits that lie
+        inside a person's name.
+
+        An alias is not a mention after a ship prefix (USS Tripoli), nor a state named only as
+        geography (the Chad border), nor a person's name inside another person's name.
+        """
+        text = item.lowered
         # Per-item prechecks (one C-level scan each) so that most hits skip the per-hit rules.
         cased = item.cased if len(item.cased) == len(text) else ""
         states = self._states
         geo: bool | None = None  # does the item have a border/destination word? (asked once)
-        weak = False  # is any candidate a weak alias?
+        weak = context = False
+        candidates: list[Candidate] = []
+        surnames: list[_Phrase] = []
+        roles: list[_Phrase] = []
         # Most hits are in the first field, and most items have two fields: no call.
         first_end, first_field = item.bounds[0]
         later = item.bounds[-1][1] if len(item.bounds) <= 2 else None
-
-        # (hit, inside a person's name): the kept hits, then the covered ones that still count.
-        inside: list[tuple[Hit[tuple[Entry, ...]], bool]] = []
-        if covered:
-            # Kept hits never overlap and come in start order: the only one that can contain
-            # a covered hit is the last one starting at or before it.
-            starts = list(map(_ACTOR, kept))  # (itemgetter(0): each hit's start)
-            ignored, personal = self._ignore_keys, self._person_keys
-            for hit in covered:
-                index = bisect_right(starts, hit[0]) - 1
-                if index < 0 or kept[index][1] < hit[1]:
-                    continue
-                # A place or state named inside a longer name still counts (Tobruk-based
-                # parliament); parts of a person's name do not (Saddam Haftar is not Haftar).
-                # (The key sets rule most containers out without looking at their entries.)
-                _, _, outer_key, outer = kept[index]
-                if outer_key not in ignored or not _has_code(outer, "I"):
-                    person = outer_key in personal and _names_person(outer)
-                    inside.append((hit, person))
-        # The kept hits (no person's name contains them), then the covered ones that still count:
-        # the same rules, written out twice so that the common case needs no flag per hit.
-        for hit in kept:
-            start = hit[0]
-            for entry in hit[3]:
-                code = entry[0]
-                if code == "A":
-                    _, actor_id, is_weak, _ = entry
-                    # A ship prefix is an all-capitals word: look closer only after a capital.
-                    if cased and "A" <= cased[start - 2] <= "Z":
-                        if _after_ship_prefix(cased, start):
-                            continue
-                    if actor_id in states:
-                        if geo is None:
-                            geo = _has_geo_word(text)
-                        if geo and _geography(text, hit):
-                            continue
-                    weak = weak or is_weak
-                    where = first_field if start < first_end else later or field_of(start)
-                    candidates.append((actor_id, start, where, is_weak, "alias", hit[2]))
-                elif code == "C":
-                    context = True
-                elif code == "S":
-                    surnames.append((hit, entry[1]))
-                elif code == "R":
-                    roles.append((hit, entry[1]))
-        for hit, person_container in inside:
+        for hit in hits:
             start = hit[0]
             for entry in hit[3]:
                 code = entry[0]
                 if code == "A":
                     _, actor_id, is_weak, is_person = entry
-                    if cased and "A" <= cased[start - 2] <= "Z":
-                        if _after_ship_prefix(cased, start):
-                            continue
+                    # A ship prefix is an all-capitals word: look closer only after a capital.
+                    # (`_capital_before`, written out: this runs for every alias found.)
+                    if (
+                        cased
+                        and start >= 2
+                        and "A" <= cased[start - 2] <= "Z"
+                        and _after_ship_prefix(cased, start)
+                    ):
+                        continue
                     if actor_id in states:
                         if geo is None:
                             geo = _has_geo_word(text)
                         if geo and _geography(text, hit):
                             continue
-                    if not (person_container and is_person):
-                        weak = weak or is_weak
-                        where = first_field if start < first_end else later or field_of(start)
-                        candidates.append((actor_id, start, where, is_weak, "alias", hit[2]))
+                    if is_person and in_person and id(hit) in in_person:
+                        continue
+                    weak = weak or is_weak
+                    where = first_field if start < first_end else later or item.field_of(start)
+                    candidates.append((actor_id, start, where, is_weak, "alias", hit[2]))
                 elif code == "C":
                     context = True
                 elif code == "S":
-                    if not person_container:
+                    if not in_person or id(hit) not in in_person:
                         surnames.append((hit, entry[1]))
                 elif code == "R":
                     roles.append((hit, entry[1]))
+        return candidates, surnames, roles, context, weak
 
-        near_rules = self._near
-        nearby: frozenset[str] = _NO_WORDS
-        if present:
-            # The actors and roles that a word of this item may cancel.
-            near_words = self._near_by_word
-            if len(present) == 1:  # the common case: that word's set itself
-                (only,) = present
-                nearby = near_words.get(only, _NO_WORDS)
-            else:
-                nearby = frozenset().union(*[near_words.get(word, _NO_WORDS) for word in present])
-        if nearby:
-
-            def near(key: str, pos: int) -> bool:
-                if key not in nearby:
-                    return False
-                words = near_rules[key]
-                # A role phrase is qualified by its immediate neighbours ("UN envoy for Syria").
-                window = _ROLE_WINDOW if key.startswith("role:") else _NEAR_WINDOW
-                return any(abs(bpos - pos) <= window for bpos, word in blockers if word in words)
-
+    def _cancellers(
+        self, blockers: list[tuple[int, str]], present: AbstractSet[str]
+    ) -> tuple[frozenset[str], _NearTest]:
+        """The actors and roles a word of this item may cancel (`unless_near`), and the test
+        of whether one at a position is cancelled."""
+        if not present:
+            return _NO_WORDS, _never_near
+        near_words = self._near_by_word
+        if len(present) == 1:  # the common case: that word's set itself
+            (only,) = present
+            nearby = near_words.get(only, _NO_WORDS)
         else:
-            near = _never_near  # (no word of this item can cancel anything)
+            nearby = frozenset().union(*[near_words.get(word, _NO_WORDS) for word in present])
+        if not nearby:
+            return _NO_WORDS, _never_near  # (no word of this item can cancel anything)
+        near_rules = self._near
 
-        if nearby and not nearby.isdisjoint(map(_ACTOR, candidates)):
-            candidates = [c for c in candidates if not near(c[0], c[1])]
+        def near(key: str, pos: int) -> bool:
+            if key not in nearby:
+                return False
+            words = near_rules[key]
+            # A role phrase is qualified by its immediate neighbours ("UN envoy for Syria").
+            window = _ROLE_WINDOW if key.startswith("role:") else _NEAR_WINDOW
+            return any(abs(bpos - pos) <= window for bpos, word in blockers if word in words)
 
-        # Bare surnames: the family's head unless another member is named in full in the item.
-        if surnames:
-            named: dict[str, set[str]] = {}
-            for c in candidates:
-                named.setdefault(self._family[c[0]], set()).add(c[0])
-            for hit, family in surnames:
-                default = self._family_default.get(family)
-                if default is None:
-                    continue
-                members = named.get(family)
-                target: str | None = default
-                if members and not _kin_follows(text, hit):
-                    target = next(iter(members)) if len(members) == 1 else None
-                start = hit[0]
-                if target is not None and not near(target, start):
-                    candidates.append((target, start, field_of(start), False, "surname", hit[2]))
+        return nearby, near
 
+    def _add_surnames(
+        self,
+        candidates: list[Candidate],
+        surnames: list[_Phrase],
+        item: Prepared,
+        near: _NearTest,
+    ) -> None:
+        """Bare surnames: the family's head unless another member is named in full in the item
+        (then that member; with two or more, nobody)."""
+        named: dict[str, set[str]] = {}
+        for c in candidates:
+            named.setdefault(self._family[c[_C_ID]], set()).add(c[_C_ID])
+        for hit, family in surnames:
+            default = self._family_default.get(family)
+            if default is None:
+                continue
+            members = named.get(family)
+            target: str | None = default
+            if members and not _kin_follows(item.lowered, hit):
+                target = next(iter(members)) if len(members) == 1 else None
+            start = hit[0]
+            if target is not None and not near(target, start):
+                where = item.field_of(start)
+                candidates.append((target, start, where, False, "surname", hit[2]))
+
+    def _drop_unless(
+        self, candidates: list[Candidate], present: AbstractSet[str], context: bool
+    ) -> list[Candidate]:
+        """Words anywhere in the item cancel an actor (`unless`), unless something else says
+        "Libya": a context word, or another strong Libya actor."""
+        unless_words = self._unless_by_word
+        if len(present) == 1:
+            (only,) = present
+            blocked = unless_words.get(only, _NO_WORDS).intersection(map(_ID_OF, candidates))
+        else:
+            blocked = (
+                frozenset()
+                .union(*[unless_words.get(word, _NO_WORDS) for word in present])
+                .intersection(map(_ID_OF, candidates))
+            )
+        if not blocked or context:
+            return candidates
         signal = self._signal
+        if any(
+            not c[_C_WEAK] and signal[c[_C_ID]] >= 2 for c in candidates if c[_C_ID] not in blocked
+        ):
+            return candidates
+        return [c for c in candidates if c[_C_ID] not in blocked]
 
-        # Words anywhere in the item cancel an actor, unless something else says "Libya".
-        if present:
-            unless_words = self._unless_by_word
-            if len(present) == 1:
-                (only,) = present
-                blocked = unless_words.get(only, _NO_WORDS).intersection(map(_ACTOR, candidates))
-            else:
-                blocked = (
-                    frozenset()
-                    .union(*[unless_words.get(word, _NO_WORDS) for word in present])
-                    .intersection(map(_ACTOR, candidates))
-                )
-            if blocked:
-                other = context or any(
-                    not c[3] and signal[c[0]] >= 2 for c in candidates if c[0] not in blocked
-                )
-                if not other:
-                    candidates = [c for c in candidates if c[0] not in blocked]
-        if roles and any(c[3] for c in candidates):
-            # A weak name backed by its own role phrase ("UN envoy … Tetteh") is corroborated.
-            role_ids = {role_id for _, role_id in roles}
-            corroborated = {
-                holder for role_id in role_ids for holder, _ in self._role_holders.get(role_id, ())
-            }
-            candidates = [
-                (c[0], c[1], c[2], False, c[4], c[5]) if c[3] and c[0] in corroborated else c
-                for c in candidates
-            ]
-        libya = context or _has_strong(candidates, signal)
-        if not libya and weak:
-            candidates = [c for c in candidates if not c[3]]
-        # The item's date: who held a role then (role phrases, and the actors roles imply).
-        day: date | None = None
+    def _corroborate_by_role(
+        self, candidates: list[Candidate], roles: list[_Phrase]
+    ) -> list[Candidate]:
+        """A weak name backed by its own role phrase ("UN envoy … Tetteh") is no longer weak."""
+        role_ids = {role_id for _, role_id in roles}
+        corroborated = {
+            holder for role_id in role_ids for holder, _ in self._role_holders.get(role_id, ())
+        }
+        return [
+            (*c[:_C_WEAK], False, *c[_C_HOW:]) if c[_C_WEAK] and c[_C_ID] in corroborated else c
+            for c in candidates
+        ]
+
+    def _add_role_holders(
+        self,
+        candidates: list[Candidate],
+        roles: list[_Phrase],
+        item: Prepared,
+        day: date | None,
+        libya: bool,
+        near: _NearTest,
+    ) -> set[str]:
+        """Role phrases name who held the role on the item's date; returns the roles written
+        as past ("a UN envoy", "former envoy"), which name nobody."""
+        text = item.lowered
+        named_ids = {c[_C_ID] for c in candidates}
         former: set[str] = set()
-        if roles:
-            named_ids = {c[0] for c in candidates}
-            day = when.date() if isinstance(when, datetime) else when
-            for hit, role_id in roles:
-                spec = self.gazetteer.roles.get(role_id)
-                start = hit[0]
-                if spec is None or (spec.weak and not libya) or near("role:" + role_id, start):
-                    continue
-                before = text[max(0, start - 12) : start].split()
-                if before and before[-1] in _INDEFINITE:
-                    former.add(role_id)
-                    continue  # "a UN envoy", "former envoy": not the holder on that date
-                holders = self._role_holders.get(role_id, ())
-                # "Salamé, the UN envoy" names its holder: a holder named in the item wins over
-                # whoever held the role on the item's date (resignations, "former envoy").
-                chosen = [h for h, _ in holders if h in named_ids]
-                if not chosen:
-                    chosen = [h for h, role in holders if role.holds(day)]
-                for holder in dict.fromkeys(chosen):
-                    candidates.append((holder, start, field_of(start), False, "role", hit[2]))
-        if not candidates:
-            return _NO_ACTORS[libya]
-        if roles or not self._implying.isdisjoint(map(_ACTOR, candidates)):
-            if not roles:
-                day = when.date() if isinstance(when, datetime) else when
-            self._add_implied(candidates, day, former)
-        return self._summarise(candidates, libya)
+        for hit, role_id in roles:
+            spec = self.gazetteer.roles.get(role_id)
+            start = hit[0]
+            if spec is None or (spec.weak and not libya) or near("role:" + role_id, start):
+                continue
+            before = text[max(0, start - 12) : start].split()
+            if before and before[-1] in _INDEFINITE:
+                former.add(role_id)
+                continue  # "a UN envoy", "former envoy": not the holder on that date
+            holders = self._role_holders.get(role_id, ())
+            # "Salamé, the UN envoy" names its holder: a holder named in the item wins over
+            # whoever held the role on the item's date (resignations, "former envoy").
+            chosen = [h for h, _ in holders if h in named_ids]
+            if not chosen:
+                chosen = [h for h, role in holders if role.holds(day)]
+            where = item.field_of(start)
+            for holder in dict.fromkeys(chosen):
+                candidates.append((holder, start, where, False, "role", hit[2]))
+        return former
 
     def _add_implied(
         self,
-        candidates: list[tuple[str, int, str, bool, str, str]],
+        candidates: list[Candidate],
         day: date | None,
-        former: set[str],
+        former: AbstractSet[str],
     ) -> None:
         """Add the actors that found ones imply: UNSMIL for whoever was the UN envoy on the
         item's date (named or by role), the UN for UNSMIL. Implied actors add no relevance.
 
         A role written as past ("ex-UN envoy León", in `former`) implies nothing for its holders.
         """
-        seen = {c[0] for c in candidates}
+        seen = {c[_C_ID] for c in candidates}
         index = 0
         while index < len(candidates):
-            actor_id, pos, where = candidates[index][:3]
+            actor_id, pos, where, _, _, _ = candidates[index]
             index += 1
             targets: list[str] = list(self._implies.get(actor_id, ()))
             for role, implied in self._role_implies.get(actor_id, ()):
@@ -895,9 +621,7 @@ class ActorMatcher:
                     seen.add(other)
                     candidates.append((other, pos, where, False, "implied", ""))
 
-    def _summarise(
-        self, candidates: list[tuple[str, int, str, bool, str, str]], libya: bool
-    ) -> ActorResult:
+    def _summarise(self, candidates: list[Candidate], libya: bool) -> ActorResult:
         # The result depends only on each candidate's (actor, field, key), in order (an implied
         # actor has no key), and on `libya`: items that name the same actors the same way
         # share it.
@@ -910,9 +634,7 @@ class ActorMatcher:
             self._summaries[signature] = result
         return result
 
-    def _summary(
-        self, candidates: list[tuple[str, int, str, bool, str, str]], libya: bool
-    ) -> ActorResult:
+    def _summary(self, candidates: list[Candidate], libya: bool) -> ActorResult:
         counts: dict[str, int] = {}
         keys: dict[str, list[str]] = {}  # the matched keys, in order: surfaces with padding
         pairs: dict[tuple[str, str], None] = {}
@@ -1003,11 +725,38 @@ class ActorMatcher:
 
 _FieldPairs = tuple[tuple[str, TextField], ...]
 _EMPTY = ActorResult((), (), False)
-_ACTOR = itemgetter(0)
+_START = itemgetter(0)  # of a hit
+_ID_OF = itemgetter(_C_ID)  # of a candidate
 _KEY = itemgetter(2)
 _NO_WORDS: frozenset[str] = frozenset()
-_SUMMARY_PART = itemgetter(0, 2, 5)
+_SUMMARY_PART = itemgetter(_C_ID, _C_FIELD, _C_KEY)
 _NO_ACTORS = {libya: ActorResult((), (), libya) for libya in (False, True)}
+
+
+_NO_ROLES: frozenset[str] = frozenset()
+_NO_HITS: frozenset[int] = frozenset()
+
+
+def _day(when: date | datetime | None) -> date | None:
+    return when.date() if isinstance(when, datetime) else when
+
+
+def _blocker_words(
+    blocker_hits: Sequence[Hit[tuple[Entry, ...]]],
+) -> tuple[list[tuple[int, str]], AbstractSet[str]]:
+    """(position, word) of each blocker word of an item, and the set of those words."""
+    if len(blocker_hits) == 1 and len(blocker_hits[0][3]) == 1:  # one word: no loops
+        start, _, _, (entry,) = blocker_hits[0]
+        return [(start, entry[1])], {entry[1]}
+    blockers = [(hit[0], entry[1]) for hit in blocker_hits for entry in hit[3]]
+    return blockers, {word for _, word in blockers}
+
+
+def _capital_before(cased: str, start: int) -> bool:
+    """True when the word before the one at `start` ends in a capital: a ship prefix is an
+    all-capitals word, so only then is it worth a closer look. (At the start of the text
+    there is no word before: `cased[start - 2]` would wrap round to the end.)"""
+    return start >= 2 and "A" <= cased[start - 2] <= "Z"
 
 
 def _never_near(key: str, pos: int) -> bool:
@@ -1034,12 +783,10 @@ def _has_code(payload: tuple[Entry, ...], code: str) -> bool:
     return False
 
 
-def _has_strong(
-    candidates: list[tuple[str, int, str, bool, str, str]], signal: Mapping[str, float]
-) -> bool:
+def _has_strong(candidates: list[Candidate], signal: Mapping[str, float]) -> bool:
     """True when a non-weak candidate is a strong Libya signal (2 or more)."""
     for candidate in candidates:
-        if not candidate[3] and signal[candidate[0]] >= 2:
+        if not candidate[_C_WEAK] and signal[candidate[_C_ID]] >= 2:
             return True
     return False
 

@@ -24,7 +24,8 @@ from briefing.core.models import (
     Tagged,
     TextField,
 )
-from briefing.intelligence.actors import ActorMatcher, Gazetteer, load_gazetteer
+from briefing.intelligence.actors import ActorMatcher
+from briefing.intelligence.gazetteer import Gazetteer, load_gazetteer
 from briefing.intelligence.matching import PhraseMatcher, prepare
 from briefing.intelligence.relevance import (
     ActorScore,

@@ -9,7 +9,7 @@ triage state live in other columns and tables and are never touched here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +17,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from briefing.core.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
+from briefing.core.search import search_copy
 from briefing.core.text import clean_block, clean_line, strip_unsafe
+from briefing.store import feedtags
 from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
 from briefing.store.codec import (
     dropped_to_json,
@@ -27,6 +29,7 @@ from briefing.store.codec import (
     title_key,
 )
 from briefing.store.feeds import FeedsMixin
+from briefing.store.feedtags import feed_tag_ids
 
 DUPLICATE_WINDOW = timedelta(days=3)
 """Two items with the same normalised title this close in time are one story."""
@@ -50,6 +53,9 @@ class RetagSummary:
     actors_changed: int = 0
     mentions_added: int = 0
     mentions_removed: int = 0
+    feed_tags_added: int = 0
+    feed_tags_removed: int = 0
+    """Feed tags put on items, and taken off because no feed of the item has them any more."""
 
 
 MentionRow = tuple[str, str, int, str]
@@ -155,12 +161,20 @@ class IngestMixin(FeedsMixin, StoreBase):
         now = prepared.now
         with self._write() as db:
             known = self._known_actors(db)
+            arrived: list[int] = []
             for item in prepared.items:
-                result = self._store_one(db, item, now, known)
+                result, item_id = self._store_one(db, item, now, known)
                 new += result == "new"
                 updated += result == "updated"
                 unchanged += result == "unchanged"
                 merged += result == "merged"
+                if result in ("new", "merged"):
+                    arrived.append(item_id)
+            if arrived:
+                # feeds.yaml's `tags` are "added to every item of the feed" (also to a story
+                # it shares with another feed); see briefing.store.feedtags.
+                tags = feed_tag_ids(db.conn, prepared.feed)
+                feedtags.tag_items(db.conn, arrived, tags, iso(now) or "")
             if prepared.dropped is None:
                 db.conn.execute("DELETE FROM dropped_feeds WHERE feed = ?", (outcome.feed,))
             else:
@@ -171,7 +185,10 @@ class IngestMixin(FeedsMixin, StoreBase):
             self._apply_outcome(outcome, prepared.run_id, new, updated)
         return StoreResult(new=new, updated=updated, unchanged=unchanged, merged=merged)
 
-    def _store_one(self, db: Database, item: _ItemRow, now: datetime, known: set[str]) -> str:
+    def _store_one(
+        self, db: Database, item: _ItemRow, now: datetime, known: set[str]
+    ) -> tuple[str, int]:
+        """Store one item: ("new" | "updated" | "unchanged" | "merged", its id)."""
         # The hot path of a fetch: plain prepared statements (sqlite3 caches them), because
         # sqlite-utils' per-row insert re-reads the table schema on every call (~6x slower).
         e = item.entry
@@ -196,21 +213,21 @@ class IngestMixin(FeedsMixin, StoreBase):
             )
             # Only the feed that first carried a story rewrites it; republications don't.
             if same or current[4] != e.feed:
-                return "unchanged"
+                return "unchanged", item_id
             db.table("items").update(item_id, {**fields, "updated_at": iso(now)})
             self._replace_mentions(db, item_id, item.mentions, known)
-            return "updated"
+            return "updated", item_id
 
         match = self._same_story(db, fields, item.window)
         if match is not None:
             self._add_source(db, match, e, now)
-            return "merged"
+            return "merged", match
 
         cursor = conn.execute(item.insert_sql, item.insert_values)
         item_id = int(cursor.lastrowid or 0)
         self._add_source(db, item_id, e, now)
         self._replace_mentions(db, item_id, item.mentions, known, fresh=True)
-        return "new"
+        return "new", item_id
 
     def _same_story(
         self, db: Database, fields: dict[str, Any], window: tuple[str | None, str | None]
@@ -330,10 +347,28 @@ class IngestMixin(FeedsMixin, StoreBase):
 
     # -- retagging ---------------------------------------------------------------------------
 
-    def retag(self, results: Iterable[tuple[int, Tagged]]) -> RetagSummary:
-        """Store new relevance verdicts and actors for existing items, in one transaction."""
+    def retag(
+        self,
+        results: Iterable[tuple[int, Tagged]],
+        feed_tags: Mapping[str, Sequence[str]] | None = None,
+    ) -> RetagSummary:
+        """Store new relevance verdicts and actors for existing items, in one transaction; with
+        `feed_tags`, also bring every item's feed tags in line (`briefing retag`).
+
+        Args:
+            results: (item id, new tagging) pairs.
+            feed_tags: feed name → tags, over what the feeds table holds (feeds.yaml's
+                current tags for the feeds it lists; the others keep theirs). None leaves feed
+                tags alone: the pipeline retags single items, and a sync visits every item.
+        """
         items = changed = irrelevant = relevant = actors_changed = added = removed = 0
+        tags_added = tags_removed = 0
         with self._write() as db:
+            if feed_tags is not None:
+                wanted = {**feedtags.stored_feed_tags(db.conn), **feed_tags}
+                tags_added, tags_removed = feedtags.sync_all(
+                    db.conn, wanted, iso(self.clock()) or ""
+                )
             for item_id, t in results:
                 row = db.execute(
                     "SELECT relevance, reasons, relevant FROM items WHERE id = ?", [item_id]
@@ -366,7 +401,17 @@ class IngestMixin(FeedsMixin, StoreBase):
                 added += plus
                 removed += minus
                 actors_changed += bool(plus or minus)
-        return RetagSummary(items, changed, irrelevant, relevant, actors_changed, added, removed)
+        return RetagSummary(
+            items,
+            changed,
+            irrelevant,
+            relevant,
+            actors_changed,
+            added,
+            removed,
+            tags_added,
+            tags_removed,
+        )
 
 
 def _mention_rows(t: Tagged) -> tuple[MentionRow, ...]:
@@ -381,13 +426,19 @@ def _mention_rows(t: Tagged) -> tuple[MentionRow, ...]:
 def _item_fields(t: Tagged) -> dict[str, Any]:
     e = t.entry
     title = clean_line(e.title, MAX_TITLE) or "(untitled)"
+    # parse.py already normalised whitespace; the store only guarantees safety and size.
+    summary = strip_unsafe(e.summary)[:MAX_TEXT].strip()
+    content = strip_unsafe(e.content)[:MAX_TEXT].strip()
     return {
         "title": title,
         "url": e.url,
         "canonical_url": e.canonical_url,
-        # parse.py already normalised whitespace; the store only guarantees safety and size.
-        "summary": strip_unsafe(e.summary)[:MAX_TEXT].strip(),
-        "content": strip_unsafe(e.content)[:MAX_TEXT].strip(),
+        "summary": summary,
+        "content": content,
+        # The index's normalised copies, always written with the text (see m011).
+        "search_title": search_copy(title),
+        "search_summary": search_copy(summary),
+        "search_content": search_copy(content),
         "author": clean_line(e.author, 200) if e.author else None,
         "published_at": iso(e.published),
         "language": e.language,

@@ -18,8 +18,8 @@ from briefing.core.models import (
     SortOrder,
 )
 from briefing.store import query
-from briefing.store.base import StoreBase
 from briefing.store.codec import json_list, parse_iso, reasons_from_json, require_iso
+from briefing.store.fulltext import FullTextMixin
 
 _ROW_COLUMNS = (
     "items.id, items.title, items.feed, items.sort_at, items.url, items.kind, items.read, "
@@ -40,7 +40,7 @@ _STATE_LABELS = (
 )
 
 
-class ItemsMixin(StoreBase):
+class ItemsMixin(FullTextMixin):
     """Queries over items. Every method takes an ItemFilter; none writes."""
 
     def resolve_actor_ids(self, names: Sequence[str]) -> list[str]:
@@ -57,7 +57,8 @@ class ItemsMixin(StoreBase):
         return ids
 
     def _where(self, f: ItemFilter) -> tuple[str, list[Any]]:
-        return query.where(f, self.resolve_actor_ids(f.actors) if f.actors else None)
+        actor_ids = self.resolve_actor_ids(f.actors) if f.actors else None
+        return query.where(f, actor_ids, self.clock())
 
     def items(
         self,
@@ -95,10 +96,11 @@ class ItemsMixin(StoreBase):
         return None if row is None else int(row[0])
 
     def item(self, item_id: int) -> ItemDetail | None:
+        """One item with everything the reading pane shows, its fetched article text included."""
         details = self._details(
             f"SELECT {_DETAIL_COLUMNS} FROM items WHERE items.id = ?", [item_id]
         )
-        return details[0] if details else None
+        return self.with_full_text(details[0]) if details else None
 
     def items_detail(
         self, f: ItemFilter = ItemFilter(), *, sort: SortOrder = "newest", limit: int | None = None
@@ -166,33 +168,19 @@ class ItemsMixin(StoreBase):
         while True:
             rows = (
                 self._db()
-                .execute(
-                    "SELECT id, identity, feed, title, url, canonical_url, summary, content, author, "
-                    "published_at, language, kind FROM items WHERE id > ? ORDER BY id LIMIT 1000",
-                    [last],
-                )
+                .execute(f"{_ENTRY_SELECT} WHERE id > ? ORDER BY id LIMIT 1000", [last])
                 .fetchall()
             )
             if not rows:
                 return
             for r in rows:
                 last = r[0]
-                yield (
-                    r[0],
-                    Entry(
-                        identity=r[1] or str(r[0]),
-                        feed=r[2],
-                        title=r[3],
-                        url=r[4],
-                        canonical_url=r[5],
-                        summary=r[6] or "",
-                        content=r[7] or "",
-                        author=r[8],
-                        published=parse_iso(r[9]),
-                        language=r[10],
-                        kind="article" if r[11] == "article" else "feed",
-                    ),
-                )
+                yield r[0], _entry(r)
+
+    def entry(self, item_id: int) -> Entry | None:
+        """One stored item as an Entry, to tag it again (after its article text was fetched)."""
+        row = self._db().execute(f"{_ENTRY_SELECT} WHERE id = ?", [item_id]).fetchone()
+        return _entry(row) if row is not None else None
 
     # -- assembling rows ---------------------------------------------------------------------
 
@@ -284,6 +272,32 @@ class ItemsMixin(StoreBase):
             ):
                 extras.notes[item_id] = body
         return extras
+
+
+_ENTRY_SELECT = (
+    "SELECT id, identity, feed, title, url, canonical_url, summary, "
+    # The article fetched from the item's page is its body when it is longer than what the
+    # feed sent: retagging keeps what the longer text revealed.
+    "(SELECT CASE WHEN length(f.text) > length(coalesce(items.content, '')) THEN f.text END "
+    "FROM item_fulltext f WHERE f.item_id = items.id AND f.status = 'ok'), content, author, "
+    "published_at, language, kind FROM items"
+)
+
+
+def _entry(r: Any) -> Entry:
+    return Entry(
+        identity=r[1] or str(r[0]),
+        feed=r[2],
+        title=r[3],
+        url=r[4],
+        canonical_url=r[5],
+        summary=r[6] or "",
+        content=r[7] or r[8] or "",
+        author=r[9],
+        published=parse_iso(r[10]),
+        language=r[11],
+        kind="article" if r[12] == "article" else "feed",
+    )
 
 
 class _Extras:

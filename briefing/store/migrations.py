@@ -8,9 +8,13 @@ is refused rather than misread.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database, Migrations
+
+from briefing.core.search import search_copy
+from briefing.core.text import clean_line
 
 migrations = Migrations("briefing")
 
@@ -253,6 +257,212 @@ def m005_search_index_in_batches(db: Database) -> None:
         "VALUES ('delete', old.id, old.title, old.summary, old.content); "
         "INSERT INTO items_fts (rowid, title, summary, content) "
         "VALUES (new.id, new.title, new.summary, new.content); END"
+    )
+
+
+@migrations()
+def m006_declared_foreign_keys(db: Database) -> None:
+    """Declare the links a reader of the schema expects (Datasette then shows an actor's name
+    beside its id): `item_actors.actor_id` → `actors.id` and `fetch_runs.feed` → `feeds.name`,
+    beside the item links m001 declared. The store already kept both (an actor it does not know
+    gets a minimal row; a feed's row exists before its fetch-log row); a row an older version
+    left without its parent gets a minimal one here first, so nothing is lost. Not declared:
+    `items.feed` and `item_sources.feed` (an imported article's outlet is no configured feed) and
+    `dropped_feeds.feed` (written before a new feed's row, in the same transaction)."""
+    db.execute(
+        "INSERT INTO actors (id, name, kind, aliases, affiliations, description) "
+        "SELECT DISTINCT actor_id, actor_id, 'organisation', '[]', '[]', '' FROM item_actors "
+        "WHERE actor_id NOT IN (SELECT id FROM actors)"
+    )
+    db.execute(
+        "INSERT INTO feeds (name, url, enabled, error_count, in_config) "
+        "SELECT DISTINCT feed, '', 1, 0, 0 FROM fetch_runs "
+        "WHERE feed IS NOT NULL AND feed NOT IN (SELECT name FROM feeds)"
+    )
+    db.add_foreign_keys(
+        [("item_actors", "actor_id", "actors", "id"), ("fetch_runs", "feed", "feeds", "name")]
+    )
+
+
+@migrations()
+def m007_feed_tags_on_items(db: Database) -> None:
+    """A feed's tags (feeds.yaml `tags`) reach its items, marked apart from the analyst's own.
+
+    `item_tags.source` is `'analyst'` (every tag so far) or `'feed'`; `removed_feed_tags`
+    remembers a feed tag the analyst took off an item, so that it is not put back (see
+    `briefing.store.feedtags`). Every stored item gets the tags its feeds (the first and every
+    other that carried it) have in the feeds table.
+    """
+    db.execute("ALTER TABLE item_tags ADD COLUMN source TEXT NOT NULL DEFAULT 'analyst'")
+    db.execute(
+        "CREATE TABLE removed_feed_tags (item_id INTEGER NOT NULL REFERENCES items (id) "
+        "ON DELETE CASCADE, tag_id INTEGER NOT NULL REFERENCES tags (id), removed_at TEXT, "
+        "PRIMARY KEY (item_id, tag_id))"
+    )
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    for feed, tags in db.execute("SELECT name, tags FROM feeds").fetchall():
+        names = json.loads(tags or "[]")
+        for name in dict.fromkeys(clean_line(str(n).replace(",", " "), 64) for n in names):
+            if not name:
+                continue
+            row = db.execute("SELECT id FROM tags WHERE name = ?", [name]).fetchone()
+            tag = (
+                row[0]
+                if row
+                else db.execute("INSERT INTO tags (name) VALUES (?)", [name]).lastrowid
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO item_tags (item_id, tag_id, created_at, source) "
+                "SELECT item_id, ?, ?, 'feed' FROM (SELECT id AS item_id FROM items WHERE "
+                "feed = ? UNION SELECT item_id FROM item_sources WHERE feed = ?)",
+                [tag, now, feed, feed],
+            )
+
+
+@migrations()
+def m008_relative_date_windows(db: Database) -> None:
+    """Saved views keep a relative date window ("the last 7 days") instead of a frozen time.
+
+    A view's filter gains `within` (`"7d"`), resolved each time the view runs. A view saved
+    before this had its date chip turned into an absolute `since`: where that `since` lies one
+    of the app's windows (24 hours, 7 or 30 days) before the moment the view was saved (within
+    an hour), with no `until`, it becomes that window again. Other dates stay as they were.
+    """
+    windows = {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+    rows = db.execute("SELECT name, filter, updated_at FROM views").fetchall()
+    for name, text, updated_at in rows:
+        try:
+            data = json.loads(text)
+            saved = datetime.fromisoformat(updated_at)
+            since = datetime.fromisoformat(data["since"]) if data.get("since") else None
+        except (TypeError, ValueError, KeyError):
+            continue  # not what the store writes: leave it for the analyst
+        if since is None or data.get("until") or data.get("within"):
+            continue
+        for label, back in windows.items():
+            if abs((saved - back - since).total_seconds()) <= 3600:
+                data.update(since=None, within=label)
+                db.execute(
+                    "UPDATE views SET filter = ? WHERE name = ?",
+                    [json.dumps(data, ensure_ascii=False, sort_keys=True), name],
+                )
+                break
+
+
+@migrations()
+def m009_view_names_unique_nocase(db: Database) -> None:
+    """View names are unique without regard to case: "Escalation" and "escalation" are one name.
+
+    `views.name_key` holds the case-folded name under a unique index. Existing clashes are
+    renamed deterministically: in each group the view saved first (then the smaller name by
+    code point) keeps its name, the others get " (2)", " (3)", … in the same order.
+    """
+    db.execute("ALTER TABLE views ADD COLUMN name_key TEXT")
+    rows = db.execute(
+        "SELECT name, created_at FROM views ORDER BY coalesce(created_at, ''), name"
+    ).fetchall()
+    taken = {name.casefold() for name, _ in rows}
+    seen: set[str] = set()
+    for name, _created in rows:
+        key = name.casefold()
+        new = name
+        if key in seen:
+            number = 2
+            while f"{name} ({number})".casefold() in taken:
+                number += 1
+            new = f"{name} ({number})"
+            key = new.casefold()
+            taken.add(key)
+        seen.add(key)
+        db.execute("UPDATE views SET name = ?, name_key = ? WHERE name = ?", [new, key, name])
+    db.execute("CREATE UNIQUE INDEX views_name_key ON views (name_key)")
+
+
+@migrations()
+def m011_search_normalised(db: Database) -> None:
+    """Search matches Arabic in a normalised form: "نفط" finds "النفط" (`normalise_for_search`).
+
+    SQLite's Python binding cannot register a custom FTS5 tokenizer, so the index holds a
+    normalised copy of the text instead. `items.search_title`, `search_summary` and
+    `search_content` keep that copy only where it differs from the text (Arabic items; NULL
+    elsewhere, so English text is not stored twice), the view `items_search` gives the index
+    its text (the copy, or the text itself), and `items_fts` becomes an external-content index
+    over that view. The store writes the copies together with the text they come from, so the
+    update trigger, fired by `UPDATE OF title, summary, content`, sees both. A later change to
+    `normalise_for_search` needs a migration that rewrites the copies and rebuilds the index.
+    """
+    for column in ("search_title", "search_summary", "search_content"):
+        db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
+    last = 0
+    while True:
+        rows = db.execute(
+            "SELECT id, title, summary, content FROM items WHERE id > ? ORDER BY id LIMIT 500",
+            [last],
+        ).fetchall()
+        if not rows:
+            break
+        for item_id, title, summary, content in rows:
+            last = item_id
+            copies = [search_copy(title), search_copy(summary), search_copy(content)]
+            if any(c is not None for c in copies):
+                db.execute(
+                    "UPDATE items SET search_title = ?, search_summary = ?, search_content = ? "
+                    "WHERE id = ?",
+                    [*copies, item_id],
+                )
+    db.execute("DROP TRIGGER IF EXISTS items_search_update")
+    db.execute("DROP TRIGGER IF EXISTS items_search_delete")
+    db.execute("DROP TABLE IF EXISTS items_fts")
+    db.execute(
+        "CREATE VIEW items_search AS SELECT id, coalesce(search_title, title) AS title, "
+        "coalesce(search_summary, summary) AS summary, coalesce(search_content, content) AS "
+        "content FROM items"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, summary, content, "
+        "content='items_search', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+    )
+    old = (
+        "coalesce(old.search_title, old.title), coalesce(old.search_summary, old.summary), "
+        "coalesce(old.search_content, old.content)"
+    )
+    new = (
+        "coalesce(new.search_title, new.title), coalesce(new.search_summary, new.summary), "
+        "coalesce(new.search_content, new.content)"
+    )
+    db.execute(
+        "CREATE TRIGGER items_search_delete AFTER DELETE ON items BEGIN "
+        "INSERT INTO items_fts (items_fts, rowid, title, summary, content) "
+        f"SELECT 'delete', old.id, {old} "
+        "WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE item_id = old.id); "
+        "DELETE FROM fts_pending WHERE item_id = old.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER items_search_update AFTER UPDATE OF title, summary, content ON items "
+        "WHEN NOT EXISTS (SELECT 1 FROM fts_pending WHERE item_id = old.id) BEGIN "
+        "INSERT INTO items_fts (items_fts, rowid, title, summary, content) "
+        f"VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO items_fts (rowid, title, summary, content) VALUES (new.id, {new}); END"
+    )
+    db.execute(
+        "INSERT INTO items_fts (rowid, title, summary, content) "
+        "SELECT id, title, summary, content FROM items_search "
+        "WHERE id NOT IN (SELECT item_id FROM fts_pending)"
+    )
+
+
+@migrations()
+def m012_full_text(db: Database) -> None:
+    """The article text fetched from an item's page, kept apart from what the feed sent.
+
+    One row per item that was tried: the text when extraction worked, else the reason it did
+    not. Kept in its own table so that a feed refreshing the item never overwrites it.
+    """
+    db.execute(
+        "CREATE TABLE item_fulltext ("
+        "item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE, "
+        "url TEXT NOT NULL, status TEXT NOT NULL, text TEXT NOT NULL DEFAULT '', "
+        "reason TEXT NOT NULL DEFAULT '', fetched_at TEXT NOT NULL)"
     )
 
 

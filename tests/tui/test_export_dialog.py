@@ -113,7 +113,7 @@ async def test_typed_file_name_is_kept(store: Store, tmp_path: Path) -> None:
         await pilot.click("#export-ok")
         await settle(pilot)
     assert app.results == [tmp_path / "mine.csv"]
-    assert (tmp_path / "mine.csv").read_text(encoding="utf-8-sig").startswith("id,published,")
+    assert (tmp_path / "mine.csv").read_text(encoding="utf-8").startswith("\ufeffid,published,")
 
 
 async def test_escape_cancels(store: Store, tmp_path: Path) -> None:

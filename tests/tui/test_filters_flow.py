@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from briefing.core.models import ItemFilter
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.views import ViewsModal
@@ -55,7 +57,7 @@ async def test_filters_combine_and_chips_remove_one_by_one(make_app: AppFactory)
         await pick_in_panel(pilot, "date", "24h")
         assert item_list(app).total <= both
         assert screen.filter.actors == ("lna",) and screen.filter.feeds == ("Libya Observer",)
-        assert screen.filter.since is not None
+        assert screen.filter.within == timedelta(days=1) and screen.filter.since is None
         chips = screen.query_one(FilterChips).query(".chip")
         assert len(chips) == 3
         # Clicking a chip removes just that filter.

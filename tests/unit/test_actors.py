@@ -11,7 +11,8 @@ import pytest
 
 from briefing.core.errors import ConfigError
 from briefing.core.models import ActorKind
-from briefing.intelligence.actors import ActorMatcher, load_gazetteer, parse_gazetteer
+from briefing.intelligence.actors import ActorMatcher
+from briefing.intelligence.gazetteer import load_gazetteer, parse_gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -333,3 +334,20 @@ def test_kinship_names_a_family_member(matcher: ActorMatcher) -> None:
 def test_central_bank_in_a_libya_item(matcher: ActorMatcher) -> None:
     assert "central-bank-of-libya" in ids(matcher, "Libya: central bank governor flees")
     assert "central-bank-of-libya" not in ids(matcher, "Egypt’s central bank raises rates")
+
+
+def test_ship_prefix_check_never_wraps_round_to_the_end_of_the_text() -> None:
+    """The quick test before the ship-prefix check looks at the character before the word; for
+    the text's first word there is none (`cased[start - 2]` used to read the last character)."""
+    from briefing.intelligence.actors import _capital_before
+
+    cased = " Tobruk harbour HMAS"  # a first word at 1, and a capital at the very end
+    assert not _capital_before(cased, 1)
+    assert _capital_before(" HMAS Tobruk ", 6)
+    assert not _capital_before(" the Tobruk ", 5)
+
+
+def test_ship_prefix_cancels_a_place_only_right_after_it(matcher: ActorMatcher) -> None:
+    assert "tobruk" not in ids(matcher, "HMAS Tobruk wreck opens to divers")
+    assert "tobruk" in ids(matcher, "Tobruk hospital fills after HMAS visit")
+    assert "tripoli" in ids(matcher, "Tripoli", "USS")

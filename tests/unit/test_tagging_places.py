@@ -9,7 +9,7 @@ import pytest
 
 from briefing.core.errors import ConfigError
 from briefing.core.models import Entry, FeedSpec, RelevanceMode, Tagged
-from briefing.intelligence.actors import parse_gazetteer
+from briefing.intelligence.gazetteer import parse_gazetteer
 from briefing.intelligence.tagging import Tagger
 
 

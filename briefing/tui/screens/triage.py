@@ -22,8 +22,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from briefing.core.errors import BriefingError, StoreError
+from briefing.core.errors import BriefingError, SearchSyntaxError, StoreError
 from briefing.core.models import Facets, ItemFilter, ItemRow
+from briefing.core.search import check_search, search_is_valid
 from briefing.core.text import clean_line
 from briefing.core.urls import is_http_url
 from briefing.tui import filters
@@ -98,9 +99,7 @@ class TriageScreen(Screen[None]):
         yield StatusBar(self.store.notice, id="status").data_bind(
             TriageScreen.filter, TriageScreen.labels
         )
-        search = Input(
-            placeholder='search titles and text (FTS5: words, "phrases", prefix*)', id="search"
-        )
+        search = Input(placeholder='search: words, "a phrase", a OR b, -word, prefix*', id="search")
         search.display = False
         yield search
         yield FilterChips(now, id="chips").data_bind(TriageScreen.filter, TriageScreen.labels)
@@ -162,6 +161,12 @@ class TriageScreen(Screen[None]):
 
     def apply_filter(self, f: ItemFilter, *, keep_cursor: bool = False) -> None:
         """Make `f` the filter: list, chips, panel, header, search box and facets follow."""
+        try:
+            check_search(f.text)
+        except SearchSyntaxError as error:
+            # The list keeps the last filter that could run; the message says what to fix.
+            say(self, str(error), severity="error")
+            return
         self._keep_cursor = keep_cursor
         try:
             self.filter = f
@@ -258,10 +263,12 @@ class TriageScreen(Screen[None]):
     def _search_typed(self, event: Input.Changed) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DELAY, self._run_search)
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._run_search(typing=True))
 
-    def _run_search(self) -> None:
+    def _run_search(self, *, typing: bool = False) -> None:
         text = self.query_one("#search", Input).value.strip()
+        if typing and not search_is_valid(text):
+            return  # mid-phrase (`"nation`): keep the last results; enter says what is wrong
         if text != self.filter.text:
             self.apply_filter(replace(self.filter, text=text))
 
