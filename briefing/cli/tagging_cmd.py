@@ -114,7 +114,7 @@ def read_jsonl(path: Path, text: str) -> Iterator[tuple[Entry, RelevanceMode | N
                 summary=str(data.get("summary") or ""),
                 content=str(data.get("content") or ""),
                 published=_parse_date(data.get("published"), where),
-                language=str(data["lang"]) if data.get("lang") else None,
+                language=str(data.get("lang") or data.get("language") or "") or None,
             ),
             mode,
         )
@@ -157,7 +157,11 @@ def verdict_json(tagged: Tagged, mode: RelevanceMode) -> dict[str, Any]:
             for r in v.reasons
         ],
         "actors": [{"id": m.actor_id, "name": m.name, "count": m.count} for m in tagged.actors],
-        "places": [{"id": m.actor_id, "name": m.name, "count": m.count} for m in tagged.places],
+        "event": {"type": tagged.event.type, "reasons": list(tagged.event.reasons)},
+        "places": [
+            {"id": m.place_id, "name": m.name, "region": m.region, "primary": m.primary}
+            for m in tagged.locations
+        ],
     }
 
 

@@ -318,7 +318,16 @@ def _tui(where: _Where) -> TuiSettings:
 # Entry point
 # ---------------------------------------------------------------------------------------------
 
-_TOP_KEYS = ("feeds", "relevance", "seed", "actors_file", "tui", "fetch")
+_TOP_KEYS = (
+    "feeds",
+    "relevance",
+    "seed",
+    "actors_file",
+    "events_file",
+    "places_file",
+    "tui",
+    "fetch",
+)
 
 
 def _shown(path: Path) -> str:
@@ -381,6 +390,8 @@ def load_config(path: Path) -> Config:
         rules=_get(top, "relevance", _relevance, RelevanceRules()),
         seed=_get(top, "seed", lambda w: _seed(w, base), None),
         actors_file=_get(top, "actors_file", lambda w: _path(w, base, "actor gazetteer"), None),
+        events_file=_get(top, "events_file", lambda w: _path(w, base, "event cues"), None),
+        places_file=_get(top, "places_file", lambda w: _path(w, base, "place gazetteer"), None),
         tui=_get(top, "tui", _tui, TuiSettings()),
         max_connections=max_connections,
         max_per_host=min(max_per_host, max_connections),

@@ -96,6 +96,10 @@ class Config:
     seed: SeedFacts | None
     actors_file: Path | None = None
     """A user gazetteer merged over the shipped one."""
+    events_file: Path | None = None
+    """User event cues merged over the shipped ones (briefing/data/events.yaml)."""
+    places_file: Path | None = None
+    """A user place gazetteer merged over the shipped one (briefing/data/places.yaml)."""
     tui: TuiSettings = field(default_factory=TuiSettings)
     max_connections: int = 32
     max_per_host: int = 4

@@ -36,7 +36,9 @@ T = TypeVar("T")
 
 _SOURCES = (
     "intelligence/actors",
+    "intelligence/events",
     "intelligence/gazetteer",
+    "intelligence/places",
     "intelligence/matching",
     "core/models",
     "intelligence/relevance",
@@ -45,7 +47,7 @@ _SOURCES = (
     "core/text",
 )
 """The modules whose code shapes a Tagger: a change to any of them changes the key."""
-_DATA = ("actors.yaml", "relevance.yaml")
+_DATA = ("actors.yaml", "relevance.yaml", "events.yaml", "places.yaml")
 _PREFIX = "tagger-"
 
 
@@ -75,12 +77,13 @@ def cache_key(config: Config) -> str:
     for name in _DATA:
         add(data.joinpath(name).read_bytes())
     add(repr(config.rules).encode())
-    if config.actors_file is not None:
-        add(str(config.actors_file).encode())
-        try:
-            add(config.actors_file.read_bytes())
-        except OSError:
-            add(b"unreadable")  # building will say what is wrong with it
+    for user_file in (config.actors_file, config.events_file, config.places_file):
+        add(str(user_file).encode())
+        if user_file is not None:
+            try:
+                add(user_file.read_bytes())
+            except OSError:
+                add(b"unreadable")  # building will say what is wrong with it
     return digest.hexdigest()[:32]
 
 
