@@ -24,7 +24,7 @@ from briefing.cli._common import Context, pass_ctx
 from briefing.core.errors import ConfigError, ParseError
 from briefing.core.models import Entry, FeedSpec, ItemFilter, RelevanceMode, Tagged
 from briefing.core.text import clean_line
-from briefing.intelligence.matching import fold
+from briefing.intelligence.matching import phrase_key
 
 if TYPE_CHECKING:
     from briefing.intelligence.gazetteer import Actor
@@ -143,12 +143,14 @@ def find_actor(tagger: Tagger, name: str) -> Actor | None:
     actors_by_id = tagger.gazetteer.actors
     if name in actors_by_id:
         return actors_by_id[name]
-    wanted = fold(name)
+    wanted = phrase_key(name)
     for actor in actors_by_id.values():
-        if wanted == fold(actor.name) or wanted == fold(actor.id):
+        if wanted == phrase_key(actor.name) or wanted == phrase_key(actor.id):
             return actor
     for actor in actors_by_id.values():
-        if any(wanted == fold(alias) for alias in (*actor.aliases, *actor.weak, *actor.surnames)):
+        if any(
+            wanted == phrase_key(alias) for alias in (*actor.aliases, *actor.weak, *actor.surnames)
+        ):
             return actor
     return None
 

@@ -17,14 +17,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from briefing.core.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
-from briefing.core.text import clean_block, clean_line, strip_unsafe
+from briefing.core.text import clean_block, clean_line, strip_unsafe, title_key
 from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
 from briefing.store.codec import (
     dropped_to_json,
     iso,
     mention_surfaces,
     reasons_to_json,
-    title_key,
 )
 from briefing.store.feeds import FeedsMixin
 
