@@ -44,7 +44,7 @@ def libya_items(prefix: str, n: int, *, libya: int | None = None) -> list[tuple[
     return [
         (
             f"{prefix}-{i}",
-            f"Tripoli talks resume, report {prefix} {i}"
+            f"Tripoli talks on Libya resume, report {prefix} {i}"
             if i < libya
             else f"Football results round {prefix} {i}",
         )

@@ -10,7 +10,7 @@ import pytest
 
 from briefing.core.errors import ConfigError
 from briefing.core.models import Entry, Tagged
-from briefing.intelligence.matching import fold
+from briefing.intelligence.matching import phrase_key
 from briefing.intelligence.places import (
     PLACE_KINDS,
     REGIONS,
@@ -91,8 +91,8 @@ def test_gazetteer_covers_libya_with_regions_and_coordinates() -> None:
     ],
 )
 def test_tracked_sites_are_named(name: str, kind: str) -> None:
-    by_name = {fold(n): p for p in builtin_places().places.values() for n in p.names}
-    assert by_name[fold(name)].kind == kind
+    by_name = {phrase_key(n): p for p in builtin_places().places.values() for n in p.names}
+    assert by_name[phrase_key(name)].kind == kind
 
 
 def test_french_and_arabic_spellings(tagger: Tagger) -> None:
