@@ -622,7 +622,7 @@ def failing_store(
 
     real = IngestMixin._store_one
 
-    def store_one(self: IngestMixin, db: Any, item: Any, now: datetime, *known: set[str]) -> str:
+    def store_one(self: IngestMixin, db: Any, item: Any, now: datetime, *known: Any) -> str:
         failure = error(item.entry.feed)
         if failure is not None:
             raise failure
