@@ -12,6 +12,7 @@ from briefing.core.models import (
     Config,
     Entry,
     FeedSpec,
+    PlaceInfo,
     Reason,
     RelevanceRules,
     Tagged,
@@ -62,6 +63,9 @@ class FakeTagger:
         return Tagged(entry, Verdict(hit, 5.0 if hit else 0.0, reasons))
 
     def actor_infos(self) -> list[ActorInfo]:
+        return []
+
+    def place_infos(self) -> list[PlaceInfo]:
         return []
 
 
