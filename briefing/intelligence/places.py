@@ -250,6 +250,11 @@ def with_places(gazetteer: Gazetteer, places: PlaceGazetteer) -> Gazetteer:
             unless=place.unless,
             signal=place.signal,
             description=place.description,
+            # What the actor gazetteer (or the user's) says about a name that also means
+            # something elsewhere (another Tripoli) stays with the place that replaces it.
+            collides=existing.collides if existing is not None else (),
+            collides_all=existing.collides_all if existing is not None else False,
+            confirm=existing.confirm if existing is not None else (),
         )
     return replace(gazetteer, actors=actors)
 

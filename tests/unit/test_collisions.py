@@ -253,8 +253,9 @@ def test_gazetteer_keys_collides_and_confirm(tmp_path: Path) -> None:
     assert "Punic Wars" in gazetteer.history_terms and "1941" in gazetteer.history_terms
     assert "overseer" in gazetteer.officer_titles and "chairman" in gazetteer.officer_titles
     tagger = Tagger(gazetteer)
-    assert not tag(tagger, "Misrata port reopens").verdict.relevant
-    assert tag(tagger, "Misrata free zone port reopens").verdict.relevant
+    # (Not "Misrata port": the place gazetteer knows the port as a site of its own.)
+    assert not tag(tagger, "Misrata market reopens").verdict.relevant
+    assert tag(tagger, "Misrata free zone market reopens").verdict.relevant
     assert not tag(tagger, "Haftar's farm wins prize").verdict.relevant
     assert tag(tagger, "Khalifa Haftar visits Cairo").verdict.relevant
     assert not tag(tagger, "Sabratha and the Punic Wars", "A Carthage exhibition.").verdict.relevant
