@@ -16,7 +16,7 @@ from rich.text import Text
 from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for, unknown_value
 from briefing.core.models import ActorKind, ItemFilter
 from briefing.core.text import clean_line
-from briefing.intelligence.matching import fold
+from briefing.intelligence.matching import phrase_key
 
 if TYPE_CHECKING:
     from briefing.intelligence.gazetteer import Actor
@@ -60,6 +60,7 @@ def _list_actors(
         tagger = tagger_for(ctx)
         store = ctx.open_store(create=False)
         store.sync_actors(tagger.actor_infos())
+        store.sync_places(tagger.place_infos())
         counts = store.actor_counts()
     except Exception as error:  # BriefingError → one line; anything else propagates
         from briefing.core.errors import BriefingError
@@ -75,7 +76,8 @@ def _list_actors(
         rows.extend(
             (a.id, a.name, a.kind, 0, 0, 0)
             for a in sorted(tagger.gazetteer.actors.values(), key=lambda a: a.name.casefold())
-            if a.id not in seen
+            # A place is listed by `briefing places`, unless it acts as a faction (Misrata).
+            if a.id not in seen and a.is_actor
         )
     if kinds:
         rows = [r for r in rows if r[2] in kinds]
@@ -122,12 +124,14 @@ def find_actor(tagger: Tagger, name: str) -> Actor | None:
     actors_by_id = tagger.gazetteer.actors
     if name in actors_by_id:
         return actors_by_id[name]
-    wanted = fold(name)
+    wanted = phrase_key(name)
     for actor in actors_by_id.values():
-        if wanted == fold(actor.name) or wanted == fold(actor.id):
+        if wanted == phrase_key(actor.name) or wanted == phrase_key(actor.id):
             return actor
     for actor in actors_by_id.values():
-        if any(wanted == fold(alias) for alias in (*actor.aliases, *actor.weak, *actor.surnames)):
+        if any(
+            wanted == phrase_key(alias) for alias in (*actor.aliases, *actor.weak, *actor.surnames)
+        ):
             return actor
     return None
 
@@ -155,6 +159,7 @@ def show(ctx: Context, name: str, limit: int) -> None:
     actor = find_actor(tagger, name)
     store = ctx.open_store(create=False)
     store.sync_actors(tagger.actor_infos())
+    store.sync_places(tagger.place_infos())
     if actor is None:
         info = store.actor(name)
         if info is None or info.id not in tagger.gazetteer.actors:
@@ -163,6 +168,11 @@ def show(ctx: Context, name: str, limit: int) -> None:
             ]
             raise unknown_value("actor", name, known, "`briefing actors --all` lists them")
         actor = tagger.gazetteer.actors[info.id]
+    if not actor.is_actor:
+        raise click.ClickException(
+            f"{clean_line(actor.name, 80)} is a place, not an actor — "
+            f"`briefing places show {clean_line(actor.name, 80)}`"
+        )
     out = plain_console()
     head = Text()
     head.append(actor.name, style="bold")

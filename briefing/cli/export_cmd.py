@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import difflib
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,17 +11,19 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
 import click
-from rich.console import Console
 
 from briefing.cli._common import Context, pass_ctx, unknown_value
 from briefing.core.errors import BriefingError, SearchSyntaxError
 from briefing.core.models import (
+    EVENT_TYPES,
     MAX_TAG_CHARS,
     ActorInfo,
+    EventType,
     Facet,
     Facets,
     FeedSpec,
     ItemFilter,
+    PlaceInfo,
     SavedView,
     TriageState,
 )
@@ -34,13 +35,12 @@ from briefing.reports.export import (
     GROUPINGS,
     Format,
     GroupBy,
-    brief_text,
     file_encoding,
     render_digest,
     write_digest,
     write_text_atomic,
 )
-from briefing.reports.summarize import ActorSource, brief_dict, build_brief, resolve_actor
+from briefing.reports.summarize import ActorSource, resolve_actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 STATES: tuple[TriageState, ...] = ("active", "unread", "read", "flagged", "dismissed", "all")
@@ -170,6 +170,22 @@ def filter_options(*, many_actors: bool) -> Callable[[F], F]:
                 help="Triage state [default: active, i.e. everything not dismissed].",
             ),
         ]
+        options += [
+            click.option(
+                "--event",
+                "events",
+                multiple=True,
+                metavar="TYPE",
+                help="Only items of this event type, e.g. armed_clash (repeatable; any).",
+            ),
+            click.option(
+                "--place",
+                "places",
+                multiple=True,
+                metavar="NAME",
+                help="Only items naming this place: id, name or alias (repeatable; any).",
+            ),
+        ]
         if many_actors:
             options.append(
                 click.option(
@@ -200,6 +216,10 @@ class FilterSource(ActorSource, Protocol):
     def feed_specs(self) -> dict[str, FeedSpec]: ...
 
     def facets(self, f: ItemFilter = ..., limit: int = ...) -> Facets: ...
+
+    def place(self, id_or_name: str) -> PlaceInfo | None: ...
+
+    def places(self) -> list[PlaceInfo]: ...
 
 
 def check_tags(store: FilterSource, tags: Sequence[str]) -> None:
@@ -254,6 +274,44 @@ def check_actor(store: FilterSource, actor: str) -> None:
     known = [name for a in store.actors() for name in (a.id, a.name, *a.aliases)]
     raise unknown_value("actor", actor, known, "`briefing actors --all` lists them")
 
+    def place(self, id_or_name: str) -> PlaceInfo | None: ...
+
+    def places(self) -> list[PlaceInfo]: ...
+
+
+def nearest(value: str, choices: Sequence[str]) -> str:
+    """ " — did you mean X?" for the closest of `choices`, or "" when none is close."""
+    close = difflib.get_close_matches(value.casefold(), [c.casefold() for c in choices], 1, 0.5)
+    if not close:
+        return ""
+    original = next(c for c in choices if c.casefold() == close[0])
+    return f" — did you mean {original!r}?"
+
+
+def event_type_named(value: str) -> EventType:
+    """The event type `value` names ("armed clash", "Armed-Clash" → armed_clash), or a one-line
+    error with the nearest type."""
+    key = "_".join(value.strip().casefold().replace("-", " ").split())
+    for kind in EVENT_TYPES:
+        if kind == key:
+            return kind
+    raise BriefingError(
+        f"unknown event type {clean_line(value, 80)!r}{nearest(key, EVENT_TYPES)} "
+        f"(types: {', '.join(EVENT_TYPES)})"
+    )
+
+
+def place_named(store: FilterSource, value: str) -> PlaceInfo:
+    """The place `value` names (id, name or alias), or a one-line error with the nearest."""
+    info = store.place(value)
+    if info is not None:
+        return info
+    names = [n for p in store.places() for n in (p.name, *p.aliases)]
+    raise BriefingError(
+        f"unknown place {clean_line(value, 80)!r}{nearest(value, names)} "
+        "(`briefing places --all` lists them)"
+    )
+
 
 def build_filter(
     store: FilterSource,
@@ -267,6 +325,8 @@ def build_filter(
     view: str | None = None,
     search: str | None = None,
     tagged: Literal["any", "none"] | None = None,
+    events: Sequence[str] = (),
+    places: Sequence[str] = (),
 ) -> ItemFilter:
     """The ItemFilter the options describe: a saved view first, then each option given overrides."""
     base = ItemFilter()
@@ -276,7 +336,13 @@ def build_filter(
             known = ", ".join(v.name for v in store.views()) or "none saved yet"
             raise BriefingError(f"no saved view {clean_line(view, 80)!r} (views: {known})")
         base = saved.filter
-    for option, values in (("--tag", tags), ("--feed", feeds), ("--actor", actors)):
+    for option, values in (
+        ("--tag", tags),
+        ("--feed", feeds),
+        ("--actor", actors),
+        ("--event", events),
+        ("--place", places),
+    ):
         if any(not v.strip() for v in values):
             raise BriefingError(f"{option} needs a value: an empty one matches nothing")
     check_tags(store, tags)
@@ -300,6 +366,10 @@ def build_filter(
         changes["state"] = state
     if actors:
         changes["actors"] = tuple(resolve_actor(store, a).id for a in actors)
+    if events:
+        changes["events"] = tuple(dict.fromkeys(event_type_named(e) for e in events))
+    if places:
+        changes["places"] = tuple(dict.fromkeys(place_named(store, p).id for p in places))
     f = replace(base, **changes)
     if f.since is not None and f.until is not None and f.since >= f.until:
         raise BriefingError("--since must be earlier than --until")
@@ -309,57 +379,6 @@ def build_filter(
 # ---------------------------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------------------------
-
-
-@click.command("summarize")
-@click.option(
-    "--actor", default=None, help="Actor id, name or alias; omit for a brief of the whole filter."
-)
-@filter_options(many_actors=False)
-@click.option(
-    "--points", type=click.IntRange(1, 50), default=8, show_default=True, help="Key points at most."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the brief as JSON instead of text.")
-@pass_ctx
-def summarize(
-    ctx: Context,
-    actor: str | None,
-    search: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    tags: tuple[str, ...],
-    tagged: Literal["any", "none"] | None,
-    feeds: tuple[str, ...],
-    state: TriageState | None,
-    points: int,
-    as_json: bool,
-) -> None:
-    """Brief one actor (or the whole filter): counts, trend, co-mentions, sources, key points."""
-    store = ctx.open_store(create=False)
-    f = build_filter(
-        store,
-        since=since,
-        until=until,
-        tags=tags,
-        feeds=feeds,
-        state=state,
-        search=search,
-        tagged=tagged,
-    )
-    if actor is not None:
-        check_actor(store, actor)
-    brief = build_brief(store, actor=actor, f=f, now=_now(), max_points=points)
-    if as_json:
-        click.echo(json.dumps(brief_dict(brief), ensure_ascii=False, indent=2))
-        return
-    text = brief_text(brief)
-    if not sys.stdout.isatty():
-        # `summarize > file`: rich would wrap at 80 columns and split URLs; a file gets the
-        # plain lines whole.
-        click.echo(text.plain)
-        return
-    # Feed text reaches the terminal only inside Text objects: never parsed as markup.
-    Console(highlight=False, soft_wrap=False).print(text)
 
 
 @click.command("export")
@@ -405,6 +424,8 @@ def export(
     tagged: Literal["any", "none"] | None,
     feeds: tuple[str, ...],
     state: TriageState | None,
+    events: tuple[str, ...],
+    places: tuple[str, ...],
     actors: tuple[str, ...],
     view: str | None,
     group_by: GroupBy | None,
@@ -427,6 +448,8 @@ def export(
         view=view,
         search=search,
         tagged=tagged,
+        events=events,
+        places=places,
     )
     fmt = fmt or _format_from(output)
     now = _now()
@@ -448,6 +471,7 @@ def export(
         if not output.parent.is_dir():
             raise BriefingError(f"{output.parent}: no such folder for the digest")
         path = output
+        ctx.refuse_database_target(path)
         write_text_atomic(path, render_digest(store, f, **options), file_encoding(fmt))
     click.echo(f"wrote {path}", err=True)
 
@@ -471,4 +495,4 @@ def _format_from(output: Path | None) -> Format:
     )
 
 
-COMMANDS: list[click.Command] = [summarize, export]
+COMMANDS: list[click.Command] = [export]

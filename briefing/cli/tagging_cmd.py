@@ -22,7 +22,7 @@ from rich.text import Text
 from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for
 from briefing.core.errors import ConfigError, ParseError
 from briefing.core.files import read_capped
-from briefing.core.models import Entry, FeedSpec, RelevanceMode, Tagged
+from briefing.core.models import Entry, FeedSpec, PlaceInfo, RelevanceMode, Tagged
 from briefing.core.text import clean_line
 
 _MODES = ("all", "default", "strict")
@@ -44,6 +44,7 @@ def retag(ctx: Context) -> None:
     tagger = tagger_for(ctx)  # a bad rules or gazetteer file stops here, before any write
     store = ctx.open_store()
     store.sync_actors(tagger.actor_infos())
+    store.sync_places(tagger.place_infos())
     # feeds.yaml first; a feed no longer (or never) listed there keeps the mode it was fetched with.
     modes: dict[str, FeedSpec] = {**store.feed_specs(), **{f.name: f for f in ctx.config.feeds}}
     total = store.status().items
@@ -68,7 +69,8 @@ def retag(ctx: Context) -> None:
         f"({summary.became_relevant:,} became relevant, {summary.became_irrelevant:,} irrelevant); "
         f"actors changed for {summary.actors_changed:,} "
         f"(+{summary.mentions_added:,} / -{summary.mentions_removed:,} mentions); "
-        f"feed tags +{summary.feed_tags_added:,} / -{summary.feed_tags_removed:,}"
+        f"feed tags +{summary.feed_tags_added:,} / -{summary.feed_tags_removed:,}; "
+        f"event type changed for {summary.events_changed:,}; {summary.stories:,} stories"
     )
 
 
@@ -114,7 +116,11 @@ def read_jsonl(path: Path, text: str) -> Iterator[tuple[Entry, RelevanceMode | N
                 summary=str(data.get("summary") or ""),
                 content=str(data.get("content") or ""),
                 published=_parse_date(data.get("published"), where),
-                language=str(data.get("lang") or data.get("language") or "") or None,
+                language=str(language)
+                if (language := data.get("lang") or data.get("language"))
+                else None,
+                url=str(link) if (link := data.get("url") or data.get("link")) else None,
+                canonical_url=str(link) if link else None,
             ),
             mode,
         )
@@ -165,6 +171,21 @@ def verdict_json(tagged: Tagged, mode: RelevanceMode) -> dict[str, Any]:
     }
 
 
+def story_json(tagged: Sequence[Tagged], places: Sequence[PlaceInfo] = ()) -> list[dict[str, Any]]:
+    """Per item, `story` (the id of the item that starts its story in this list) and
+    `story_reasons` (why it joined; empty for the item that starts it). `places` tell which
+    places lie inside a town (its quarters, airport, port)."""
+    from briefing.intelligence.stories import area_map, group, in_area, signature
+
+    undated = datetime.now(UTC)
+    areas = area_map(places)
+    grouped = group([in_area(signature(t, t.entry.published or undated), areas) for t in tagged])
+    return [
+        {"story": tagged[first].entry.identity, "story_reasons": list(reasons)}
+        for first, reasons in grouped
+    ]
+
+
 def _reasons_text(tagged: Tagged, limit: int = 4) -> Text:
     parts = [
         f"{r.term} ({r.field[0]}) {r.weight:+g}"
@@ -201,19 +222,25 @@ def classify(ctx: Context, file: Path, as_json: bool, mode: str | None, only: st
     """
     tagger = tagger_for(ctx)
     items = read_items(file)
-    results: list[tuple[Tagged, RelevanceMode]] = []
+    every: list[tuple[Tagged, RelevanceMode]] = []
     for entry, item_mode in items:
         chosen: RelevanceMode = mode or item_mode or "default"  # type: ignore[assignment]
         spec = FeedSpec(name=entry.feed, url=str(file), relevance=chosen)
-        tagged = tagger.tag(entry, spec)
+        every.append((tagger.tag(entry, spec), chosen))
+    # Stories are judged over the whole file, before --only, so ids do not depend on the filter.
+    stories = story_json([t for t, _ in every], tagger.place_infos())
+    results: list[tuple[Tagged, RelevanceMode]] = []
+    story_of: list[dict[str, Any]] = []
+    for (tagged, chosen), story in zip(every, stories, strict=True):
         if only == "relevant" and not tagged.verdict.relevant:
             continue
         if only == "irrelevant" and tagged.verdict.relevant:
             continue
         results.append((tagged, chosen))
+        story_of.append(story)
     if as_json:
-        for tagged, chosen in results:
-            click.echo(json.dumps(verdict_json(tagged, chosen), ensure_ascii=False))
+        for (tagged, chosen), story in zip(results, story_of, strict=True):
+            click.echo(json.dumps(verdict_json(tagged, chosen) | story, ensure_ascii=False))
         return
     _print_table(results, len(items))
 

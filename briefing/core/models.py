@@ -177,6 +177,9 @@ class ActorInfo:
     affiliations: tuple[str, ...] = ()
     """Ids of actors this one belongs to (Khalifa Haftar → lna)."""
     description: str = ""
+    acts: bool = False
+    """For a place: its forces or council act as a faction (Misrata, Zintan), so it is listed among
+    the actors; any other place is a location only, never listed as an actor."""
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,22 @@ class PlaceMention:
 
 
 @dataclass(frozen=True)
+class PlaceInfo:
+    """A place of the place gazetteer as the store keeps it (for `briefing places` and the map)."""
+
+    id: str
+    name: str
+    region: str = ""
+    """Tripolitania, Cyrenaica or Fezzan; empty for a place outside Libya."""
+    district: str = ""
+    kind: str = "town"
+    """town, oil_field, terminal, airport, air_base, border_crossing, port…"""
+    lat: float | None = None
+    lon: float | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Tagged:
     """An entry with its relevance verdict and its actors: what the store takes."""
 
@@ -286,6 +305,10 @@ class ItemFilter:
     """A relative window ("the last 7 days"): items from `within` before the moment the query
     runs, so a saved view or a date chip never goes stale. Combines with `since` (the later
     bound wins)."""
+    events: tuple[str, ...] = ()
+    """Event types (`EVENT_TYPES`)."""
+    places: tuple[str, ...] = ()
+    """Place ids, names or aliases: items that name the place (any of them, not only primary)."""
 
     def is_empty(self) -> bool:
         return self == ItemFilter()
@@ -321,6 +344,9 @@ class ItemRow:
     also_in: tuple[str, ...]
     """Other feeds that carried the same story."""
     has_note: bool = False
+    event_type: EventType = "none"
+    story_id: int | None = None
+    """The story the item belongs to (`Store.story`), shared by every report of one event."""
 
 
 @dataclass(frozen=True)
@@ -339,6 +365,12 @@ class ItemDetail:
     mentions: tuple[ActorMention, ...]
     authors_details: str = ""
     """Author bios of an imported article (kept apart from the body)."""
+    event: EventVerdict = NO_EVENT
+    places: tuple[PlaceMention, ...] = ()
+    """The item's places, the event's place marked `primary`; never among `mentions`."""
+    story_reasons: tuple[str, ...] = ()
+    """Why the item joined its story ("same type remote_violence", "same place Sirte", "5 h
+    apart", "shared actors: LNA"); empty for the item that started it."""
     full_text: str = ""
     """The article text fetched from the item's page (`f` in the app, `briefing fulltext`)."""
     full_text_status: Literal["", "ok", "failed"] = ""
@@ -363,6 +395,8 @@ class Facets:
     tags: tuple[Facet, ...]
     feeds: tuple[Facet, ...]
     states: tuple[Facet, ...]
+    events: tuple[Facet, ...] = ()
+    places: tuple[Facet, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -471,6 +505,43 @@ class ActorCount:
 
 
 @dataclass(frozen=True)
+class PlaceCount:
+    """A place with its item counts (24 h, 7 days, all time) and where it is, for lists and maps."""
+
+    id: str
+    name: str
+    region: str
+    last_24h: int
+    last_7d: int
+    total: int
+    primary: int = 0
+    """Items whose event happened there (the rest only name it)."""
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    """Every report of one real-world event: same act, same place, within a few days."""
+
+    id: int
+    """Stable: the id of the item that started the story."""
+    event_type: EventType
+    place_id: str | None
+    place: str | None
+    """The place's name."""
+    headline: str
+    """An English headline from the best source when there is one."""
+    first_seen: datetime
+    last_seen: datetime
+    sources: tuple[str, ...]
+    """Feeds that carried it, first first."""
+    languages: tuple[str, ...]
+    items: int
+    """Stored items in the story (an item republished by several feeds counts once)."""
+
+
+@dataclass(frozen=True)
 class StoreStatus:
     """The figures `briefing status` prints."""
 
@@ -487,3 +558,57 @@ class StoreStatus:
     schema_version: int
     search_pending: int = 0
     """Items stored but not yet in the text-search index (a fetch is running, or was killed)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Story briefs: what the store gives a brief, and the briefs it has recorded
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoryReport:
+    """One outlet's report of a story, as a brief cites it."""
+
+    item_id: int
+    feed: str
+    url: str | None
+    language: str | None
+    published: datetime
+    flagged: bool
+    tagged: bool
+    title: str
+
+
+@dataclass(frozen=True)
+class StoryActivity:
+    """A story with its reports in a period (those the filter selects), for a brief."""
+
+    story_id: int
+    event_type: EventType
+    place: str | None
+    region: str | None
+    headline: str
+    first_seen: datetime
+    last_seen: datetime
+    reports: tuple[StoryReport, ...]
+    actors: tuple[str, ...]
+    """Actor names (never places), most reports first."""
+    all_sources: tuple[str, ...]
+    """Every feed that carried the story so far, in the period or not (its fingerprint)."""
+    all_items: int
+    shared_notes: tuple[tuple[int, str], ...] = ()
+    """(item id, note) of notes the analyst marked to be shared with the client."""
+
+
+@dataclass(frozen=True)
+class RecordedBrief:
+    """A brief that was exported or saved: what the next one compares with."""
+
+    id: int
+    created_at: datetime
+    since: datetime
+    until: datetime
+    title: str
+    filter_key: str
+    """The filter (without the period) as text: briefs compare with the last of the same key."""
+    stories: int

@@ -69,3 +69,12 @@ def fold(text: str) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def title_key(title: str) -> str:
+    """The same headline from two outlets, whatever their quotes, case, accents or punctuation:
+    the store's duplicate check and the seed import compare titles by it."""
+    return _NOT_WORD.sub(" ", fold(title)).strip()

@@ -22,13 +22,14 @@ from briefing.core.models import (
     Entry,
     EventVerdict,
     FeedSpec,
+    PlaceInfo,
     PlaceMention,
     RelevanceMode,
     RelevanceRules,
     Tagged,
     TextField,
 )
-from briefing.intelligence.actors import ActorMatcher
+from briefing.intelligence.actors import ActorMatcher, ActorResult
 from briefing.intelligence.events import EventClassifier, EventRules, Hint, load_events
 from briefing.intelligence.gazetteer import Gazetteer, load_gazetteer
 from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, prepare
@@ -48,6 +49,7 @@ from briefing.intelligence.relevance import (
     entry_fields,
     judge,
     judge_scored,
+    lone_score,
 )
 from briefing.intelligence.tagger_cache import load_or_build
 
@@ -70,6 +72,7 @@ class Tagger:
         gazetteer = with_places(gazetteer, places)
         self.gazetteer = gazetteer
         self.locator = PlaceLocator(places)
+        self.places = places
         self.place_ids = frozenset(places.places)
         self.classifier = EventClassifier(events if events is not None else load_events())
         self.matcher = ActorMatcher(gazetteer, self.automaton, channel=0, blocker_channel=1)
@@ -116,7 +119,8 @@ class Tagger:
         actor_hits, blockers, term_hits = self.automaton.find_all(item.lowered)
         found = self.matcher.resolve(item, entry.published, actor_hits, blockers)
         scored = list(map(self._scores.__getitem__, found.hits))
-        verdict = judge_scored(entry, self.rules, mode, item, term_hits, scored)
+        alone = self._lone_scores(found) if found.alone else None
+        verdict = judge_scored(entry, self.rules, mode, item, term_hits, scored, alone)
         # Places score for relevance like any actor, but are reported apart: a city where
         # something happened is not a party to it (unless its forces act: `acts: true`).
         # Tagged is a frozen dataclass: its __init__ sets each field through
@@ -127,8 +131,21 @@ class Tagger:
         fields["verdict"] = verdict
         fields["actors"] = found.mentions
         fields["places"] = found.places
+        if alone is not None and not verdict.relevant:
+            # A lone collision-prone name in an item judged not about Libya most likely means
+            # the other thing (another Tripoli, a namesake): it is not reported either.
+            fields["actors"], fields["places"] = found.without(found.alone)
         fields["event"], fields["locations"] = self._event_and_places(item, actor_hits, found)
         return tagged
+
+    def _lone_scores(self, found: ActorResult) -> list[ActorScore]:
+        actors, rules, alone = self.gazetteer.actors, self.rules, found.alone
+        return [
+            lone_score((a, actors[a].name, where, actors[a].signal), rules)
+            if a in alone
+            else self._scores[(a, where)]
+            for a, where in found.hits
+        ]
 
     def _event_and_places(
         self, item: Prepared, hits: list[Hit[tuple[Any, ...]]], found: Any
@@ -153,6 +170,13 @@ class Tagger:
     def actor_infos(self) -> list[ActorInfo]:
         """Every actor, for `store.sync_actors`."""
         return [actor.info() for actor in self.gazetteer.actors.values()]
+
+    def place_infos(self) -> list[PlaceInfo]:
+        """Every place of the place gazetteer, for `store.sync_places`."""
+        return [
+            PlaceInfo(p.id, p.name, p.region, p.district, p.kind, p.lat, p.lon, (*p.names, *p.weak))
+            for p in self.places.places.values()
+        ]
 
     def find_mentions(self, text: str, when: datetime | None = None) -> list[tuple[int, int, str]]:
         """(start, end, actor id) spans in the original text, for highlighting."""

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from briefing.core.models import ActorMention, Entry, ItemFilter, Reason, Verdict
-from briefing.core.text import clean_line, fold
+from briefing.core.text import clean_line
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
 """`json.dumps(…, ensure_ascii=False)` without building an encoder per call (a fetch makes
@@ -106,14 +106,6 @@ def json_list(text: str | None) -> tuple[str, ...]:
         return ()
     value = json.loads(text)
     return tuple(str(v) for v in value) if isinstance(value, list) else ()
-
-
-_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def title_key(title: str) -> str:
-    """The same headline from two outlets, whatever their quotes, case or punctuation."""
-    return _NOT_WORD.sub(" ", fold(title)).strip()
 
 
 def filter_to_json(f: ItemFilter) -> str:

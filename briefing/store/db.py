@@ -12,20 +12,32 @@ from typing import Any
 from briefing.core.models import StoreStatus
 from briefing.store.actors import ActorsMixin
 from briefing.store.base import StoreBase, damaged, is_corruption
+from briefing.store.briefs import BriefsMixin
 from briefing.store.fulltext import FullTextMixin
 from briefing.store.ingest import IngestMixin, RetagSummary
-from briefing.store.items import ItemsMixin
+from briefing.store.items import ACTOR_NOT_PLACE, ItemsMixin
 from briefing.store.migrations import SCHEMA_VERSION
 from briefing.store.opening import Opened, open_database
+from briefing.store.places import PlacesMixin
 from briefing.store.session import SessionMixin
 from briefing.store.shared import open_shared
+from briefing.store.stories import StoriesMixin
 from briefing.store.triage import TriageMixin
 
 __all__ = ["RetagSummary", "Store"]
 
 
 class Store(
-    IngestMixin, TriageMixin, ActorsMixin, ItemsMixin, FullTextMixin, SessionMixin, StoreBase
+    IngestMixin,
+    TriageMixin,
+    ActorsMixin,
+    PlacesMixin,
+    StoriesMixin,
+    BriefsMixin,
+    ItemsMixin,
+    FullTextMixin,
+    SessionMixin,
+    StoreBase,
 ):
     """One SQLite database behind a typed API. Split into per-domain mixins; add methods there."""
 
@@ -101,7 +113,10 @@ class Store(
             size_bytes=size,
             items=scalar("SELECT count(*) FROM items"),
             feeds=scalar("SELECT count(*) FROM feeds WHERE in_config = 1"),
-            actors=scalar("SELECT count(DISTINCT actor_id) FROM item_actors"),
+            actors=scalar(
+                "SELECT count(DISTINCT ia.actor_id) FROM item_actors ia JOIN actors a "
+                f"ON a.id = ia.actor_id WHERE {ACTOR_NOT_PLACE}"
+            ),
             tags=scalar("SELECT count(*) FROM tags WHERE id IN (SELECT tag_id FROM item_tags)"),
             last_fetch=self.last_fetch(),
             read_only=self.read_only,

@@ -9,6 +9,8 @@ triage state live in other columns and tables and are never touched here.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +20,8 @@ from sqlite_utils import Database
 
 from briefing.core.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
 from briefing.core.search import search_copy
-from briefing.core.text import clean_block, clean_line, strip_unsafe
+from briefing.core.text import clean_block, clean_line, strip_unsafe, title_key
+from briefing.intelligence.stories import Areas, StorySignature, in_area, signature
 from briefing.store import feedtags
 from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
 from briefing.store.codec import (
@@ -26,10 +29,18 @@ from briefing.store.codec import (
     iso,
     mention_surfaces,
     reasons_to_json,
-    title_key,
+    require_iso,
 )
 from briefing.store.feeds import FeedsMixin
 from briefing.store.feedtags import feed_tag_ids
+from briefing.store.places import PlaceRow, place_rows, replace_places
+from briefing.store.stories import (
+    add_story_source,
+    areas_of,
+    join_story,
+    leave_story,
+    story_unchanged,
+)
 
 DUPLICATE_WINDOW = timedelta(days=3)
 """Two items with the same normalised title this close in time are one story."""
@@ -56,7 +67,12 @@ class RetagSummary:
     feed_tags_added: int = 0
     feed_tags_removed: int = 0
     """Feed tags put on items, and taken off because no feed of the item has them any more."""
+    events_changed: int = 0
+    stories: int = 0
+    """Stories in the store after the rebuild."""
 
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 MentionRow = tuple[str, str, int, str]
 """One actor of an item as stored: actor id, name, mention count, surfaces (JSON)."""
@@ -73,6 +89,8 @@ class _ItemRow:
     insert_values: tuple[Any, ...]
     window: tuple[str | None, str | None]
     """The sort_at range within which the same title is the same story."""
+    places: tuple[PlaceRow, ...]
+    story: StorySignature
 
     @classmethod
     def build(cls, t: Tagged, now: datetime, stamp: str | None = None) -> _ItemRow:
@@ -92,7 +110,10 @@ class _ItemRow:
         }
         sql = insert_sql("items", tuple(row))
         window = (iso(sort_at - DUPLICATE_WINDOW), iso(sort_at + DUPLICATE_WINDOW))
-        return cls(e, fields, _mention_rows(t), sql, tuple(row.values()), window)
+        story = signature(t, sort_at)
+        return cls(
+            e, fields, _mention_rows(t), sql, tuple(row.values()), window, place_rows(t), story
+        )
 
 
 @dataclass(frozen=True)
@@ -161,9 +182,11 @@ class IngestMixin(FeedsMixin, StoreBase):
         now = prepared.now
         with self._write() as db:
             known = self._known_actors(db)
+            known_places = self._known_places(db)
+            areas = areas_of(db.conn)
             arrived: list[int] = []
             for item in prepared.items:
-                result, item_id = self._store_one(db, item, now, known)
+                result, item_id = self._store_one(db, item, now, known, known_places, areas)
                 new += result == "new"
                 updated += result == "updated"
                 unchanged += result == "unchanged"
@@ -186,7 +209,13 @@ class IngestMixin(FeedsMixin, StoreBase):
         return StoreResult(new=new, updated=updated, unchanged=unchanged, merged=merged)
 
     def _store_one(
-        self, db: Database, item: _ItemRow, now: datetime, known: set[str]
+        self,
+        db: Database,
+        item: _ItemRow,
+        now: datetime,
+        known: set[str],
+        known_places: set[str],
+        areas: Areas,
     ) -> tuple[str, int]:
         """Store one item: ("new" | "updated" | "unchanged" | "merged", its id)."""
         # The hot path of a fetch: plain prepared statements (sqlite3 caches them), because
@@ -194,6 +223,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         e = item.entry
         fields = item.fields
         conn = db.conn
+        story = in_area(item.story, areas)
         source = conn.execute(
             "SELECT item_id FROM item_sources WHERE feed = ? AND identity = ?", (e.feed, e.identity)
         ).fetchone()
@@ -204,7 +234,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             ).fetchone()
             if current is None:  # pragma: no cover - foreign keys keep this from happening
                 conn.execute("DELETE FROM item_sources WHERE item_id = ?", (item_id,))
-                return self._store_one(db, item, now, known)
+                return self._store_one(db, item, now, known, known_places, areas)
             same = (current[0], current[1], current[2], current[3]) == (
                 fields["title"],
                 fields["summary"],
@@ -216,18 +246,33 @@ class IngestMixin(FeedsMixin, StoreBase):
                 return "unchanged", item_id
             db.table("items").update(item_id, {**fields, "updated_at": iso(now)})
             self._replace_mentions(db, item_id, item.mentions, known)
+            replace_places(conn, item_id, item.places, known_places)
+            if not story_unchanged(conn, item_id, story):
+                leave_story(conn, item_id)
+                join_story(conn, item_id, story, self._item_feeds(conn, item_id))
             return "updated", item_id
 
         match = self._same_story(db, fields, item.window)
         if match is not None:
             self._add_source(db, match, e, now)
+            add_story_source(conn, match, e.feed, story.when)
             return "merged", match
 
         cursor = conn.execute(item.insert_sql, item.insert_values)
         item_id = int(cursor.lastrowid or 0)
         self._add_source(db, item_id, e, now)
         self._replace_mentions(db, item_id, item.mentions, known, fresh=True)
+        replace_places(conn, item_id, item.places, known_places, fresh=True)
+        join_story(conn, item_id, story, (e.feed,))
         return "new", item_id
+
+    def _item_feeds(self, conn: sqlite3.Connection, item_id: int) -> list[str]:
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT feed FROM item_sources WHERE item_id = ? ORDER BY seen_at, feed", (item_id,)
+            )
+        ]
 
     def _same_story(
         self, db: Database, fields: dict[str, Any], window: tuple[str | None, str | None]
@@ -260,6 +305,9 @@ class IngestMixin(FeedsMixin, StoreBase):
 
     def _known_actors(self, db: Database) -> set[str]:
         return {r[0] for r in db.conn.execute("SELECT id FROM actors")}
+
+    def _known_places(self, db: Database) -> set[str]:
+        return {r[0] for r in db.conn.execute("SELECT id FROM places")}
 
     def _replace_mentions(
         self,
@@ -336,6 +384,7 @@ class IngestMixin(FeedsMixin, StoreBase):
                     "(identity = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)) LIMIT 1",
                     [e.identity, fields["canonical_url"]],
                 ).fetchone()
+            fresh = row is None
             if row is not None:
                 item_id = int(row[0])
                 db.table("items").update(item_id, fields)
@@ -343,6 +392,12 @@ class IngestMixin(FeedsMixin, StoreBase):
                 fields["first_seen_at"] = iso(now)
                 item_id = inserted_id(db.table("items").insert(fields))
             self._replace_mentions(db, item_id, _mention_rows(tagged))
+            conn = db.conn
+            replace_places(conn, item_id, place_rows(tagged), self._known_places(db), fresh=fresh)
+            story = in_area(signature(tagged, e.published or now), areas_of(conn))
+            if fresh or not story_unchanged(conn, item_id, story):
+                leave_story(conn, item_id)
+                join_story(conn, item_id, story, (e.feed,))
         return item_id
 
     # -- retagging ---------------------------------------------------------------------------
@@ -352,8 +407,9 @@ class IngestMixin(FeedsMixin, StoreBase):
         results: Iterable[tuple[int, Tagged]],
         feed_tags: Mapping[str, Sequence[str]] | None = None,
     ) -> RetagSummary:
-        """Store new relevance verdicts and actors for existing items, in one transaction; with
-        `feed_tags`, also bring every item's feed tags in line (`briefing retag`).
+        """Store new relevance verdicts, actors, events and places for existing items, and
+        rebuild their stories, in one transaction; with `feed_tags`, also bring every item's
+        feed tags in line (`briefing retag`).
 
         Args:
             results: (item id, new tagging) pairs.
@@ -363,7 +419,12 @@ class IngestMixin(FeedsMixin, StoreBase):
         """
         items = changed = irrelevant = relevant = actors_changed = added = removed = 0
         tags_added = tags_removed = 0
+        events_changed = 0
+        stories: list[tuple[int, StorySignature]] = []
         with self._write() as db:
+            conn = db.conn
+            known_places = self._known_places(db)
+            areas = areas_of(conn)
             if feed_tags is not None:
                 wanted = {**feedtags.stored_feed_tags(db.conn), **feed_tags}
                 tags_added, tags_removed = feedtags.sync_all(
@@ -371,11 +432,22 @@ class IngestMixin(FeedsMixin, StoreBase):
                 )
             for item_id, t in results:
                 row = db.execute(
-                    "SELECT relevance, reasons, relevant FROM items WHERE id = ?", [item_id]
+                    "SELECT relevance, reasons, relevant, event_type, event_reasons, sort_at "
+                    "FROM items WHERE id = ?",
+                    [item_id],
                 ).fetchone()
                 if row is None:
                     continue
                 items += 1
+                event_reasons = _JSON.encode(list(t.event.reasons))
+                if (row[3], row[4]) != (t.event.type, event_reasons):
+                    events_changed += 1
+                    conn.execute(
+                        "UPDATE items SET event_type = ?, event_reasons = ? WHERE id = ?",
+                        (t.event.type, event_reasons, item_id),
+                    )
+                replace_places(conn, item_id, place_rows(t), known_places)
+                stories.append((item_id, in_area(signature(t, require_iso(row[5])), areas)))
                 old_score = float(row[0] or 0.0)
                 new_reasons = reasons_to_json(t.verdict.reasons)
                 was_relevant = bool(row[2])
@@ -401,6 +473,13 @@ class IngestMixin(FeedsMixin, StoreBase):
                 added += plus
                 removed += minus
                 actors_changed += bool(plus or minus)
+            # Every story is rebuilt as a fetch would build it, in the order the items came.
+            for item_id, _ in stories:
+                leave_story(conn, item_id)
+            stories.sort(key=lambda pair: pair[0])
+            for item_id, sig in stories:
+                join_story(conn, item_id, sig, self._item_feeds(conn, item_id))
+            count = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
         return RetagSummary(
             items,
             changed,
@@ -411,6 +490,8 @@ class IngestMixin(FeedsMixin, StoreBase):
             removed,
             tags_added,
             tags_removed,
+            events_changed,
+            int(count),
         )
 
 
@@ -446,4 +527,6 @@ def _item_fields(t: Tagged) -> dict[str, Any]:
         "reasons": reasons_to_json(t.verdict.reasons),
         "relevant": int(t.verdict.relevant or e.kind == "article"),
         "title_key": title_key(title),
+        "event_type": t.event.type,
+        "event_reasons": _JSON.encode(list(t.event.reasons)),
     }

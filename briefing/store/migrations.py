@@ -466,6 +466,79 @@ def m012_full_text(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_events_places_stories(db: Database) -> None:
+    """Per item its event type and reasons, its places (the event's place marked) and its story.
+
+    `places` is synced from the place gazetteer like `actors` from actors.yaml. A story's id is
+    the id of the item that started it, so it stays put as reports join; every item belongs to
+    one (existing items each start their own until `briefing retag` types them). Stories are
+    found for a new item by (event type, place, last seen). `actors.acts` marks the places that
+    act as factions (Misrata, Zintan): the only places listed among actors.
+    """
+    conn = db.conn
+    conn.execute("ALTER TABLE items ADD COLUMN event_type TEXT NOT NULL DEFAULT 'none'")
+    conn.execute("ALTER TABLE items ADD COLUMN event_reasons TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE items ADD COLUMN story_id INTEGER")
+    conn.execute("ALTER TABLE items ADD COLUMN story_reasons TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE actors ADD COLUMN acts INTEGER NOT NULL DEFAULT 0")
+    # The next sync writes `acts` for every actor.
+    conn.execute("DELETE FROM meta WHERE key = 'actors_hash'")
+    conn.execute(
+        "CREATE TABLE places (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+        "region TEXT NOT NULL DEFAULT '', district TEXT NOT NULL DEFAULT '', "
+        "kind TEXT NOT NULL DEFAULT 'town', lat REAL, lon REAL, aliases TEXT NOT NULL DEFAULT '[]')"
+    )
+    conn.execute(
+        "CREATE TABLE item_places (item_id INTEGER NOT NULL REFERENCES items(id), "
+        "place_id TEXT NOT NULL REFERENCES places(id), is_primary INTEGER NOT NULL DEFAULT 0, "
+        "surfaces TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (item_id, place_id))"
+    )
+    conn.execute(
+        "CREATE INDEX idx_item_places_place ON item_places (place_id, is_primary, item_id)"
+    )
+    conn.execute(
+        "CREATE TABLE stories (id INTEGER PRIMARY KEY, event_type TEXT NOT NULL, "
+        "place_id TEXT REFERENCES places(id), phase TEXT NOT NULL DEFAULT '', "
+        "headline TEXT NOT NULL, headline_item INTEGER, headline_rank REAL NOT NULL DEFAULT 0, "
+        "first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, "
+        "sources TEXT NOT NULL DEFAULT '[]', languages TEXT NOT NULL DEFAULT '[]', "
+        "actors TEXT NOT NULL DEFAULT '[]', numbers TEXT NOT NULL DEFAULT '[]', "
+        "spots TEXT NOT NULL DEFAULT '[]', items INTEGER NOT NULL DEFAULT 1)"
+    )
+    conn.execute("CREATE INDEX idx_stories_find ON stories (event_type, place_id, last_seen)")
+    conn.execute("CREATE INDEX idx_items_story ON items (story_id)")
+    conn.execute("CREATE INDEX idx_items_event ON items (event_type, sort_at)")
+    conn.execute(
+        "INSERT INTO stories (id, event_type, headline, headline_item, first_seen, last_seen, "
+        "sources, languages) SELECT id, 'none', title, id, sort_at, sort_at, "
+        "(SELECT json_group_array(feed) FROM item_sources WHERE item_id = items.id), "
+        "CASE WHEN language IS NULL THEN '[]' ELSE json_array(language) END FROM items"
+    )
+    conn.execute("UPDATE items SET story_id = id")
+
+
+@migrations()
+def m013_briefs(db: Database) -> None:
+    """Recorded briefs and their stories (the next brief says what changed), and shared notes.
+
+    A brief's document is its JSON form, so a past brief renders again exactly. A note is the
+    analyst's private working note unless marked `shared`: only shared notes reach a client.
+    """
+    db.execute(
+        "CREATE TABLE briefs (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, "
+        "since TEXT NOT NULL, until TEXT NOT NULL, title TEXT NOT NULL, filter_key TEXT NOT NULL, "
+        "document TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX idx_briefs_filter ON briefs (filter_key, created_at)")
+    db.execute(
+        "CREATE TABLE brief_stories (brief_id INTEGER NOT NULL REFERENCES briefs(id) "
+        "ON DELETE CASCADE, story_id INTEGER NOT NULL, fingerprint TEXT NOT NULL, "
+        "PRIMARY KEY (brief_id, story_id))"
+    )
+    db.execute("ALTER TABLE notes ADD COLUMN shared INTEGER NOT NULL DEFAULT 0")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 """How many migrations this version of briefing knows."""
 

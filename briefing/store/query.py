@@ -78,10 +78,15 @@ def placeholders(values: Sequence[Any]) -> str:
 
 
 def where(
-    f: ItemFilter, actor_ids: Sequence[str] | None = None, now: datetime | None = None
+    f: ItemFilter,
+    actor_ids: Sequence[str] | None = None,
+    now: datetime | None = None,
+    *,
+    place_ids: Sequence[str] | None = None,
 ) -> tuple[str, list[Any]]:
-    """Build `WHERE …` for `f`. `actor_ids` are the filter's actors already resolved to ids;
-    `now` resolves a relative window (`f.within`), at the moment of the query."""
+    """Build `WHERE …` for `f`. `actor_ids` and `place_ids` are the filter's actors and places
+    already resolved to ids; `now` resolves a relative window (`f.within`), at the moment of
+    the query."""
     if f.within is not None:
         f = f.resolved(now or datetime.now(UTC))
     clauses: list[str] = []
@@ -132,4 +137,16 @@ def where(
     if f.ids:
         clauses.append(f"items.id IN ({placeholders(f.ids)})")
         params.extend(f.ids)
+    if f.events:
+        clauses.append(f"items.event_type IN ({placeholders(f.events)})")
+        params.extend(f.events)
+    if f.places:
+        ids = list(place_ids or ())
+        if not ids:
+            clauses.append("0")
+        else:
+            clauses.append(
+                f"items.id IN (SELECT item_id FROM item_places WHERE place_id IN ({placeholders(ids)}))"
+            )
+            params.extend(ids)
     return (" AND ".join(clauses) if clauses else "1"), params

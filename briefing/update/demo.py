@@ -202,6 +202,7 @@ def build_demo(store: Store, config: Config | None, *, now: datetime | None = No
     tagger = Tagger.from_config(config)
     store.sync_feeds(specs)
     store.sync_actors(tagger.actor_infos())
+    store.sync_places(tagger.place_infos())
     bodies = [Path(spec.url).read_bytes() for spec in specs]
     delta = now - _newest(bodies)
     run_id = new_run_id(now)

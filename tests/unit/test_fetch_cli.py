@@ -234,6 +234,22 @@ def _wait_for_lock(lock: Path, pid: int, timeout: float = 30) -> None:
     raise AssertionError("the fetch never took the lock")
 
 
+def _assert_stories_consistent(db: sqlite3.Connection) -> None:
+    """Items and stories written together: every item in a story that exists, every story's
+    count its members', no story without items, and its places are the items' places."""
+    assert db.execute(
+        "SELECT count(*) FROM items i LEFT JOIN stories s ON s.id = i.story_id WHERE s.id IS NULL"
+    ).fetchone() == (0,)
+    assert db.execute(
+        "SELECT count(*) FROM stories s WHERE s.items != "
+        "(SELECT count(*) FROM items i WHERE i.story_id = s.id)"
+    ).fetchone() == (0,)
+    assert db.execute(
+        "SELECT count(*) FROM item_places ip LEFT JOIN items i ON i.id = ip.item_id "
+        "WHERE i.id IS NULL"
+    ).fetchone() == (0,)
+
+
 @pytest.mark.slow
 def test_kill_9_mid_run_leaves_a_sound_database_with_whole_feeds(
     tmp_path: Path, slow_server: HTTPServer
@@ -258,6 +274,7 @@ def test_kill_9_mid_run_leaves_a_sound_database_with_whole_feeds(
         try:
             assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             rows = db.execute("SELECT feed, count(*) FROM items GROUP BY feed").fetchall()
+            _assert_stories_consistent(db)
         finally:
             db.close()
         counts = dict(rows)

@@ -634,12 +634,12 @@ def failing_store(
     real = IngestMixin._store_one
 
     def store_one(
-        self: IngestMixin, db: Any, item: Any, now: datetime, known: set[str]
+        self: IngestMixin, db: Any, item: Any, now: datetime, *known: Any
     ) -> tuple[str, int]:
         failure = error(item.entry.feed)
         if failure is not None:
             raise failure
-        return real(self, db, item, now, known)
+        return real(self, db, item, now, *known)
 
     monkeypatch.setattr(IngestMixin, "_store_one", store_one)
 

@@ -75,8 +75,12 @@ def _one_line(code: int, output: str, path: Path) -> str:
     ],
 )
 def test_every_command_refuses_a_damaged_database_and_writes_nothing(
-    tmp_path: Path, httpserver: HTTPServer, command: list[str]
+    tmp_path: Path, httpserver: HTTPServer, command: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from briefing.cli import tui_cmd
+
+    # As at a terminal: the app's own check (no terminal, no app) would answer first.
+    monkeypatch.setattr(tui_cmd, "terminal_missing", lambda: None)
     httpserver.expect_request("/w.xml").respond_with_data(rss(libya_items("w", 5)))
     config = tmp_path / "feeds.yaml"
     config.write_text(

@@ -268,14 +268,15 @@ def _groups(
 
     Each item under its primary group (its most-mentioned actor, its largest tag group),
     with `see_also` naming the others; each group's brief still covers all of its items."""
-    kinds: dict[str, str] = {}
+    acting: dict[str, bool] = {}
 
     def is_actor(actor_id: str) -> bool:
-        # Places are where things happen, not who acts: they never form actor groups.
-        if actor_id not in kinds:
+        # Places are where things happen, not who acts: they never form actor groups, except
+        # those that act as factions (Misrata's forces: `acts: true`).
+        if actor_id not in acting:
             info = store.actor(actor_id)
-            kinds[actor_id] = info.kind if info is not None else "person"
-        return kinds[actor_id] != "place"
+            acting[actor_id] = info is None or info.kind != "place" or info.acts
+        return acting[actor_id]
 
     members: dict[str, list[ItemDetail]] = {}
     labels: dict[str, str] = {}
