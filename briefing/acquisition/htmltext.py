@@ -29,12 +29,23 @@ _PARAGRAPH_TAGS = frozenset(
 _LINE_TAGS = frozenset("br dt dd figcaption".split())
 _CELL_TAGS = frozenset("td th".split())
 _BLANK_LINES = re.compile(r"\n\s*\n")
-# An entity left over after one round of decoding: the feed escaped its HTML twice.
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
-# Tags of real HTML in text that was already decoded once (double-escaped markup).
-_ESCAPED_MARKUP = re.compile(
-    r"</?(?:p|br|div|span|a|b|i|em|strong|ul|ol|li|img|script|style|iframe|h[1-6]|blockquote)"
-    r"\b[^<>]*>",
+# Every element name of HTML, with the obsolete ones feeds still send. A tag with another name
+# (`NOC <warns> of`) is text that was escaped once, never markup to remove.
+_HTML_ELEMENTS = frozenset(
+    "a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body "
+    "br button canvas caption center cite code col colgroup data datalist dd del details dfn "
+    "dialog dir div dl dt em embed fieldset figcaption figure font footer form frame frameset "
+    "h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li "
+    "link main map mark marquee menu meta meter nav nobr noframes noscript object ol optgroup "
+    "option output p param picture pre progress q rp rt ruby s samp script search section "
+    "select slot small source span strike strong style sub summary sup svg math table tbody "
+    "td template textarea tfoot th thead time title tr track tt u ul var video wbr".split()
+)
+# What only markup has: a closing tag, a line break, image, rule or paragraph, a link with an
+# href, or a character reference. A lone `<script>` in a headline about scripts is not markup.
+_MARKUP_SIGN = re.compile(
+    r"</([a-zA-Z][a-zA-Z0-9]*)\s*>|<(br|hr|img|p|wbr)\b[^<>]*>|<(a)\s+href\b[^<>]*>"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});",
     re.IGNORECASE,
 )
 
@@ -47,8 +58,28 @@ _BREAKS = {
 
 
 def _tag_break(match: re.Match[str]) -> str:
+    name = match.group(1).lower()
+    if name not in _HTML_ELEMENTS and ":" not in name:
+        # Not an HTML element (and not a namespaced Word tag like `<o:p>`): decoded text.
+        return match.group(0)
     # Inline tags vanish without a space: `<b>Trip</b>oli` is one word.
-    return _BREAKS.get(match.group(1).lower(), "")
+    return _BREAKS.get(name, "")
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether text of no declared type (RSS fields, authors) is markup rather than plain text.
+
+    Markup has a closing tag or a line break, paragraph, image or link of an HTML element, or a
+    character reference. `Why <script> tags were blocked` and `NOC <warns> of` have none: they
+    are text that the feed escaped once and the parser already decoded.
+    """
+    if "<" not in text and "&" not in text:
+        return False
+    for sign in _MARKUP_SIGN.finditer(text):
+        name = sign.group(1) or sign.group(2) or sign.group(3)
+        if name is None or name.lower() in _HTML_ELEMENTS:
+            return True
+    return False
 
 
 def _strip_markup(text: str) -> str:
@@ -67,9 +98,9 @@ def _decode(markup: str) -> str:
             text = _strip_markup(text)
         if "&" in text:
             text = html.unescape(text)
-        if not (
-            ("<" in text and _ESCAPED_MARKUP.search(text)) or ("&" in text and _ENTITY.search(text))
-        ):
+        # A second round only when what the first left is itself markup (the feed escaped its
+        # HTML twice): text like `a <script> tag` that was escaped on purpose stays as it is.
+        if not looks_like_html(text):
             break
     return text
 
@@ -117,9 +148,19 @@ def html_to_line(markup: str, limit: int | None = None) -> str:
     return line
 
 
-# ---------------------------------------------------------------------------------------------
-# URLs
-# ---------------------------------------------------------------------------------------------
+def text_to_text(text: str) -> str:
+    """Plain text (a field typed text/plain) made safe, paragraphs kept; `<` stays `<`."""
+    return _paragraphs(_safe(text)) if text else ""
 
 
-__all__ = ["html_to_line", "html_to_text"]
+def text_to_line(text: str, limit: int | None = None) -> str:
+    """Plain text folded to one safe line, capped at `limit` characters; nothing is removed."""
+    if not text:
+        return ""
+    line = " ".join(_safe(text).split())
+    if limit is not None and len(line) > limit:
+        line = line[: max(limit - 1, 0)].rstrip() + "…"
+    return line
+
+
+__all__ = ["html_to_line", "html_to_text", "looks_like_html", "text_to_line", "text_to_text"]

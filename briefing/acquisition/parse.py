@@ -25,7 +25,13 @@ from urllib.parse import urljoin
 
 import feedparser_rs
 
-from briefing.acquisition.htmltext import html_to_line, html_to_text
+from briefing.acquisition.htmltext import (
+    html_to_line,
+    html_to_text,
+    looks_like_html,
+    text_to_line,
+    text_to_text,
+)
 from briefing.core.errors import ParseError
 from briefing.core.models import Entry, FeedSpec
 from briefing.core.text import clean_line
@@ -197,7 +203,45 @@ def _run_reference(body: bytes, headers: Mapping[str, str]) -> Any:
     )
 
 
-def _usable(result: Any) -> str | None:
+# An Atom text element with no type attribute (plain text by the Atom spec), and its text.
+_UNTYPED_TEXT = re.compile(
+    r"<(?:[A-Za-z][\w.-]*:)?(?:title|subtitle|summary)(?:\s(?![^>]*\btype\s*=)[^>]*)?>"
+    r"((?:<!\[CDATA\[.*?\]\]>|[^<])*)",
+    re.DOTALL,
+)
+_CDATA_MARKS = re.compile(r"<!\[CDATA\[|\]\]>")
+
+
+def _untyped_markup(result: Any, body: bytes) -> bool:
+    """An Atom document where feedparser-rs may have called plain text HTML.
+
+    feedparser-rs reports text/html for an Atom title or summary with no type attribute, which
+    the Atom spec (and feedparser) read as plain text. That changes nothing unless such a text
+    looks like markup; then only feedparser can tell which element declared what.
+    """
+    if not _text_of(_get(result, "version")).startswith("atom"):
+        return False
+    feed_meta = _get(result, "feed") or {}
+    details = [_get(feed_meta, "title_detail"), _get(feed_meta, "subtitle_detail")]
+    for entry in _get(result, "entries") or []:
+        details += [_get(entry, "title_detail"), _get(entry, "summary_detail")]
+    suspicious = any(
+        detail is not None
+        and _text_of(_get(detail, "type")).lower() not in _PLAIN_TYPES
+        and looks_like_html(_text_of(_get(detail, "value")))
+        for detail in details
+    )
+    if not suspicious:
+        return False
+    for match in _UNTYPED_TEXT.finditer(body.decode("utf-8", "replace")):
+        raw = match.group(1)
+        text = _XML_REF.sub(_xml_unescape, _CDATA_MARKS.sub("", raw)) if raw else ""
+        if looks_like_html(text):
+            return True
+    return False
+
+
+def _usable(result: Any, body: bytes) -> str | None:
     """Why a feedparser-rs result is not to be trusted, or None."""
     entries = result.get("entries") or []
     if not entries:
@@ -211,6 +255,8 @@ def _usable(result: Any) -> str | None:
         # RSS…); on the corpus, every disagreement on dates, links or text was in such feeds.
         if not _entry_date_raw(entry):
             return "an entry without a date"
+    if _untyped_markup(result, body):
+        return "Atom text with no declared type that looks like markup"
     return None
 
 
@@ -233,7 +279,7 @@ def _line(text: str) -> str:
 def _get(obj: Any, name: str) -> Any:
     try:
         return obj.get(name)
-    except Exception:  # noqa: BLE001 - parser objects are foreign; a missing field is None
+    except Exception:  # parser objects are foreign; a missing field is None
         return None
 
 
@@ -287,14 +333,46 @@ def _url(value: Any, base: str | None) -> str | None:
     return None
 
 
-def _content(entry: Any) -> str:
+def _content(entry: Any) -> tuple[str, Any]:
+    """The longest content block, with its detail (its declared type)."""
     blocks = _get(entry, "content") or []
-    best = ""
+    best, detail = "", None
     for block in blocks if isinstance(blocks, list | tuple) else ():
         value = _text_of(_get(block, "value"))
         if len(value) > len(best):
-            best = value
-    return best
+            best, detail = value, block
+    return best, detail
+
+
+_PLAIN_TYPES = frozenset({"text/plain", "text"})
+
+
+def _is_html(value: str, detail: Any) -> bool:
+    """Whether a field's text is markup: never when typed text/plain, else when it looks so.
+
+    A text/plain field (Atom `type="text"`, feedparser's reading of an RSS title with no markup)
+    was decoded once by the parser and is never read as HTML again: `Why <script> tags` and
+    `NOC <warns> of` keep their words. A field typed HTML is markup only when it looks like
+    markup (`looks_like_html`): RSS declares no types (feedparser guesses, feedparser-rs says
+    text/html for every field) and feedparser-rs says text/html for an Atom text with no type
+    attribute, so the text decides, the same way on both paths. Authors have no type at all.
+    """
+    if detail is not None and _text_of(_get(detail, "type")).lower() in _PLAIN_TYPES:
+        return False
+    return looks_like_html(value)
+
+
+def _field_line(value: str, detail: Any, limit: int) -> str:
+    raw = value[: limit * _RAW_FACTOR]
+    if _is_html(raw, detail):
+        return html_to_line(raw, limit)
+    return text_to_line(raw, limit)
+
+
+def _field_block(value: str, detail: Any, cap: int) -> str:
+    raw = value[: cap * _RAW_FACTOR]
+    text = html_to_text(raw) if _is_html(raw, detail) else text_to_text(raw)
+    return text[:cap].rstrip()
 
 
 def _language(entry: Any, feed_language: str | None) -> str | None:
@@ -310,10 +388,6 @@ def _normal_language(value: str | None) -> str | None:
         return None
     lang = clean_line(value, 35).lower().replace("_", "-")
     return lang or None
-
-
-def _block(markup: str, cap: int) -> str:
-    return html_to_text(markup[: cap * _RAW_FACTOR])[:cap].rstrip()
 
 
 def _identity(entry: Any, link: str | None, title: str, published: datetime | None) -> str:
@@ -337,7 +411,9 @@ def _normalise(
     warnings: list[str],
 ) -> tuple[str | None, tuple[Entry, ...]]:
     feed_meta = _get(result, "feed") or {}
-    feed_title = html_to_line(_text_of(_get(feed_meta, "title"))[: TITLE_CHARS * _RAW_FACTOR])
+    feed_title = _field_line(
+        _text_of(_get(feed_meta, "title")), _get(feed_meta, "title_detail"), TITLE_CHARS
+    )
     feed_link = _text_of(_get(feed_meta, "link"))
     base = feed_link if is_http_url(feed_link) else (spec.url if is_http_url(spec.url) else None)
     feed_language = _normal_language(_text_of(_get(feed_meta, "language"))) or (
@@ -354,14 +430,17 @@ def _normalise(
         if len(entries) >= max_items:
             warnings.append(f"kept the first {max_items} items; the feed has more")
             break
-        title = html_to_line(_text_of(_get(raw, "title"))[: TITLE_CHARS * _RAW_FACTOR], TITLE_CHARS)
+        title = _field_line(_text_of(_get(raw, "title")), _get(raw, "title_detail"), TITLE_CHARS)
         url = _url(_get(raw, "link"), base)
         if not title and not url:
             skipped += 1
             continue
         published = _date(raw, now)
-        summary = _block(_text_of(_get(raw, "summary")), max_field_chars)
-        content = _block(_content(raw), max_field_chars)
+        summary = _field_block(
+            _text_of(_get(raw, "summary")), _get(raw, "summary_detail"), max_field_chars
+        )
+        content_value, content_detail = _content(raw)
+        content = _field_block(content_value, content_detail, max_field_chars)
         if content == summary:
             content = ""
         if not title:
@@ -373,7 +452,8 @@ def _normalise(
             continue
         seen.add(identity)
         author_raw = _text_of(_get(raw, "author")) or feed_author
-        author = html_to_line(author_raw[: AUTHOR_CHARS * _RAW_FACTOR], AUTHOR_CHARS)
+        # No format types an author: its text decides (`Jane <jane@x>` is a name and an address).
+        author = _field_line(author_raw, None, AUTHOR_CHARS)
         entries.append(
             Entry(
                 identity=identity,
@@ -470,9 +550,9 @@ def _parse_fast(
         return refusal
     try:
         result = _run_fast(body)
-    except Exception as error:  # noqa: BLE001 - any failure means: ask the reference
+    except Exception as error:  # any failure means: ask the reference
         return f"feedparser-rs failed ({type(error).__name__})"
-    refusal = _usable(result) if check else None
+    refusal = _usable(result, body) if check else None
     if refusal is not None:
         return refusal
     warnings: list[str] = []
@@ -480,7 +560,7 @@ def _parse_fast(
         title, entries = _normalise(
             result, feed, limits.now, limits.max_items, limits.max_field_chars, warnings
         )
-    except Exception as error:  # noqa: BLE001 - odd objects: ask the reference
+    except Exception as error:  # odd objects: ask the reference
         return f"feedparser-rs result unreadable ({type(error).__name__})"
     return ParsedFeed(title, entries, "feedparser-rs", tuple(warnings))
 
@@ -495,7 +575,7 @@ def _parse_reference(
     """feedparser's reading, fenced: whatever it raises is this feed's ParseError."""
     try:
         result = _run_reference(body, headers)
-    except Exception as error:  # noqa: BLE001 - feedparser raises on some character refs
+    except Exception as error:  # feedparser raises on some character refs
         raise ParseError(
             f"feed {feed.name!r}: feedparser failed on this document "
             f"({type(error).__name__}: {clean_line(str(error), 200)})"
@@ -508,7 +588,7 @@ def _parse_reference(
         title, entries = _normalise(
             result, feed, limits.now, limits.max_items, limits.max_field_chars, warnings
         )
-    except Exception as error:  # noqa: BLE001 - foreign objects; one bad feed, not the run
+    except Exception as error:  # foreign objects; one bad feed, not the run
         raise ParseError(
             f"feed {feed.name!r}: could not read the parsed entries ({type(error).__name__})"
         ) from error

@@ -1,47 +1,26 @@
-"""`briefing actors [show NAME]`, `briefing retag` and `briefing classify FILE`.
+"""`briefing actors [show NAME]`: the actor gazetteer with item counts, and one actor in full.
 
-The commands that expose the relevance rules and the actor gazetteer: list actors with their
-item counts, show one actor, re-run tagging over the stored items after the rules or the
-gazetteer changed, and dry-run the rules on a feed file or a JSONL file while tuning them.
 Feed text is printed through `rich.text.Text` objects, never as markup.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from datetime import date
+from typing import TYPE_CHECKING, get_args
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from briefing.cli._common import Context, pass_ctx
-from briefing.core.errors import ConfigError, ParseError
-from briefing.core.models import Entry, FeedSpec, ItemFilter, RelevanceMode, Tagged
+from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for, unknown_value
+from briefing.core.models import ActorKind, ItemFilter
 from briefing.core.text import clean_line
 from briefing.intelligence.matching import phrase_key
 
 if TYPE_CHECKING:
     from briefing.intelligence.gazetteer import Actor
     from briefing.intelligence.tagging import Tagger
-
-_MODES = ("all", "default", "strict")
-
-
-def _console() -> Console:
-    # highlight=False: no automatic colouring of numbers/URLs inside feed text.
-    return Console(highlight=False, soft_wrap=False)
-
-
-def _tagger(ctx: Context) -> Tagger:
-    from briefing.intelligence.tagging import Tagger
-
-    return Tagger.from_config(ctx.config)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -54,8 +33,8 @@ def _tagger(ctx: Context) -> Tagger:
     "--kind",
     "kinds",
     multiple=True,
-    help="Only actors of this kind (repeatable): "
-    "person, armed_group, government, state, organisation, company, place.",
+    type=click.Choice(get_args(ActorKind)),
+    help="Only actors of this kind (repeatable).",
 )
 @click.option("--all", "show_all", is_flag=True, help="Also list actors with no stored items.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Show at most N actors.")
@@ -78,9 +57,10 @@ def _list_actors(
     ctx: Context, kinds: tuple[str, ...], show_all: bool, limit: int | None, as_json: bool
 ) -> None:
     try:
-        tagger = _tagger(ctx)
-        store = ctx.open_store()
+        tagger = tagger_for(ctx)
+        store = ctx.open_store(create=False)
         store.sync_actors(tagger.actor_infos())
+        store.sync_places(tagger.place_infos())
         counts = store.actor_counts()
     except Exception as error:  # BriefingError → one line; anything else propagates
         from briefing.core.errors import BriefingError
@@ -96,7 +76,8 @@ def _list_actors(
         rows.extend(
             (a.id, a.name, a.kind, 0, 0, 0)
             for a in sorted(tagger.gazetteer.actors.values(), key=lambda a: a.name.casefold())
-            if a.id not in seen
+            # A place is listed by `briefing places`, unless it acts as a faction (Misrata).
+            if a.id not in seen and a.is_actor
         )
     if kinds:
         rows = [r for r in rows if r[2] in kinds]
@@ -135,7 +116,7 @@ def _list_actors(
         table.add_row(
             Text(r[1]), Text(r[0], style="dim"), Text(r[2]), str(r[3]), str(r[4]), str(r[5])
         )
-    _console().print(table)
+    plain_console().print(table)
 
 
 def find_actor(tagger: Tagger, name: str) -> Actor | None:
@@ -174,18 +155,25 @@ def show(ctx: Context, name: str, limit: int) -> None:
 
     NAME is an id (khalifa-haftar), a name or any alias (Hifter, حفتر).
     """
-    tagger = _tagger(ctx)
+    tagger = tagger_for(ctx)
     actor = find_actor(tagger, name)
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     store.sync_actors(tagger.actor_infos())
+    store.sync_places(tagger.place_infos())
     if actor is None:
         info = store.actor(name)
         if info is None or info.id not in tagger.gazetteer.actors:
-            raise click.ClickException(
-                f"no actor named {clean_line(name, 80)!r} — `briefing actors --all` lists them"
-            )
+            known = [
+                n for a in tagger.gazetteer.actors.values() for n in (a.id, a.name, *a.aliases)
+            ]
+            raise unknown_value("actor", name, known, "`briefing actors --all` lists them")
         actor = tagger.gazetteer.actors[info.id]
-    out = _console()
+    if not actor.is_actor:
+        raise click.ClickException(
+            f"{clean_line(actor.name, 80)} is a place, not an actor — "
+            f"`briefing places show {clean_line(actor.name, 80)}`"
+        )
+    out = plain_console()
     head = Text()
     head.append(actor.name, style="bold")
     head.append(f"  ({actor.id}, {actor.kind})", style="dim")
@@ -221,216 +209,4 @@ def show(ctx: Context, name: str, limit: int) -> None:
         out.print(line)
 
 
-# ---------------------------------------------------------------------------------------------
-# briefing retag
-# ---------------------------------------------------------------------------------------------
-
-
-@click.command("retag")
-@pass_ctx
-def retag(ctx: Context) -> None:
-    """Re-run relevance and actor tagging over every stored item.
-
-    Use after editing the relevance rules or the gazetteer. Tags, notes and triage are kept;
-    all changes are written in one transaction at the end, so an error changes nothing.
-    """
-    tagger = _tagger(ctx)  # a bad rules or gazetteer file stops here, before any write
-    store = ctx.open_store()
-    store.sync_actors(tagger.actor_infos())
-    # feeds.yaml first; a feed no longer (or never) listed there keeps the mode it was fetched with.
-    modes: dict[str, FeedSpec] = {**store.feed_specs(), **{f.name: f for f in ctx.config.feeds}}
-    total = store.status().items
-    results: list[tuple[int, Tagged]] = []
-    console = Console(stderr=True, highlight=False)
-    with Progress(
-        TextColumn("tagging"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("tagging", total=total or None)
-        for item_id, entry in store.iter_entries():
-            results.append((item_id, tagger.tag(entry, modes.get(entry.feed))))
-            progress.advance(task)
-    summary = store.retag(results)
-    click.echo(
-        f"retagged {summary.items:,} items: relevance changed for {summary.relevance_changed:,} "
-        f"({summary.became_relevant:,} became relevant, {summary.became_irrelevant:,} irrelevant); "
-        f"actors changed for {summary.actors_changed:,} "
-        f"(+{summary.mentions_added:,} / -{summary.mentions_removed:,} mentions)"
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# briefing classify FILE
-# ---------------------------------------------------------------------------------------------
-
-
-def _parse_date(value: Any, where: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise ConfigError(f"{where}: published must be an ISO date text")
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ConfigError(
-            f"{where}: published {value!r} is not an ISO date (YYYY-MM-DD…)"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def read_jsonl(path: Path, text: str) -> Iterator[tuple[Entry, RelevanceMode | None]]:
-    """Entries from a JSONL file of {"id","title","summary","published","lang"} (and "mode")."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ConfigError(f"{where}: not a JSON object ({error.msg})") from None
-        if not isinstance(data, dict):
-            raise ConfigError(f"{where}: each line must be a JSON object")
-        mode = data.get("mode")
-        if mode is not None and mode not in _MODES:
-            raise ConfigError(f"{where}: mode {mode!r} is not one of all, default, strict")
-        yield (
-            Entry(
-                identity=str(data.get("id", number)),
-                feed=str(data.get("feed", path.name)),
-                title=str(data.get("title") or ""),
-                summary=str(data.get("summary") or ""),
-                content=str(data.get("content") or ""),
-                published=_parse_date(data.get("published"), where),
-                language=str(data["lang"]) if data.get("lang") else None,
-            ),
-            mode,
-        )
-
-
-def read_items(path: Path) -> list[tuple[Entry, RelevanceMode | None]]:
-    """A JSONL file of items or a feed file (RSS/Atom, parsed like a fetched feed)."""
-    try:
-        body = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
-    head = body.lstrip()[:1]
-    if path.suffix.lower() in {".jsonl", ".ndjson", ".json"} or head == b"{":
-        try:
-            text = body.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ConfigError(f"{path}: a JSONL file must be UTF-8") from None
-        return list(read_jsonl(path, text))
-    from briefing.acquisition.parse import parse_feed
-
-    spec = FeedSpec(name=path.stem, url=str(path))
-    try:
-        parsed = parse_feed(body, {}, spec)
-    except ParseError:
-        raise
-    return [(entry, None) for entry in parsed.entries]
-
-
-def verdict_json(tagged: Tagged, mode: RelevanceMode) -> dict[str, Any]:
-    v = tagged.verdict
-    return {
-        "id": tagged.entry.identity,
-        "title": tagged.entry.title,
-        "mode": mode,
-        "relevant": v.relevant,
-        "score": v.score,
-        "reasons": [
-            {"term": r.term, "field": r.field, "weight": r.weight, "note": r.note}
-            for r in v.reasons
-        ],
-        "actors": [{"id": m.actor_id, "name": m.name, "count": m.count} for m in tagged.actors],
-        "places": [{"id": m.actor_id, "name": m.name, "count": m.count} for m in tagged.places],
-    }
-
-
-def _reasons_text(tagged: Tagged, limit: int = 4) -> Text:
-    parts = [
-        f"{r.term} ({r.field[0]}) {r.weight:+g}"
-        + (f" {r.note}" if r.note not in ("term", "actor") else "")
-        for r in tagged.verdict.reasons[:limit]
-    ]
-    more = len(tagged.verdict.reasons) - limit
-    if more > 0:
-        parts.append(f"+{more} more")
-    return Text("; ".join(parts) or "—")
-
-
-@click.command("classify")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per item.")
-@click.option(
-    "--mode",
-    type=click.Choice(_MODES),
-    default=None,
-    help="Judge every item in this mode [default: the item's `mode`, else default].",
-)
-@click.option(
-    "--only",
-    type=click.Choice(["relevant", "irrelevant"]),
-    default=None,
-    help="Print only the items judged relevant (or irrelevant).",
-)
-@pass_ctx
-def classify(ctx: Context, file: Path, as_json: bool, mode: str | None, only: str | None) -> None:
-    """Dry-run relevance and actor tagging on FILE; nothing is stored.
-
-    FILE is a feed (RSS/Atom) or JSONL with one {"id","title","summary","published","lang"}
-    object per line (an optional "mode" per item: all, default or strict).
-    """
-    tagger = _tagger(ctx)
-    items = read_items(file)
-    results: list[tuple[Tagged, RelevanceMode]] = []
-    for entry, item_mode in items:
-        chosen: RelevanceMode = mode or item_mode or "default"  # type: ignore[assignment]
-        spec = FeedSpec(name=entry.feed, url=str(file), relevance=chosen)
-        tagged = tagger.tag(entry, spec)
-        if only == "relevant" and not tagged.verdict.relevant:
-            continue
-        if only == "irrelevant" and tagged.verdict.relevant:
-            continue
-        results.append((tagged, chosen))
-    if as_json:
-        for tagged, chosen in results:
-            click.echo(json.dumps(verdict_json(tagged, chosen), ensure_ascii=False))
-        return
-    _print_table(results, len(items))
-
-
-def _print_table(
-    results: Sequence[tuple[Tagged, Literal["all", "default", "strict"]]], total: int
-) -> None:
-    relevant = sum(1 for t, _ in results if t.verdict.relevant)
-    table = Table(
-        title=f"{len(results)} of {total} items · {relevant} relevant",
-        title_justify="left",
-        show_lines=True,
-    )
-    table.add_column("verdict")
-    table.add_column("score", justify="right")
-    table.add_column("item", ratio=3)
-    table.add_column("actors", ratio=2)
-    table.add_column("places", ratio=1)
-    table.add_column("reasons", ratio=3)
-    for tagged, chosen in results:
-        v = tagged.verdict
-        verdict = Text(
-            "relevant" if v.relevant else "dropped", style="green" if v.relevant else "red"
-        )
-        verdict.append(f"\n{chosen}", style="dim")
-        item = Text(clean_line(tagged.entry.title, 200) or "(untitled)")
-        item.append(f"\n{clean_line(tagged.entry.identity, 60)}", style="dim")
-        actors = Text(", ".join(m.name for m in tagged.actors) or "—")
-        places = Text(", ".join(m.name for m in tagged.places) or "—")
-        table.add_row(verdict, f"{v.score:g}", item, actors, places, _reasons_text(tagged))
-    _console().print(table)
-
-
-COMMANDS: list[click.Command] = [actors, retag, classify]
+COMMANDS: list[click.Command] = [actors]

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import click
 from rich.console import Console
 
-from briefing.cli._common import Context, pass_ctx
-from briefing.core.errors import BriefingError
-from briefing.core.models import ItemFilter, SavedView, TriageState
+from briefing.cli._common import Context, pass_ctx, unknown_value
+from briefing.core.errors import BriefingError, SearchSyntaxError
+from briefing.core.models import (
+    EVENT_TYPES,
+    MAX_TAG_CHARS,
+    ActorInfo,
+    EventType,
+    Facet,
+    Facets,
+    FeedSpec,
+    ItemFilter,
+    PlaceInfo,
+    SavedView,
+    TriageState,
+)
+from briefing.core.search import check_search
 from briefing.core.text import clean_line
 from briefing.reports.export import (
     EXTENSIONS,
@@ -24,6 +39,7 @@ from briefing.reports.export import (
     Format,
     GroupBy,
     brief_text,
+    file_encoding,
     render_digest,
     write_digest,
     write_text_atomic,
@@ -102,11 +118,32 @@ class WhenParam(click.ParamType[datetime]):
             self.fail(str(error), param, ctx)
 
 
+class SearchParam(click.ParamType[str]):
+    """A click parameter for `--search`: checked before anything is opened (see core.search)."""
+
+    name = "QUERY"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        try:
+            check_search(text)
+        except SearchSyntaxError as error:
+            self.fail(str(error), param, ctx)
+        return text
+
+
+SEARCH_HELP = (
+    'Only items matching this search: words (all of them), "a phrase", a OR b, -word or '
+    "NOT word, prefix*."
+)
+
+
 def filter_options(*, many_actors: bool) -> Callable[[F], F]:
     """The filter options shared by `summarize` and `export` (and reusable by other commands)."""
 
     def decorate(func: F) -> F:
         options = [
+            click.option("--search", type=SearchParam(), default=None, help=SEARCH_HELP),
             click.option("--since", type=WhenParam(), help=f"Items from this time: {WHEN_HELP}."),
             click.option(
                 "--until",
@@ -116,6 +153,14 @@ def filter_options(*, many_actors: bool) -> Callable[[F], F]:
             click.option(
                 "--tag", "tags", multiple=True, help="Only items with this tag (repeatable; any)."
             ),
+            click.option(
+                "--tagged",
+                "tagged",
+                flag_value="any",
+                default=None,
+                help="Only items with at least one tag (everything you tagged).",
+            ),
+            click.option("--untagged", "tagged", flag_value="none", help="Only untagged items."),
             click.option(
                 "--feed",
                 "feeds",
@@ -127,6 +172,22 @@ def filter_options(*, many_actors: bool) -> Callable[[F], F]:
                 type=click.Choice(STATES),
                 default=None,
                 help="Triage state [default: active, i.e. everything not dismissed].",
+            ),
+        ]
+        options += [
+            click.option(
+                "--event",
+                "events",
+                multiple=True,
+                metavar="TYPE",
+                help="Only items of this event type, e.g. armed_clash (repeatable; any).",
+            ),
+            click.option(
+                "--place",
+                "places",
+                multiple=True,
+                metavar="NAME",
+                help="Only items naming this place: id, name or alias (repeatable; any).",
             ),
         ]
         if many_actors:
@@ -146,11 +207,114 @@ def filter_options(*, many_actors: bool) -> Callable[[F], F]:
 
 
 class FilterSource(ActorSource, Protocol):
-    """What building a filter reads from the store: saved views and actors."""
+    """What building a filter reads from the store: saved views, actors, tags and feeds."""
 
     def view(self, name: str) -> SavedView | None: ...
 
     def views(self) -> list[SavedView]: ...
+
+    def actors(self) -> list[ActorInfo]: ...
+
+    def tags(self) -> list[Facet]: ...
+
+    def feed_specs(self) -> dict[str, FeedSpec]: ...
+
+    def facets(self, f: ItemFilter = ..., limit: int = ...) -> Facets: ...
+
+    def place(self, id_or_name: str) -> PlaceInfo | None: ...
+
+    def places(self) -> list[PlaceInfo]: ...
+
+
+def check_tags(store: FilterSource, tags: Sequence[str]) -> None:
+    """Refuse a tag no item or feed has (with the nearest known one), or one too long to exist.
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    for tag in tags:
+        if len(tag) > MAX_TAG_CHARS:
+            raise BriefingError(
+                f"--tag {clean_line(tag, 40)!r} is {len(tag)} characters; "
+                f"a tag has at most {MAX_TAG_CHARS}"
+            )
+    if not tags:
+        return
+    known = {t.value for t in store.tags()}
+    known.update(tag for spec in store.feed_specs().values() for tag in spec.tags)
+    for tag in tags:
+        if tag not in known:
+            raise unknown_value(
+                "tag", tag, known, "the filter panel and `briefing status` count them"
+            )
+
+
+def check_feeds(store: FilterSource, feeds: Sequence[str]) -> None:
+    """Refuse a feed name the store does not know (with the nearest known one).
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    if not feeds:
+        return
+    known = set(store.feed_specs())
+    if any(feed not in known for feed in feeds):
+        # Items can outlive their feed's entry in feeds.yaml: their names count too.
+        every = store.facets(ItemFilter(state="all"), limit=1_000_000).feeds
+        known.update(f.value for f in every)
+    for feed in feeds:
+        if feed not in known:
+            raise unknown_value("feed", feed, known, "`briefing feeds` lists them")
+
+
+def check_actor(store: FilterSource, actor: str) -> None:
+    """Refuse an actor the store does not know by id, name or alias (with the nearest one).
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    if store.actor(actor) is not None:
+        return
+    known = [name for a in store.actors() for name in (a.id, a.name, *a.aliases)]
+    raise unknown_value("actor", actor, known, "`briefing actors --all` lists them")
+
+    def place(self, id_or_name: str) -> PlaceInfo | None: ...
+
+    def places(self) -> list[PlaceInfo]: ...
+
+
+def nearest(value: str, choices: Sequence[str]) -> str:
+    """ " — did you mean X?" for the closest of `choices`, or "" when none is close."""
+    close = difflib.get_close_matches(value.casefold(), [c.casefold() for c in choices], 1, 0.5)
+    if not close:
+        return ""
+    original = next(c for c in choices if c.casefold() == close[0])
+    return f" — did you mean {original!r}?"
+
+
+def event_type_named(value: str) -> EventType:
+    """The event type `value` names ("armed clash", "Armed-Clash" → armed_clash), or a one-line
+    error with the nearest type."""
+    key = "_".join(value.strip().casefold().replace("-", " ").split())
+    for kind in EVENT_TYPES:
+        if kind == key:
+            return kind
+    raise BriefingError(
+        f"unknown event type {clean_line(value, 80)!r}{nearest(key, EVENT_TYPES)} "
+        f"(types: {', '.join(EVENT_TYPES)})"
+    )
+
+
+def place_named(store: FilterSource, value: str) -> PlaceInfo:
+    """The place `value` names (id, name or alias), or a one-line error with the nearest."""
+    info = store.place(value)
+    if info is not None:
+        return info
+    names = [n for p in store.places() for n in (p.name, *p.aliases)]
+    raise BriefingError(
+        f"unknown place {clean_line(value, 80)!r}{nearest(value, names)} "
+        "(`briefing places --all` lists them)"
+    )
 
 
 def build_filter(
@@ -163,6 +327,10 @@ def build_filter(
     state: TriageState | None = None,
     actors: Sequence[str] = (),
     view: str | None = None,
+    search: str | None = None,
+    tagged: Literal["any", "none"] | None = None,
+    events: Sequence[str] = (),
+    places: Sequence[str] = (),
 ) -> ItemFilter:
     """The ItemFilter the options describe: a saved view first, then each option given overrides."""
     base = ItemFilter()
@@ -172,22 +340,40 @@ def build_filter(
             known = ", ".join(v.name for v in store.views()) or "none saved yet"
             raise BriefingError(f"no saved view {clean_line(view, 80)!r} (views: {known})")
         base = saved.filter
-    for option, values in (("--tag", tags), ("--feed", feeds), ("--actor", actors)):
+    for option, values in (
+        ("--tag", tags),
+        ("--feed", feeds),
+        ("--actor", actors),
+        ("--event", events),
+        ("--place", places),
+    ):
         if any(not v.strip() for v in values):
             raise BriefingError(f"{option} needs a value: an empty one matches nothing")
+    check_tags(store, tags)
+    check_feeds(store, feeds)
+    for actor in actors:
+        check_actor(store, actor)
     changes: dict[str, Any] = {}
+    if search is not None:
+        changes["text"] = search
     if since is not None:
         changes["since"] = since
     if until is not None:
         changes["until"] = until
     if tags:
         changes["tags"] = tuple(tags)
+    if tagged is not None:
+        changes["tagged"] = tagged
     if feeds:
         changes["feeds"] = tuple(feeds)
     if state is not None:
         changes["state"] = state
     if actors:
         changes["actors"] = tuple(resolve_actor(store, a).id for a in actors)
+    if events:
+        changes["events"] = tuple(dict.fromkeys(event_type_named(e) for e in events))
+    if places:
+        changes["places"] = tuple(dict.fromkeys(place_named(store, p).id for p in places))
     f = replace(base, **changes)
     if f.since is not None and f.until is not None and f.since >= f.until:
         raise BriefingError("--since must be earlier than --until")
@@ -212,23 +398,46 @@ def build_filter(
 def summarize(
     ctx: Context,
     actor: str | None,
+    search: str | None,
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
+    tagged: Literal["any", "none"] | None,
     feeds: tuple[str, ...],
     state: TriageState | None,
+    events: tuple[str, ...],
+    places: tuple[str, ...],
     points: int,
     as_json: bool,
 ) -> None:
     """Brief one actor (or the whole filter): counts, trend, co-mentions, sources, key points."""
-    store = ctx.open_store()
-    f = build_filter(store, since=since, until=until, tags=tags, feeds=feeds, state=state)
+    store = ctx.open_store(create=False)
+    f = build_filter(
+        store,
+        since=since,
+        until=until,
+        tags=tags,
+        feeds=feeds,
+        state=state,
+        search=search,
+        tagged=tagged,
+        events=events,
+        places=places,
+    )
+    if actor is not None:
+        check_actor(store, actor)
     brief = build_brief(store, actor=actor, f=f, now=_now(), max_points=points)
     if as_json:
         click.echo(json.dumps(brief_dict(brief), ensure_ascii=False, indent=2))
         return
+    text = brief_text(brief)
+    if not sys.stdout.isatty():
+        # `summarize > file`: rich would wrap at 80 columns and split URLs; a file gets the
+        # plain lines whole.
+        click.echo(text.plain)
+        return
     # Feed text reaches the terminal only inside Text objects: never parsed as markup.
-    Console(highlight=False, soft_wrap=False).print(brief_text(brief))
+    Console(highlight=False, soft_wrap=False).print(text)
 
 
 @click.command("export")
@@ -252,6 +461,12 @@ def summarize(
     "--include-dismissed", is_flag=True, help="Keep dismissed items (left out by default)."
 )
 @click.option(
+    "--with-notes",
+    "include_notes",
+    is_flag=True,
+    help="Include your notes (private, left out by default: a digest goes to a client).",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
@@ -261,21 +476,26 @@ def summarize(
 @pass_ctx
 def export(
     ctx: Context,
+    search: str | None,
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
+    tagged: Literal["any", "none"] | None,
     feeds: tuple[str, ...],
     state: TriageState | None,
+    events: tuple[str, ...],
+    places: tuple[str, ...],
     actors: tuple[str, ...],
     view: str | None,
     group_by: GroupBy | None,
     fmt: Format | None,
     title: str | None,
     include_dismissed: bool,
+    include_notes: bool,
     output: Path | None,
 ) -> None:
     """Export a digest of the filter as Markdown, HTML, JSON or CSV."""
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     f = build_filter(
         store,
         since=since,
@@ -285,6 +505,10 @@ def export(
         state=state,
         actors=actors,
         view=view,
+        search=search,
+        tagged=tagged,
+        events=events,
+        places=places,
     )
     fmt = fmt or _format_from(output)
     now = _now()
@@ -294,6 +518,7 @@ def export(
         "title": title,
         "now": now,
         "include_dismissed": include_dismissed,
+        "include_notes": include_notes,
         "view": view,
     }
     if output is None:
@@ -305,7 +530,7 @@ def export(
         if not output.parent.is_dir():
             raise BriefingError(f"{output.parent}: no such folder for the digest")
         path = output
-        write_text_atomic(path, render_digest(store, f, **options))
+        write_text_atomic(path, render_digest(store, f, **options), file_encoding(fmt))
     click.echo(f"wrote {path}", err=True)
 
 

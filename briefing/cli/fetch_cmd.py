@@ -1,4 +1,4 @@
-"""`briefing fetch` and `briefing feeds`: run the pipeline, show feed health, OPML in and out.
+"""`briefing fetch`: run the pipeline and report each feed; `--explain` shows what a run dropped.
 
 Exit codes of `briefing fetch`: 0 every fetched feed worked (or another fetch was already
 running), 3 at least one feed failed, 1 a configuration or database error, 2 a usage error,
@@ -12,77 +12,34 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from briefing.cli._common import Context, pass_ctx
+from briefing.cli._common import Context, pass_ctx, unknown_value
+from briefing.cli._output import (
+    STATUS_LABEL,
+    STATUS_STYLE,
+    say,
+    seconds,
+    stderr_console,
+    stdout_console,
+    warn,
+)
 from briefing.core.errors import BriefingError, FetchInProgressError
-from briefing.core.models import Config, FeedState
-from briefing.core.text import clean_line, strip_unsafe
+from briefing.core.models import Config
+from briefing.core.text import clean_line
+from briefing.core.times import json_time
 from briefing.update.pipeline import FeedReport, ProgressCallback, RunReport
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-# rich is imported where it is used: a quiet fetch under cron prints plain lines and never
-# needs it (about 30 ms of start-up).
-
 EXIT_FEEDS_FAILED = 3
 """`briefing fetch` exit status when some feeds failed (the others were stored)."""
 EXIT_INTERRUPTED = 130
 """Ctrl-C during a fetch (not during a --watch pause, which stops with 0)."""
-
-_STATUS_STYLE = {
-    "ok": "green",
-    "not_modified": "cyan",
-    "error": "red",
-    "gone": "magenta",
-    "skipped": "dim",
-}
-_STATUS_LABEL = {"not_modified": "not modified"}
-
-
-def _stdout() -> Console:
-    from rich.console import Console
-
-    console = Console(highlight=False)
-    # Piped (cron, a log file): no terminal width to respect, so don't fold tables at 80 columns.
-    return console if console.is_terminal else Console(highlight=False, width=160)
-
-
-def _stderr() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
-def _say(line: str) -> None:
-    """One line of plain text (never markup, never wrapped) on standard output."""
-    click.echo(strip_unsafe(line))
-
-
-def _warn(line: str) -> None:
-    click.echo(strip_unsafe(line), err=True)
-
-
-def _seconds(value: float) -> str:
-    return f"{value:.1f} s" if value < 100 else f"{value:.0f} s"
-
-
-def _when(moment: datetime | None, now: datetime) -> str:
-    if moment is None:
-        return "—"
-    delta = (moment - now).total_seconds()
-    local = moment.astimezone(UTC).strftime("%m-%d %H:%M")
-    if abs(delta) < 60:
-        return f"{local} (now)"
-    minutes = int(abs(delta) // 60)
-    span = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
-    return f"{local} ({'in ' + span if delta > 0 else span + ' ago'})"
-
 
 # ---------------------------------------------------------------------------------------------
 # briefing fetch
@@ -107,15 +64,15 @@ def report_table(report: RunReport) -> Table:
     ):
         table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in report.feeds:
-        label = _STATUS_LABEL.get(r.status, r.status)
+        label = STATUS_LABEL.get(r.status, r.status)
         table.add_row(
             Text(clean_line(r.feed, 60)),
-            Text(label, style=_STATUS_STYLE.get(r.status, "")),
+            Text(label, style=STATUS_STYLE.get(r.status, "")),
             str(r.new),
             str(r.updated),
             str(r.kept),
             str(r.dropped),
-            _seconds(r.elapsed),
+            seconds(r.elapsed),
             Text(clean_line(r.error or "", 200), style="red"),
         )
     return table
@@ -128,7 +85,7 @@ def summary_line(report: RunReport) -> str:
     parts = [f"{len(report.feeds)} fetched"]
     for status in ("ok", "not_modified", "error", "gone"):
         if counts.get(status):
-            parts.append(f"{counts[status]} {_STATUS_LABEL.get(status, status)}")
+            parts.append(f"{counts[status]} {STATUS_LABEL.get(status, status)}")
     line = ", ".join(parts)
     line += (
         f" · {sum(r.new for r in report.feeds)} new, {sum(r.updated for r in report.feeds)}"
@@ -139,13 +96,13 @@ def summary_line(report: RunReport) -> str:
         line += f" · {len(report.not_due)} not due (--force to fetch them)"
     if report.disabled:
         line += f" · {len(report.disabled)} disabled"
-    return line + f" · {_seconds(report.elapsed)}"
+    if report.articles is not None and report.articles.tried:
+        a = report.articles
+        line += f" · articles: {a.stored} stored" + (f", {a.failed} failed" if a.failed else "")
+    return line + f" · {seconds(report.elapsed)}"
 
 
 def report_json(report: RunReport) -> dict[str, Any]:
-    def iso(moment: datetime | None) -> str | None:
-        return moment.astimezone(UTC).isoformat() if moment else None
-
     def feed(r: FeedReport) -> dict[str, Any]:
         return {
             "feed": r.feed,
@@ -160,18 +117,27 @@ def report_json(report: RunReport) -> dict[str, Any]:
             "unchanged": r.unchanged,
             "merged": r.merged,
             "elapsed": round(r.elapsed, 3),
-            "next_fetch_at": iso(r.next_fetch_at),
+            "next_fetch_at": json_time(r.next_fetch_at),
             "parser": r.parser,
         }
 
     return {
         "run_id": report.run_id,
-        "started_at": iso(report.started_at),
+        "started_at": json_time(report.started_at),
         "elapsed": round(report.elapsed, 3),
         "ok": report.ok,
         "feeds": [feed(r) for r in report.feeds],
         "not_due": list(report.not_due),
         "disabled": list(report.disabled),
+        "articles": (
+            {
+                "tried": report.articles.tried,
+                "stored": report.articles.stored,
+                "failed": report.articles.failed,
+            }
+            if report.articles is not None
+            else None
+        ),
     }
 
 
@@ -203,7 +169,7 @@ def _run_once(
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
-        console=_stderr(),
+        console=stderr_console(),
         transient=True,
     ) as progress:
         task = progress.add_task("", total=None)
@@ -222,12 +188,25 @@ def _print_report(report: RunReport, *, quiet: bool, as_json: bool) -> None:
         return
     if quiet:
         for r in report.failed:
-            _warn(f"{clean_line(r.feed, 60)}: {clean_line(r.error or r.status, 300)}")
+            warn(f"{clean_line(r.feed, 60)}: {clean_line(r.error or r.status, 300)}")
         return
-    out = _stdout()
+    out = stdout_console()
     if report.feeds:
         out.print(report_table(report))
-    _say(summary_line(report))
+    say(summary_line(report))
+
+
+def check_feed_names(config: Config, names: Sequence[str]) -> None:
+    """Refuse a feed name feeds.yaml does not have (case aside), with the nearest one.
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    known = {spec.name.casefold() for spec in config.feeds}
+    for name in names:
+        if name.casefold() not in known:
+            listing = f"`briefing feeds` lists the {len(known)} in {config.path.name}"
+            raise unknown_value("feed", name, (s.name for s in config.feeds), listing)
 
 
 def _explain(ctx: Context, feed: str) -> None:
@@ -236,20 +215,20 @@ def _explain(ctx: Context, feed: str) -> None:
     name = names.get(feed.casefold(), feed)
     store = ctx.open_store(read_only=True)
     runs = store.fetch_runs(name, limit=1)
-    out = _stdout()
+    out = stdout_console()
     if not runs:
-        _say(f"{clean_line(name, 60)}: no fetch recorded yet — run `briefing fetch`")
+        say(f"{clean_line(name, 60)}: no fetch recorded yet — run `briefing fetch`")
         return
     last = runs[0]
-    _say(
+    say(
         f"{clean_line(name, 60)}: last fetch {last.started_at:%Y-%m-%d %H:%M} UTC, "
-        f"{_STATUS_LABEL.get(last.status, last.status)} — {last.seen} seen, "
+        f"{STATUS_LABEL.get(last.status, last.status)} — {last.seen} seen, "
         f"{last.kept} kept, {last.dropped} dropped"
         + (f" — {clean_line(last.error, 200)}" if last.error else "")
     )
     dropped = store.dropped_items(name)
     if not dropped:
-        _say("no dropped items in the last run that stored this feed")
+        say("no dropped items in the last run that stored this feed")
         return
     from rich.table import Table
     from rich.text import Text
@@ -278,7 +257,7 @@ def _watch_pause(ctx: Context, err: Console) -> None:
     upcoming = [s.next_fetch_at for s in states if s.next_fetch_at is not None]
     nxt = min(upcoming, default=now + timedelta(minutes=60))
     pause = min(max((nxt - now).total_seconds(), 30.0), 3600.0)
-    _warn(f"next fetch at {(now + timedelta(seconds=pause)):%H:%M:%S} UTC — Ctrl-C stops")
+    warn(f"next fetch at {(now + timedelta(seconds=pause)):%H:%M:%S} UTC — Ctrl-C stops")
     time.sleep(pause)
 
 
@@ -316,16 +295,17 @@ def fetch(
     Exit status: 0 when every fetched feed worked (or another fetch is already running),
     3 when some feeds failed (the others are stored), 1 on a configuration or database error.
     """
+    config = ctx.config
+    check_feed_names(config, (*feeds, *([explain] if explain is not None else [])))
     if explain is not None:
         _explain(ctx, explain)
         return
-    err = _stderr()
+    err = stderr_console()
     show_progress = not (quiet or as_json) and err.is_terminal
-    config = ctx.config
     try:
         _fetch_loop(ctx, config, force, feeds, quiet, as_json, watch, wait, show_progress)
     except KeyboardInterrupt:
-        _warn("interrupted — the feeds stored so far are kept")
+        warn("interrupted — the feeds stored so far are kept")
         sys.exit(EXIT_INTERRUPTED)
 
 
@@ -340,7 +320,7 @@ def _fetch_loop(
     wait: bool,
     show_progress: bool,
 ) -> None:
-    err = _stderr()
+    err = stderr_console()
     while True:
         report: RunReport | None = None
         try:
@@ -351,7 +331,7 @@ def _fetch_loop(
             if as_json:
                 click.echo(json.dumps({"ok": True, "skipped": str(busy)}))
             elif not quiet:
-                _warn(f"{busy}; nothing to do")
+                warn(f"{busy}; nothing to do")
             if not watch:
                 return
         if report is not None:
@@ -364,7 +344,7 @@ def _fetch_loop(
         try:
             _watch_pause(ctx, err)
         except KeyboardInterrupt:
-            _warn("stopped")
+            warn("stopped")
             return
         config = _reload(ctx, config, err)
 
@@ -376,148 +356,8 @@ def _reload(ctx: Context, config: Config, err: Console) -> Config:
     try:
         return load_config(ctx.config_path)
     except BriefingError as error:
-        _warn(f"{error} — still using the previous feeds.yaml")
+        warn(f"{error} — still using the previous feeds.yaml")
         return config
 
 
-# ---------------------------------------------------------------------------------------------
-# briefing feeds
-# ---------------------------------------------------------------------------------------------
-
-
-def feeds_table(config: Config, states: dict[str, FeedState], now: datetime) -> Table:
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    for column in ("feed", "status", "errors", "last fetch", "next fetch", "url / last error"):
-        table.add_column(column, overflow="fold")
-    for spec in config.feeds:
-        state = states.get(spec.name)
-        if not spec.enabled:
-            status = Text("off (feeds.yaml)", style="dim")
-        elif state is not None and not state.enabled:
-            status = Text("off (410 Gone)", style="magenta")
-        elif state is None or state.last_status is None:
-            status = Text("never fetched", style="dim")
-        else:
-            status = Text(
-                _STATUS_LABEL.get(state.last_status, state.last_status),
-                style=_STATUS_STYLE.get(state.last_status, ""),
-            )
-        url = state.url if state is not None else spec.url
-        detail = Text(clean_line(url, 200))
-        if state is not None and state.url != spec.url:
-            detail.append(" (moved by a permanent redirect)", style="dim")
-        if state is not None and state.last_error:
-            detail.append("\n")
-            detail.append(clean_line(state.last_error, 200), style="red")
-        table.add_row(
-            Text(clean_line(spec.name, 60)),
-            status,
-            str(state.error_count if state else 0),
-            _when(state.last_fetched_at if state else None, now),
-            _when(state.next_fetch_at if state else None, now) if spec.enabled else "—",
-            detail,
-        )
-    return table
-
-
-def _feeds_list(ctx: Context, as_json: bool) -> None:
-    config = ctx.config
-    store = ctx.open_store()
-    if not store.read_only:  # a read-only database still shows what it knows
-        store.sync_feeds(config.feeds)
-    states = {s.name: s for s in store.feed_states()}
-    now = datetime.now(UTC)
-    if as_json:
-        rows = []
-        for spec in config.feeds:
-            s = states.get(spec.name)
-            rows.append(
-                {
-                    "name": spec.name,
-                    "url": s.url if s else spec.url,
-                    "configured_url": spec.url,
-                    "enabled": spec.enabled and (s.enabled if s else True),
-                    "last_status": s.last_status if s else None,
-                    "last_error": s.last_error if s else None,
-                    "error_count": s.error_count if s else 0,
-                    "last_fetched_at": s.last_fetched_at.isoformat()
-                    if s and s.last_fetched_at
-                    else None,
-                    "next_fetch_at": s.next_fetch_at.isoformat() if s and s.next_fetch_at else None,
-                    "refresh_minutes": spec.refresh_minutes,
-                }
-            )
-        click.echo(json.dumps(rows, ensure_ascii=False))
-        return
-    out = _stdout()
-    if not config.feeds:
-        _say(f"no feeds in {config.path}")
-        return
-    out.print(feeds_table(config, states, now))
-
-
-@click.group("feeds", invoke_without_command=True)
-@click.pass_context
-def feeds_group(click_ctx: click.Context) -> None:
-    """List the feeds with their health; import or export them as OPML."""
-    if click_ctx.invoked_subcommand is None:
-        click_ctx.invoke(feeds_list)
-
-
-@feeds_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print the feeds as one JSON document.")
-@pass_ctx
-def feeds_list(ctx: Context, as_json: bool = False) -> None:
-    """Each feed: last status and error, error streak, last and next fetch."""
-    _feeds_list(ctx, as_json)
-
-
-@feeds_group.command("import")
-@click.argument("opml_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
-@pass_ctx
-def feeds_import(ctx: Context, opml_file: Path, dry_run: bool) -> None:
-    """Add the feeds of an OPML file to feeds.yaml (duplicates are left out)."""
-    from briefing.cli._opml import import_into, plan_import, read_opml
-
-    config = ctx.config
-    plan = plan_import(config, read_opml(opml_file))
-    for feed, why in plan.skipped:
-        _say(f"skipped {clean_line(feed.name, 60)} <{clean_line(feed.url, 200)}>: {why}")
-    if not plan.added:
-        _say(f"nothing to add to {config.path.name}")
-        return
-    for feed in plan.added:
-        _say(f"{'would add' if dry_run else 'added'} {feed.name} <{feed.url}>")
-    if dry_run:
-        return
-    import_into(config.path, plan.added)
-    _say(f"{len(plan.added)} feed(s) added to {config.path} — run `briefing fetch` to fetch them")
-
-
-@feeds_group.command("export")
-@click.argument("opml_file", type=click.Path(dir_okay=False, allow_dash=True))
-@pass_ctx
-def feeds_export(ctx: Context, opml_file: str) -> None:
-    """Write the http(s) feeds of feeds.yaml to an OPML file ('-' for standard output)."""
-    from briefing.cli._opml import write_opml
-
-    config = ctx.config
-    data = write_opml(config.feeds)
-    if opml_file == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    path = Path(opml_file)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
-    local = sum(1 for f in config.feeds if not f.url.lower().startswith(("http://", "https://")))
-    note = f" ({local} local-file feed(s) left out)" if local else ""
-    _say(f"wrote {len(config.feeds) - local} feed(s) to {path}{note}")
-
-
-COMMANDS: list[click.Command] = [fetch, feeds_group]
+COMMANDS: list[click.Command] = [fetch]

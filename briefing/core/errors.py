@@ -27,9 +27,21 @@ class StoreError(BriefingError):
     """The database cannot be opened or written (corrupt, newer schema, read-only)."""
 
 
+class CorruptDatabaseError(StoreError):
+    """The database file is damaged: every command refuses it, and nothing is written to it."""
+
+
 class ReadOnlyStoreError(StoreError):
     """A write was attempted on a database opened read-only."""
 
 
 class FetchInProgressError(BriefingError):
     """Another `briefing fetch` holds the fetch lock."""
+
+
+class DiskFullError(StoreError):
+    """The disk holding the database is full: a fetch stops at once instead of failing each feed."""
+
+
+class SearchSyntaxError(BriefingError):
+    """A search query cannot be read (an unbalanced quote, an operator with nothing beside it)."""

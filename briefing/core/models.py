@@ -5,8 +5,8 @@ Each stage takes the previous stage's dataclass, never the previous module. Noth
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -17,6 +17,9 @@ from typing import Literal, get_args
 RelevanceMode = Literal["all", "default", "strict"]
 """How a feed's items are judged: `all` keeps everything (a Libya-only outlet), `default` applies
 the threshold, `strict` (a general world feed) needs a strong match."""
+
+MAX_TAG_CHARS = 60
+"""The longest tag: a longer one is refused with a message (command line, OPML), never cut."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class FeedSpec:
     enabled: bool = True
     refresh_minutes: int = 60
     relevance: RelevanceMode = "default"
+    full_text: bool = False
+    """Fetch the article behind each new kept item's link during `briefing fetch`."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,10 @@ class Config:
     seed: SeedFacts | None
     actors_file: Path | None = None
     """A user gazetteer merged over the shipped one."""
+    events_file: Path | None = None
+    """User event cues merged over the shipped ones (briefing/data/events.yaml)."""
+    places_file: Path | None = None
+    """A user place gazetteer merged over the shipped one (briefing/data/places.yaml)."""
     tui: TuiSettings = field(default_factory=TuiSettings)
     max_connections: int = 32
     max_per_host: int = 4
@@ -168,6 +177,9 @@ class ActorInfo:
     affiliations: tuple[str, ...] = ()
     """Ids of actors this one belongs to (Khalifa Haftar → lna)."""
     description: str = ""
+    acts: bool = False
+    """For a place: its forces or council act as a faction (Misrata, Zintan), so it is listed among
+    the actors; any other place is a location only, never listed as an actor."""
 
 
 @dataclass(frozen=True)
@@ -228,6 +240,22 @@ class PlaceMention:
 
 
 @dataclass(frozen=True)
+class PlaceInfo:
+    """A place of the place gazetteer as the store keeps it (for `briefing places` and the map)."""
+
+    id: str
+    name: str
+    region: str = ""
+    """Tripolitania, Cyrenaica or Fezzan; empty for a place outside Libya."""
+    district: str = ""
+    kind: str = "town"
+    """town, oil_field, terminal, airport, air_base, border_crossing, port…"""
+    lat: float | None = None
+    lon: float | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Tagged:
     """An entry with its relevance verdict and its actors: what the store takes."""
 
@@ -260,7 +288,8 @@ class ItemFilter:
     """A query over stored items. Fields combine with AND; values inside a tuple with OR."""
 
     text: str = ""
-    """Full-text search (FTS5) over title, summary and content."""
+    """A search over title, summary and content, in the language of `briefing.core.search`
+    (phrases, OR, -word, prefix*; Arabic normalised)."""
     actors: tuple[str, ...] = ()
     """Actor ids or names."""
     tags: tuple[str, ...] = ()
@@ -270,9 +299,28 @@ class ItemFilter:
     state: TriageState = "active"
     kinds: tuple[Literal["feed", "article"], ...] = ()
     ids: tuple[int, ...] = ()
+    tagged: Literal["any", "none"] | None = None
+    """"any": items with at least one tag ("everything I tagged"); "none": untagged items."""
+    within: timedelta | None = None
+    """A relative window ("the last 7 days"): items from `within` before the moment the query
+    runs, so a saved view or a date chip never goes stale. Combines with `since` (the later
+    bound wins)."""
+    events: tuple[str, ...] = ()
+    """Event types (`EVENT_TYPES`)."""
+    places: tuple[str, ...] = ()
+    """Place ids, names or aliases: items that name the place (any of them, not only primary)."""
 
     def is_empty(self) -> bool:
         return self == ItemFilter()
+
+    def resolved(self, now: datetime) -> ItemFilter:
+        """This filter with its relative window turned into an absolute `since` at `now`: what
+        the store queries, and the period a digest or brief reports."""
+        if self.within is None:
+            return self
+        start = now - self.within
+        since = start if self.since is None else max(self.since, start)
+        return replace(self, since=since, within=None)
 
 
 @dataclass(frozen=True)
@@ -296,6 +344,9 @@ class ItemRow:
     also_in: tuple[str, ...]
     """Other feeds that carried the same story."""
     has_note: bool = False
+    event_type: EventType = "none"
+    story_id: int | None = None
+    """The story the item belongs to (`Store.story`), shared by every report of one event."""
 
 
 @dataclass(frozen=True)
@@ -314,6 +365,17 @@ class ItemDetail:
     mentions: tuple[ActorMention, ...]
     authors_details: str = ""
     """Author bios of an imported article (kept apart from the body)."""
+    event: EventVerdict = NO_EVENT
+    places: tuple[PlaceMention, ...] = ()
+    """The item's places, the event's place marked `primary`; never among `mentions`."""
+    story_reasons: tuple[str, ...] = ()
+    """Why the item joined its story ("same type remote_violence", "same place Sirte", "5 h
+    apart", "shared actors: LNA"); empty for the item that started it."""
+    full_text: str = ""
+    """The article text fetched from the item's page (`f` in the app, `briefing fulltext`)."""
+    full_text_status: Literal["", "ok", "failed"] = ""
+    """"" when never fetched; "failed" with `full_text_reason` saying why."""
+    full_text_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,6 +395,8 @@ class Facets:
     tags: tuple[Facet, ...]
     feeds: tuple[Facet, ...]
     states: tuple[Facet, ...]
+    events: tuple[Facet, ...] = ()
+    places: tuple[Facet, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -438,6 +502,43 @@ class ActorCount:
     total: int
     daily: tuple[int, ...] = ()
     """Items per day for the last 30 days, oldest first."""
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    """A place with its item counts (24 h, 7 days, all time) and where it is, for lists and maps."""
+
+    id: str
+    name: str
+    region: str
+    last_24h: int
+    last_7d: int
+    total: int
+    primary: int = 0
+    """Items whose event happened there (the rest only name it)."""
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    """Every report of one real-world event: same act, same place, within a few days."""
+
+    id: int
+    """Stable: the id of the item that started the story."""
+    event_type: EventType
+    place_id: str | None
+    place: str | None
+    """The place's name."""
+    headline: str
+    """An English headline from the best source when there is one."""
+    first_seen: datetime
+    last_seen: datetime
+    sources: tuple[str, ...]
+    """Feeds that carried it, first first."""
+    languages: tuple[str, ...]
+    items: int
+    """Stored items in the story (an item republished by several feeds counts once)."""
 
 
 @dataclass(frozen=True)

@@ -71,10 +71,9 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def title_key(title: str) -> str:
-    """The same headline from two outlets, whatever their quotes, case, accents or punctuation:
-    the store's duplicate check and the seed import compare titles by it."""
+    """The same headline from two outlets, whatever their quotes, case or punctuation."""
     return _NOT_WORD.sub(" ", fold(title)).strip()

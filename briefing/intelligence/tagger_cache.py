@@ -22,7 +22,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from contextlib import suppress
 from importlib import resources
@@ -30,13 +29,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from briefing import __version__
+from briefing.core.atomic import write_atomic
 from briefing.core.models import Config
 
 T = TypeVar("T")
 
 _SOURCES = (
     "intelligence/actors",
+    "intelligence/events",
     "intelligence/gazetteer",
+    "intelligence/places",
     "intelligence/matching",
     "core/models",
     "intelligence/relevance",
@@ -45,7 +47,7 @@ _SOURCES = (
     "core/text",
 )
 """The modules whose code shapes a Tagger: a change to any of them changes the key."""
-_DATA = ("actors.yaml", "relevance.yaml")
+_DATA = ("actors.yaml", "relevance.yaml", "events.yaml", "places.yaml")
 _PREFIX = "tagger-"
 
 
@@ -75,12 +77,13 @@ def cache_key(config: Config) -> str:
     for name in _DATA:
         add(data.joinpath(name).read_bytes())
     add(repr(config.rules).encode())
-    if config.actors_file is not None:
-        add(str(config.actors_file).encode())
-        try:
-            add(config.actors_file.read_bytes())
-        except OSError:
-            add(b"unreadable")  # building will say what is wrong with it
+    for user_file in (config.actors_file, config.events_file, config.places_file):
+        add(str(user_file).encode())
+        if user_file is not None:
+            try:
+                add(user_file.read_bytes())
+            except OSError:
+                add(b"unreadable")  # building will say what is wrong with it
     return digest.hexdigest()[:32]
 
 
@@ -106,15 +109,7 @@ def _save(folder: Path, path: Path, value: object) -> None:
     with suppress(OSError, pickle.PicklingError):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Written aside and renamed: a process loading meanwhile sees the old file or the new.
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".tagger-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), private=True)
         for old in folder.glob(f"{_PREFIX}*.pickle"):
             if old != path:
                 with suppress(OSError):

@@ -1,10 +1,13 @@
-"""The Tagger: relevance and actors together, built once from the configuration.
+"""The Tagger: relevance, actors, the event type and the places together, built once.
 
-`relevance` and `actors` are siblings that never import each other; this module combines them.
-Each item is folded once (`briefing.intelligence.matching.prepare`), the gazetteer finds its actors, and the
-actors feed the relevance score as reasons next to the weighted terms. Places that are only
-locations (kind `place` without `acts: true`) score like actors but are returned in
-`Tagged.places`, apart from `Tagged.actors`.
+`relevance`, `actors`, `events` and `places` are siblings that never import one another
+(except `places` building on the actor gazetteer); this module combines them. Each item is
+folded once (`briefing.intelligence.matching.prepare`), the gazetteer (actors, and the places
+of places.yaml added as kind `place`) finds its actors, and the actors feed the relevance score
+as reasons next to the weighted terms. Places that are only locations (kind `place` without
+`acts: true`) score like actors but are returned in `Tagged.places`, apart from
+`Tagged.actors`. The event cues then give the event type (`Tagged.event`), and the places'
+positions give `Tagged.locations`, the event's place marked `primary`.
 """
 
 from __future__ import annotations
@@ -14,19 +17,30 @@ from pathlib import Path
 from typing import Any
 
 from briefing.core.models import (
-    NO_EVENT,
     ActorInfo,
     Config,
     Entry,
+    EventVerdict,
     FeedSpec,
+    PlaceInfo,
+    PlaceMention,
     RelevanceMode,
     RelevanceRules,
     Tagged,
     TextField,
 )
 from briefing.intelligence.actors import ActorMatcher, ActorResult
+from briefing.intelligence.events import EventClassifier, EventRules, Hint, load_events
 from briefing.intelligence.gazetteer import Gazetteer, load_gazetteer
-from briefing.intelligence.matching import PhraseMatcher, prepare
+from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, prepare
+from briefing.intelligence.places import (
+    OIL_KINDS,
+    PlaceGazetteer,
+    PlaceLocator,
+    builtin_places,
+    load_places,
+    with_places,
+)
 from briefing.intelligence.relevance import (
     ActorScore,
     CompiledRules,
@@ -43,12 +57,24 @@ from briefing.intelligence.tagger_cache import load_or_build
 class Tagger:
     """Judges relevance and finds actors for items; cheap to call, built once per run."""
 
-    def __init__(self, gazetteer: Gazetteer, rules: RelevanceRules | None = None) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        rules: RelevanceRules | None = None,
+        places: PlaceGazetteer | None = None,
+        events: EventRules | None = None,
+    ) -> None:
         # One automaton holds the gazetteer's phrases, its blocker words and the relevance
         # terms: each item is scanned once, and each side reads the hits that carry its own
         # payloads (one list per channel).
         self.automaton: PhraseMatcher[Any] = PhraseMatcher(channels=3)
+        places = places if places is not None else builtin_places()
+        gazetteer = with_places(gazetteer, places)
         self.gazetteer = gazetteer
+        self.locator = PlaceLocator(places)
+        self.places = places
+        self.place_ids = frozenset(places.places)
+        self.classifier = EventClassifier(events if events is not None else load_events())
         self.matcher = ActorMatcher(gazetteer, self.automaton, channel=0, blocker_channel=1)
         self.rules: CompiledRules = compile_rules(
             rules or RelevanceRules(), matcher=self.automaton, channel=2
@@ -63,11 +89,25 @@ class Tagger:
         Loaded from the on-disk cache when it holds one built from the same inputs (see
         `briefing.intelligence.tagger_cache`), else built and cached.
         """
-        return load_or_build(config, lambda: cls.build(config.rules, config.actors_file), cls)
+        return load_or_build(
+            config,
+            lambda: cls.build(
+                config.rules, config.actors_file, config.events_file, config.places_file
+            ),
+            cls,
+        )
 
     @classmethod
-    def build(cls, rules: RelevanceRules | None = None, actors_file: Path | None = None) -> Tagger:
-        return cls(load_gazetteer(actors_file), rules)
+    def build(
+        cls,
+        rules: RelevanceRules | None = None,
+        actors_file: Path | None = None,
+        events_file: Path | None = None,
+        places_file: Path | None = None,
+    ) -> Tagger:
+        return cls(
+            load_gazetteer(actors_file), rules, load_places(places_file), load_events(events_file)
+        )
 
     def tag(self, entry: Entry, feed: FeedSpec | None = None) -> Tagged:
         """Relevance verdict and actors for one entry (feed None: the `default` mode)."""
@@ -75,11 +115,17 @@ class Tagger:
         item = prepare(entry_fields(entry))
         if not item.bounds:
             return Tagged(entry, judge(entry, (), self.rules, mode, prepared=item, hits=()))
+        # (NO_EVENT and no places: an item with no text has no event.)
         actor_hits, blockers, term_hits = self.automaton.find_all(item.lowered)
         found = self.matcher.resolve(item, entry.published, actor_hits, blockers)
         scored = list(map(self._scores.__getitem__, found.hits))
         alone = self._lone_scores(found) if found.alone else None
         verdict = judge_scored(entry, self.rules, mode, item, term_hits, scored, alone)
+        if alone is not None and not verdict.relevant:
+            # A lone collision-prone name in an item judged not about Libya most likely means
+            # the other thing (another Tripoli, a namesake): it is not reported either.
+            mentions, places = found.without(found.alone)
+            found = found._replace(mentions=mentions, places=places)
         # Places score for relevance like any actor, but are reported apart: a city where
         # something happened is not a party to it (unless its forces act: `acts: true`).
         # Tagged is a frozen dataclass: its __init__ sets each field through
@@ -90,12 +136,7 @@ class Tagger:
         fields["verdict"] = verdict
         fields["actors"] = found.mentions
         fields["places"] = found.places
-        if alone is not None and not verdict.relevant:
-            # A lone collision-prone name in an item judged not about Libya most likely means
-            # the other thing (another Tripoli, a namesake): it is not reported either.
-            fields["actors"], fields["places"] = found.without(found.alone)
-        fields["event"] = NO_EVENT
-        fields["locations"] = ()
+        fields["event"], fields["locations"] = self._event_and_places(item, actor_hits, found)
         return tagged
 
     def _lone_scores(self, found: ActorResult) -> list[ActorScore]:
@@ -107,9 +148,36 @@ class Tagger:
             for a, where in found.hits
         ]
 
+    def _event_and_places(
+        self, item: Prepared, hits: list[Hit[tuple[Any, ...]]], found: Any
+    ) -> tuple[EventVerdict, tuple[PlaceMention, ...]]:
+        """The event type, then the places with the event's place marked."""
+        place_ids = {m.actor_id for m in found.places}
+        if found.mentions:
+            place_ids.update(m.actor_id for m in found.mentions if m.actor_id in self.place_ids)
+        if not place_ids:
+            return self.classifier.classify(item), ()
+        occurrences, containers = self.locator.occurrences(hits, place_ids)
+        title_end = item.bounds[0][0] if item.bounds[0][1] == "title" else 0
+        # An oil site in the headline is an oil word ("Protesters shut Sharara").
+        hints: list[Hint] = [
+            ("oil_energy", 2.0, key.strip(), start)
+            for start, _, key, place_id in occurrences
+            if start < title_end and self.locator.kind(place_id) in OIL_KINDS
+        ]
+        event = self.classifier.classify(item, hints)
+        return event, self.locator.locate(item, occurrences, containers, event.type)
+
     def actor_infos(self) -> list[ActorInfo]:
         """Every actor, for `store.sync_actors`."""
         return [actor.info() for actor in self.gazetteer.actors.values()]
+
+    def place_infos(self) -> list[PlaceInfo]:
+        """Every place of the place gazetteer, for `store.sync_places`."""
+        return [
+            PlaceInfo(p.id, p.name, p.region, p.district, p.kind, p.lat, p.lon, (*p.names, *p.weak))
+            for p in self.places.places.values()
+        ]
 
     def find_mentions(self, text: str, when: datetime | None = None) -> list[tuple[int, int, str]]:
         """(start, end, actor id) spans in the original text, for highlighting."""

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from briefing.core.models import ActorCount, ActorInfo, ActorKind, ItemFilter
 from briefing.store.base import StoreBase
 from briefing.store.codec import iso, json_list
-from briefing.store.items import ItemsMixin
+from briefing.store.items import ACTOR_NOT_PLACE, ItemsMixin
 
 SPARK_DAYS = 30
 
@@ -22,7 +22,7 @@ class ActorsMixin(ItemsMixin, StoreBase):
         """Make the actors table match the gazetteer. Cheap when nothing changed (a hash check)."""
         payload = json.dumps(
             [
-                [a.id, a.name, a.kind, list(a.aliases), list(a.affiliations), a.description]
+                [a.id, a.name, a.kind, list(a.aliases), list(a.affiliations), a.description, a.acts]
                 for a in actors
             ],
             ensure_ascii=False,
@@ -44,6 +44,7 @@ class ActorsMixin(ItemsMixin, StoreBase):
                         "aliases": json.dumps(list(a.aliases), ensure_ascii=False),
                         "affiliations": json.dumps(list(a.affiliations), ensure_ascii=False),
                         "description": a.description,
+                        "acts": int(a.acts),
                     }
                     for a in actors
                 ),
@@ -54,10 +55,12 @@ class ActorsMixin(ItemsMixin, StoreBase):
             db.table("meta").upsert({"key": "actors_hash", "value": digest}, pk="key")
 
     def actors(self) -> list[ActorInfo]:
+        """Every actor, places that only locate an event left out (they are `places()`)."""
         rows = (
             self._db()
             .execute(
-                "SELECT id, name, kind, aliases, affiliations, description FROM actors ORDER BY name COLLATE NOCASE"
+                "SELECT id, name, kind, aliases, affiliations, description, acts FROM actors a "
+                f"WHERE {ACTOR_NOT_PLACE} ORDER BY name COLLATE NOCASE"
             )
             .fetchall()
         )
@@ -72,7 +75,7 @@ class ActorsMixin(ItemsMixin, StoreBase):
         row = (
             self._db()
             .execute(
-                "SELECT id, name, kind, aliases, affiliations, description FROM actors WHERE id = ?",
+                "SELECT id, name, kind, aliases, affiliations, description, acts FROM actors WHERE id = ?",
                 [(exact or ids)[0]],
             )
             .fetchone()
@@ -91,7 +94,7 @@ class ActorsMixin(ItemsMixin, StoreBase):
             "SELECT a.id, a.name, a.kind, count(*) AS total, sum(i.sort_at > ?), sum(i.sort_at > ?) "
             "FROM item_actors ia JOIN actors a ON a.id = ia.actor_id "
             "JOIN items i ON i.id = ia.item_id "
-            f"WHERE ia.item_id IN (SELECT items.id FROM items WHERE {clause}) "
+            f"WHERE {ACTOR_NOT_PLACE} AND ia.item_id IN (SELECT items.id FROM items WHERE {clause}) "
             "GROUP BY a.id ORDER BY total DESC, a.name",
             [iso(now - timedelta(hours=24)), iso(now - timedelta(days=7)), *params],
         ).fetchall()
@@ -130,6 +133,7 @@ def _info(r: Sequence[str]) -> ActorInfo:
         aliases=json_list(r[3]),
         affiliations=json_list(r[4]),
         description=r[5] or "",
+        acts=bool(r[6]),
     )
 
 

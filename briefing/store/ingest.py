@@ -9,7 +9,9 @@ triage state live in other columns and tables and are never touched here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,15 +19,27 @@ from typing import Any
 from sqlite_utils import Database
 
 from briefing.core.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
+from briefing.core.search import search_copy
 from briefing.core.text import clean_block, clean_line, strip_unsafe, title_key
+from briefing.intelligence.stories import StorySignature, signature
+from briefing.store import feedtags
 from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
 from briefing.store.codec import (
     dropped_to_json,
     iso,
     mention_surfaces,
     reasons_to_json,
+    require_iso,
 )
 from briefing.store.feeds import FeedsMixin
+from briefing.store.feedtags import feed_tag_ids
+from briefing.store.places import PlaceRow, place_rows, replace_places
+from briefing.store.stories import (
+    add_story_source,
+    join_story,
+    leave_story,
+    story_unchanged,
+)
 
 DUPLICATE_WINDOW = timedelta(days=3)
 """Two items with the same normalised title this close in time are one story."""
@@ -49,7 +63,15 @@ class RetagSummary:
     actors_changed: int = 0
     mentions_added: int = 0
     mentions_removed: int = 0
+    feed_tags_added: int = 0
+    feed_tags_removed: int = 0
+    """Feed tags put on items, and taken off because no feed of the item has them any more."""
+    events_changed: int = 0
+    stories: int = 0
+    """Stories in the store after the rebuild."""
 
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 MentionRow = tuple[str, str, int, str]
 """One actor of an item as stored: actor id, name, mention count, surfaces (JSON)."""
@@ -66,6 +88,8 @@ class _ItemRow:
     insert_values: tuple[Any, ...]
     window: tuple[str | None, str | None]
     """The sort_at range within which the same title is the same story."""
+    places: tuple[PlaceRow, ...]
+    story: StorySignature
 
     @classmethod
     def build(cls, t: Tagged, now: datetime, stamp: str | None = None) -> _ItemRow:
@@ -85,7 +109,10 @@ class _ItemRow:
         }
         sql = insert_sql("items", tuple(row))
         window = (iso(sort_at - DUPLICATE_WINDOW), iso(sort_at + DUPLICATE_WINDOW))
-        return cls(e, fields, _mention_rows(t), sql, tuple(row.values()), window)
+        story = signature(t, sort_at)
+        return cls(
+            e, fields, _mention_rows(t), sql, tuple(row.values()), window, place_rows(t), story
+        )
 
 
 @dataclass(frozen=True)
@@ -154,12 +181,21 @@ class IngestMixin(FeedsMixin, StoreBase):
         now = prepared.now
         with self._write() as db:
             known = self._known_actors(db)
+            known_places = self._known_places(db)
+            arrived: list[int] = []
             for item in prepared.items:
-                result = self._store_one(db, item, now, known)
+                result, item_id = self._store_one(db, item, now, known, known_places)
                 new += result == "new"
                 updated += result == "updated"
                 unchanged += result == "unchanged"
                 merged += result == "merged"
+                if result in ("new", "merged"):
+                    arrived.append(item_id)
+            if arrived:
+                # feeds.yaml's `tags` are "added to every item of the feed" (also to a story
+                # it shares with another feed); see briefing.store.feedtags.
+                tags = feed_tag_ids(db.conn, prepared.feed)
+                feedtags.tag_items(db.conn, arrived, tags, iso(now) or "")
             if prepared.dropped is None:
                 db.conn.execute("DELETE FROM dropped_feeds WHERE feed = ?", (outcome.feed,))
             else:
@@ -170,7 +206,15 @@ class IngestMixin(FeedsMixin, StoreBase):
             self._apply_outcome(outcome, prepared.run_id, new, updated)
         return StoreResult(new=new, updated=updated, unchanged=unchanged, merged=merged)
 
-    def _store_one(self, db: Database, item: _ItemRow, now: datetime, known: set[str]) -> str:
+    def _store_one(
+        self,
+        db: Database,
+        item: _ItemRow,
+        now: datetime,
+        known: set[str],
+        known_places: set[str],
+    ) -> tuple[str, int]:
+        """Store one item: ("new" | "updated" | "unchanged" | "merged", its id)."""
         # The hot path of a fetch: plain prepared statements (sqlite3 caches them), because
         # sqlite-utils' per-row insert re-reads the table schema on every call (~6x slower).
         e = item.entry
@@ -186,7 +230,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             ).fetchone()
             if current is None:  # pragma: no cover - foreign keys keep this from happening
                 conn.execute("DELETE FROM item_sources WHERE item_id = ?", (item_id,))
-                return self._store_one(db, item, now, known)
+                return self._store_one(db, item, now, known, known_places)
             same = (current[0], current[1], current[2], current[3]) == (
                 fields["title"],
                 fields["summary"],
@@ -195,21 +239,36 @@ class IngestMixin(FeedsMixin, StoreBase):
             )
             # Only the feed that first carried a story rewrites it; republications don't.
             if same or current[4] != e.feed:
-                return "unchanged"
+                return "unchanged", item_id
             db.table("items").update(item_id, {**fields, "updated_at": iso(now)})
             self._replace_mentions(db, item_id, item.mentions, known)
-            return "updated"
+            replace_places(conn, item_id, item.places, known_places)
+            if not story_unchanged(conn, item_id, item.story):
+                leave_story(conn, item_id)
+                join_story(conn, item_id, item.story, self._item_feeds(conn, item_id))
+            return "updated", item_id
 
         match = self._same_story(db, fields, item.window)
         if match is not None:
             self._add_source(db, match, e, now)
-            return "merged"
+            add_story_source(conn, match, e.feed, item.story.when)
+            return "merged", match
 
         cursor = conn.execute(item.insert_sql, item.insert_values)
         item_id = int(cursor.lastrowid or 0)
         self._add_source(db, item_id, e, now)
         self._replace_mentions(db, item_id, item.mentions, known, fresh=True)
-        return "new"
+        replace_places(conn, item_id, item.places, known_places, fresh=True)
+        join_story(conn, item_id, item.story, (e.feed,))
+        return "new", item_id
+
+    def _item_feeds(self, conn: sqlite3.Connection, item_id: int) -> list[str]:
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT feed FROM item_sources WHERE item_id = ? ORDER BY seen_at, feed", (item_id,)
+            )
+        ]
 
     def _same_story(
         self, db: Database, fields: dict[str, Any], window: tuple[str | None, str | None]
@@ -242,6 +301,9 @@ class IngestMixin(FeedsMixin, StoreBase):
 
     def _known_actors(self, db: Database) -> set[str]:
         return {r[0] for r in db.conn.execute("SELECT id FROM actors")}
+
+    def _known_places(self, db: Database) -> set[str]:
+        return {r[0] for r in db.conn.execute("SELECT id FROM places")}
 
     def _replace_mentions(
         self,
@@ -318,6 +380,8 @@ class IngestMixin(FeedsMixin, StoreBase):
                     "(identity = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)) LIMIT 1",
                     [e.identity, fields["canonical_url"]],
                 ).fetchone()
+            story = signature(tagged, e.published or now)
+            fresh = row is None
             if row is not None:
                 item_id = int(row[0])
                 db.table("items").update(item_id, fields)
@@ -325,21 +389,60 @@ class IngestMixin(FeedsMixin, StoreBase):
                 fields["first_seen_at"] = iso(now)
                 item_id = inserted_id(db.table("items").insert(fields))
             self._replace_mentions(db, item_id, _mention_rows(tagged))
+            conn = db.conn
+            replace_places(conn, item_id, place_rows(tagged), self._known_places(db), fresh=fresh)
+            if fresh or not story_unchanged(conn, item_id, story):
+                leave_story(conn, item_id)
+                join_story(conn, item_id, story, (e.feed,))
         return item_id
 
     # -- retagging ---------------------------------------------------------------------------
 
-    def retag(self, results: Iterable[tuple[int, Tagged]]) -> RetagSummary:
-        """Store new relevance verdicts and actors for existing items, in one transaction."""
+    def retag(
+        self,
+        results: Iterable[tuple[int, Tagged]],
+        feed_tags: Mapping[str, Sequence[str]] | None = None,
+    ) -> RetagSummary:
+        """Store new relevance verdicts, actors, events and places for existing items, and
+        rebuild their stories, in one transaction; with `feed_tags`, also bring every item's
+        feed tags in line (`briefing retag`).
+
+        Args:
+            results: (item id, new tagging) pairs.
+            feed_tags: feed name → tags, over what the feeds table holds (feeds.yaml's
+                current tags for the feeds it lists; the others keep theirs). None leaves feed
+                tags alone: the pipeline retags single items, and a sync visits every item.
+        """
         items = changed = irrelevant = relevant = actors_changed = added = removed = 0
+        tags_added = tags_removed = 0
+        events_changed = 0
+        stories: list[tuple[int, StorySignature]] = []
         with self._write() as db:
+            conn = db.conn
+            known_places = self._known_places(db)
+            if feed_tags is not None:
+                wanted = {**feedtags.stored_feed_tags(db.conn), **feed_tags}
+                tags_added, tags_removed = feedtags.sync_all(
+                    db.conn, wanted, iso(self.clock()) or ""
+                )
             for item_id, t in results:
                 row = db.execute(
-                    "SELECT relevance, reasons, relevant FROM items WHERE id = ?", [item_id]
+                    "SELECT relevance, reasons, relevant, event_type, event_reasons, sort_at "
+                    "FROM items WHERE id = ?",
+                    [item_id],
                 ).fetchone()
                 if row is None:
                     continue
                 items += 1
+                event_reasons = _JSON.encode(list(t.event.reasons))
+                if (row[3], row[4]) != (t.event.type, event_reasons):
+                    events_changed += 1
+                    conn.execute(
+                        "UPDATE items SET event_type = ?, event_reasons = ? WHERE id = ?",
+                        (t.event.type, event_reasons, item_id),
+                    )
+                replace_places(conn, item_id, place_rows(t), known_places)
+                stories.append((item_id, signature(t, require_iso(row[5]))))
                 old_score = float(row[0] or 0.0)
                 new_reasons = reasons_to_json(t.verdict.reasons)
                 was_relevant = bool(row[2])
@@ -365,7 +468,26 @@ class IngestMixin(FeedsMixin, StoreBase):
                 added += plus
                 removed += minus
                 actors_changed += bool(plus or minus)
-        return RetagSummary(items, changed, irrelevant, relevant, actors_changed, added, removed)
+            # Every story is rebuilt as a fetch would build it, in the order the items came.
+            for item_id, _ in stories:
+                leave_story(conn, item_id)
+            stories.sort(key=lambda pair: pair[0])
+            for item_id, sig in stories:
+                join_story(conn, item_id, sig, self._item_feeds(conn, item_id))
+            count = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+        return RetagSummary(
+            items,
+            changed,
+            irrelevant,
+            relevant,
+            actors_changed,
+            added,
+            removed,
+            tags_added,
+            tags_removed,
+            events_changed,
+            int(count),
+        )
 
 
 def _mention_rows(t: Tagged) -> tuple[MentionRow, ...]:
@@ -380,13 +502,19 @@ def _mention_rows(t: Tagged) -> tuple[MentionRow, ...]:
 def _item_fields(t: Tagged) -> dict[str, Any]:
     e = t.entry
     title = clean_line(e.title, MAX_TITLE) or "(untitled)"
+    # parse.py already normalised whitespace; the store only guarantees safety and size.
+    summary = strip_unsafe(e.summary)[:MAX_TEXT].strip()
+    content = strip_unsafe(e.content)[:MAX_TEXT].strip()
     return {
         "title": title,
         "url": e.url,
         "canonical_url": e.canonical_url,
-        # parse.py already normalised whitespace; the store only guarantees safety and size.
-        "summary": strip_unsafe(e.summary)[:MAX_TEXT].strip(),
-        "content": strip_unsafe(e.content)[:MAX_TEXT].strip(),
+        "summary": summary,
+        "content": content,
+        # The index's normalised copies, always written with the text (see m011).
+        "search_title": search_copy(title),
+        "search_summary": search_copy(summary),
+        "search_content": search_copy(content),
         "author": clean_line(e.author, 200) if e.author else None,
         "published_at": iso(e.published),
         "language": e.language,
@@ -394,4 +522,6 @@ def _item_fields(t: Tagged) -> dict[str, Any]:
         "reasons": reasons_to_json(t.verdict.reasons),
         "relevant": int(t.verdict.relevant or e.kind == "article"),
         "title_key": title_key(title),
+        "event_type": t.event.type,
+        "event_reasons": _JSON.encode(list(t.event.reasons)),
     }

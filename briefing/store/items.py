@@ -8,27 +8,35 @@ from dataclasses import replace
 from typing import Any
 
 from briefing.core.models import (
+    EVENT_TYPES,
     ActorMention,
     Entry,
+    EventType,
+    EventVerdict,
     Facet,
     Facets,
     ItemDetail,
     ItemFilter,
     ItemRow,
+    PlaceMention,
     SortOrder,
 )
+from briefing.core.text import fold
 from briefing.store import query
-from briefing.store.base import StoreBase
 from briefing.store.codec import json_list, parse_iso, reasons_from_json, require_iso
+from briefing.store.fulltext import FullTextMixin
 
-_ROW_COLUMNS = (
+ROW_COLUMNS = (
     "items.id, items.title, items.feed, items.sort_at, items.url, items.kind, items.read, "
-    "items.flagged, items.dismissed, items.relevance"
+    "items.flagged, items.dismissed, items.relevance, items.event_type, items.story_id"
 )
 _DETAIL_COLUMNS = (
-    _ROW_COLUMNS + ", items.summary, items.content, items.author, items.canonical_url, "
-    "items.language, items.first_seen_at, items.reasons, items.authors_details"
+    ROW_COLUMNS + ", items.summary, items.content, items.author, items.canonical_url, "
+    "items.language, items.first_seen_at, items.reasons, items.authors_details, "
+    "items.event_reasons, items.story_reasons"
 )
+ACTOR_NOT_PLACE = "(a.kind != 'place' OR a.acts = 1)"
+"""Places are never listed as actors, except those that act as factions (`acts: true`)."""
 
 _STATE_LABELS = (
     ("active", "Active"),
@@ -40,7 +48,7 @@ _STATE_LABELS = (
 )
 
 
-class ItemsMixin(StoreBase):
+class ItemsMixin(FullTextMixin):
     """Queries over items. Every method takes an ItemFilter; none writes."""
 
     def resolve_actor_ids(self, names: Sequence[str]) -> list[str]:
@@ -56,8 +64,26 @@ class ItemsMixin(StoreBase):
                 ids.append(row[0])
         return ids
 
+    def resolve_place_ids(self, names: Sequence[str]) -> list[str]:
+        """Place ids for ids, names or aliases (case- and accent-insensitive)."""
+        if not names:
+            return []
+        wanted = {fold(n) for n in names}
+        ids: list[str] = []
+        for row in self._db().execute("SELECT id, name, aliases FROM places").fetchall():
+            keys = {fold(row[0]), fold(row[1] or "")}
+            keys.update(fold(a) for a in json_list(row[2]))
+            if keys & wanted:
+                ids.append(row[0])
+        return ids
+
     def _where(self, f: ItemFilter) -> tuple[str, list[Any]]:
-        return query.where(f, self.resolve_actor_ids(f.actors) if f.actors else None)
+        return query.where(
+            f,
+            self.resolve_actor_ids(f.actors) if f.actors else None,
+            self.clock(),
+            place_ids=self.resolve_place_ids(f.places) if f.places else None,
+        )
 
     def items(
         self,
@@ -70,7 +96,7 @@ class ItemsMixin(StoreBase):
         """One page of the item list under `f`."""
         clause, params = self._where(f)
         sql = (
-            f"SELECT {_ROW_COLUMNS} FROM items WHERE {clause} "
+            f"SELECT {ROW_COLUMNS} FROM items WHERE {clause} "
             f"ORDER BY {query.ORDER_BY[sort]} LIMIT ? OFFSET ?"
         )
         rows = self._db().execute(sql, [*params, limit, offset]).fetchall()
@@ -95,10 +121,11 @@ class ItemsMixin(StoreBase):
         return None if row is None else int(row[0])
 
     def item(self, item_id: int) -> ItemDetail | None:
+        """One item with everything the reading pane shows, its fetched article text included."""
         details = self._details(
             f"SELECT {_DETAIL_COLUMNS} FROM items WHERE items.id = ?", [item_id]
         )
-        return details[0] if details else None
+        return self.with_full_text(details[0]) if details else None
 
     def items_detail(
         self, f: ItemFilter = ItemFilter(), *, sort: SortOrder = "newest", limit: int | None = None
@@ -126,7 +153,7 @@ class ItemsMixin(StoreBase):
         clause, params = self._where(_without(f, "actors"))
         actors = db.execute(
             "SELECT a.id, a.name, count(*) AS n FROM item_actors ia JOIN actors a ON a.id = ia.actor_id "
-            f"WHERE ia.item_id IN (SELECT items.id FROM items WHERE {clause}) "
+            f"WHERE {ACTOR_NOT_PLACE} AND ia.item_id IN (SELECT items.id FROM items WHERE {clause}) "
             "GROUP BY a.id ORDER BY n DESC, a.name LIMIT ?",
             [*params, limit],
         ).fetchall()
@@ -153,11 +180,26 @@ class ItemsMixin(StoreBase):
             Facet(value, label, int(state_row[i] or 0))
             for i, (value, label) in enumerate(_STATE_LABELS)
         )
+        clause, params = self._where(_without(f, "events"))
+        events = db.execute(
+            f"SELECT items.event_type, count(*) AS n FROM items WHERE {clause} "
+            "GROUP BY items.event_type ORDER BY n DESC, items.event_type LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        clause, params = self._where(_without(f, "places"))
+        places = db.execute(
+            "SELECT p.id, p.name, count(*) AS n FROM item_places ip JOIN places p ON p.id = ip.place_id "
+            f"WHERE ip.item_id IN (SELECT items.id FROM items WHERE {clause}) "
+            "GROUP BY p.id ORDER BY n DESC, p.name LIMIT ?",
+            [*params, limit],
+        ).fetchall()
         return Facets(
             actors=tuple(Facet(r[0], r[1], r[2]) for r in actors),
             tags=tuple(Facet(r[0], r[0], r[1]) for r in tags),
             feeds=tuple(Facet(r[0], r[0], r[1]) for r in feeds),
             states=states,
+            events=tuple(Facet(r[0], r[0].replace("_", " "), r[1]) for r in events),
+            places=tuple(Facet(r[0], r[1], r[2]) for r in places),
         )
 
     def iter_entries(self) -> Iterator[tuple[int, Entry]]:
@@ -166,33 +208,19 @@ class ItemsMixin(StoreBase):
         while True:
             rows = (
                 self._db()
-                .execute(
-                    "SELECT id, identity, feed, title, url, canonical_url, summary, content, author, "
-                    "published_at, language, kind FROM items WHERE id > ? ORDER BY id LIMIT 1000",
-                    [last],
-                )
+                .execute(f"{_ENTRY_SELECT} WHERE id > ? ORDER BY id LIMIT 1000", [last])
                 .fetchall()
             )
             if not rows:
                 return
             for r in rows:
                 last = r[0]
-                yield (
-                    r[0],
-                    Entry(
-                        identity=r[1] or str(r[0]),
-                        feed=r[2],
-                        title=r[3],
-                        url=r[4],
-                        canonical_url=r[5],
-                        summary=r[6] or "",
-                        content=r[7] or "",
-                        author=r[8],
-                        published=parse_iso(r[9]),
-                        language=r[10],
-                        kind="article" if r[11] == "article" else "feed",
-                    ),
-                )
+                yield r[0], _entry(r)
+
+    def entry(self, item_id: int) -> Entry | None:
+        """One stored item as an Entry, to tag it again (after its article text was fetched)."""
+        row = self._db().execute(f"{_ENTRY_SELECT} WHERE id = ?", [item_id]).fetchone()
+        return _entry(row) if row is not None else None
 
     # -- assembling rows ---------------------------------------------------------------------
 
@@ -219,6 +247,8 @@ class ItemsMixin(StoreBase):
             tags=extras.tags.get(item_id, ()),
             also_in=tuple(s for s in extras.sources.get(item_id, ()) if s != feed),
             has_note=item_id in extras.notes,
+            event_type=_event_type(r[10]),
+            story_id=r[11],
         )
 
     def _details(self, sql: str, params: Sequence[Any]) -> list[ItemDetail]:
@@ -229,16 +259,19 @@ class ItemsMixin(StoreBase):
             out.append(
                 ItemDetail(
                     row=self._row(r, extras),
-                    summary=r[10] or "",
-                    content=r[11] or "",
-                    author=r[12],
-                    canonical_url=r[13],
-                    language=r[14],
-                    fetched_at=require_iso(r[15] or r[3]),
+                    summary=r[12] or "",
+                    content=r[13] or "",
+                    author=r[14],
+                    canonical_url=r[15],
+                    language=r[16],
+                    fetched_at=require_iso(r[17] or r[3]),
                     note=extras.notes.get(r[0], ""),
-                    reasons=reasons_from_json(r[16]),
+                    reasons=reasons_from_json(r[18]),
                     mentions=extras.mentions.get(r[0], ()),
-                    authors_details=r[17] or "",
+                    authors_details=r[19] or "",
+                    event=EventVerdict(_event_type(r[10]), json_list(r[20])),
+                    places=extras.places.get(r[0], ()),
+                    story_reasons=json_list(r[21]),
                 )
             )
         return out
@@ -256,7 +289,8 @@ class ItemsMixin(StoreBase):
             for item_id, actor_id, name, count, surfaces in db.execute(
                 "SELECT ia.item_id, ia.actor_id, a.name, ia.mentions, ia.surfaces FROM item_actors ia "
                 f"JOIN actors a ON a.id = ia.actor_id WHERE ia.item_id IN ({marks}) "
-                # Who before where: places come after the actors of an item.
+                f"AND {ACTOR_NOT_PLACE} "
+                # Who before where: places that act come after the other actors of an item.
                 "ORDER BY ia.item_id, a.kind = 'place', ia.mentions DESC, a.name",
                 chunk,
             ):
@@ -283,17 +317,59 @@ class ItemsMixin(StoreBase):
                 f"SELECT item_id, body FROM notes WHERE item_id IN ({marks})", chunk
             ):
                 extras.notes[item_id] = body
+            places: dict[int, list[PlaceMention]] = defaultdict(list)
+            for item_id, place_id, name, region, surfaces, primary in db.execute(
+                "SELECT ip.item_id, ip.place_id, p.name, p.region, ip.surfaces, ip.is_primary "
+                f"FROM item_places ip JOIN places p ON p.id = ip.place_id WHERE ip.item_id IN ({marks}) "
+                "ORDER BY ip.item_id, ip.is_primary DESC, p.name",
+                chunk,
+            ):
+                places[item_id].append(
+                    PlaceMention(place_id, name, region or "", json_list(surfaces), bool(primary))
+                )
+            extras.places.update({k: tuple(v) for k, v in places.items()})
         return extras
 
 
+def _event_type(value: str | None) -> EventType:
+    return value if value in EVENT_TYPES else "none"
+
+
+_ENTRY_SELECT = (
+    "SELECT id, identity, feed, title, url, canonical_url, summary, "
+    # The article fetched from the item's page is its body when it is longer than what the
+    # feed sent: retagging keeps what the longer text revealed.
+    "(SELECT CASE WHEN length(f.text) > length(coalesce(items.content, '')) THEN f.text END "
+    "FROM item_fulltext f WHERE f.item_id = items.id AND f.status = 'ok'), content, author, "
+    "published_at, language, kind FROM items"
+)
+
+
+def _entry(r: Any) -> Entry:
+    return Entry(
+        identity=r[1] or str(r[0]),
+        feed=r[2],
+        title=r[3],
+        url=r[4],
+        canonical_url=r[5],
+        summary=r[6] or "",
+        content=r[7] or r[8] or "",
+        author=r[9],
+        published=parse_iso(r[10]),
+        language=r[11],
+        kind="article" if r[12] == "article" else "feed",
+    )
+
+
 class _Extras:
-    """Per-item lists fetched in bulk for one page: actors, tags, sources, notes."""
+    """Per-item lists fetched in bulk for one page: actors, tags, sources, notes, places."""
 
     def __init__(self) -> None:
         self.mentions: dict[int, tuple[ActorMention, ...]] = {}
         self.tags: dict[int, tuple[str, ...]] = {}
         self.sources: dict[int, tuple[str, ...]] = {}
         self.notes: dict[int, str] = {}
+        self.places: dict[int, tuple[PlaceMention, ...]] = {}
 
 
 def _without(f: ItemFilter, field: str) -> ItemFilter:

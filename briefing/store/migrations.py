@@ -8,9 +8,13 @@ is refused rather than misread.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database, Migrations
+
+from briefing.core.search import search_copy
+from briefing.core.text import clean_line
 
 migrations = Migrations("briefing")
 
@@ -254,6 +258,264 @@ def m005_search_index_in_batches(db: Database) -> None:
         "INSERT INTO items_fts (rowid, title, summary, content) "
         "VALUES (new.id, new.title, new.summary, new.content); END"
     )
+
+
+@migrations()
+def m006_declared_foreign_keys(db: Database) -> None:
+    """Declare the links a reader of the schema expects (Datasette then shows an actor's name
+    beside its id): `item_actors.actor_id` → `actors.id` and `fetch_runs.feed` → `feeds.name`,
+    beside the item links m001 declared. The store already kept both (an actor it does not know
+    gets a minimal row; a feed's row exists before its fetch-log row); a row an older version
+    left without its parent gets a minimal one here first, so nothing is lost. Not declared:
+    `items.feed` and `item_sources.feed` (an imported article's outlet is no configured feed) and
+    `dropped_feeds.feed` (written before a new feed's row, in the same transaction)."""
+    db.execute(
+        "INSERT INTO actors (id, name, kind, aliases, affiliations, description) "
+        "SELECT DISTINCT actor_id, actor_id, 'organisation', '[]', '[]', '' FROM item_actors "
+        "WHERE actor_id NOT IN (SELECT id FROM actors)"
+    )
+    db.execute(
+        "INSERT INTO feeds (name, url, enabled, error_count, in_config) "
+        "SELECT DISTINCT feed, '', 1, 0, 0 FROM fetch_runs "
+        "WHERE feed IS NOT NULL AND feed NOT IN (SELECT name FROM feeds)"
+    )
+    db.add_foreign_keys(
+        [("item_actors", "actor_id", "actors", "id"), ("fetch_runs", "feed", "feeds", "name")]
+    )
+
+
+@migrations()
+def m007_feed_tags_on_items(db: Database) -> None:
+    """A feed's tags (feeds.yaml `tags`) reach its items, marked apart from the analyst's own.
+
+    `item_tags.source` is `'analyst'` (every tag so far) or `'feed'`; `removed_feed_tags`
+    remembers a feed tag the analyst took off an item, so that it is not put back (see
+    `briefing.store.feedtags`). Every stored item gets the tags its feeds (the first and every
+    other that carried it) have in the feeds table.
+    """
+    db.execute("ALTER TABLE item_tags ADD COLUMN source TEXT NOT NULL DEFAULT 'analyst'")
+    db.execute(
+        "CREATE TABLE removed_feed_tags (item_id INTEGER NOT NULL REFERENCES items (id) "
+        "ON DELETE CASCADE, tag_id INTEGER NOT NULL REFERENCES tags (id), removed_at TEXT, "
+        "PRIMARY KEY (item_id, tag_id))"
+    )
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    for feed, tags in db.execute("SELECT name, tags FROM feeds").fetchall():
+        names = json.loads(tags or "[]")
+        for name in dict.fromkeys(clean_line(str(n).replace(",", " "), 64) for n in names):
+            if not name:
+                continue
+            row = db.execute("SELECT id FROM tags WHERE name = ?", [name]).fetchone()
+            tag = (
+                row[0]
+                if row
+                else db.execute("INSERT INTO tags (name) VALUES (?)", [name]).lastrowid
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO item_tags (item_id, tag_id, created_at, source) "
+                "SELECT item_id, ?, ?, 'feed' FROM (SELECT id AS item_id FROM items WHERE "
+                "feed = ? UNION SELECT item_id FROM item_sources WHERE feed = ?)",
+                [tag, now, feed, feed],
+            )
+
+
+@migrations()
+def m008_relative_date_windows(db: Database) -> None:
+    """Saved views keep a relative date window ("the last 7 days") instead of a frozen time.
+
+    A view's filter gains `within` (`"7d"`), resolved each time the view runs. A view saved
+    before this had its date chip turned into an absolute `since`: where that `since` lies one
+    of the app's windows (24 hours, 7 or 30 days) before the moment the view was saved (within
+    an hour), with no `until`, it becomes that window again. Other dates stay as they were.
+    """
+    windows = {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+    rows = db.execute("SELECT name, filter, updated_at FROM views").fetchall()
+    for name, text, updated_at in rows:
+        try:
+            data = json.loads(text)
+            saved = datetime.fromisoformat(updated_at)
+            since = datetime.fromisoformat(data["since"]) if data.get("since") else None
+        except (TypeError, ValueError, KeyError):
+            continue  # not what the store writes: leave it for the analyst
+        if since is None or data.get("until") or data.get("within"):
+            continue
+        for label, back in windows.items():
+            if abs((saved - back - since).total_seconds()) <= 3600:
+                data.update(since=None, within=label)
+                db.execute(
+                    "UPDATE views SET filter = ? WHERE name = ?",
+                    [json.dumps(data, ensure_ascii=False, sort_keys=True), name],
+                )
+                break
+
+
+@migrations()
+def m009_view_names_unique_nocase(db: Database) -> None:
+    """View names are unique without regard to case: "Escalation" and "escalation" are one name.
+
+    `views.name_key` holds the case-folded name under a unique index. Existing clashes are
+    renamed deterministically: in each group the view saved first (then the smaller name by
+    code point) keeps its name, the others get " (2)", " (3)", … in the same order.
+    """
+    db.execute("ALTER TABLE views ADD COLUMN name_key TEXT")
+    rows = db.execute(
+        "SELECT name, created_at FROM views ORDER BY coalesce(created_at, ''), name"
+    ).fetchall()
+    taken = {name.casefold() for name, _ in rows}
+    seen: set[str] = set()
+    for name, _created in rows:
+        key = name.casefold()
+        new = name
+        if key in seen:
+            number = 2
+            while f"{name} ({number})".casefold() in taken:
+                number += 1
+            new = f"{name} ({number})"
+            key = new.casefold()
+            taken.add(key)
+        seen.add(key)
+        db.execute("UPDATE views SET name = ?, name_key = ? WHERE name = ?", [new, key, name])
+    db.execute("CREATE UNIQUE INDEX views_name_key ON views (name_key)")
+
+
+@migrations()
+def m011_search_normalised(db: Database) -> None:
+    """Search matches Arabic in a normalised form: "نفط" finds "النفط" (`normalise_for_search`).
+
+    SQLite's Python binding cannot register a custom FTS5 tokenizer, so the index holds a
+    normalised copy of the text instead. `items.search_title`, `search_summary` and
+    `search_content` keep that copy only where it differs from the text (Arabic items; NULL
+    elsewhere, so English text is not stored twice), the view `items_search` gives the index
+    its text (the copy, or the text itself), and `items_fts` becomes an external-content index
+    over that view. The store writes the copies together with the text they come from, so the
+    update trigger, fired by `UPDATE OF title, summary, content`, sees both. A later change to
+    `normalise_for_search` needs a migration that rewrites the copies and rebuilds the index.
+    """
+    for column in ("search_title", "search_summary", "search_content"):
+        db.execute(f"ALTER TABLE items ADD COLUMN {column} TEXT")
+    last = 0
+    while True:
+        rows = db.execute(
+            "SELECT id, title, summary, content FROM items WHERE id > ? ORDER BY id LIMIT 500",
+            [last],
+        ).fetchall()
+        if not rows:
+            break
+        for item_id, title, summary, content in rows:
+            last = item_id
+            copies = [search_copy(title), search_copy(summary), search_copy(content)]
+            if any(c is not None for c in copies):
+                db.execute(
+                    "UPDATE items SET search_title = ?, search_summary = ?, search_content = ? "
+                    "WHERE id = ?",
+                    [*copies, item_id],
+                )
+    db.execute("DROP TRIGGER IF EXISTS items_search_update")
+    db.execute("DROP TRIGGER IF EXISTS items_search_delete")
+    db.execute("DROP TABLE IF EXISTS items_fts")
+    db.execute(
+        "CREATE VIEW items_search AS SELECT id, coalesce(search_title, title) AS title, "
+        "coalesce(search_summary, summary) AS summary, coalesce(search_content, content) AS "
+        "content FROM items"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE items_fts USING fts5(title, summary, content, "
+        "content='items_search', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+    )
+    old = (
+        "coalesce(old.search_title, old.title), coalesce(old.search_summary, old.summary), "
+        "coalesce(old.search_content, old.content)"
+    )
+    new = (
+        "coalesce(new.search_title, new.title), coalesce(new.search_summary, new.summary), "
+        "coalesce(new.search_content, new.content)"
+    )
+    db.execute(
+        "CREATE TRIGGER items_search_delete AFTER DELETE ON items BEGIN "
+        "INSERT INTO items_fts (items_fts, rowid, title, summary, content) "
+        f"SELECT 'delete', old.id, {old} "
+        "WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE item_id = old.id); "
+        "DELETE FROM fts_pending WHERE item_id = old.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER items_search_update AFTER UPDATE OF title, summary, content ON items "
+        "WHEN NOT EXISTS (SELECT 1 FROM fts_pending WHERE item_id = old.id) BEGIN "
+        "INSERT INTO items_fts (items_fts, rowid, title, summary, content) "
+        f"VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO items_fts (rowid, title, summary, content) VALUES (new.id, {new}); END"
+    )
+    db.execute(
+        "INSERT INTO items_fts (rowid, title, summary, content) "
+        "SELECT id, title, summary, content FROM items_search "
+        "WHERE id NOT IN (SELECT item_id FROM fts_pending)"
+    )
+
+
+@migrations()
+def m012_full_text(db: Database) -> None:
+    """The article text fetched from an item's page, kept apart from what the feed sent.
+
+    One row per item that was tried: the text when extraction worked, else the reason it did
+    not. Kept in its own table so that a feed refreshing the item never overwrites it.
+    """
+    db.execute(
+        "CREATE TABLE item_fulltext ("
+        "item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE, "
+        "url TEXT NOT NULL, status TEXT NOT NULL, text TEXT NOT NULL DEFAULT '', "
+        "reason TEXT NOT NULL DEFAULT '', fetched_at TEXT NOT NULL)"
+    )
+
+
+@migrations()
+def m010_events_places_stories(db: Database) -> None:
+    """Per item its event type and reasons, its places (the event's place marked) and its story.
+
+    `places` is synced from the place gazetteer like `actors` from actors.yaml. A story's id is
+    the id of the item that started it, so it stays put as reports join; every item belongs to
+    one (existing items each start their own until `briefing retag` types them). Stories are
+    found for a new item by (event type, place, last seen). `actors.acts` marks the places that
+    act as factions (Misrata, Zintan): the only places listed among actors.
+    """
+    conn = db.conn
+    conn.execute("ALTER TABLE items ADD COLUMN event_type TEXT NOT NULL DEFAULT 'none'")
+    conn.execute("ALTER TABLE items ADD COLUMN event_reasons TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE items ADD COLUMN story_id INTEGER")
+    conn.execute("ALTER TABLE items ADD COLUMN story_reasons TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE actors ADD COLUMN acts INTEGER NOT NULL DEFAULT 0")
+    # The next sync writes `acts` for every actor.
+    conn.execute("DELETE FROM meta WHERE key = 'actors_hash'")
+    conn.execute(
+        "CREATE TABLE places (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+        "region TEXT NOT NULL DEFAULT '', district TEXT NOT NULL DEFAULT '', "
+        "kind TEXT NOT NULL DEFAULT 'town', lat REAL, lon REAL, aliases TEXT NOT NULL DEFAULT '[]')"
+    )
+    conn.execute(
+        "CREATE TABLE item_places (item_id INTEGER NOT NULL REFERENCES items(id), "
+        "place_id TEXT NOT NULL REFERENCES places(id), is_primary INTEGER NOT NULL DEFAULT 0, "
+        "surfaces TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (item_id, place_id))"
+    )
+    conn.execute(
+        "CREATE INDEX idx_item_places_place ON item_places (place_id, is_primary, item_id)"
+    )
+    conn.execute(
+        "CREATE TABLE stories (id INTEGER PRIMARY KEY, event_type TEXT NOT NULL, "
+        "place_id TEXT REFERENCES places(id), phase TEXT NOT NULL DEFAULT '', "
+        "headline TEXT NOT NULL, headline_item INTEGER, headline_rank REAL NOT NULL DEFAULT 0, "
+        "first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, "
+        "sources TEXT NOT NULL DEFAULT '[]', languages TEXT NOT NULL DEFAULT '[]', "
+        "actors TEXT NOT NULL DEFAULT '[]', numbers TEXT NOT NULL DEFAULT '[]', "
+        "items INTEGER NOT NULL DEFAULT 1)"
+    )
+    conn.execute("CREATE INDEX idx_stories_find ON stories (event_type, place_id, last_seen)")
+    conn.execute("CREATE INDEX idx_items_story ON items (story_id)")
+    conn.execute("CREATE INDEX idx_items_event ON items (event_type, sort_at)")
+    conn.execute(
+        "INSERT INTO stories (id, event_type, headline, headline_item, first_seen, last_seen, "
+        "sources, languages) SELECT id, 'none', title, id, sort_at, sort_at, "
+        "(SELECT json_group_array(feed) FROM item_sources WHERE item_id = items.id), "
+        "CASE WHEN language IS NULL THEN '[]' ELSE json_array(language) END FROM items"
+    )
+    conn.execute("UPDATE items SET story_id = id")
 
 
 SCHEMA_VERSION = len(migrations._migrations)

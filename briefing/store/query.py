@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+from briefing.core.errors import SearchSyntaxError
 from briefing.core.models import ItemFilter, SortOrder
+from briefing.core.search import AllOf, AnyOf, Node, Not, Term, parse_search
 from briefing.store.codec import iso
 
 ORDER_BY: dict[SortOrder, str] = {
@@ -25,46 +27,77 @@ _STATE_SQL = {
     "all": "",
 }
 
-_TOKEN = re.compile(r'"[^"]*"|[^\s"]+')
-_FTS_SPECIAL = re.compile(r'["*^():{}\[\]+\-]')
 
+def fts_query(node: Node) -> str:
+    """A parsed search (see `briefing.core.search`) as an FTS5 MATCH expression.
 
-def fts_query(text: str) -> str:
-    """User text → a safe FTS5 query: words AND-ed, "quoted phrases" kept, the last word a prefix.
-
-    Nothing the user types is read as FTS5 syntax, so a stray quote or `NEAR(` cannot error.
+    Every term is a quoted FTS5 string of its normalised text (quotes doubled), so nothing the
+    analyst typed is read as FTS5 syntax; the operators and parentheses are written here. `node`
+    must match by something an item contains: a query of negations only is handled by
+    `search_clause` as "every item but".
     """
-    parts: list[str] = []
-    tokens = _TOKEN.findall(text)
-    for index, token in enumerate(tokens):
-        if token.startswith('"') and token.endswith('"') and len(token) > 1:
-            phrase = _FTS_SPECIAL.sub(" ", token[1:-1]).strip()
-            if phrase:
-                parts.append(f'"{phrase}"')
-            continue
-        pieces = _FTS_SPECIAL.sub(" ", token).split()
-        for number, piece in enumerate(pieces):
-            last = index == len(tokens) - 1 and number == len(pieces) - 1
-            parts.append(f'"{piece}"' + ("*" if last and len(piece) >= 2 else ""))
-    return " ".join(parts)
+    if isinstance(node, Term):
+        quoted = '"' + node.normalised.replace('"', '""') + '"'
+        return quoted + "*" if node.prefix else quoted
+    if isinstance(node, AnyOf):
+        return "(" + " OR ".join(fts_query(p) for p in node.parts) + ")"
+    if isinstance(node, Not):  # pragma: no cover - parse_search never builds this
+        raise SearchSyntaxError("search: an exclusion needs something to exclude it from")
+    found = [fts_query(p) for p in node.parts if not isinstance(p, Not)]
+    excluded = [fts_query(p.part) for p in node.parts if isinstance(p, Not)]
+    if not found:  # pragma: no cover - parse_search refuses it inside OR; search_clause at the top
+        raise SearchSyntaxError("search: an exclusion needs something to exclude it from")
+    expression = "(" + " AND ".join(found) + ")"
+    if excluded:
+        expression = f"({expression} NOT ({' OR '.join(excluded)}))"
+    return expression
+
+
+def search_clause(text: str) -> tuple[str, list[Any]] | None:
+    """The SQL condition for a search box's text; None when there is nothing to search for.
+
+    Raises:
+        SearchSyntaxError: the text is not a valid search (one line for the user).
+    """
+    node = parse_search(text)
+    if node is None:
+        return None
+    negatives = node.parts if isinstance(node, AllOf) else (node,)
+    if all(isinstance(p, Not) for p in negatives):
+        # Only exclusions (`-sport`): every item but those; FTS5 has no unary NOT.
+        excluded = " OR ".join(fts_query(p.part) for p in negatives if isinstance(p, Not))
+        return (f"items.id NOT IN ({_MATCH})", [excluded])
+    return (f"items.id IN ({_MATCH})", [fts_query(node)])
+
+
+_MATCH = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
 
 
 def placeholders(values: Sequence[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def where(f: ItemFilter, actor_ids: Sequence[str] | None = None) -> tuple[str, list[Any]]:
-    """Build `WHERE …` for `f`. `actor_ids` are the filter's actors already resolved to ids."""
+def where(
+    f: ItemFilter,
+    actor_ids: Sequence[str] | None = None,
+    now: datetime | None = None,
+    *,
+    place_ids: Sequence[str] | None = None,
+) -> tuple[str, list[Any]]:
+    """Build `WHERE …` for `f`. `actor_ids` and `place_ids` are the filter's actors and places
+    already resolved to ids; `now` resolves a relative window (`f.within`), at the moment of
+    the query."""
+    if f.within is not None:
+        f = f.resolved(now or datetime.now(UTC))
     clauses: list[str] = []
     params: list[Any] = []
     state = _STATE_SQL[f.state]
     if state:
         clauses.append(state)
-    if f.text.strip():
-        query = fts_query(f.text)
-        if query:
-            clauses.append("items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-            params.append(query)
+    search = search_clause(f.text) if f.text.strip() else None
+    if search is not None:
+        clauses.append(search[0])
+        params.extend(search[1])
     if f.actors:
         ids = list(actor_ids or ())
         if not ids:
@@ -95,10 +128,25 @@ def where(f: ItemFilter, actor_ids: Sequence[str] | None = None) -> tuple[str, l
     if f.until is not None:
         clauses.append("items.sort_at < ?")
         params.append(iso(f.until))
+    if f.tagged is not None:
+        exists = "EXISTS (SELECT 1 FROM item_tags WHERE item_tags.item_id = items.id)"
+        clauses.append(exists if f.tagged == "any" else f"NOT {exists}")
     if f.kinds:
         clauses.append(f"items.kind IN ({placeholders(f.kinds)})")
         params.extend(f.kinds)
     if f.ids:
         clauses.append(f"items.id IN ({placeholders(f.ids)})")
         params.extend(f.ids)
+    if f.events:
+        clauses.append(f"items.event_type IN ({placeholders(f.events)})")
+        params.extend(f.events)
+    if f.places:
+        ids = list(place_ids or ())
+        if not ids:
+            clauses.append("0")
+        else:
+            clauses.append(
+                f"items.id IN (SELECT item_id FROM item_places WHERE place_id IN ({placeholders(ids)}))"
+            )
+            params.extend(ids)
     return (" AND ".join(clauses) if clauses else "1"), params

@@ -1,6 +1,8 @@
-"""The body of the `R` fetch worker: runs in a thread with its OWN Store, reports by messages.
+"""The body of the `R` fetch worker: runs in a thread over the app's own Store, reports by messages.
 
-The store keeps one SQLite connection per thread, and every write is a short BEGIN IMMEDIATE
+The app's store is reused, never a second one on the same file: this process then holds one set
+of SQLite locks on the database (closing any other descriptor of the file would drop them; see
+issue 17). The store keeps one connection per thread and every write is a short BEGIN IMMEDIATE
 transaction, so the fetch and the analyst's triage never fail each other.
 `post_message` is thread-safe (Textual guide, workers), so progress goes straight to the screen.
 """
@@ -8,40 +10,33 @@ transaction, so the fetch and the analyst's triage never fail each other.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from textual.message import Message
 
 from briefing.core.errors import BriefingError
 from briefing.core.models import Config
 from briefing.core.text import clean_line
+from briefing.store import Store
 from briefing.tui.messages import FetchFinished, FetchProgressed
 
 
 def run_fetch(
     config: Config,
-    db_path: Path,
+    store: Store,
     post: Callable[[Message], object],
     *,
     force: bool = False,
 ) -> None:
-    """Fetch the due feeds (every enabled one with `force`) into the database at `db_path`."""
-    from briefing.store import Store
+    """Fetch the due feeds (every enabled one with `force`) into `store`."""
     from briefing.update.pipeline import FeedReport, update
 
-    try:
-        store = Store.open(db_path)
-    except BriefingError as error:
-        post(FetchFinished(0, 0, 0, error=str(error)))
-        return
-    try:
+    def progress(done: int, total: int, report: FeedReport | None) -> None:
+        if report is None:
+            post(FetchProgressed("", 0, total, 0))
+        else:
+            post(FetchProgressed(report.feed, done, total, report.new, report.error))
 
-        def progress(done: int, total: int, report: FeedReport | None) -> None:
-            if report is None:
-                post(FetchProgressed("", 0, total, 0))
-            else:
-                post(FetchProgressed(report.feed, done, total, report.new, report.error))
-
+    try:
         # workers=0: parse in this thread. Forking a process pool from inside a running
         # Textual app (which has threads of its own) is not safe.
         run = update(config, store, force=force, progress=progress, workers=0)
@@ -58,5 +53,3 @@ def run_fetch(
         post(FetchFinished(0, 0, 0, error=str(error)))
     except Exception as error:  # the worker must always report, whatever broke
         post(FetchFinished(0, 0, 0, error=clean_line(f"{type(error).__name__}: {error}", 300)))
-    finally:
-        store.close()

@@ -40,3 +40,7 @@ class FacetsLoaded(Message):
     facets: object
     """A `briefing.core.models.Facets`; typed loosely so stale results can be compared by identity."""
     generation: int
+
+
+class MentionsReady(Message, bubble=False):
+    """The Tagger is built: the reading pane can highlight actor mentions now."""

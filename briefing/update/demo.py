@@ -166,7 +166,8 @@ def _triage(store: Store, now: datetime) -> tuple[int, int, int, tuple[str, ...]
         "Escalation": ItemFilter(tags=("escalation",)),
         "Oil and money": ItemFilter(tags=("oil",)),
         "Flagged": ItemFilter(state="flagged"),
-        "Last 7 days": ItemFilter(since=now - timedelta(days=7)),
+        # Relative: the view shows the last 7 days whenever it is opened, not those of the build.
+        "Last 7 days": ItemFilter(within=timedelta(days=7)),
     }
     for name, view in views.items():
         store.save_view(name, view)
@@ -201,6 +202,7 @@ def build_demo(store: Store, config: Config | None, *, now: datetime | None = No
     tagger = Tagger.from_config(config)
     store.sync_feeds(specs)
     store.sync_actors(tagger.actor_infos())
+    store.sync_places(tagger.place_infos())
     bodies = [Path(spec.url).read_bytes() for spec in specs]
     delta = now - _newest(bodies)
     run_id = new_run_id(now)

@@ -54,7 +54,7 @@ class Host(App[None]):
         return FROZEN_NOW
 
     def compose(self) -> ComposeResult:
-        yield BriefView(self.store, id="view")
+        yield BriefView(self.store, now=self.now, id="view")
 
     def on_brief_view_loaded(self, event: BriefView.Loaded) -> None:
         self.loaded.append(event.brief.subject)
@@ -72,7 +72,8 @@ class ScreenHost(App[None]):
         return FROZEN_NOW
 
     def on_mount(self) -> None:
-        self.push_screen(BriefScreen(self.store, self.f, self.actor), self.results.append)
+        screen = BriefScreen(self.store, self.f, self.actor, now=self.now)
+        self.push_screen(screen, self.results.append)
 
 
 async def test_brief_view_shows_the_newest_request(store: Store) -> None:

@@ -89,16 +89,3 @@ def test_app_module_stays_small() -> None:
     import inspect
 
     assert len(inspect.getsource(inspect.getmodule(BriefingApp)).splitlines()) < 200  # type: ignore[arg-type]
-
-
-def test_the_readme_section_names_every_binding() -> None:
-    from pathlib import Path
-
-    doc = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    for binding in BriefingApp._bindings_declared():
-        assert binding.id is not None
-        if binding.id.startswith("quick-tag-"):
-            assert "`quick-tag-1` … `quick-tag-9`" in doc
-            continue
-        assert f"`{binding.id}`" in doc, binding.id
-        assert binding.description in doc, binding.description

@@ -89,24 +89,30 @@ def test_digest_contents(filled: Store) -> None:
     assert "Weather notes from the coast" not in titles
     assert "A miscalculated attack on Tripoli" not in titles
     assert digest.seed is not None and digest.seed.author == "A. Writer; B. Analyst"
-    assert [g.label for g in digest.groups] == [
-        "Khalifa Haftar",
-        "Government of National Accord",
-        "Libyan National Army",
-        "United Arab Emirates",
-    ]
+    # Each item once, under its most-mentioned actor; the LNA and the UAE, named only beside
+    # Haftar, are cross-references rather than sections of their own.
+    assert [g.label for g in digest.groups] == ["Khalifa Haftar", "Government of National Accord"]
+    assert sorted(i.id for g in digest.groups for i in g.items) == sorted(
+        i.id for i in digest.items
+    )
     haftar = digest.groups[0]
     assert haftar.brief.actor is not None and haftar.brief.actor.id == "khalifa-haftar"
     assert haftar.brief.key_points
     strike = next(i for i in digest.items if i.title == "LNA jets strike Mitiga airport")
     assert strike.also_in == ("Libya Herald",)
     assert strike.tags == ("escalation",)
-    assert strike.note == "Check the casualty figures.\nSecond source pending."
+    assert strike.see_also == ("Libyan National Army",)
+    assert strike.note == ""  # private unless asked for
     assert strike.flagged
+    shared = build_digest(
+        filled, ItemFilter(), group_by="actor", now=FROZEN_NOW, include_notes=True
+    )
+    strike = next(i for i in shared.items if i.title == "LNA jets strike Mitiga airport")
+    assert strike.note == "Check the casualty figures.\nSecond source pending."
 
 
 def test_markdown_has_every_part(filled: Store) -> None:
-    md = render(filled, "md", "tag", title="Tagged")
+    md = render(filled, "md", "tag", title="Tagged", include_notes=True)
     for part in (
         "# Tagged",
         "**Period:**",
@@ -157,18 +163,24 @@ def test_unknown_format(filled: Store) -> None:
 
 
 def test_markdown_hostile(hostile: Store) -> None:
-    md = render(hostile, "md", "tag")
+    from markdown_it import MarkdownIt
+
+    md = render(hostile, "md", "tag", include_notes=True)
     # No raw HTML: every < is escaped; no link except http(s) ones.
     assert re.search(r"(?<!\\)<", md) is None
-    for target in re.findall(r"\]\(([^)]*)\)", md):
+    for target in re.findall(r"(?<!\\)\]\(([^)]*)\)", md):
         assert target.startswith(("http://", "https://"))
-    assert "javascript" not in md.replace("javascript:alert\\(", "")  # only as escaped text
-    assert "\\[click\\]\\(javascript:alert\\(1\\)\\)" in md
-    assert "\\=cmd" in md and "\\+SUM" in md
+    assert "\\[click\\](javascript:alert(1))" in md  # text: the bracket is escaped
+    assert "=cmd" in md and "+SUM" in md  # mid-line they open nothing: left alone
     assert CONTROL.search(md) is None
     # Note lines that would open blocks are escaped.
     for escaped in ("\\- list", "1\\. ordered", "\\> quote", "\\=== ---", "mail\\@evil"):
         assert escaped in md
+    # What a renderer makes of it: our structure only, every link ours.
+    page = MarkdownIt("commonmark").enable(["strikethrough", "table"]).render(md)
+    assert "<script" not in page and "<b>" not in page and "<blockquote>\n<p>quote" not in page
+    for href in re.findall(r'href="([^"]*)"', page):
+        assert href.startswith(("http://", "https://")), href
 
 
 def test_md_escape_line_starts() -> None:
@@ -176,6 +188,33 @@ def test_md_escape_line_starts() -> None:
     assert md_escape("12) x") == "12\\) x"
     assert md_escape("- x") == "\\- x"
     assert md_escape("a\x1b[31mb") == "ab"
+
+
+def test_md_escape_renders_as_the_same_text_and_only_escapes_what_needs_it() -> None:
+    """A CommonMark renderer (with GFM's strikethrough and tables) shows exactly the text:
+    no tag, no link, no entity, no emphasis; and plain punctuation is left alone."""
+    import html as html_module
+    import random
+
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark").enable(["strikethrough", "table"])
+    rng = random.Random(11)
+    alphabet = "ab _*`[]()<>!&#;@$~|\\-=+:.1 xé\u0644"
+    for n in range(3_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
+        if n % 7 == 0:
+            text = rng.choice(["&amp;", "&#65;", "<b>", "[a](http://e.x)", "**b**", "_c_"]) + text
+        expected = " ".join(text.split())
+        if not expected:
+            continue
+        out = renderer.render(md_escape(text)).strip()
+        assert out.startswith("<p>") and out.endswith("</p>"), (text, out)
+        inner = out[3:-4]
+        assert "<" not in inner.replace("&lt;", ""), (text, out)
+        assert html_module.unescape(inner) == expected, (text, md_escape(text), out)
+    for plain in ("Haftar & LNA", "snake_case", "(UN)", "#1 priority", "Q&A", "a!b", "x|y"):
+        assert md_escape(plain) == plain
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -211,8 +250,18 @@ def test_html_keeps_http_links(filled: Store) -> None:
     assert all(a.get("rel") == "noopener noreferrer nofollow" for a in tree.iter("a"))
 
 
+def test_html_print_forces_no_page_breaks(filled: Store) -> None:
+    """Printing: no rule starts a page per group (page 1 held only the header, and each
+    one-item group took a page); headings are kept with what follows them instead."""
+    page = render(filled, "html", "actor")
+    style = page[page.index("<style>") : page.index("</style>")]
+    assert re.search(r"break-before:\s*(page|always)", style) is None
+    assert re.search(r"page-break-before:\s*always", style) is None
+    assert re.search(r"h2[^{]*\{[^}]*break-after:\s*avoid", style) is not None
+
+
 def test_json_hostile(hostile: Store) -> None:
-    text = render(hostile, "json", "actor")
+    text = render(hostile, "json", "actor", include_notes=True)
     assert CONTROL.search(text.replace("\n", "")) is None
     data = json.loads(text)
     assert data["schema_version"] == 1
@@ -224,7 +273,7 @@ def test_json_hostile(hostile: Store) -> None:
 
 
 def test_csv_hostile(hostile: Store) -> None:
-    text = render(hostile, "csv", "tag")
+    text = render(hostile, "csv", "tag", include_notes=True)
     assert CONTROL.search(text.replace("\n", "")) is None
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 3
@@ -265,7 +314,9 @@ def test_hostile_raw_details_never_reach_output() -> None:
         out = render_digest(store, ItemFilter(), fmt=fmt, group_by="actor", now=FROZEN_NOW)  # type: ignore[arg-type]
         assert CONTROL.search(out.replace("\n", "")) is None, fmt
         assert "\u202e" not in out
-        if fmt in ("md", "html"):
+        if fmt == "md":
+            assert re.search(r"(?<!\\)<", out) is None
+        if fmt == "html":
             assert "<script>" not in out
             assert "](java" not in out and 'href="java' not in out
         if fmt == "json":
@@ -328,3 +379,73 @@ def test_digest_respects_since(filled: Store) -> None:
     assert [i["title"] for i in data["items"]] == ["LNA jets strike Mitiga airport"]
     assert data["period"] == {"since": "2026-11-19T06:00:00Z", "until": "2026-11-20T12:00:00Z"}
     assert HOSTILE_NOTE
+
+
+# --- what a client reads ------------------------------------------------------------------------
+
+
+def test_each_item_is_listed_once(filled: Store) -> None:
+    for group_by in ("actor", "tag"):
+        md = render(filled, "md", group_by)
+        listed = re.findall(r"^- (?:★ )?\*\*\[([^\]]+)\]", md, flags=re.M)
+        assert len(listed) == len(set(listed)), (group_by, listed)
+        data = json.loads(render(filled, "json", group_by))
+        ids = [i for g in data["groups"] for i in g["item_ids"]]
+        assert sorted(ids) == sorted(i["id"] for i in data["items"])
+
+
+def test_the_seed_is_cited_only_when_the_filter_selects_it(filled: Store) -> None:
+    assert "Seed article:" in render(filled, "md")  # no date bound: the 2019 seed matches
+    week = ItemFilter(since=FROZEN_NOW - 7 * DAY)
+    assert "Seed article:" not in render(filled, "md", f=week)
+    assert "Context" not in render(filled, "html", f=week)
+    assert json.loads(render(filled, "json", f=week))["context"]["seed"] is None
+
+
+def test_links_lose_tracking_parameters(store: Store) -> None:
+    from briefing.core.models import FeedSpec, FetchOutcome
+    from tests.conftest import tagged
+
+    store.sync_feeds([FeedSpec("Wire", "https://wire.example/rss")])
+    url = "https://wire.example/story?id=7&utm_source=rss&utm_medium=feed&fbclid=abc"
+    store.store_feed(
+        FetchOutcome("Wire", "ok", 200, seen=1, kept=1), [tagged("A story", feed="Wire", url=url)]
+    )
+    for fmt in ("md", "html", "json", "csv"):
+        out = render(store, fmt)
+        assert "https://wire.example/story?id=7" in out, fmt
+        assert "utm_" not in out and "fbclid" not in out, fmt
+
+
+def test_places_never_form_actor_groups(store: Store) -> None:
+    from briefing.core.models import ActorInfo, FeedSpec, FetchOutcome
+    from tests.conftest import ACTORS, tagged
+
+    store.sync_feeds([FeedSpec("Wire", "https://wire.example/rss")])
+    store.sync_actors([*ACTORS, ActorInfo("tripoli", "Tripoli", "place")])
+    store.store_feed(
+        FetchOutcome("Wire", "ok", 200, seen=2, kept=2),
+        [
+            tagged("Clashes in Tripoli", feed="Wire", actors=["tripoli"]),
+            tagged("Haftar in Tripoli", feed="Wire", actors=["tripoli", "khalifa-haftar"]),
+        ],
+    )
+    digest = build_digest(store, ItemFilter(), group_by="actor", now=FROZEN_NOW)
+    assert [g.label for g in digest.groups] == ["Khalifa Haftar", "No actor"]
+    assert all("Tripoli" not in i.see_also for i in digest.items)
+
+
+def test_notes_reach_a_digest_only_when_asked(filled: Store) -> None:
+    note = "Check the casualty figures."
+    for fmt in ("md", "html", "json", "csv"):
+        assert note not in render(filled, fmt), fmt
+        assert note in render(filled, fmt, include_notes=True), fmt
+    assert "with notes" not in render(filled, "md")
+    assert "1 with notes" in render(filled, "md", include_notes=True)
+
+
+def test_items_carry_a_short_summary(filled: Store) -> None:
+    md = render(filled, "md", "actor")
+    assert "  The GNA asked for an immediate ceasefire south of Tripoli." in md
+    page = render(filled, "html", "actor")
+    assert '<p class="excerpt" dir="auto">The GNA asked for an immediate ceasefire' in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -118,7 +119,11 @@ def test_unknown_feed_is_one_line_error(tmp_path: Path, served: HTTPServer) -> N
     config = write_config(tmp_path, {"Good": served.url_for("/good")})
     code, _, err = invoke(config, "fetch", "--feed", "Nope")
     assert code == 1
-    assert "no feed named 'Nope'" in err
+    assert err == "Error: unknown feed 'Nope' (`briefing feeds` lists the 1 in feeds.yaml)\n"
+    code, _, err = invoke(config, "fetch", "--feed", "god")
+    assert code == 1 and "unknown feed 'god' — did you mean 'Good'?" in err
+    code, _, err = invoke(config, "fetch", "--explain", "Goood")
+    assert code == 1 and "unknown feed 'Goood' — did you mean 'Good'?" in err
 
 
 def test_second_fetch_exits_0_saying_another_is_running(tmp_path: Path, served: HTTPServer) -> None:
@@ -133,20 +138,24 @@ def test_second_fetch_exits_0_saying_another_is_running(tmp_path: Path, served: 
 
 def test_wait_queues_behind_a_running_fetch(tmp_path: Path, served: HTTPServer) -> None:
     config = write_config(tmp_path, {"Good": served.url_for("/good")})
-    released = threading.Event()
+    holding = threading.Event()
+    fetched_while_held: list[int] = []
 
     def hold() -> None:
         with fetch_lock(tmp_path / "b.db"):
+            holding.set()
             time.sleep(0.5)
-        released.set()
+            # The queued fetch has opened the database by now, but must not have fetched.
+            fetched_while_held.append(len(served.log))
 
     holder = threading.Thread(target=hold)
     holder.start()
-    time.sleep(0.1)
+    assert holding.wait(10)
     code, out, _ = invoke(config, "fetch", "--wait")
     holder.join()
-    assert released.is_set()
+    assert fetched_while_held == [0]
     assert code == 0 and "1 fetched, 1 ok" in out
+    assert len(served.log) == 1
 
 
 def test_watch_fetches_again_until_interrupted(
@@ -225,6 +234,22 @@ def _wait_for_lock(lock: Path, pid: int, timeout: float = 30) -> None:
     raise AssertionError("the fetch never took the lock")
 
 
+def _assert_stories_consistent(db: sqlite3.Connection) -> None:
+    """Items and stories written together: every item in a story that exists, every story's
+    count its members', no story without items, and its places are the items' places."""
+    assert db.execute(
+        "SELECT count(*) FROM items i LEFT JOIN stories s ON s.id = i.story_id WHERE s.id IS NULL"
+    ).fetchone() == (0,)
+    assert db.execute(
+        "SELECT count(*) FROM stories s WHERE s.items != "
+        "(SELECT count(*) FROM items i WHERE i.story_id = s.id)"
+    ).fetchone() == (0,)
+    assert db.execute(
+        "SELECT count(*) FROM item_places ip LEFT JOIN items i ON i.id = ip.item_id "
+        "WHERE i.id IS NULL"
+    ).fetchone() == (0,)
+
+
 @pytest.mark.slow
 def test_kill_9_mid_run_leaves_a_sound_database_with_whole_feeds(
     tmp_path: Path, slow_server: HTTPServer
@@ -249,12 +274,16 @@ def test_kill_9_mid_run_leaves_a_sound_database_with_whole_feeds(
         try:
             assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             rows = db.execute("SELECT feed, count(*) FROM items GROUP BY feed").fetchall()
+            _assert_stories_consistent(db)
         finally:
             db.close()
         counts = dict(rows)
         # Each feed is all-or-nothing: 0 or its 30 items, never a part.
         assert all(n == 30 for n in counts.values()), counts
         stored.append(len(counts))
+    # The network alone needs 0.5 s for 40 feeds (4 at a time, 50 ms each): the first run was
+    # killed before its end, and what it stored survived the second one.
+    assert len(stored) == 2 and stored[0] < 40 and stored[0] <= stored[1], stored
     # And the next run completes the job.
     done = subprocess.run(
         _briefing(config, "fetch", "--force", "--json"),
@@ -276,9 +305,19 @@ def test_kill_9_mid_run_leaves_a_sound_database_with_whole_feeds(
 
 
 def test_concurrent_fetch_in_another_process_exits_0(
-    tmp_path: Path, slow_server: HTTPServer
+    tmp_path: Path, httpserver: HTTPServer
 ) -> None:
-    config = write_config(tmp_path, {f"f{i}": slow_server.url_for(f"/s/{i}") for i in range(20)})
+    # The first fetch's feeds answer only once the second fetch has ended, so the first surely
+    # holds the lock while the second runs, however slowly a loaded machine starts it.
+    released = threading.Event()
+
+    def held(request: Request) -> Response:
+        released.wait(timeout=120)
+        return Response(rss(libya_items("h", 3)), content_type="application/rss+xml")
+
+    for i in range(4):
+        httpserver.expect_request(f"/h/{i}").respond_with_handler(held)
+    config = write_config(tmp_path, {f"f{i}": httpserver.url_for(f"/h/{i}") for i in range(4)})
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     first = subprocess.Popen(
         _briefing(config, "fetch", "--quiet"),
@@ -300,7 +339,9 @@ def test_concurrent_fetch_in_another_process_exits_0(
         assert second.returncode == 0
         assert "another fetch is running" in second.stderr
     finally:
+        released.set()
         first.wait(timeout=120)
+    assert first.returncode == 0
 
 
 def test_a_quiet_fetch_starts_without_rich_or_httpx_s_command_line() -> None:
@@ -318,3 +359,121 @@ def test_a_quiet_fetch_starts_without_rich_or_httpx_s_command_line() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == ""
+
+
+# --- killing the parent alone: its workers die with it, and the lock goes with them -----------
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is `pid` (Linux /proc)."""
+    found: set[int] = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid) and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # an orphan's zombie waits for whoever adopted it: it holds nothing
+
+
+@pytest.fixture
+def slower_server(httpserver: HTTPServer) -> Iterator[HTTPServer]:
+    """40 feeds answered after 0.3 s each: 4 at a time, a run needs at least 3 s."""
+
+    def handler(request: Request) -> Response:
+        time.sleep(0.3)
+        n = request.path.rsplit("/", 1)[-1]
+        return Response(rss(libya_items(f"s{n}", 30)), content_type="application/rss+xml")
+
+    for i in range(40):
+        httpserver.expect_request(f"/s/{i}").respond_with_handler(handler)
+    yield httpserver
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "term"])
+def test_killing_only_the_parent_fetch_ends_its_workers_and_the_next_fetch_runs(
+    tmp_path: Path, slower_server: HTTPServer, sig: signal.Signals
+) -> None:
+    config = write_config(tmp_path, {f"f{i}": slower_server.url_for(f"/s/{i}") for i in range(40)})
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    parent = subprocess.Popen(
+        _briefing(config, "fetch", "--force", "--quiet"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=tmp_path,
+        start_new_session=True,  # as under cron: nobody else signals the workers
+    )
+    try:
+        _wait_for_lock(tmp_path / "b.db.fetch.lock", parent.pid)
+        deadline = time.monotonic() + 30
+        while len(workers := _children(parent.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(workers) >= 3, workers  # the writer and two parsers
+        parent.send_signal(sig)  # the parent alone, not its process group
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if _alive(pid)], "orphaned workers live on"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(parent.pid, signal.SIGKILL)  # whatever is left, should the test fail
+    db = sqlite3.connect(tmp_path / "b.db")
+    try:
+        stored_before = db.execute("SELECT count(DISTINCT feed) FROM items").fetchone()[0]
+    finally:
+        db.close()
+    assert stored_before < 40  # killed mid-run
+    # A plain next run (no --force, no --wait): the lock is free, and it stores the rest.
+    done = subprocess.run(
+        _briefing(config, "fetch", "--json"),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert "skipped" not in document and document["ok"] is True
+    assert len(document["feeds"]) == 40 - stored_before
+    db = sqlite3.connect(tmp_path / "b.db")
+    try:
+        assert db.execute("SELECT count(DISTINCT feed) FROM items").fetchone() == (40,)
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("quiet", [True, False], ids=["quiet", "table"])
+def test_a_full_disk_is_one_line_not_a_row_per_feed(
+    tmp_path: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, quiet: bool
+) -> None:
+    from briefing.store.ingest import IngestMixin
+
+    for i in range(6):
+        httpserver.expect_request(f"/d{i}").respond_with_data(rss(libya_items(f"d{i}", 3)))
+    config = write_config(tmp_path, {f"d{i}": httpserver.url_for(f"/d{i}") for i in range(6)})
+
+    def full(*args: object) -> str:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(IngestMixin, "_store_one", full)  # forked writers inherit it
+    code, out, err = invoke(config, "fetch", *(["--quiet"] if quiet else []))
+    assert code == 1
+    assert out == ""  # no table of failed feeds
+    [line] = err.strip().splitlines()
+    assert "the disk is full: cannot write to " in line and str(tmp_path / "b.db") in line
+    assert "0 of 6 feeds were fetched and stored before it" in line
+    assert "internal error" not in line

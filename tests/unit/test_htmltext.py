@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from briefing.acquisition.htmltext import html_to_text
+from briefing.acquisition.htmltext import (
+    html_to_line,
+    html_to_text,
+    looks_like_html,
+    text_to_line,
+    text_to_text,
+)
 from briefing.core.urls import canonical_url, is_http_url
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -150,3 +156,50 @@ def test_canonical_url_fast_path_agrees_with_the_general_one(
     general = [canonical_url(url) for url in urls]
     assert fast == general
     assert canonical_url("https://e.com/s?id=7&utm_source=rss") == "https://e.com/s?id=7"
+
+
+@pytest.mark.parametrize(
+    ("text", "markup"),
+    [
+        ("Why <script> tags were blocked on LNA sites", False),
+        ("NOC <warns> of", False),
+        ("5 < 7 and 9 > 3", False),
+        ("desk@example.com (Desk <Tripoli>)", False),
+        ("A <b>bold</b> claim", True),
+        ("line<br>break", True),
+        ('<a href="https://example.com/">link</a>', True),
+        ("Talks &eacute;t&eacute;", True),
+        ("an unknown </warns> close", False),
+    ],
+)
+def test_looks_like_html(text: str, markup: bool) -> None:
+    assert looks_like_html(text) is markup
+
+
+def test_markup_keeps_tags_that_are_not_html_elements() -> None:
+    # Escaped once inside real markup: `<warns>` is the text, not an element to remove.
+    assert html_to_line("<b>NOC</b> &lt;warns&gt; <warns> of") == "NOC <warns> <warns> of"
+    # Escaped twice, a real element is removed; escaped text is not decoded into a tag to drop.
+    assert html_to_line("&lt;p&gt;Why &amp;lt;script&amp;gt; tags&lt;/p&gt;") == (
+        "Why <script> tags"
+    )
+
+
+def test_plain_text_is_never_read_as_markup() -> None:
+    assert text_to_line("Why <script> tags  were\nblocked") == "Why <script> tags were blocked"
+    assert text_to_line("x" * 10, 5) == "xxxx…"
+    assert text_to_text("One <p>\n\n\nTwo &amp;\u202e") == "One <p>\n\nTwo &amp;"
+
+
+def test_url_key_is_one_key_for_spellings_of_one_address() -> None:
+    from briefing.core.urls import url_key
+
+    same = [
+        "https://www.Example.org/feed/",
+        "http://example.org/feed",
+        "HTTPS://example.org:443/feed?utm_source=x#top",
+    ]
+    assert len({url_key(u) for u in same}) == 1
+    assert url_key("https://example.org/feed?id=2") != url_key("https://example.org/feed?id=3")
+    assert url_key("https://example.org/") == url_key("https://example.org")
+    assert url_key("/home/analyst/feeds/local.xml") == "/home/analyst/feeds/local.xml"

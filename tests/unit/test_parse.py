@@ -328,3 +328,74 @@ def test_json_feed_is_read_by_the_fast_parser_only() -> None:
 def test_broken_json_feed_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match="not a usable JSON Feed"):
         parse_feed(b'{"version": "x", "items": [', {}, SPEC)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text the feed escaped once is text: each field's type decides, on both parsers
+# ---------------------------------------------------------------------------------------------
+
+ESCAPED_RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Wire &lt;Libya&gt;</title><link>https://wire.example.com/</link>
+<item><title>Why &lt;script&gt; tags were blocked on LNA sites</title>
+<link>https://wire.example.com/1</link><guid>e1</guid>
+<description>NOC &lt;warns&gt; of a shutdown at Es Sider</description>
+<author>desk@wire.example.com (Desk &lt;Tripoli&gt;)</author>
+<pubDate>Mon, 09 Jun 2025 10:00:00 GMT</pubDate></item>
+<item><title>A &lt;b&gt;bold&lt;/b&gt; claim</title><link>https://wire.example.com/2</link><guid>e2</guid>
+<description>&lt;p&gt;Para one&lt;/p&gt;&lt;p&gt;Why &amp;lt;script&amp;gt; tags&lt;/p&gt;</description>
+<author>&lt;a href="https://wire.example.com/desk"&gt;Desk&lt;/a&gt;</author>
+<pubDate>Mon, 09 Jun 2025 11:00:00 GMT</pubDate></item>
+</channel></rss>"""
+
+ESCAPED_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title type="text">Desk &lt;Benghazi&gt;</title>
+<id>urn:escaped</id><updated>2025-06-10T09:00:00Z</updated>
+<entry><title type="text">NOC &lt;warns&gt; of a shutdown</title><id>a1</id>
+<link href="https://wire.example.com/a1"/><updated>2025-06-10T07:30:00Z</updated>
+<summary type="text">Why &lt;script&gt; tags were blocked</summary>
+<author><name>Sami &lt;Misrata&gt;</name></author></entry>
+<entry><title type="html">H &lt;b&gt;b&lt;/b&gt; &amp;lt;warns&amp;gt;</title><id>a2</id>
+<link href="https://wire.example.com/a2"/><updated>2025-06-10T08:30:00Z</updated>
+<summary type="html">&lt;p&gt;Para&lt;/p&gt;</summary></entry>
+</feed>"""
+
+
+@pytest.mark.parametrize("parser", ["auto", "feedparser-rs", "feedparser"])
+def test_rss_text_escaped_once_keeps_every_word(parser: ParserChoice) -> None:
+    parsed = parse_feed(ESCAPED_RSS, RSS, SPEC, now=NOW, parser=parser)
+    first, second = parsed.entries
+    assert parsed.title == "Wire <Libya>"
+    assert first.title == "Why <script> tags were blocked on LNA sites"
+    assert first.summary == "NOC <warns> of a shutdown at Es Sider"
+    assert first.author == "desk@wire.example.com (Desk <Tripoli>)"
+    # Real markup is still markup: tags go, and text escaped inside it stays text.
+    assert second.title == "A bold claim"
+    assert second.summary == "Para one\n\nWhy <script> tags"
+    assert second.author == "Desk"
+
+
+@pytest.mark.parametrize("parser", ["auto", "feedparser-rs", "feedparser"])
+def test_atom_text_types_are_honoured(parser: ParserChoice) -> None:
+    parsed = parse_feed(ESCAPED_ATOM, RSS, SPEC, now=NOW, parser=parser)
+    first, second = parsed.entries
+    assert parsed.title == "Desk <Benghazi>"
+    assert first.title == "NOC <warns> of a shutdown"
+    assert first.summary == "Why <script> tags were blocked"
+    assert first.author == "Sami <Misrata>"
+    assert second.title == "H b <warns>"
+    assert second.summary == "Para"
+    assert parser != "auto" or parsed.parser == "feedparser-rs"
+
+
+def test_atom_untyped_text_that_looks_like_markup_goes_to_feedparser() -> None:
+    # No type attribute means plain text in Atom; feedparser-rs calls it HTML, so the fast
+    # path is refused and the text keeps its tags as written.
+    body = ESCAPED_ATOM.replace(
+        b'<summary type="text">Why &lt;script&gt; tags were blocked</summary>',
+        b"<summary>Plain &lt;b&gt;bold&lt;/b&gt; stays</summary>",
+    )
+    parsed = parse_feed(body, RSS, SPEC, now=NOW)
+    assert parsed.parser == "feedparser"
+    assert parsed.fallback is not None and "no declared type" in parsed.fallback
+    assert parsed.entries[0].summary == "Plain <b>bold</b> stays"
+    assert parse_feed(body, RSS, SPEC, now=NOW, parser="feedparser").entries == parsed.entries

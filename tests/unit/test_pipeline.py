@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import signal
+import sqlite3
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from briefing.acquisition.fetch import FetchLimits
-from briefing.core.errors import ConfigError, FetchInProgressError, ReadOnlyStoreError
-from briefing.core.models import FeedSpec, ItemFilter
+from briefing.core.errors import (
+    ConfigError,
+    DiskFullError,
+    FetchInProgressError,
+    ReadOnlyStoreError,
+)
+from briefing.core.models import FeedSpec, FeedState, ItemFilter
 from briefing.store import Store
 from briefing.update.pipeline import RunReport, fetch_lock, ingest_document, update
 from tests.unit.fetchkit import fake_tagger, libya_items, make_config, rss
@@ -108,9 +119,15 @@ def test_ingest_document_survives_feedparser_crashers(db: Store) -> None:
         b"</channel></rss>"
     )
     report = ingest_document(spec, body, {}, db, fake_tagger(), now=NOW)
-    assert report.status in ("ok", "error")
-    for row in db.items(ItemFilter(feeds=("Crash",))):
-        assert "\x1b" not in row.title and "\x00" not in row.title
+    rows = db.items(ItemFilter(feeds=("Crash",)))
+    if report.status == "ok":  # stored cleanly
+        assert len(rows) == 1
+        assert "\x1b" not in rows[0].title and "\x00" not in rows[0].title
+    else:  # or failed as this feed's one line, recorded
+        assert report.status == "error" and rows == []
+        assert report.error and "\n" not in report.error and "\x1b" not in report.error
+        state = db.feed_state("Crash")
+        assert state is not None and state.last_error == report.error
 
 
 # --- update: the whole run ----------------------------------------------------------------------
@@ -143,7 +160,12 @@ def test_one_bad_feed_among_good_ones(tmp_path: Path, db: Store, httpserver: HTT
     report = run(tmp_path, db, feeds)
     status = {r.feed: r.status for r in report.feeds}
     crasher = status.pop("crasher")
-    assert crasher in ("ok", "error")  # stored cleanly or failed alone: never the run
+    # Stored cleanly or failed alone, with its reason: never the run.
+    if crasher == "ok":
+        assert db.count(ItemFilter(feeds=("crasher",))) == 1
+    else:
+        assert crasher == "error" and db.count(ItemFilter(feeds=("crasher",))) == 0
+        assert next(r.error for r in report.feeds if r.feed == "crasher")
     assert status == {
         **{f"good{i}": "ok" for i in range(4)},
         "broken": "error",
@@ -384,11 +406,17 @@ def test_many_feeds_through_the_process_pool(
 
 
 @pytest.mark.slow
-def test_update_from_a_worker_thread_uses_fresh_worker_processes(
-    tmp_path: Path, db: Store, httpserver: HTTPServer
+def test_update_from_a_worker_thread_stays_in_this_process(
+    tmp_path: Path, db: Store, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # As the TUI does: update() on a non-main thread must not fork a threaded process; the
-    # workers are spawned and build their own Tagger (the real one) from the config.
+    # As the TUI does: update() on a non-main thread must not fork a threaded process; it
+    # parses and stores in this process instead.
+    from briefing.update.pipeline import run as run_module
+
+    def no_pools(*args: object, **kwargs: object) -> None:
+        raise AssertionError("forked from a worker thread")
+
+    monkeypatch.setattr(run_module, "worker_pools", no_pools)
     feeds = one_item_feeds(httpserver, "t", "Clashes in Tripoli and Benghazi as Libya talks stall")
     config = make_config(tmp_path, feeds)
     reports: list[RunReport] = []
@@ -420,57 +448,56 @@ def test_forked_workers_build_the_real_tagger_as_they_start(
 def test_a_worker_prepares_rows_without_the_database_and_sends_actors_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from briefing.core.models import ActorInfo, FetchOutcome
-    from briefing.update import pipeline
+    from briefing.acquisition.fetch import FeedResponse, backoff_delay
+    from briefing.core.models import ActorInfo
+    from briefing.update.pipeline.outcome import Failure, feed_outcome
+    from briefing.update.pipeline.plan import FeedJob
+    from briefing.update.pipeline.processes import ParserProcess
 
     tagger = fake_tagger()
     haftar = ActorInfo("khalifa-haftar", "Khalifa Haftar", "person")
     monkeypatch.setattr(tagger, "actor_infos", lambda: [haftar])
-    monkeypatch.setattr(pipeline, "_WORKER_TAGGER", tagger)
-    monkeypatch.setattr(pipeline, "_WORKER_SEND_ACTORS", True)  # as after building its own
+    worker = ParserProcess(make_config(Path("."), []), tagger)
+    worker.send_actors = True  # as after building its own
     spec = FeedSpec("w", "http://127.0.0.1/w")
-    body = rss(libya_items("w", 5, libya=2))
-    outcome = FetchOutcome(feed="w", status="ok")
-    results = [
-        pipeline._prepare_in_worker(spec, body, {}, NOW, outcome, None, "run-1") for _ in range(2)
-    ]
-    (_, first_bytes), (_, second_bytes) = results
+    job = FeedJob(spec, None, "run-1", NOW)
+    response = FeedResponse("w", "ok", spec.url, body=rss(libya_items("w", 5, libya=2)))
+    results = [worker.prepare(job, response) for _ in range(2)]
+    (first_bytes, _), (second_bytes, _) = results
     assert isinstance(first_bytes, bytes) and isinstance(second_bytes, bytes)
     first, second = pickle.loads(first_bytes), pickle.loads(second_bytes)
     assert (first.kept, first.dropped) == (2, 3)
     assert [row.entry.identity for row in first.rows.items] == ["w-0", "w-1"]
     assert first.actors == (haftar,) and second.actors == ()
     # A document that is not a feed comes back as its one line, with the error backoff.
-    later = NOW + timedelta(hours=1)
-    failed, reason = pipeline._prepare_in_worker(
-        spec, b"<html>no feed</html>", {}, NOW, outcome, later, "run-1"
-    )
-    assert isinstance(reason, str) and reason and failed.next_fetch_at == later
+    state = FeedState("w", spec.url, error_count=0)
+    not_a_feed = FeedResponse("w", "ok", spec.url, body=b"<html>no feed</html>")
+    reason, _ = worker.prepare(FeedJob(spec, state, "run-1", NOW), not_a_feed)
+    assert isinstance(reason, Failure) and reason.reason
+    failed = feed_outcome(FeedJob(spec, state, "run-1", NOW), not_a_feed, reason, elapsed=0.0)
+    assert failed.status == "error" and failed.next_fetch_at == NOW + backoff_delay(spec, 1)
 
 
-def test_the_writer_indexes_for_search_every_few_feeds(
-    tmp_path: Path, db: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from briefing.core.models import FetchOutcome
-    from briefing.update import pipeline
+def test_the_writer_indexes_for_search_every_few_feeds(tmp_path: Path, db: Store) -> None:
+    from briefing.acquisition.fetch import FeedResponse
+    from briefing.update.pipeline.plan import FeedJob
+    from briefing.update.pipeline.processes import ParserProcess, WriterProcess
 
-    monkeypatch.setattr(pipeline, "_WORKER_TAGGER", fake_tagger())
-    monkeypatch.setattr(pipeline, "INDEX_EVERY", 3)
-    monkeypatch.setattr(pipeline, "_WRITER_UNINDEXED", 0)
-    monkeypatch.setattr(signal, "signal", lambda *_: None)  # keep pytest's Ctrl-C
-    pipeline._init_writer(db.path)  # type: ignore[arg-type]
+    assert db.path is not None
+    parser = ParserProcess(make_config(tmp_path, []), fake_tagger())
+    writer = WriterProcess(Store.open(db.path), index_every=3)
     pending = []
     try:
         for i in range(7):
             spec = FeedSpec(f"x{i}", f"http://127.0.0.1/x{i}")
-            outcome = FetchOutcome(feed=spec.name, status="ok")
-            body = rss(libya_items(f"x{i}", 2))
-            outcome, ready = pipeline._prepare_in_worker(spec, body, {}, NOW, outcome, None, "r")
-            report = pipeline._store_in_writer(outcome, ready, "r")
+            job = FeedJob(spec, None, "r", NOW)
+            response = FeedResponse(spec.name, "ok", spec.url, body=rss(libya_items(f"x{i}", 2)))
+            ready, elapsed = parser.prepare(job, response)
+            report = writer.store_feed(job, response, ready, elapsed)
             assert report.new == 2
             pending.append(db.status().search_pending)
     finally:
-        pipeline._close_writer()
+        writer.store.close()
     assert pending == [2, 4, 0, 2, 4, 0, 2]
     assert db.count(ItemFilter(text="x5")) == 2 and db.count(ItemFilter(text="x6")) == 0
 
@@ -490,7 +517,7 @@ def test_a_broken_user_gazetteer_stops_the_run_before_fetching(
 
 def test_read_only_database_is_refused_with_one_line(tmp_path: Path, db: Store) -> None:
     assert db.path is not None
-    read_only = Store.open(db.path, read_only=True)
+    read_only = Store.open(db.path, read_only=True, shared=False)
     try:
         with pytest.raises(ReadOnlyStoreError, match="read-only"):
             run(tmp_path, read_only, [FeedSpec("f", "http://127.0.0.1:9/f")])
@@ -510,3 +537,191 @@ def test_the_fetch_loop_is_uvloop_when_installed_else_asyncio(
     assert event_loop_factory() is uvloop.new_event_loop
     monkeypatch.setitem(sys.modules, "uvloop", None)  # as where it is not installed
     assert event_loop_factory() is asyncio.new_event_loop
+
+
+# --- the lock and the workers outlive nothing ---------------------------------------------------
+
+
+def test_a_forked_child_does_not_hold_the_fetch_lock(tmp_path: Path) -> None:
+    # A fetch's workers are forked while it holds the lock: were the lock's descriptor theirs
+    # too, an orphaned worker would keep every later fetch out.
+    db_path = tmp_path / "b.db"
+    started, running = os.pipe()
+    with fetch_lock(db_path):
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child only sleeps, and is killed
+            os.write(running, b"1")  # os.fork has returned here: the at-fork hooks have run
+            time.sleep(30)
+            os._exit(0)
+    os.read(started, 1)
+    os.close(started)
+    os.close(running)
+    try:
+        with fetch_lock(db_path):  # free, though the child lives
+            assert os.waitpid(child, os.WNOHANG) == (0, 0)
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+
+
+def test_a_worker_ends_when_its_parent_does_without_the_kernel_s_help(tmp_path: Path) -> None:
+    # The portable check: the parent dies, the orphan is adopted, and its watch thread ends it
+    # (PR_SET_PDEATHSIG left out, as on systems other than Linux).
+    script = f"""
+import os, sys, time
+from briefing.update.pipeline import processes
+processes.PARENT_POLL_SECONDS = 0.05
+parent = os.getpid()
+child = os.fork()
+if child == 0:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # the test reads the parent's output to its end
+    processes.die_with_parent(parent, kernel=False)
+    open({str(tmp_path / "ready")!r}, "w").close()
+    time.sleep(60)
+    os._exit(0)
+print(child, flush=True)
+while not os.path.exists({str(tmp_path / "ready")!r}):
+    time.sleep(0.01)
+os._exit(0)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    orphan = int(out.stdout)
+    deadline = time.monotonic() + 10
+    while _alive(orphan) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(orphan)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+# --- a store that fails: the feed is retried; a full disk stops the run -------------------------
+
+
+def versioned_feeds(httpserver: HTTPServer, n: int) -> tuple[list[FeedSpec], dict[str, int]]:
+    """`n` feeds whose document (and ETag) change when `version["n"]` does."""
+    version = {"n": 1}
+
+    def handler(request: Request) -> Response:
+        name = request.path.strip("/")
+        items = [
+            (f"{name}-{v}", f"Clashes in Tripoli, Libya: {name} report {v}")
+            for v in range(1, version["n"] + 1)
+        ]
+        return Response(rss(items), headers={"ETag": f'"v{version["n"]}"'})
+
+    feeds = []
+    for i in range(n):
+        httpserver.expect_request(f"/v{i}").respond_with_handler(handler)
+        feeds.append(FeedSpec(f"v{i}", httpserver.url_for(f"/v{i}")))
+    return feeds, version
+
+
+def failing_store(
+    monkeypatch: pytest.MonkeyPatch, error: Callable[[str], Exception | None]
+) -> None:
+    """Make storing a feed's items raise `error(feed)` (when not None), at the SQLite boundary:
+    inside the write transaction, in this process and in a forked writer."""
+    from briefing.store.ingest import IngestMixin
+
+    real = IngestMixin._store_one
+
+    def store_one(
+        self: IngestMixin, db: Any, item: Any, now: datetime, *known: set[str]
+    ) -> tuple[str, int]:
+        failure = error(item.entry.feed)
+        if failure is not None:
+            raise failure
+        return real(self, db, item, now, *known)
+
+    monkeypatch.setattr(IngestMixin, "_store_one", store_one)
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_feed_that_was_not_stored_keeps_its_state_and_the_next_run_stores_it(
+    tmp_path: Path, db: Store, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    feeds, version = versioned_feeds(httpserver, 4)
+    assert run(tmp_path, db, feeds, workers=workers).ok
+    before = {spec.name: db.feed_state(spec.name) for spec in feeds}
+    version["n"] = 2
+    with monkeypatch.context() as patch:
+        failing_store(
+            patch,
+            lambda feed: (
+                sqlite3.OperationalError("database is locked") if feed in ("v1", "v3") else None
+            ),
+        )
+        later = NOW + timedelta(hours=2)  # every feed is due (30-minute interval)
+        report = run(tmp_path, db, feeds, workers=workers, now=later)
+    reports = by_feed(report)
+    assert {name for name, r in reports.items() if r.status == "ok"} == {"v0", "v2"}  # type: ignore[attr-defined]
+    for name in ("v1", "v3"):
+        failed = reports[name]
+        assert "cannot write" in failed.error and "internal error" not in failed.error  # type: ignore[attr-defined]
+        state = db.feed_state(name)
+        assert state is not None and state.etag == before[name].etag == '"v1"'  # type: ignore[union-attr]
+        assert state.next_fetch_at is not None and state.next_fetch_at <= later
+        assert db.count(ItemFilter(feeds=(name,))) == 1
+    # The next normal run: the two failed feeds are due again, the two stored ones are not.
+    again = run(tmp_path, db, feeds, workers=workers, now=later + timedelta(minutes=1))
+    assert sorted(r.feed for r in again.feeds) == ["v1", "v3"] and again.ok
+    assert sorted(again.not_due) == ["v0", "v2"]
+    for spec in feeds:
+        assert db.count(ItemFilter(feeds=(spec.name,))) == 2
+        assert db.feed_state(spec.name).etag == '"v2"'  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_full_disk_stops_the_run_with_one_line_saying_what_was_stored(
+    tmp_path: Path, db: Store, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    feeds, _ = versioned_feeds(httpserver, 8)
+    full = {"since": False}
+
+    def disk(feed: str) -> Exception | None:
+        # From the fourth feed that reaches the store on, as a disk that filled up stays full.
+        full["since"] = full["since"] or feed == "v3"
+        return sqlite3.OperationalError("database or disk is full") if full["since"] else None
+
+    with monkeypatch.context() as patch:
+        failing_store(patch, disk)
+        with pytest.raises(DiskFullError) as raised:
+            run(tmp_path, db, feeds, workers=workers)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.startswith(f"the disk is full: cannot write to {db.path}")
+    stored = {spec.name for spec in feeds if db.count(ItemFilter(feeds=(spec.name,)))}
+    assert "v3" not in stored
+    assert f"{len(stored)} of 8 feeds were fetched and stored before it" in message
+    assert db.count(ItemFilter()) == len(stored)
+    # Nothing was recorded for the feeds that were not stored: the next run fetches them all.
+    again = run(tmp_path, db, feeds, workers=workers, now=NOW + timedelta(minutes=1))
+    assert again.ok and sorted(r.feed for r in again.feeds) == sorted(
+        spec.name for spec in feeds if spec.name not in stored
+    )
+    assert db.count(ItemFilter()) == 8
+
+
+def test_a_really_full_database_raises_disk_full(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    # No injection: SQLite's own SQLITE_FULL, from a page limit on this thread's connection.
+    feeds = [FeedSpec(f"big{i}", httpserver.url_for(f"/big{i}")) for i in range(3)]
+    for spec in feeds:
+        httpserver.expect_request(f"/{spec.name}").respond_with_data(
+            rss(libya_items(spec.name, 40))
+        )
+    db.sync_feeds(feeds)
+    conn = db._db().conn
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages + 4}")
+    with pytest.raises(DiskFullError, match="the disk is full"):
+        run(tmp_path, db, feeds, workers=0)

@@ -280,7 +280,7 @@ def test_build_brief_counts_trend_co_mentions_sources_tags() -> None:
     assert brief.actor == HAFTAR
     assert [d.day for d in brief.daily] == [date(2026, 11, 20) + timedelta(n) for n in range(5)]
     assert [d.count for d in brief.daily] == [0, 1, 1, 2, 1]
-    assert brief.trend == "rising"
+    assert brief.trend == "none"  # five items: too few to call a trend
     assert [(r.key, r.count) for r in brief.co_mentions] == [("gnu", 2), ("unsmil", 1)]
     # Republications count: Libya Herald carried its own item and item 1.
     assert brief.sources[0].key == "Libya Herald" and brief.sources[0].count == 2
@@ -302,6 +302,28 @@ def test_trend_falling_and_none() -> None:
     assert brief.trend == "falling"
     empty = brief_from_details([], actor=HAFTAR, f=ItemFilter(), now=NOW)
     assert empty.trend == "none" and empty.daily == () and empty.key_points == ()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "trend"),
+    [
+        (2, 12, "rising"),  # a change of 10 against a standard error of 3.7
+        (12, 2, "falling"),
+        (5, 8, "steady"),  # 3 against 3.6: noise
+        (0, 5, "none"),  # five items are too few
+    ],
+)
+def test_trend_only_where_counts_mean_something(first: int, second: int, trend: str) -> None:
+    items = [detail(i, f"a{i}", days_ago=5.5) for i in range(first)]
+    items += [detail(100 + i, f"b{i}", days_ago=0.5) for i in range(second)]
+    f = ItemFilter(since=NOW - timedelta(days=6))
+    assert brief_from_details(items, actor=HAFTAR, f=f, now=NOW).trend == trend
+
+
+def test_no_trend_over_a_short_window() -> None:
+    items = [detail(i, f"t{i}", days_ago=0.5) for i in range(20)]
+    f = ItemFilter(since=NOW - timedelta(days=1))
+    assert brief_from_details(items, actor=HAFTAR, f=f, now=NOW).trend == "none"
 
 
 def test_unknown_actor_is_one_clear_error() -> None:
@@ -352,7 +374,9 @@ def test_http_url_refuses_other_schemes(url: str) -> None:
 
 def test_http_url_accepts_http_and_https() -> None:
     assert http_url("https://a.example/x?y=1&z=2") == "https://a.example/x?y=1&z=2"
-    assert http_url("HTTP://A.example") == "HTTP://A.example"
+    # The canonical form: scheme and host lower-cased, tracking parameters and fragment dropped.
+    assert http_url("HTTP://A.example") == "http://a.example/"
+    assert http_url("https://a.example/x?id=7&utm_source=rss#top") == "https://a.example/x?id=7"
 
 
 def test_key_points_do_not_depend_on_hash_randomisation() -> None:

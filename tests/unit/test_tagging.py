@@ -224,7 +224,9 @@ def test_tagged_built_by_tag_is_a_normal_tagged(tagger: Tagger) -> None:
     ]
     entry = Entry("t", "f", "Haftar's LNA shells Tripoli", summary="Misrata brigades respond.")
     tagged = tagger.tag(entry, FeedSpec("f", "https://f.example/rss"))
-    rebuilt = Tagged(tagged.entry, tagged.verdict, tagged.actors, tagged.places)
+    rebuilt = Tagged(
+        tagged.entry, tagged.verdict, tagged.actors, tagged.places, tagged.event, tagged.locations
+    )
     assert tagged == rebuilt and hash(tagged) == hash(rebuilt) and repr(tagged) == repr(rebuilt)
     assert tagged.actors and tagged.verdict.relevant
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -32,6 +32,7 @@ from briefing.reports.export.digest import (
 )
 from briefing.reports.export.files import (
     RENDERERS,
+    file_encoding,
     render_digest,
     safe_filename,
     write_digest,
@@ -82,5 +83,6 @@ __all__ = [
     "to_json",
     "to_markdown",
     "write_digest",
+    "file_encoding",
     "write_text_atomic",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ EXTENSIONS: dict[Format, str] = {"md": ".md", "html": ".html", "json": ".json", 
 SCHEMA_VERSION = 1
 """Bumped whenever a JSON field is renamed or removed (adding fields keeps the version)."""
 POINTS_PER_GROUP = 5
+EXCERPT_CHARS = 280
 
 
 class ExportError(BriefingError):
@@ -59,6 +61,13 @@ class DigestItem:
     flagged: bool
     read: bool
     dismissed: bool
+    see_also: tuple[str, ...] = ()
+    """The other groups the item belongs to: it is listed once, under its primary group."""
+
+    @property
+    def excerpt(self) -> str:
+        """A short clean summary to show under the title."""
+        return clean_line(self.summary, EXCERPT_CHARS)
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,11 @@ class DigestGroup:
     key: str
     label: str
     items: tuple[DigestItem, ...]
+    """The items whose primary group this is."""
     brief: ActorBrief
+    """Over every item of the group, those listed under another group included."""
+    also: tuple[DigestItem, ...] = ()
+    """Items of this group listed under another (their primary) group."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +99,10 @@ class Digest:
     items: tuple[DigestItem, ...]
     groups: tuple[DigestGroup, ...]
     seed: DigestItem | None
+    """The seed article, as context, only when the filter selects it."""
     view: str | None = None
+    include_notes: bool = False
+    """The analyst's notes are private: they reach a digest only when asked for."""
 
     @property
     def flagged(self) -> int:
@@ -110,13 +126,16 @@ def build_digest(
     now: datetime | None = None,
     include_dismissed: bool = False,
     view: str | None = None,
+    include_notes: bool = False,
 ) -> Digest:
     """Query the store once and assemble the digest of `f`.
 
     Dismissed items are left out unless `include_dismissed` (or the filter asks for the
-    `dismissed` state explicitly).
+    `dismissed` state explicitly). Notes are left out unless `include_notes`: they are the
+    analyst's working thoughts, not what a client reads.
     """
     now = (now or datetime.now(UTC)).astimezone(UTC)
+    f = f.resolved(now)  # a relative window ("the last 7 days") ends at this digest's now
     query = f
     if include_dismissed and f.state == "active":
         query = ItemFilter(**{**f.__dict__, "state": "all"})
@@ -125,9 +144,15 @@ def build_digest(
         details = [d for d in details if not d.row.dismissed]
     seed_detail = store.seed()
     if seed_detail is not None:
-        # The seed is cited once, as context, rather than listed among the news items.
-        details = [d for d in details if d.row.id != seed_detail.row.id]
-    items = tuple(_item(d) for d in details)
+        if any(d.row.id == seed_detail.row.id for d in details):
+            # The seed is cited once, as context, rather than listed among the news items.
+            details = [d for d in details if d.row.id != seed_detail.row.id]
+        else:
+            # A digest of this week's news does not cite a 2019 analysis it did not select.
+            seed_detail = None
+    groups, items = _groups(
+        store, details, [_item(d, include_notes) for d in details], group_by, f, now
+    )
     earliest = min((d.row.published for d in details), default=None)
     return Digest(
         title=clean_line(title or default_title(now), 300) or default_title(now),
@@ -139,13 +164,14 @@ def build_digest(
         group_by=group_by,
         include_dismissed=include_dismissed,
         items=items,
-        groups=_groups(store, details, items, group_by, f, now),
-        seed=_item(seed_detail) if seed_detail is not None else None,
+        groups=groups,
+        seed=_item(seed_detail, include_notes) if seed_detail is not None else None,
         view=clean_line(view) if view else None,
+        include_notes=include_notes,
     )
 
 
-def _item(d: ItemDetail) -> DigestItem:
+def _item(d: ItemDetail, include_notes: bool) -> DigestItem:
     r = d.row
     return DigestItem(
         id=r.id,
@@ -159,7 +185,7 @@ def _item(d: ItemDetail) -> DigestItem:
         actors=tuple(clean_line(a, 200) for a in r.actors),
         actor_ids=tuple(m.actor_id for m in d.mentions),
         tags=tuple(clean_line(t, 100) for t in r.tags),
-        note=_note(d.note),
+        note=_note(d.note) if include_notes else "",
         summary=clean_block(d.summary, 1_000),
         flagged=r.flagged,
         read=r.read,
@@ -198,6 +224,8 @@ def describe_filter(
         parts.append("actor: " + ", ".join(names))
     if f.tags:
         parts.append("tag: " + ", ".join(f.tags))
+    if f.tagged is not None:
+        parts.append("tagged" if f.tagged == "any" else "untagged")
     if f.feeds:
         parts.append("feed: " + ", ".join(f.feeds))
     if f.kinds:
@@ -235,15 +263,29 @@ def _groups(
     group_by: GroupBy | None,
     f: ItemFilter,
     now: datetime,
-) -> tuple[DigestGroup, ...]:
-    by_id = {i.id: i for i in items}
-    buckets: dict[str, list[ItemDetail]] = {}
+) -> tuple[tuple[DigestGroup, ...], tuple[DigestItem, ...]]:
+    """The groups, and the items with their `see_also`.
+
+    Each item under its primary group (its most-mentioned actor, its largest tag group),
+    with `see_also` naming the others; each group's brief still covers all of its items."""
+    acting: dict[str, bool] = {}
+
+    def is_actor(actor_id: str) -> bool:
+        # Places are where things happen, not who acts: they never form actor groups, except
+        # those that act as factions (Misrata's forces: `acts: true`).
+        if actor_id not in acting:
+            info = store.actor(actor_id)
+            acting[actor_id] = info is None or info.kind != "place" or info.acts
+        return acting[actor_id]
+
+    members: dict[str, list[ItemDetail]] = {}
     labels: dict[str, str] = {}
+    keys_of: dict[int, list[str]] = {}
     rest: list[ItemDetail] = []
     for d in details:
         keys: list[tuple[str, str]]
         if group_by == "actor":
-            keys = [(m.actor_id, m.name) for m in d.mentions]
+            keys = [(m.actor_id, m.name) for m in d.mentions if is_actor(m.actor_id)]
         elif group_by == "tag":
             keys = [(t, t) for t in d.row.tags]
         elif group_by == "day":
@@ -253,43 +295,58 @@ def _groups(
             keys = [("all", "All items")]
         if not keys:
             rest.append(d)
+        keys_of[d.row.id] = [key for key, _ in dict.fromkeys(keys)]
         for key, label in dict.fromkeys(keys):
-            buckets.setdefault(key, []).append(d)
+            members.setdefault(key, []).append(d)
             labels.setdefault(key, label)
     if group_by == "day":
-        order = sorted(buckets, reverse=True)
+        order = sorted(members, reverse=True)
     else:
-        order = sorted(buckets, key=lambda k: (-len(buckets[k]), labels[k].casefold(), k))
-    out: list[DigestGroup] = []
+        order = sorted(members, key=lambda k: (-len(members[k]), labels[k].casefold(), k))
+    rank = {key: n for n, key in enumerate(order)}
+    primary: dict[int, str] = {}
+    for item_id, item_keys in keys_of.items():
+        if item_keys:
+            # Actors: the one the item mentions most (mentions come most-mentioned first);
+            # tags: the largest group.
+            primary[item_id] = (
+                item_keys[0] if group_by == "actor" else min(item_keys, key=rank.__getitem__)
+            )
+    group_labels: dict[str, str] = {}
+    actors: dict[str, ActorInfo | None] = {}
     for key in order:
         actor = store.actor(key) if group_by == "actor" else None
         if group_by is None and len(f.actors) == 1:
             # A digest of one actor's items: its single group gets that actor's brief.
             actor = store.actor(f.actors[0])
-        label = actor.name if actor is not None else labels[key]
-        out.append(_group(key, label, buckets[key], by_id, actor, f, now))
+        actors[key] = actor
+        group_labels[key] = clean_line(actor.name if actor is not None else labels[key], 200)
+    by_id = {
+        i.id: dataclasses.replace(
+            i,
+            see_also=tuple(
+                group_labels[k] for k in keys_of.get(i.id, ()) if k != primary.get(i.id)
+            ),
+        )
+        for i in items
+    }
+    out: list[DigestGroup] = []
+    for key in order:
+        brief = brief_from_details(
+            members[key], actor=actors[key], f=f, now=now, max_points=POINTS_PER_GROUP
+        )
+        listed = tuple(by_id[d.row.id] for d in members[key] if primary[d.row.id] == key)
+        if not listed:
+            # Every item of this group is listed under another one, which names it in its
+            # "see also": a section of only cross-references would repeat the digest.
+            continue
+        also = tuple(by_id[d.row.id] for d in members[key] if primary[d.row.id] != key)
+        out.append(DigestGroup(clean_line(key, 200), group_labels[key], listed, brief, also))
     if rest:
         key, label = ("none", "No actor") if group_by == "actor" else ("none", "Untagged")
-        out.append(_group(key, label, rest, by_id, None, f, now))
-    return tuple(out)
-
-
-def _group(
-    key: str,
-    label: str,
-    details: Sequence[ItemDetail],
-    by_id: dict[int, DigestItem],
-    actor: ActorInfo | None,
-    f: ItemFilter,
-    now: datetime,
-) -> DigestGroup:
-    brief = brief_from_details(details, actor=actor, f=f, now=now, max_points=POINTS_PER_GROUP)
-    return DigestGroup(
-        key=clean_line(key, 200),
-        label=clean_line(label, 200),
-        items=tuple(by_id[d.row.id] for d in details),
-        brief=brief,
-    )
+        brief = brief_from_details(rest, actor=None, f=f, now=now, max_points=POINTS_PER_GROUP)
+        out.append(DigestGroup(key, label, tuple(by_id[d.row.id] for d in rest), brief))
+    return tuple(out), tuple(by_id[i.id] for i in items)
 
 
 def period_text(d: Digest) -> str:
@@ -299,7 +356,7 @@ def period_text(d: Digest) -> str:
 
 
 def counts_text(d: Digest) -> str:
-    return (
-        f"{plural(len(d.items), 'item')} · {plural(len(d.groups), 'group')} · {d.flagged} flagged · "
-        f"{d.with_notes} with notes"
+    counts = (
+        f"{plural(len(d.items), 'item')} · {plural(len(d.groups), 'group')} · {d.flagged} flagged"
     )
+    return f"{counts} · {d.with_notes} with notes" if d.include_notes else counts

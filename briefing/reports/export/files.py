@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from briefing.core.atomic import write_atomic
 from briefing.core.models import ItemFilter
 from briefing.core.text import clean_line, fold
 from briefing.reports.export.digest import (
@@ -44,6 +43,7 @@ def render_digest(
     now: datetime | None = None,
     include_dismissed: bool = False,
     view: str | None = None,
+    include_notes: bool = False,
 ) -> str:
     """The digest of `f` as text in `fmt` (md, html, json or csv).
 
@@ -56,6 +56,7 @@ def render_digest(
         now: the time the digest is made (frozen in tests).
         include_dismissed: keep dismissed items.
         view: the saved view the filter came from, named in the digest.
+        include_notes: show the analyst's notes (private by default).
     """
     renderer = RENDERERS.get(fmt)
     if renderer is None:
@@ -68,6 +69,7 @@ def render_digest(
         now=now,
         include_dismissed=include_dismissed,
         view=view,
+        include_notes=include_notes,
     )
     return renderer(digest)
 
@@ -85,6 +87,7 @@ def write_digest(
     include_dismissed: bool = False,
     view: str | None = None,
     overwrite: bool = False,
+    include_notes: bool = False,
 ) -> Path:
     """Write the digest into `directory` and return the file's path.
 
@@ -101,6 +104,7 @@ def write_digest(
         now=now,
         include_dismissed=include_dismissed,
         view=view,
+        include_notes=include_notes,
     )
     name = safe_filename(filename or title or default_title(now), fmt)
     directory = directory.expanduser()
@@ -111,8 +115,18 @@ def write_digest(
         path = _free_path(path)
     if path.resolve().parent != directory.resolve():  # pragma: no cover - safe_filename ensures it
         raise ExportError(f"{name}: the file name must stay inside {directory}")
-    write_text_atomic(path, text)
+    write_text_atomic(path, text, encoding=file_encoding(fmt))
     return path
+
+
+def file_encoding(fmt: Format) -> str:
+    """The encoding of a digest file: UTF-8, with a byte-order mark for CSV.
+
+    Excel, opening a CSV by double-click, reads a file without the mark in the locale's code page
+    (Arabic becomes cp1256 mojibake) and one with it as UTF-8. Standard output stays without it,
+    for pipes into csvkit or pandas.
+    """
+    return "utf-8-sig" if fmt == "csv" else "utf-8"
 
 
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
@@ -146,12 +160,10 @@ def _free_path(path: Path) -> Path:
     return candidate
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, so a crash leaves no half digest."""
+def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write a digest atomically: a crash leaves no half digest, and a failed write (a full
+    disk) leaves no temporary file either."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".digest-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        write_atomic(path, text.encode(encoding))
     except OSError as error:
         raise ExportError(f"{path}: cannot write the digest ({error.strerror or error})") from error

@@ -32,6 +32,8 @@ ul.items { list-style: none; padding: 0; }
 li.item { margin: .8em 0; padding-left: .6em; border-left: 3px solid #ddd; }
 li.item.flagged { border-left-color: #c90; }
 .title { font-weight: bold; }
+.excerpt { margin: .2em 0; }
+.also { color: #555; }
 dl { margin: .2em 0; display: grid; grid-template-columns: max-content 1fr; gap: 0 .6em; }
 dt { color: #555; } dd { margin: 0; }
 blockquote.note { margin: .3em 0; padding: .2em .6em; background: #f6f6f0; border-left: 3px solid #aa8;
@@ -40,8 +42,9 @@ blockquote.note { margin: .3em 0; padding: .2em .6em; background: #f6f6f0; borde
   body { max-width: none; margin: 0; font-size: 10pt; }
   a { color: #000; text-decoration: none; }
   a[href]::after { content: " <" attr(href) ">"; font-size: .85em; color: #444; overflow-wrap: anywhere; }
-  section.group { break-before: page; }
-  section.group:first-of-type { break-before: auto; }
+  /* Groups flow on: a forced page per group left page 1 with only the header and gave a
+     one-item group a page of its own. A heading stays with what follows it instead. */
+  h2, h3 { break-after: avoid; }
   li.item, ol.points li { break-inside: avoid; }
   blockquote.note { background: none; }
 }
@@ -67,7 +70,9 @@ def _time(value: datetime, with_time: bool = True) -> str:
 
 
 def _html_brief(b: ActorBrief, trend: bool = True) -> str:
-    glance = [plural(b.total, "item")] + ([f"trend: {b.trend}"] if trend else [])
+    glance = [plural(b.total, "item")] + (
+        [f"trend: {b.trend}"] if trend and b.trend != "none" else []
+    )
     for name, ranked in (("top sources", b.sources), ("with", b.co_mentions), ("tags", b.tags)):
         if ranked:
             glance.append(f"{name}: " + ", ".join(f"{_h(r.label)} ({r.count})" for r in ranked[:3]))
@@ -98,9 +103,13 @@ def _html_item(i: DigestItem) -> str:
         out.append(f'<dt>Actors</dt><dd dir="auto">{_h(", ".join(i.actors))}</dd>')
     if i.tags:
         out.append(f'<dt>Tags</dt><dd dir="auto">{_h(", ".join(i.tags))}</dd>')
+    if i.see_also:
+        out.append(f'<dt>See also</dt><dd dir="auto">{_h(", ".join(i.see_also))}</dd>')
     out.append("</dl>")
     if out[-2].endswith("<dl>"):
         out[-2:] = [out[-2][: -len("<dl>")]]
+    if i.excerpt:
+        out.append(f'<p class="excerpt" dir="auto">{_h(i.excerpt)}</p>')
     if i.note:
         out.append(
             f'<blockquote class="note" dir="auto"><strong>Note:</strong> {_h(i.note)}</blockquote>'
@@ -153,7 +162,13 @@ def to_html(d: Digest) -> str:
         body.append(_html_brief(g.brief, trend=d.group_by != "day"))
         body.append('<h3>Items</h3><ul class="items">')
         body.extend(_html_item(i) for i in g.items)
-        body.append("</ul></section>")
+        body.append("</ul>")
+        if g.also:
+            listed = ", ".join(f"{_h(i.title)} (item {i.id})" for i in g.also)
+            body.append(
+                f'<p class="also"><em>Also in this group, listed under another:</em> {listed}</p>'
+            )
+        body.append("</section>")
     clean = sanitize_html("".join(body))
     return (
         "<!DOCTYPE html>\n"

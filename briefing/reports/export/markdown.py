@@ -1,4 +1,5 @@
-"""The digest as GitHub-flavoured Markdown: every markup character escaped, no raw HTML."""
+"""The digest as GitHub-flavoured Markdown: markup escaped where a renderer would read it, no raw
+HTML, no links but ours."""
 
 from __future__ import annotations
 
@@ -10,19 +11,36 @@ from briefing.core.text import clean_line
 from briefing.reports.export.digest import Digest, DigestItem, counts_text, period_text, plural
 from briefing.reports.summarize import ActorBrief, KeyPoint, http_url
 
-# Backslash-escaped everywhere: every character that can open inline markup, raw HTML, an
-# entity, an email autolink (@), math ($) or a table cell (|).
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]()#+!|<>~&@$])")
-# At the start of a line these open blocks: lists, headings, quotes, rules, setext underlines.
-_MD_BLOCK_START = re.compile(r"^(\d{1,9})([.)])|^([-=:])")
+# Escaped only where a renderer would read them as markup, so a client reads "Haftar & LNA",
+# not "Haftar \& LNA": code spans, emphasis, links and images (an escaped "[" is enough for
+# both), raw HTML and autolinks, strikethrough and math; a backslash before punctuation or at
+# the end (a hard break); "_" at a word's edge (inside a word it never emphasises); "&" only
+# where it would start an entity; "@" only where it would join an email autolink.
+_MD_INLINE = re.compile(
+    r"[`*\[\]<~$]"
+    r"|\\(?=[!-/:-@\[-`{-~]|$)"
+    r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
+    r"|&(?=#?[A-Za-z0-9]+;)"
+    r"|(?<=[A-Za-z0-9._%+-])@"
+)
+# At the start of a line these open blocks: an ordered or bullet list item, a heading, a quote,
+# a thematic break or setext underline (a line of only "-" or "="). "#1 priority" or "-3 °C" are
+# not blocks and stay as they are.
+_MD_BLOCK_START = re.compile(
+    r"^(?:\d{1,9}(?=[.)](?:\s|$))|(?=[-+](?:\s|$))|(?=#{1,6}(?:\s|$))|(?=>)|(?=[-=][-=\s]*$))"
+)
 # Link destinations keep only characters that need no escaping in `[text](url)`.
 _URL_SAFE = "/:?#@!$&*+,;=%~-._"
 
 
 def md_escape(text: str) -> str:
     """Escape one line of text for GitHub-flavoured Markdown (no raw HTML can survive)."""
-    escaped = _MD_INLINE.sub(r"\\\1", clean_line(text))
-    return _MD_BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
+    escaped = _MD_INLINE.sub(lambda m: "\\" + m.group(), clean_line(text))
+    start = _MD_BLOCK_START.match(escaped)
+    if start is None:
+        return escaped
+    cut = start.end()
+    return f"{escaped[:cut]}\\{escaped[cut:]}"
 
 
 def md_link(text: str, url: str | None) -> str:
@@ -48,7 +66,9 @@ def _md_point(p: KeyPoint) -> str:
 
 def _md_brief(b: ActorBrief, trend: bool = True) -> list[str]:
     lines: list[str] = []
-    glance = [plural(b.total, "item")] + ([f"trend: {b.trend}"] if trend else [])
+    glance = [plural(b.total, "item")] + (
+        [f"trend: {b.trend}"] if trend and b.trend != "none" else []
+    )
     if b.sources:
         glance.append(
             "top sources: " + ", ".join(f"{md_escape(r.label)} ({r.count})" for r in b.sources[:3])
@@ -80,6 +100,10 @@ def _md_item(i: DigestItem) -> list[str]:
         lines.append("  Actors: " + ", ".join(md_escape(a) for a in i.actors) + "  ")
     if i.tags:
         lines.append("  Tags: " + ", ".join(md_escape(t) for t in i.tags) + "  ")
+    if i.see_also:
+        lines.append("  See also: " + ", ".join(md_escape(g) for g in i.see_also) + "  ")
+    if i.excerpt:
+        lines.append(f"  {md_escape(i.excerpt)}  ")
     if i.note:
         lines.append("")
         # Each note line is its own escaped line; a trailing backslash keeps the line break.
@@ -127,5 +151,9 @@ def to_markdown(d: Digest) -> str:
         lines.append("")
         for item in g.items:
             lines.extend(_md_item(item))
+        if g.also:
+            lines.append("")
+            listed = ", ".join(f"{md_escape(i.title)} (item {i.id})" for i in g.also)
+            lines.append(f"*Also in this group, listed under another:* {listed}")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -28,6 +28,8 @@ def item_dict(i: DigestItem) -> dict[str, Any]:
         "tags": list(i.tags),
         "note": i.note,
         "summary": i.summary,
+        "excerpt": i.excerpt,
+        "see_also": list(i.see_also),
         "flagged": i.flagged,
         "read": i.read,
         "dismissed": i.dismissed,
@@ -44,6 +46,7 @@ def digest_dict(d: Digest) -> dict[str, Any]:
         "filter": {
             **filter_dict(d.filter),
             "include_dismissed": d.include_dismissed,
+            "include_notes": d.include_notes,
             "view": d.view,
         },
         "filter_text": d.filter_text,
@@ -61,6 +64,7 @@ def digest_dict(d: Digest) -> dict[str, Any]:
                 "label": g.label,
                 "count": len(g.items),
                 "item_ids": [i.id for i in g.items],
+                "also_item_ids": [i.id for i in g.also],
                 "brief": brief_dict(g.brief),
             }
             for g in d.groups
@@ -100,7 +104,7 @@ def to_csv(d: Digest) -> str:
     if d.group_by is not None:
         for g in d.groups:
             for i in g.items:
-                groups.setdefault(i.id, []).append(g.label)
+                groups[i.id] = [g.label, *i.see_also]  # the primary group first
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)

@@ -54,9 +54,8 @@ def brief_text(brief: ActorBrief, *, days: int = 30) -> Text:
         start = when_text(brief.oldest) if brief.oldest else "the first item"
     end = until_text(brief.until) if brief.filter.until else f"until {when_text(brief.until)}"
     change = f" ({brief.trend_change:+.0%})" if brief.trend in ("rising", "falling") else ""
-    out.append(
-        f"{plural(brief.total, 'item')} · from {start} {end} · trend: {brief.trend}{change}\n"
-    )
+    trend = f" · trend: {brief.trend}{change}" if brief.trend != "none" else ""
+    out.append(f"{plural(brief.total, 'item')} · from {start} {end}{trend}\n")
     if brief.daily:
         shown = brief.daily[-days:]
         out.append(f"{'Daily':<9}", style="bold")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -60,6 +61,7 @@ def build_brief(
         UnknownActorError: `actor` is not known to the store.
     """
     info = resolve_actor(store, actor) if actor is not None else None
+    f = f.resolved(utc(now or datetime.now(UTC)))  # "the last 7 days" up to this brief's now
     query = replace(f, actors=(info.id,)) if info is not None else f
     details = store.items_detail(query, sort="newest")
     return brief_from_details(details, actor=info, f=query, now=now, max_points=max_points)
@@ -75,6 +77,7 @@ def brief_from_details(
 ) -> ActorBrief:
     """Build a brief from items already fetched (exports reuse one query for many groups)."""
     now = utc(now or datetime.now(UTC))
+    f = f.resolved(now)
     items = sorted(details, key=lambda d: (utc(d.row.published), d.row.id))
     until = utc(f.until) if f.until is not None else now
     since = utc(f.since) if f.since is not None else None
@@ -136,19 +139,29 @@ def _daily(
     )
 
 
+MIN_TREND_DAYS = 4
+"""A window shorter than this has no trend: one busy day against an empty one is not a trend."""
+MIN_TREND_ITEMS = 6
+"""Fewer items than this have no trend ("rising" for a group of one item says nothing)."""
+
+
 def _trend(daily: Sequence[DayCount]) -> tuple[Trend, float]:
-    """Compare the mean of the window's second half with its first half."""
-    if len(daily) < 2 or not any(d.count for d in daily):
+    """Compare the window's second half with its first; a trend only where it means something.
+
+    With too few days or items the trend is "none". Otherwise the two halves' counts are
+    compared as Poisson counts: a change smaller than twice its standard error (the square root
+    of the two counts' sum) is "steady", a larger one "rising" or "falling".
+    """
+    total = sum(d.count for d in daily)
+    if len(daily) < MIN_TREND_DAYS or total < MIN_TREND_ITEMS:
         return "none", 0.0
     half = len(daily) // 2
-    before = sum(d.count for d in daily[:half]) / half
-    after = sum(d.count for d in daily[len(daily) - half :]) / half
-    change = round((after - before) / max(before, 1.0), 4)
-    if change >= 0.25:
-        return "rising", change
-    if change <= -0.25:
-        return "falling", change
-    return "steady", change
+    before = sum(d.count for d in daily[:half])
+    after = sum(d.count for d in daily[len(daily) - half :])
+    change = round((after - before) / max(before, 1), 4)
+    if abs(after - before) < 2 * math.sqrt(after + before):
+        return "steady", change
+    return ("rising" if after > before else "falling"), change
 
 
 def _ranked(counter: Counter[str], labels: dict[str, str]) -> tuple[Ranked, ...]:

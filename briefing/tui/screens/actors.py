@@ -1,18 +1,18 @@
 """The actors screen: every actor with 24 h / 7 d / all-time counts and a 30-day sparkline.
 
 Enter on an actor returns it to the triage screen, which adds it to the filter; the per-actor
-brief (helper E's BriefView) follows the highlighted row.
+brief follows the highlighted row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -22,9 +22,11 @@ from textual.widgets import DataTable, Footer, Static
 from briefing.core.errors import BriefingError
 from briefing.core.models import ActorCount, ItemFilter
 from briefing.core.text import clean_line
-
-if TYPE_CHECKING:
-    from briefing.tui.app import BriefingApp
+from briefing.tui.bindings import ACTORS_BINDINGS, declared, help_rows
+from briefing.tui.context import TuiContext
+from briefing.tui.notify import say
+from briefing.tui.screens.brief import BriefScreen, BriefView
+from briefing.tui.screens.help import HelpScreen
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -42,28 +44,12 @@ def sparkline(values: Sequence[int]) -> str:
 class ActorsScreen(Screen[str | None]):
     """Returns the chosen actor's id (None when the user backs out)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,a", "back", "Back", id="actors-back", tooltip="Back to the item list"),
-        Binding(
-            "b",
-            "brief",
-            "Brief",
-            id="actors-brief",
-            tooltip="Open the full brief for the highlighted actor",
-        ),
-        Binding("question_mark", "help", "Help", id="actors-help", tooltip="Every key"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = ACTORS_BINDINGS
 
-    def __init__(self) -> None:
+    def __init__(self, context: TuiContext) -> None:
         super().__init__()
+        self.context = context
         self._counts: list[ActorCount] = []
-
-    @property
-    def briefing(self) -> BriefingApp:
-        from briefing.tui.app import BriefingApp
-
-        assert isinstance(self.app, BriefingApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -79,14 +65,7 @@ class ActorsScreen(Screen[str | None]):
         yield Footer()
 
     def _brief_view(self) -> Widget:
-        try:
-            from briefing.tui.screens.brief import BriefView
-        except ImportError:
-            return Static(
-                Content("The per-actor brief is not available in this build."), id="actor-brief"
-            )
-        view: Widget = BriefView(self.briefing.store, id="actor-brief")
-        return view
+        return BriefView(self.context.store, now=self.context.now, id="actor-brief")
 
     def on_mount(self) -> None:
         table = self.query_one("#actors-table", DataTable)
@@ -103,9 +82,9 @@ class ActorsScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, group="actor-counts", exit_on_error=False)
     def _load(self) -> None:
         try:
-            counts = self.briefing.store.actor_counts(now=self.briefing.now())
+            counts = self.context.store.actor_counts(now=self.context.now())
         except BriefingError as error:
-            self.app.call_from_thread(self.briefing.say, str(error), severity="error")
+            self.app.call_from_thread(say, self, str(error), severity="error")
             counts = []
         self.app.call_from_thread(self._show, counts)
 
@@ -138,10 +117,8 @@ class ActorsScreen(Screen[str | None]):
     @on(DataTable.RowHighlighted, "#actors-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         actor = event.row_key.value
-        view = self.query_one("#actor-brief")
-        show = getattr(view, "show_brief", None)
-        if actor and show is not None:
-            show(actor, ItemFilter())
+        if actor:
+            self.query_one("#actor-brief", BriefView).show_brief(actor, ItemFilter())
 
     @on(DataTable.RowSelected, "#actors-table")
     def _selected(self, event: DataTable.RowSelected) -> None:
@@ -152,22 +129,10 @@ class ActorsScreen(Screen[str | None]):
 
     def action_brief(self) -> None:
         actor = self._highlighted_id()
-        try:
-            from briefing.tui.screens.brief import BriefScreen
-        except ImportError:
-            self.briefing.say("Briefs are not available in this build.", severity="warning")
-            return
         if actor:
-            self.app.push_screen(
-                BriefScreen(self.briefing.store, ItemFilter(actors=(actor,)), actor)
-            )
+            f = ItemFilter(actors=(actor,))
+            self.app.push_screen(BriefScreen(self.context.store, f, actor, now=self.context.now))
 
     def action_help(self) -> None:
-        from briefing.tui.screens.help import HelpScreen, help_rows
-
-        rows = help_rows(self.BINDINGS_LIST(), self.briefing.keymap)
+        rows = help_rows(declared(ACTORS_BINDINGS), self.context.keymap)
         self.app.push_screen(HelpScreen(rows, title="Actors — keys"))
-
-    @classmethod
-    def BINDINGS_LIST(cls) -> list[Binding]:  # noqa: N802 - mirrors BINDINGS
-        return [b for b in cls.BINDINGS if isinstance(b, Binding)]

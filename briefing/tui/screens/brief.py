@@ -6,9 +6,10 @@ drawn from a rich Text built piece by piece: feed text never reaches a markup pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -48,12 +49,14 @@ class BriefView(VerticalScroll):
         self,
         store: BriefSource,
         *,
+        now: Callable[[], datetime] | None = None,
         name: str | None = None,
         id: str | None = None,  # noqa: A002 - Textual's own keyword
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.store = store
+        self._now = now
         self.brief: ActorBrief | None = None
         """The brief on screen (None before the first one loads)."""
         self._request = 0
@@ -65,10 +68,8 @@ class BriefView(VerticalScroll):
         """Load and show the brief of `actor` (id or name; None = the whole filter) within `f`."""
         self._request += 1
         self.loading = True
-        # The briefing app has a clock of its own (frozen in tests); other hosts use real time.
-        clock: Any = getattr(self.app, "now", None)
-        now = clock() if callable(clock) else None
-        self._load(actor, f, now, self._request)
+        # The app's clock (frozen in tests); without one, the brief uses real time.
+        self._load(actor, f, self._now() if self._now else None, self._request)
 
     @work(thread=True, exclusive=True, group="brief", exit_on_error=False)
     def _load(self, actor: str | None, f: ItemFilter, now: datetime | None, request: int) -> None:
@@ -107,9 +108,17 @@ class BriefScreen(Screen[None]):
         Binding("q", "close", "Close", show=False),
     ]
 
-    def __init__(self, store: BriefSource, f: ItemFilter, actor: str | None) -> None:
+    def __init__(
+        self,
+        store: BriefSource,
+        f: ItemFilter,
+        actor: str | None,
+        *,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
+        self._now = now
         self.filter = f
         self.actor = actor
 
@@ -119,7 +128,7 @@ class BriefScreen(Screen[None]):
         title.append(" · ")
         title.append(describe_filter(self.filter, self.store), style="dim")
         yield Static(title, id="brief-title")
-        yield BriefView(self.store, id="brief-view")
+        yield BriefView(self.store, now=self._now, id="brief-view")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -68,9 +69,17 @@ class ExportModal(ModalScreen[Path | None]):
         Binding("escape", "cancel", "Cancel", id="export-cancel", tooltip="Close without writing"),
     ]
 
-    def __init__(self, store: DigestSource, f: ItemFilter, default_dir: Path) -> None:
+    def __init__(
+        self,
+        store: DigestSource,
+        f: ItemFilter,
+        default_dir: Path,
+        *,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
+        self._now = now
         self.filter = f
         self.default_dir = default_dir
         self._title = default_title(datetime.now(UTC))
@@ -78,8 +87,7 @@ class ExportModal(ModalScreen[Path | None]):
         """The last file name the dialog made up; a different one was typed by the user."""
 
     def compose(self) -> ComposeResult:
-        clock: Any = getattr(self.app, "now", None)
-        now = clock() if callable(clock) else datetime.now(UTC)
+        now = self._now() if self._now else datetime.now(UTC)
         self._title = default_title(now)
         with Vertical():
             yield Static(Content("Export a digest"), id="export-heading")
@@ -182,7 +190,6 @@ class ExportModal(ModalScreen[Path | None]):
         group_by: GroupBy | None,
         include_dismissed: bool,
     ) -> None:
-        clock: Any = getattr(self.app, "now", None)
         try:
             path = write_digest(
                 self.store,
@@ -192,7 +199,7 @@ class ExportModal(ModalScreen[Path | None]):
                 filename=filename,
                 group_by=group_by,
                 title=title,
-                now=clock() if callable(clock) else None,
+                now=self._now() if self._now else None,
                 include_dismissed=include_dismissed,
             )
         except (BriefingError, OSError) as error:

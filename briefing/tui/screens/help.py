@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 from rich.table import Table
 from rich.text import Text
@@ -13,40 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
-@dataclass(frozen=True)
-class HelpRow:
-    """One action: the keys that run it (after the user's keymap), its name and what it does."""
-
-    binding_id: str | None
-    action: str
-    keys: tuple[str, ...]
-    description: str
-    tooltip: str
-
-
-def help_rows(
-    bindings: Iterable[Binding],
-    keymap: Mapping[str, str],
-    describe: Mapping[str, str] | None = None,
-) -> list[HelpRow]:
-    """Rows for `bindings`, with keys replaced as the keymap says; one row per binding id.
-
-    `describe` overrides a description by binding id (the quick tags name their tag there).
-    """
-    extra = describe or {}
-    rows: list[HelpRow] = []
-    seen: set[str] = set()
-    for binding in bindings:
-        key = keymap.get(binding.id, binding.key) if binding.id else binding.key
-        ident = binding.id or binding.action
-        if ident in seen:
-            continue
-        seen.add(ident)
-        keys = tuple(k.strip() for k in key.split(",") if k.strip())
-        description = extra.get(binding.id or "", binding.description or binding.action)
-        rows.append(HelpRow(binding.id, binding.action, keys, description, binding.tooltip))
-    return rows
+from briefing.tui.bindings import HelpRow
 
 
 def key_label(key: str, display: Callable[[Binding], str]) -> str:

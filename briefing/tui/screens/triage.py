@@ -1,41 +1,55 @@
 """The triage screen: header, filter chips, facet panel, the item list and the reading pane.
 
-Its BINDINGS are the single declaration of the triage keys: the footer, the help screen and the
-command palette are all generated from them, and `tui.keys` in feeds.yaml remaps them by id.
+The filter is reactive state of this screen, bound down to the chips, the panel and the header
+(`data_bind`); they post messages up when the analyst changes it. The keys are declared in
+`briefing.tui.bindings`; the writes are `TriageActions`'; the dialogs live in their own modules.
 """
 
 from __future__ import annotations
 
 import webbrowser
 from dataclasses import replace
-from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from briefing.core.errors import BriefingError, StoreError
+from briefing.core.errors import BriefingError, SearchSyntaxError, StoreError
 from briefing.core.models import Facets, ItemFilter, ItemRow
+from briefing.core.search import check_search, search_is_valid
 from briefing.core.text import clean_line
 from briefing.core.urls import is_http_url
 from briefing.tui import filters
-from briefing.tui.messages import FacetsLoaded, FetchFinished, FetchProgressed
-from briefing.tui.screens.triage_actions import TriageActions
+from briefing.tui.bindings import TRIAGE_BINDINGS, HelpRow, main_help_rows
+from briefing.tui.commands import Command, triage_commands
+from briefing.tui.context import TuiContext
+from briefing.tui.messages import FacetsLoaded, FetchFinished, FetchProgressed, MentionsReady
+from briefing.tui.notify import say
+from briefing.tui.screens.actors import ActorsScreen
+from briefing.tui.screens.brief import BriefScreen
+from briefing.tui.screens.dialog import TextDialog
+from briefing.tui.screens.export import ExportModal
+from briefing.tui.screens.help import HelpScreen
+from briefing.tui.screens.note import NoteModal
+from briefing.tui.screens.tag import TagChange, TagModal
+from briefing.tui.screens.views import ViewChoice, ViewsModal
+from briefing.tui.triage_actions import TriageActions
+from briefing.tui.typeahead import HeldKey, hold, replay
 from briefing.tui.undo import UndoStack
 from briefing.tui.widgets.chips import FilterChips
 from briefing.tui.widgets.filter_panel import FilterPanel
 from briefing.tui.widgets.item_detail import ItemDetailView
 from briefing.tui.widgets.item_list import ItemList
-from briefing.tui.widgets.status_bar import StatusBar
-
-if TYPE_CHECKING:
-    from briefing.tui.app import BriefingApp
+from briefing.tui.widgets.status_bar import Counts, StatusBar
+from briefing.update.demo import is_demo_store
 
 WELCOME = (
     "Welcome to briefing",
@@ -61,197 +75,60 @@ PICK = (
     "Move with j/k (or the mouse); enter marks the item read and opens it here.",
 )
 
+OPENS_SOMETHING = frozenset({"tag", "note", "views", "export", "brief", "actors", "help", "search"})
+"""Actions after which the next keys are typed into something else (a dialog, the search box)."""
+
 SEARCH_DELAY = 0.12
 """Seconds of typing pause before a search runs: each keystroke does not cost a query."""
 
 
-class TriageScreen(TriageActions, Screen[None]):
+class TriageScreen(Screen[None]):
     """Where the analyst spends the day: filter, read and triage items."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "j,down", "cursor_down", "Down", show=False, id="down", tooltip="Move to the next item"
-        ),
-        Binding(
-            "k,up", "cursor_up", "Up", show=False, id="up", tooltip="Move to the previous item"
-        ),
-        Binding(
-            "pagedown",
-            "page_down",
-            "Page down",
-            show=False,
-            id="page-down",
-            tooltip="Move down one screen",
-        ),
-        Binding(
-            "pageup", "page_up", "Page up", show=False, id="page-up", tooltip="Move up one screen"
-        ),
-        Binding("g,home", "top", "Top", show=False, id="top", tooltip="Go to the first item"),
-        Binding(
-            "G,end", "bottom", "Bottom", show=False, id="bottom", tooltip="Go to the last item"
-        ),
-        Binding(
-            "enter",
-            "open",
-            "Read",
-            id="read",
-            tooltip="Open the item in the reading pane and mark it read",
-        ),
-        Binding(
-            "space",
-            "scroll_reader",
-            "Scroll text",
-            show=False,
-            id="scroll-text",
-            tooltip="Scroll the reading pane down a page",
-        ),
-        Binding(
-            "o",
-            "open_link",
-            "Link",
-            show=False,
-            id="open-link",
-            tooltip="Open the item's link in the web browser (http and https only)",
-        ),
-        Binding(
-            "t",
-            "tag",
-            "Tag",
-            id="tag",
-            tooltip="Edit tags (several, comma-separated; completion over existing tags)",
-        ),
-        Binding("n", "note", "Note", id="note", tooltip="Write a multi-line note on the item"),
-        Binding("f", "flag", "Flag", id="flag", tooltip="Flag or unflag (★)"),
-        Binding(
-            "d",
-            "dismiss_item",
-            "Dismiss",
-            id="dismiss",
-            tooltip="Dismiss or restore (dismissed items leave the default view)",
-        ),
-        Binding("r", "toggle_read", "Read/unread", id="toggle-read", tooltip="Mark read or unread"),
-        Binding(
-            "u", "undo", "Undo", id="undo", tooltip="Undo the last triage action (many levels)"
-        ),
-        Binding(
-            "x",
-            "select",
-            "Select",
-            id="select",
-            tooltip="Select for a bulk action: tag, flag, dismiss and read apply to all",
-        ),
-        Binding(
-            "escape",
-            "escape",
-            "Clear selection",
-            show=False,
-            id="clear-selection",
-            tooltip="Clear the selection, or leave the search box",
-        ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            id="search",
-            tooltip="Full-text search (matches highlighted); enter returns to the list",
-        ),
-        Binding(
-            "backspace",
-            "remove_chip",
-            "Remove chip",
-            show=False,
-            id="remove-chip",
-            tooltip="Remove the last filter chip",
-        ),
-        Binding(
-            "c",
-            "clear_filters",
-            "Clear filters",
-            show=False,
-            id="clear-filters",
-            tooltip="Remove every filter",
-        ),
-        Binding(
-            "p",
-            "toggle_panel",
-            "Filters",
-            show=False,
-            id="filters-panel",
-            tooltip="Show or hide the filter panel (tab moves into it)",
-        ),
-        Binding(
-            "v",
-            "views",
-            "Views",
-            show=False,
-            id="views",
-            tooltip="Save the filter as a view, or recall one",
-        ),
-        Binding(
-            "a",
-            "actors",
-            "Actors",
-            id="actors",
-            tooltip="Actors with 24 h / 7 d / total counts; choose one to filter",
-        ),
-        Binding("e", "export", "Export", id="export", tooltip="Export the filtered items"),
-        Binding(
-            "b", "brief", "Brief", show=False, id="brief", tooltip="A brief of the filtered items"
-        ),
-        Binding(
-            "R",
-            "fetch",
-            "Fetch",
-            id="fetch",
-            tooltip="Fetch due feeds in the background; new items appear as they arrive",
-        ),
-        *[
-            Binding(
-                str(n),
-                f"quick_tag({n})",
-                f"Quick tag {n}",
-                show=False,
-                id=f"quick-tag-{n}",
-                tooltip=f"Toggle quick tag {n} (tui: quick_tags in feeds.yaml)",
-            )
-            for n in range(1, 10)
-        ],
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key, from the bindings"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = TRIAGE_BINDINGS
 
-    def __init__(self) -> None:
+    filter: reactive[ItemFilter] = reactive(ItemFilter, init=False, always_update=True)
+    """The active filter: what the list, chips, panel, header and facets show."""
+    labels: reactive[dict[str, str]] = reactive(dict, init=False)
+    """Actor id → name, for chips and the header."""
+    facets: reactive[Facets | None] = reactive(None, init=False)
+    """Facet counts under the filter (from a worker; None until the first arrive)."""
+
+    def __init__(self, context: TuiContext) -> None:
         super().__init__()
-        self.filter = ItemFilter()
-        """The active filter (what the list, chips, header and facets show)."""
-        self.undo = UndoStack()
+        self.context = context
+        self.store = context.store
+        self.triage = TriageActions(context.store, partial(say, self))
+        """The triage writes (and their undo stack)."""
+        self._keep_cursor = False
         self._facets_generation = 0
-        self._facets: Facets | None = None
         self._unread: int | None = None
         self._progress: str | None = None
         self._search_timer: Timer | None = None
-        self._labels: dict[str, str] = {}
+        self._held: list[HeldKey] = []
+        """Type-ahead for a dialog or the search box that is opening (see on_key)."""
+        self._search_opening = False
 
     @property
-    def briefing(self) -> BriefingApp:
-        from briefing.tui.app import BriefingApp
-
-        assert isinstance(self.app, BriefingApp)
-        return self.app
+    def undo(self) -> UndoStack:
+        """What `u` restores (the triage actions' stack)."""
+        return self.triage.undo
 
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
-        search = Input(
-            placeholder='search titles and text (FTS5: words, "phrases", prefix*)', id="search"
+        now = self.context.now
+        yield StatusBar(self.store.notice, id="status").data_bind(
+            TriageScreen.filter, TriageScreen.labels
         )
+        search = Input(placeholder='search: words, "a phrase", a OR b, -word, prefix*', id="search")
         search.display = False
         yield search
-        yield FilterChips(id="chips")
+        yield FilterChips(now, id="chips").data_bind(TriageScreen.filter, TriageScreen.labels)
         with Horizontal(id="main"):
-            yield FilterPanel(id="filters")
+            yield FilterPanel(now, id="filters").data_bind(TriageScreen.filter, TriageScreen.facets)
             with Vertical(id="right"):
-                yield ItemList(self.briefing.store, id="items")
+                yield ItemList(self.store, id="items")
                 with VerticalScroll(id="reader"):
                     yield ItemDetailView(id="detail")
         yield Footer(compact=True)
@@ -259,14 +136,44 @@ class TriageScreen(TriageActions, Screen[None]):
     AUTO_FOCUS = "#items"
 
     def on_mount(self) -> None:
-        self._labels = {a.id: a.name for a in self.briefing.store.actors()}
-        self.query_one(ItemList).focus()
+        self.labels = {a.id: a.name for a in self.store.actors()}
+        self.items.focus()
         self.apply_filter(ItemFilter())
         # The reading pane bakes theme colours into its Text: redraw it when the theme changes.
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _theme_changed(self, _theme: object) -> None:
         self.call_after_refresh(self.show_item, self.items.current)
+
+    @on(MentionsReady)
+    def _mentions_ready(self) -> None:
+        self.show_item(self.items.current)  # redraw with mentions highlighted
+
+    # -- type-ahead ------------------------------------------------------------------------
+
+    async def on_key(self, event: events.Key) -> None:
+        """Keys typed right after a key that opens a dialog belong to that dialog.
+
+        They were handed to this screen's widgets before the dialog existed: hold them until
+        the dialog (or the search box) can take them. A key that opens something runs at once,
+        here, so the keys behind it in this screen's queue already see it open.
+        """
+        top = self.app.screen
+        if top is not self:
+            if isinstance(top, TextDialog):
+                top.take_key(event)
+            else:
+                hold(event, self._held)
+                self.app.call_after_refresh(replay, self.app, self._held)
+            return
+        if self._search_opening:
+            hold(event, self._held)
+            return
+        active = self.active_bindings.get(event.key)
+        if active is not None and active.binding.action in OPENS_SOMETHING and active.enabled:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(active.binding.action)
 
     @property
     def items(self) -> ItemList:
@@ -275,29 +182,41 @@ class TriageScreen(TriageActions, Screen[None]):
     # -- the filter ------------------------------------------------------------------------
 
     def apply_filter(self, f: ItemFilter, *, keep_cursor: bool = False) -> None:
-        """Show `f` everywhere: list, chips, header, search box and (in a worker) the facets."""
-        self.filter = f
-        items = self.items
-        items.empty_lines = WELCOME[:2] + WELCOME[2:] if f.is_empty() else NO_MATCH
+        """Make `f` the filter: list, chips, panel, header, search box and facets follow."""
         try:
-            items.load(f, keep_cursor=keep_cursor)
+            check_search(f.text)
+        except SearchSyntaxError as error:
+            # The list keeps the last filter that could run; the message says what to fix.
+            say(self, str(error), severity="error")
+            return
+        self._keep_cursor = keep_cursor
+        try:
+            self.filter = f
+        finally:
+            self._keep_cursor = False
+
+    def watch_filter(self, f: ItemFilter) -> None:
+        items = self.items
+        items.empty_lines = WELCOME if f.is_empty() else NO_MATCH
+        try:
+            items.load(f, keep_cursor=self._keep_cursor)
         except BriefingError as error:
-            self.briefing.say(f"That filter cannot run: {error}", severity="error")
+            say(self, f"That filter cannot run: {error}", severity="error")
             return
         search = self.query_one("#search", Input)
         if search.value != f.text and not search.has_focus:
             search.value = f.text
         search.display = bool(f.text) or search.has_focus
-        self.query_one(FilterChips).show(filters.chips(f, self._labels, now=self.briefing.now()))
-        self.query_one(FilterPanel).show(None, f, now=self.briefing.now())
-        self._update_status()
-        self._facets_generation += 1
-        self._load_facets(f, self._facets_generation)
+        self._refresh_counts()
+
+    def toggle_filter(self, kind: str, value: str) -> None:
+        """Add `value` to the filter's `kind` (actor, tag, feed, state, date), or take it out."""
+        self.apply_filter(filters.toggle(self.filter, kind, value, now=self.context.now()))
 
     @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
     def _load_facets(self, f: ItemFilter, generation: int) -> None:
         # Facet counts group over the whole filtered set: a worker keeps typing smooth.
-        facets = self.briefing.store.facets(f)
+        facets = self.store.facets(f)
         self.post_message(FacetsLoaded(facets, generation))
 
     @on(FacetsLoaded)
@@ -306,22 +225,20 @@ class TriageScreen(TriageActions, Screen[None]):
             return  # a newer filter is already on screen
         facets = message.facets
         assert isinstance(facets, Facets)
-        self._facets = facets
         counts = {facet.value: facet.count for facet in facets.states}
         self._unread = counts.get("unread")
-        for facet in facets.actors:
-            self._labels.setdefault(facet.value, facet.label)
-        self.query_one(FilterPanel).show(facets, self.filter, now=self.briefing.now())
+        known = {facet.value: facet.label for facet in facets.actors}
+        if not known.keys() <= self.labels.keys():
+            self.labels = {**known, **self.labels}
+        self.facets = facets
         self._update_status()
 
     def _update_status(self) -> None:
-        self.query_one(StatusBar).show(
+        self.query_one(StatusBar).counts = Counts(
             total=self.items.total,
             counting=self.items.counting,
             unread=self._unread,
             selected=len(self.items.selected),
-            filter_text=filters.describe(self.filter, self._labels),
-            notice=self.briefing.store.notice,
             progress=self._progress,
         )
 
@@ -331,9 +248,7 @@ class TriageScreen(TriageActions, Screen[None]):
 
     @on(FilterPanel.Toggled)
     def _facet_toggled(self, message: FilterPanel.Toggled) -> None:
-        self.apply_filter(
-            filters.toggle(self.filter, message.kind, message.value, now=self.briefing.now())
-        )
+        self.toggle_filter(message.kind, message.value)
 
     @on(FilterChips.Removed)
     def _chip_removed(self, message: FilterChips.Removed) -> None:
@@ -341,7 +256,7 @@ class TriageScreen(TriageActions, Screen[None]):
         self.items.focus()
 
     def action_remove_chip(self) -> None:
-        chips = filters.chips(self.filter, self._labels)
+        chips = filters.chips(self.filter, self.labels)
         if chips:
             self.apply_filter(filters.remove_chip(self.filter, chips[-1].key))
 
@@ -358,15 +273,24 @@ class TriageScreen(TriageActions, Screen[None]):
         search = self.query_one("#search", Input)
         search.display = True
         search.focus()
+        # Until the box has focus, keys typed after / are held for it (see on_key).
+        self._search_opening = True
+        self.call_after_refresh(self._search_ready)
+
+    def _search_ready(self) -> None:
+        self._search_opening = False
+        replay(self.app, self._held)
 
     @on(Input.Changed, "#search")
     def _search_typed(self, event: Input.Changed) -> None:
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DELAY, self._run_search)
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._run_search(typing=True))
 
-    def _run_search(self) -> None:
+    def _run_search(self, *, typing: bool = False) -> None:
         text = self.query_one("#search", Input).value.strip()
+        if typing and not search_is_valid(text):
+            return  # mid-phrase (`"nation`): keep the last results; enter says what is wrong
         if text != self.filter.text:
             self.apply_filter(replace(self.filter, text=text))
 
@@ -427,42 +351,154 @@ class TriageScreen(TriageActions, Screen[None]):
         if row is None:
             view.show_hint(READER_GUIDE if self.filter.is_empty() else NO_MATCH)
             return
-        detail = self.briefing.store.item(row.id)
+        detail = self.store.item(row.id)
         if detail is None:
             view.show_hint(PICK)
             return
         view.show(
             detail,
             words=filters.search_words(self.filter.text),
-            find_mentions=self.briefing.mention_finder(),
+            find_mentions=self.context.find_mentions(),
         )
 
     def open_item(self, item_id: int) -> None:
         """Show one item in the reading pane even when the filter hides it (the seed, palette)."""
-        detail = self.briefing.store.item(item_id)
+        detail = self.store.item(item_id)
         if detail is None:
             return
-        self.query_one(ItemDetailView).show(detail, find_mentions=self.briefing.mention_finder())
+        self.query_one(ItemDetailView).show(detail, find_mentions=self.context.find_mentions())
         self.query_one("#reader", VerticalScroll).scroll_home(animate=False)
 
     def action_open(self) -> None:
         row = self.items.current
         if row is None:
             return
-        if not row.read and not self.briefing.store.read_only:
-            self._triage([row.id], lambda ids, _snap: self._set_read(ids, True), quiet=True)
+        if not row.read and not self.store.read_only:
+            if self.triage.set_read([row.id], True, quiet=True):
+                self._patched([row.id])
         else:
             self.show_item(row)
         self.query_one("#reader", VerticalScroll).scroll_home(animate=False)
 
-    def action_open_link(self) -> None:
+    def _link(self) -> str | None:
+        """The current item's web link; None (and the analyst is told) when it has none."""
         row = self.items.current
         url = row.url if row else None
         if url is None or not is_http_url(url):
-            self.briefing.say("This item has no web link to open.", severity="warning")
+            say(self, "This item has no web link to open.", severity="warning")
+            return None
+        return url
+
+    def action_open_link(self) -> None:
+        url = self._link()
+        if url is None:
             return
-        webbrowser.open(url)
-        self.briefing.say(f"Opened {clean_line(url, 100)}")
+        try:
+            opened = webbrowser.open(url)
+        except Exception:  # webbrowser.Error, or a browser command that cannot start
+            opened = False
+        if opened:
+            say(self, f"Opened {clean_line(url, 100)}")
+            return
+        # Over SSH or on a console there is no browser: offer the link instead.
+        key = self.context.keymap.get("copy-link", "y")
+        say(
+            self,
+            f"No web browser could open {clean_line(url, 100)} — press {key} to copy the link.",
+            severity="warning",
+        )
+
+    def action_copy_link(self) -> None:
+        url = self._link()
+        if url is not None:
+            # OSC 52: the terminal puts it on the clipboard, also at the far end of an SSH link.
+            self.app.copy_to_clipboard(url)
+            say(self, f"Copied {clean_line(url, 100)} (if your terminal allows OSC 52 copying)")
+
+    # -- triage ----------------------------------------------------------------------------
+
+    def _patched(self, ids: list[int]) -> None:
+        """Redraw after a triage write: the changed rows are patched in place, so an item does
+        not jump out of an "unread" view while it is being read."""
+        self.items.patch(self.store.triage(ids))
+        self.show_item(self.items.current)
+        self._refresh_counts()
+
+    def action_flag(self) -> None:
+        ids = self.items.targets()
+        if self.triage.toggle_flag(ids):
+            self._patched(ids)
+
+    def action_toggle_read(self) -> None:
+        ids = self.items.targets()
+        if self.triage.toggle_read(ids):
+            self._patched(ids)
+
+    def action_dismiss_item(self) -> None:
+        # Dismissing re-runs the query: the item leaves the default view.
+        if self.triage.toggle_dismissed(self.items.targets()):
+            self.items.clear_selection()
+            self.refresh_items()
+
+    def action_select(self) -> None:
+        self.items.toggle_selected()
+        self.items.move(1)
+        self._update_status()
+
+    def action_undo(self) -> None:
+        if self.triage.undo_last():
+            self.refresh_items()
+
+    def action_quick_tag(self, number: int) -> None:
+        quick = self.context.config.tui.quick_tags
+        if not 1 <= number <= len(quick):
+            say(
+                self,
+                f"No quick tag {number}: list up to nine under tui: quick_tags in feeds.yaml.",
+                severity="warning",
+            )
+            return
+        ids = self.items.targets()
+        if self.triage.toggle_tag(ids, quick[number - 1]):
+            self._patched(ids)
+
+    def action_tag(self) -> None:
+        ids = self.items.targets()
+        if not ids or not self.triage.writable():
+            return
+        snapshot = self.store.triage(ids)
+        common = (
+            [t for t in snapshot[0].tags if all(t in s.tags for s in snapshot)] if snapshot else []
+        )
+        about = (
+            f"Add tags to {len(ids)} selected items (their shared tags are listed)"
+            if len(ids) > 1
+            else f"Tags for: {self.items.current.title if self.items.current else ''}"
+        )
+
+        def save(change: TagChange) -> bool:
+            if not self.triage.change_tags(ids, change.add, change.remove):
+                return False
+            self._patched(ids)
+            return True
+
+        self.app.push_screen(TagModal(self.store.tags(), common, about, save))
+
+    def action_note(self) -> None:
+        row = self.items.current
+        if row is None or not self.triage.writable():
+            return
+        detail = self.store.item(row.id)
+
+        def save(text: str) -> bool:
+            if not self.triage.save_note(row.id, text):
+                return False
+            self._patched([row.id])
+            return True
+
+        self.app.push_screen(
+            NoteModal(detail.note if detail else "", f"Note on: {row.title}", save)
+        )
 
     # -- refreshing after triage ----------------------------------------------------------
 
@@ -478,9 +514,7 @@ class TriageScreen(TriageActions, Screen[None]):
     # -- other screens ---------------------------------------------------------------------
 
     def action_views(self) -> None:
-        from briefing.tui.screens.views import ViewChoice, ViewsModal
-
-        store = self.briefing.store
+        store = self.store
 
         def done(choice: ViewChoice | None) -> None:
             if choice is None:
@@ -490,71 +524,78 @@ class TriageScreen(TriageActions, Screen[None]):
                     view = store.view(choice.name)
                     if view is not None:
                         self.apply_filter(view.filter)
-                        self.briefing.say(f"View: {choice.name}")
+                        say(self, f"View: {choice.name}")
                 elif choice.op == "save":
                     store.save_view(choice.name, self.filter)
-                    self.briefing.say(f"Saved view: {choice.name}")
+                    say(self, f"Saved view: {choice.name}")
                 else:
                     store.delete_view(choice.name)
-                    self.briefing.say(f"Deleted view: {choice.name}")
+                    say(self, f"Deleted view: {choice.name}")
             except StoreError as error:
-                self.briefing.say(str(error), severity="error")
+                say(self, str(error), severity="error")
 
-        current = filters.describe(self.filter, self._labels)
+        current = filters.describe(self.filter, self.labels)
         self.app.push_screen(ViewsModal(store.views(), current), done)
 
     def recall_view(self, name: str) -> None:
-        view = self.briefing.store.view(name)
+        view = self.store.view(name)
         if view is not None:
             self.apply_filter(view.filter)
 
     def action_actors(self) -> None:
-        from briefing.tui.screens.actors import ActorsScreen
-
         def done(actor: str | None) -> None:
             if actor and actor not in self.filter.actors:
                 self.apply_filter(filters.toggle(self.filter, "actor", actor))
 
-        self.app.push_screen(ActorsScreen(), done)
+        self.app.push_screen(ActorsScreen(self.context), done)
 
     def action_export(self) -> None:
-        try:
-            from briefing.tui.screens.export import ExportModal
-        except ImportError:
-            self.briefing.say("Export is not available in this build.", severity="warning")
-            return
-
         def done(path: Path | None) -> None:
             if path is not None:
-                self.briefing.say(f"Exported to {path}")
+                say(self, f"Exported to {path}")
 
-        self.app.push_screen(ExportModal(self.briefing.store, self.filter, Path.cwd()), done)
+        modal = ExportModal(self.store, self.filter, Path.cwd(), now=self.context.now)
+        self.app.push_screen(modal, done)
 
     def action_brief(self) -> None:
-        try:
-            from briefing.tui.screens.brief import BriefScreen
-        except ImportError:
-            self.briefing.say("Briefs are not available in this build.", severity="warning")
-            return
         actor = self.filter.actors[0] if len(self.filter.actors) == 1 else None
-        self.app.push_screen(BriefScreen(self.briefing.store, self.filter, actor))
+        self.app.push_screen(BriefScreen(self.store, self.filter, actor, now=self.context.now))
+
+    def help_rows(self) -> list[HelpRow]:
+        """Every key of this screen as the user has bound it (the help screen and palette)."""
+        return main_help_rows(
+            self.context.keymap, self.context.config.tui.quick_tags, self.active_bindings
+        )
 
     def action_help(self) -> None:
-        from briefing.tui.screens.help import HelpScreen
+        self.app.push_screen(HelpScreen(self.help_rows(), title="briefing — keys"))
 
-        self.app.push_screen(HelpScreen(self.briefing.help_rows(self), title="briefing — keys"))
+    def palette_commands(self) -> list[Command]:
+        """What ctrl+p offers on this screen (see `briefing.tui.commands`)."""
+        rows = main_help_rows(self.context.keymap, self.context.config.tui.quick_tags)
+        return triage_commands(self, self.store, rows)
 
     # -- background fetch ------------------------------------------------------------------
 
     def action_fetch(self, force: bool = False) -> None:
-        if self.briefing.store.path is None:
-            self.briefing.say("Fetching needs a database file.", severity="warning")
+        if self.store.path is None:
+            say(self, "Fetching needs a database file.", severity="warning")
             return
-        if self.briefing.store.read_only:
-            self._writable()
+        if not self.triage.writable():
+            return
+        if is_demo_store(self.store):
+            # Its feeds are the shipped sample files: feeds.yaml's would mix real news into it,
+            # and `briefing demo` would then refuse to rebuild it.
+            say(
+                self,
+                f"{self.store.path} is a demo database: R does not fetch feeds.yaml's feeds into "
+                f"it. `briefing demo --db {self.store.path}` rebuilds it; start briefing without "
+                "--db to fetch into your own database.",
+                severity="warning",
+            )
             return
         if any(w.group == "fetch" and w.is_running for w in self.workers):
-            self.briefing.say("A fetch is already running.")
+            say(self, "A fetch is already running.")
             return
         self._progress = "fetching…"
         self._update_status()
@@ -564,9 +605,7 @@ class TriageScreen(TriageActions, Screen[None]):
     def _fetch(self, force: bool) -> None:
         from briefing.tui.fetch_worker import run_fetch
 
-        app = self.briefing
-        assert app.store.path is not None
-        run_fetch(app.config, app.store.path, self.post_message, force=force)
+        run_fetch(self.context.config, self.store, self.post_message, force=force)
 
     @on(FetchProgressed)
     def _fetch_progressed(self, message: FetchProgressed) -> None:
@@ -580,11 +619,12 @@ class TriageScreen(TriageActions, Screen[None]):
     def _fetch_finished(self, message: FetchFinished) -> None:
         self._progress = None
         if message.error:
-            self.briefing.say(f"Fetch failed: {message.error}", severity="error")
+            say(self, f"Fetch failed: {message.error}", severity="error")
         elif message.feeds == 0 and message.not_due:
-            self.briefing.say(
+            say(
+                self,
                 f"All {message.not_due} feeds are up to date; ctrl+p → "
-                '"Fetch every feed now" ignores their refresh intervals.'
+                '"Fetch every feed now" ignores their refresh intervals.',
             )
         else:
             failed = (
@@ -593,12 +633,10 @@ class TriageScreen(TriageActions, Screen[None]):
                 if message.failed
                 else ""
             )
-            self.briefing.say(
+            say(
+                self,
                 f"Fetched {message.feeds} feeds: {message.new} new items{failed}",
                 severity="warning" if message.failed else "information",
             )
-        self._labels = {a.id: a.name for a in self.briefing.store.actors()}
+        self.labels = {a.id: a.name for a in self.store.actors()}
         self.refresh_items()
-
-    def now(self) -> datetime:
-        return self.briefing.now()

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from textual import on
 from textual.containers import HorizontalGroup
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Button
 
-from briefing.tui.filters import Chip
+from briefing.core.models import ItemFilter
+from briefing.tui.filters import chips
 
 
 class FilterChips(HorizontalGroup):
-    """One compact button per chip; hidden when the filter is empty."""
+    """One compact button per chip of `filter`; hidden when the filter is empty."""
+
+    filter: reactive[ItemFilter] = reactive(ItemFilter, init=False, always_update=True)
+    """The filter shown (bound to the triage screen's filter)."""
+    labels: reactive[dict[str, str]] = reactive(dict, init=False)
+    """Actor id → name, for the actor chips."""
 
     @dataclass
     class Removed(Message):
@@ -23,11 +31,22 @@ class FilterChips(HorizontalGroup):
 
         key: str
 
-    def show(self, chips: Sequence[Chip]) -> None:
+    def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self._now = now
+
+    def watch_filter(self) -> None:
+        self._show()
+
+    def watch_labels(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        shown = chips(self.filter, self.labels, now=self._now())
         self.remove_children()
-        self.set_class(not chips, "-empty")
+        self.set_class(not shown, "-empty")
         buttons = []
-        for chip in chips:
+        for chip in shown:
             # Content(...) is literal text: a tag named "[b]x[/]" stays exactly that.
             label = Content.assemble((f"{chip.kind} ", "dim"), chip.label, (" ✕", "bold"))
             buttons.append(Button(label, name=chip.key, classes="chip", compact=True))

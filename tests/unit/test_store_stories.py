@@ -1,0 +1,288 @@
+"""Events, places and stories in the store: written with the feed, rebuilt by retag, queried."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from briefing.core.errors import StoreError
+from briefing.core.models import (
+    ActorInfo,
+    ActorMention,
+    FetchOutcome,
+    ItemFilter,
+    PlaceInfo,
+    PlaceMention,
+    Tagged,
+)
+from briefing.intelligence.stories import group, signature
+from briefing.store import Store
+from tests.conftest import ACTORS, FROZEN_NOW
+from tests.unit.test_stories import evented
+
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+PLACES = (
+    PlaceInfo(
+        "gharyan", "Gharyan", "Tripolitania", "Jabal al Gharbi", "town", 32.17, 13.02, ("غريان",)
+    ),
+    PlaceInfo("sirte", "Sirte", "Tripolitania", "Sirte", "town", 31.2, 16.59, ("Syrte", "سرت")),
+)
+
+
+def ok(feed: str) -> FetchOutcome:
+    return FetchOutcome(feed, "ok", 200)
+
+
+def test_one_event_in_three_feeds_and_languages_is_one_story(store: Store) -> None:
+    store.sync_places(PLACES)
+    store.store_feed(
+        ok("Wire"),
+        [evented("Drone strike hits farm near Gharyan", "remote_violence", "Gharyan", feed="Wire")],
+    )
+    store.store_feed(
+        ok("Al Wasat"),
+        [
+            evented(
+                "طائرة مسيرة تقصف مزرعة جنوب غريان",
+                "remote_violence",
+                "Gharyan",
+                feed="Al Wasat",
+                language="ar",
+                when=FROZEN_NOW + HOUR,
+            )
+        ],
+    )
+    store.store_feed(
+        ok("Hebdo"),
+        [
+            evented(
+                "Un drone frappe une ferme",
+                "remote_violence",
+                "Gharyan",
+                feed="Hebdo",
+                language="fr",
+                when=FROZEN_NOW - HOUR,
+            )
+        ],
+    )
+    rows = store.items()
+    assert len(rows) == 3 and len({r.story_id for r in rows}) == 1
+    story = store.story(rows[0].story_id or 0)
+    assert story is not None
+    assert story.items == 3 and story.sources == ("Wire", "Al Wasat", "Hebdo")
+    assert story.languages == ("en", "ar", "fr")
+    assert story.headline == "Drone strike hits farm near Gharyan"  # the English one
+    assert story.place == "Gharyan" and story.event_type == "remote_violence"
+    assert story.first_seen == FROZEN_NOW - HOUR and story.last_seen == FROZEN_NOW + HOUR
+    assert [r.feed for r in store.story_members(rows[1].id)] == ["Hebdo", "Wire", "Al Wasat"]
+    detail = store.item(rows[0].id)
+    assert detail is not None
+    assert detail.event.type == "remote_violence" and detail.event.reasons == ("test",)
+    assert [p.name for p in detail.places] == ["Gharyan"] and detail.places[0].primary
+    joined = [store.item(r.id) for r in rows]
+    assert sum(1 for d in joined if d and d.story_reasons) == 2
+    assert any(d and "same place Gharyan" in d.story_reasons for d in joined)
+
+
+def test_also_in_is_the_special_case_and_a_week_later_is_another_story(store: Store) -> None:
+    first = evented(
+        "Drone strike hits farm near Gharyan", "remote_violence", "Gharyan", url="https://w/1"
+    )
+    again = replace(first, entry=replace(first.entry, feed="Other", identity="o1"))
+    later = evented(
+        "Drone strike in Gharyan", "remote_violence", "Gharyan", when=FROZEN_NOW + 7 * DAY
+    )
+    store.store_feed(ok("Libya Observer"), [first])
+    store.store_feed(ok("Other"), [again])
+    store.store_feed(ok("Libya Observer"), [later])
+    rows = store.items()
+    assert len(rows) == 2 and rows[0].story_id != rows[1].story_id
+    story = store.story(rows[1].story_id or 0)
+    assert story is not None and story.sources == ("Libya Observer", "Other") and story.items == 1
+
+
+def test_a_feed_that_fails_mid_write_leaves_no_items_and_no_stories(store: Store) -> None:
+    good = evented("Clashes in Sirte", "armed_clash", "Sirte")
+    bad = evented("Clashes again in Sirte", "armed_clash", "Sirte", when=FROZEN_NOW + HOUR)
+    # A title the items table refuses (NOT NULL) only after the first item and its story are
+    # written: the whole feed rolls back.
+    prepared = store.prepare_feed("Libya Observer", [good, bad])
+    broken = replace(
+        prepared.items[1], insert_values=tuple(None for _ in prepared.items[1].insert_values)
+    )
+    with pytest.raises(StoreError):
+        store.store_prepared(
+            ok("Libya Observer"), replace(prepared, items=(prepared.items[0], broken))
+        )
+    db = store._db()
+    assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM stories").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM item_places").fetchone()[0] == 0
+
+
+def test_retag_rebuilds_the_same_stories_with_the_same_ids(store: Store) -> None:
+    items = _mixed_items(random.Random(7), 60)
+    for n in range(0, 60, 10):
+        store.store_feed(ok(f"f{n}"), items[n : n + 10])
+    before = {r.id: r.story_id for r in store.items(limit=1000)}
+    ids = sorted(before)
+    summary = store.retag(list(zip(ids, items, strict=True)))
+    after = {r.id: r.story_id for r in store.items(limit=1000)}
+    assert after == before
+    assert summary.stories == len(set(before.values()))
+    # Retyping one item moves it out of its story; the others stay together.
+    mates = [i for i in ids if before[i] == before[ids[0]] and i != ids[0]]
+    moved = [
+        replace(t, event=replace(t.event, type="protest")) if i == 0 else t
+        for i, t in enumerate(items)
+    ]
+    store.retag(list(zip(ids, moved, strict=True)))
+    first = store.item(ids[0])
+    assert first is not None and first.row.event_type == "protest"
+    story = store.story(first.row.story_id or 0)
+    assert story is not None and story.event_type == "protest"
+    after = {r.id: r.story_id for r in store.items(limit=1000)}
+    assert all(after[m] != after[ids[0]] for m in mates)
+    assert len({after[m] for m in mates}) <= 1
+
+
+def test_stories_in_the_store_equal_the_stories_grouped_in_memory(store: Store) -> None:
+    """The store's indexed assignment (the fast path) against `group` over the same items.
+
+    Both take the items in time order: assignment is incremental, so the order matters."""
+    items = sorted(
+        _mixed_items(random.Random(11), 120), key=lambda t: t.entry.published or FROZEN_NOW
+    )
+    for n in range(0, 120, 15):
+        store.store_feed(ok(f"f{n}"), items[n : n + 15])
+    rows = {r.title: r.story_id for r in store.items(limit=1000)}
+    grouped = group([signature(t, t.entry.published or FROZEN_NOW) for t in items])
+    stored = [rows[t.entry.title] for t in items]
+    assert _partition(stored) == _partition([s for s, _ in grouped])
+
+
+def test_the_founder_leaving_hands_the_story_to_the_next_member(store: Store) -> None:
+    a = evented("Clashes in Sirte", "armed_clash", "Sirte")
+    b = evented("Fighting in Sirte", "armed_clash", "Sirte", when=FROZEN_NOW + HOUR)
+    c = evented(
+        "Combats à Syrte", "armed_clash", "Sirte", when=FROZEN_NOW + 2 * HOUR, language="fr"
+    )
+    store.store_feed(ok("Libya Observer"), [a, b, c])
+    ids = sorted(r.id for r in store.items())
+    assert {r.story_id for r in store.items()} == {ids[0]}
+    # The founder's feed rewrites it as a different event: it leaves, the story keeps the rest.
+    store.store_feed(
+        ok("Libya Observer"),
+        [
+            replace(
+                a,
+                event=replace(a.event, type="protest"),
+                entry=replace(a.entry, summary="now a protest"),
+            )
+        ],
+    )
+    by_id = {r.id: r.story_id for r in store.items()}
+    assert by_id[ids[1]] == by_id[ids[2]] == ids[1]
+    assert by_id[ids[0]] == ids[0]
+    story = store.story(ids[1])
+    assert story is not None and story.items == 2
+
+
+def test_places_are_a_facet_a_filter_and_counts_never_actors(store: Store) -> None:
+    store.sync_actors(
+        [
+            *ACTORS,
+            ActorInfo("tripoli", "Tripoli", "place"),
+            ActorInfo("misrata", "Misrata", "place", acts=True),
+        ]
+    )
+    store.sync_places(PLACES)
+    t = evented(
+        "Misrata forces clash near Sirte", "armed_clash", "Sirte", actors=("lna", "misrata")
+    )
+    t = replace(
+        t,
+        places=(ActorMention("tripoli", "Tripoli", 1, ("Tripoli",)),),
+        locations=(
+            PlaceMention("sirte", "Sirte", "Tripolitania", ("Sirte",), True),
+            PlaceMention("gharyan", "Gharyan", "Tripolitania", ("Gharyan",)),
+        ),
+    )
+    store.store_feed(
+        ok("Libya Observer"),
+        [t, evented("Talks in Geneva", "talks_agreement", None, when=FROZEN_NOW - DAY)],
+    )
+    (row,) = store.items(ItemFilter(places=("Syrte",)))
+    assert row.actors == ("Libyan National Army", "Misrata")  # Misrata acts; Tripoli only locates
+    assert store.count(ItemFilter(places=("gharyan",))) == 1
+    assert store.count(ItemFilter(places=("Nowhere",))) == 0
+    assert store.count(ItemFilter(events=("armed_clash", "protest"))) == 1
+    assert store.count(ItemFilter(events=("talks_agreement",))) == 1
+    assert [c.id for c in store.actor_counts()] == ["lna", "misrata"]
+    assert "tripoli" not in {a.id for a in store.actors()}
+    facets = store.facets()
+    assert {f.value for f in facets.actors} == {"lna", "misrata"}
+    assert {(f.value, f.count) for f in facets.events} == {
+        ("armed_clash", 1),
+        ("talks_agreement", 1),
+    }
+    assert [(f.label, f.count) for f in facets.places] == [("Gharyan", 1), ("Sirte", 1)]
+    counts = {c.id: c for c in store.place_counts()}
+    assert counts["sirte"].primary == 1 and counts["gharyan"].primary == 0
+    assert counts["sirte"].lat == pytest.approx(31.2) and counts["sirte"].region == "Tripolitania"
+    place = store.place("سرت")
+    assert place is not None and place.id == "sirte"
+    assert store.status().actors == 2
+
+
+def test_a_place_the_gazetteer_has_not_synced_is_kept(store: Store) -> None:
+    store.store_feed(ok("Libya Observer"), [evented("Clashes in Ubari", "armed_clash", "Ubari")])
+    assert [p.name for p in store.places()] == ["Ubari"]
+
+
+def _partition(labels: list[int | None]) -> set[frozenset[int]]:
+    groups: dict[int | None, set[int]] = {}
+    for index, label in enumerate(labels):
+        groups.setdefault(label, set()).add(index)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _mixed_items(rng: random.Random, n: int) -> list[Tagged]:
+    """Random events over a few types, places and days, in feed order (not time order)."""
+    types = ("armed_clash", "remote_violence", "protest", "none")
+    places = ("Sirte", "Gharyan", "Zawiya", None)
+    out: list[Tagged] = []
+    for i in range(n):
+        when = FROZEN_NOW + timedelta(hours=rng.randrange(0, 24 * 12))
+        out.append(
+            evented(
+                f"Report {i} of an event",
+                rng.choice(types),  # type: ignore[arg-type]
+                rng.choice(places),
+                when=when,
+                actors=tuple(rng.sample(("lna", "gna", "khalifa-haftar"), rng.randrange(0, 2))),
+                language=rng.choice(("en", "ar", "fr")),
+                feed=f"feed{i % 4}",
+            )
+        )
+    return out
+
+
+def test_items_stored_before_stories_each_start_one(tmp_path: Path) -> None:
+    from tests.unit.test_store_files import _old_database
+
+    path = tmp_path / "old.db"
+    _old_database(path)
+    store = Store.open(path)
+    try:
+        (row,) = store.items(ItemFilter(state="all"))
+        assert row.story_id == row.id and row.event_type == "none"
+        story = store.story(row.id)
+        assert story is not None and story.headline == "Old item" and story.items == 1
+    finally:
+        store.close()

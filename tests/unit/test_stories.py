@@ -1,0 +1,193 @@
+"""Stories, the pure rules: same act, same place, within days; follow-ups apart; "also in" kept."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from briefing.core.models import EventType, EventVerdict, PlaceMention, Tagged
+from briefing.intelligence.stories import (
+    StorySignature,
+    choose,
+    group,
+    numbers_in,
+    phase_of,
+    signature,
+)
+from tests.conftest import FROZEN_NOW, tagged
+
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+
+def evented(
+    title: str,
+    event: EventType,
+    place: str | None,
+    *,
+    when: datetime = FROZEN_NOW,
+    summary: str = "",
+    language: str = "en",
+    feed: str = "Libya Observer",
+    actors: tuple[str, ...] = (),
+    url: str | None = None,
+) -> Tagged:
+    """A tagged item with its event type and primary place set by hand."""
+    t = tagged(
+        title,
+        feed=feed,
+        summary=summary,
+        published=when,
+        language=language,
+        actors=actors,
+        url=url,
+        identity=f"{feed}:{title}",
+    )
+    locations = (
+        (PlaceMention(place.casefold(), place, "Tripolitania", (place,), True),) if place else ()
+    )
+    return replace(t, event=EventVerdict(event, ("test",)), locations=locations)
+
+
+def stories_of(items: list[Tagged]) -> list[int]:
+    sigs = [signature(t, t.entry.published or FROZEN_NOW) for t in items]
+    return [story for story, _ in group(sigs)]
+
+
+def test_two_drone_strikes_in_one_city_a_week_apart_are_two_stories() -> None:
+    items = [
+        evented("Drone strike hits farm near Gharyan", "remote_violence", "Gharyan"),
+        evented(
+            "Drone strike on Gharyan outskirts",
+            "remote_violence",
+            "Gharyan",
+            when=FROZEN_NOW + 7 * DAY,
+        ),
+    ]
+    assert stories_of(items) == [0, 1]
+
+
+def test_a_story_across_languages_with_no_shared_words_is_one() -> None:
+    items = [
+        evented("Drone strike hits farm south of Gharyan", "remote_violence", "Gharyan"),
+        evented(
+            "طائرة مسيرة تقصف مزرعة جنوب غريان",
+            "remote_violence",
+            "Gharyan",
+            language="ar",
+            feed="Al Wasat",
+            when=FROZEN_NOW + 2 * HOUR,
+        ),
+        evented(
+            "Un drone frappe une ferme près de Gharyan",
+            "remote_violence",
+            "Gharyan",
+            language="fr",
+            feed="Libye Hebdo",
+            when=FROZEN_NOW + 5 * HOUR,
+        ),
+    ]
+    sigs = [signature(t, t.entry.published or FROZEN_NOW) for t in items]
+    result = group(sigs)
+    assert [story for story, _ in result] == [0, 0, 0]
+    assert result[1][1][:3] == ("same type remote_violence", "same place Gharyan", "2 h apart")
+
+
+def test_same_place_different_acts_or_places_stay_apart() -> None:
+    items = [
+        evented("Clashes in Sirte", "armed_clash", "Sirte"),
+        evented("Protest in Sirte", "protest", "Sirte", when=FROZEN_NOW + HOUR),
+        evented("Clashes in Zawiya", "armed_clash", "Zawiya", when=FROZEN_NOW + HOUR),
+    ]
+    assert stories_of(items) == [0, 1, 2]
+
+
+def test_a_rising_toll_and_a_restart_are_new_stories() -> None:
+    items = [
+        evented("Three killed in Sirte clashes", "armed_clash", "Sirte"),
+        evented(
+            "Five dead as fighting hits Sirte", "armed_clash", "Sirte", when=FROZEN_NOW + 3 * HOUR
+        ),
+        evented(
+            "Sirte clashes: death toll rises to nine",
+            "armed_clash",
+            "Sirte",
+            when=FROZEN_NOW + DAY,
+        ),
+        evented("Protesters shut Sharara field", "oil_energy", "Sharara"),
+        evented("Sharara field resumes production", "oil_energy", "Sharara", when=FROZEN_NOW + DAY),
+    ]
+    assert stories_of(items) == [0, 0, 2, 3, 4]
+
+
+def test_a_story_spans_a_few_days_at_most() -> None:
+    # Daily reports of a sit-in chain by gap, but one story never spans more than three days.
+    items = [
+        evented(f"Sit-in in Zawiya, day {n}", "protest", "Zawiya", when=FROZEN_NOW + n * DAY)
+        for n in range(5)
+    ]
+    assert stories_of(items) == [0, 0, 0, 0, 4]
+
+
+def test_items_with_no_place_need_shared_actors_or_figures() -> None:
+    items = [
+        evented("Military commission meets in Geneva", "talks_agreement", None, actors=("jmc",)),
+        evented(
+            "La commission militaire se réunit à Genève",
+            "talks_agreement",
+            None,
+            actors=("jmc",),
+            language="fr",
+            when=FROZEN_NOW + 4 * HOUR,
+        ),
+        evented("Envoy meets ministers", "talks_agreement", None, when=FROZEN_NOW + 5 * HOUR),
+    ]
+    result = group([signature(t, t.entry.published or FROZEN_NOW) for t in items])
+    assert [story for story, _ in result] == [0, 0, 2]
+    assert "shared actors: jmc" in result[1][1]
+
+
+def test_no_event_falls_back_to_the_same_link_or_headline() -> None:
+    items = [
+        evented("Analysis: what next for the elections in Libya", "none", None, url="https://a/1"),
+        evented(
+            "Analysis: what next for the elections in Libya",
+            "none",
+            None,
+            feed="Other",
+            when=FROZEN_NOW + HOUR,
+        ),
+        evented("Opinion", "none", None, feed="Third", url="https://a/1"),
+        evented("Another view on Libya's vote delays", "none", None, when=FROZEN_NOW + HOUR),
+    ]
+    result = group([signature(t, t.entry.published or FROZEN_NOW) for t in items])
+    assert [story for story, _ in result] == [0, 0, 0, 3]
+    assert result[1][1] == ("same headline",)
+    assert result[2][1] == ("same link",)
+
+
+def test_choose_prefers_the_story_with_shared_evidence() -> None:
+    sig = StorySignature("remote_violence", "sirte", "Sirte", FROZEN_NOW, actors=frozenset({"lna"}))
+    from briefing.intelligence.stories import StoryCandidate
+
+    near = StoryCandidate(1, "remote_violence", "sirte", "", FROZEN_NOW, FROZEN_NOW)
+    shared = StoryCandidate(
+        2,
+        "remote_violence",
+        "sirte",
+        "",
+        FROZEN_NOW - 5 * HOUR,
+        FROZEN_NOW - 5 * HOUR,
+        frozenset({"lna"}),
+    )
+    match = choose(sig, [near, shared])
+    assert match is not None and match.story_id == 2
+    assert choose(replace(sig, event_type="none"), [near]) is None
+
+
+def test_numbers_and_phases() -> None:
+    assert numbers_in("Clashes kill ٣ in 2026, 1,200 displaced, 15.5% cut") == {"3", "1200", "15.5"}
+    assert phase_of("Le bilan s'alourdit à Syrte") == "followup"
+    assert phase_of("ارتفاع حصيلة ضحايا اشتباكات سرت") == "followup"
+    assert phase_of("NOC lifts force majeure as Sharara restarts") == "restart"
+    assert phase_of("Protesters shut Sharara") == ""
