@@ -230,7 +230,8 @@ def with_places(gazetteer: Gazetteer, places: PlaceGazetteer) -> Gazetteer:
 
     A place that the actor gazetteer lists as acting (`acts: true`: Misrata, Zintan) keeps its
     actor entry and gains the place's spellings; any other actor-gazetteer entry with a place's
-    id is replaced by the place (the place gazetteer is where places are described).
+    id is replaced by the place (the place gazetteer is where places are described), keeping
+    only its collision keys (`collides`, `confirm`).
     """
     actors = dict(gazetteer.actors)
     for place in places.places.values():
@@ -250,8 +251,8 @@ def with_places(gazetteer: Gazetteer, places: PlaceGazetteer) -> Gazetteer:
             unless=place.unless,
             signal=place.signal,
             description=place.description,
-            # What the actor gazetteer (or the user's) says about a name that also means
-            # something elsewhere (another Tripoli) stays with the place that replaces it.
+            # Whether its name collides, and what confirms it, stay with the actor entry
+            # (issue 16: `collides:` and `confirm:` in actors.yaml or the user's file).
             collides=existing.collides if existing is not None else (),
             collides_all=existing.collides_all if existing is not None else False,
             confirm=existing.confirm if existing is not None else (),

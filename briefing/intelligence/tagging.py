@@ -121,6 +121,11 @@ class Tagger:
         scored = list(map(self._scores.__getitem__, found.hits))
         alone = self._lone_scores(found) if found.alone else None
         verdict = judge_scored(entry, self.rules, mode, item, term_hits, scored, alone)
+        if alone is not None and not verdict.relevant:
+            # A lone collision-prone name in an item judged not about Libya most likely means
+            # the other thing (another Tripoli, a namesake): it is not reported either.
+            mentions, places = found.without(found.alone)
+            found = found._replace(mentions=mentions, places=places)
         # Places score for relevance like any actor, but are reported apart: a city where
         # something happened is not a party to it (unless its forces act: `acts: true`).
         # Tagged is a frozen dataclass: its __init__ sets each field through
@@ -131,10 +136,6 @@ class Tagger:
         fields["verdict"] = verdict
         fields["actors"] = found.mentions
         fields["places"] = found.places
-        if alone is not None and not verdict.relevant:
-            # A lone collision-prone name in an item judged not about Libya most likely means
-            # the other thing (another Tripoli, a namesake): it is not reported either.
-            fields["actors"], fields["places"] = found.without(found.alone)
         fields["event"], fields["locations"] = self._event_and_places(item, actor_hits, found)
         return tagged
 

@@ -237,7 +237,7 @@ def test_gazetteer_keys_collides_and_confirm(tmp_path: Path) -> None:
         "actors:\n"
         "  - id: misrata\n"
         "    collides: true\n"
-        "    confirm: [free zone]\n"
+        "    confirm: [derby]\n"
         "  - id: khalifa-haftar\n"
         "    collides: [Haftar]\n"
         "history_terms: [Punic Wars]\n"
@@ -246,16 +246,15 @@ def test_gazetteer_keys_collides_and_confirm(tmp_path: Path) -> None:
     )
     gazetteer = load_gazetteer(user)
     assert gazetteer.actors["misrata"].collides_all
-    assert gazetteer.actors["misrata"].confirm == ("free zone",)
+    assert gazetteer.actors["misrata"].confirm == ("derby",)
     assert gazetteer.actors["khalifa-haftar"].collides == ("Haftar",)
     assert not gazetteer.actors["khalifa-haftar"].collides_all
     assert gazetteer.actors["tripoli"].collides_all  # the shipped entries are kept
     assert "Punic Wars" in gazetteer.history_terms and "1941" in gazetteer.history_terms
     assert "overseer" in gazetteer.officer_titles and "chairman" in gazetteer.officer_titles
     tagger = Tagger(gazetteer)
-    # (Not "Misrata port": the place gazetteer knows the port as a site of its own.)
-    assert not tag(tagger, "Misrata market reopens").verdict.relevant
-    assert tag(tagger, "Misrata free zone market reopens").verdict.relevant
+    assert not tag(tagger, "Misrata wins the cup").verdict.relevant
+    assert tag(tagger, "Misrata wins the derby").verdict.relevant
     assert not tag(tagger, "Haftar's farm wins prize").verdict.relevant
     assert tag(tagger, "Khalifa Haftar visits Cairo").verdict.relevant
     assert not tag(tagger, "Sabratha and the Punic Wars", "A Carthage exhibition.").verdict.relevant
