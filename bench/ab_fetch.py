@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_fetch import HOSTS, briefing_config, measure, start_server, urls  # noqa: E402
-from gen_feeds import write_corpus  # noqa: E402
+from bench_fetch import HOSTS, briefing_config, measure, start_server, urls
+from gen_feeds import write_corpus
 
 
 def main() -> None:

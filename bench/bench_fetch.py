@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_feeds import write_corpus  # noqa: E402
+from gen_feeds import write_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTS = 50
@@ -108,7 +108,7 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> Measure:
             try:
                 rss, pss = _tree_kb(process.pid)
                 peak, peak_pss = max(peak, rss), max(peak_pss, pss)
-            except Exception:  # noqa: BLE001 - a process vanished mid-scan
+            except Exception:  # a process vanished mid-scan
                 pass
             stop.wait(0.1)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from briefing.core.models import (  # noqa: E402
+from briefing.core.models import (
     ActorInfo,
     ActorMention,
     Entry,
@@ -37,9 +37,9 @@ from briefing.core.models import (  # noqa: E402
     Tagged,
     Verdict,
 )
-from briefing.reports.export import render_digest  # noqa: E402
-from briefing.reports.summarize import brief_from_details, build_brief  # noqa: E402
-from briefing.store import Store  # noqa: E402
+from briefing.reports.export import render_digest
+from briefing.reports.summarize import brief_from_details, build_brief
+from briefing.store import Store
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ACTORS = (

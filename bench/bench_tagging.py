@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_items import generate  # noqa: E402
+from gen_items import generate
 
-from briefing.core.models import FeedSpec  # noqa: E402
-from briefing.intelligence.tagging import Tagger  # noqa: E402
+from briefing.core.models import FeedSpec
+from briefing.intelligence.tagging import Tagger
 
 
 def main() -> None:

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
 from briefing.core.errors import ImportError_
 from briefing.core.models import Entry
 from briefing.core.text import clean_line, fold
+from briefing.core.urls import is_http_url
 
 MAX_CAPTURE_BYTES = 10_000_000
 """A larger file is not an article capture."""
@@ -454,7 +454,7 @@ def _from_html(text: str) -> _Raw:
     authors: list[str] = []
     for key in ("author", "article:author", "parsely-author", "sailthru.author"):
         value = meta.get(key, "")
-        if value and not value.startswith("http"):
+        if value and not is_http_url(value):  # a profile link is not a name
             authors = [a.strip() for a in re.split(r"\s*(?:;|,|\band\b)\s*", value) if a.strip()]
             break
     url = parser.canonical or meta.get("og:url")
@@ -463,7 +463,7 @@ def _from_html(text: str) -> _Raw:
         standfirst=clean_line(standfirst),
         paragraphs=paragraphs,
         authors=authors,
-        url=url if url and urlsplit(url).scheme in {"http", "https"} else None,
+        url=url if is_http_url(url) else None,
         published=_parse_date(meta.get("article:published_time") or meta.get("date")),
         outlet=site,
         language=parser.language,
@@ -542,7 +542,7 @@ def parse_capture(
         raise ImportError_(f"{source}: no article text found after the headline")
 
     page_url = url or raw.url
-    if page_url is None and urlsplit(source).scheme in {"http", "https"}:
+    if page_url is None and is_http_url(source):
         page_url = source
     entry = Entry(
         identity=article_identity(page_url, raw.title),

@@ -279,7 +279,7 @@ def _line(text: str) -> str:
 def _get(obj: Any, name: str) -> Any:
     try:
         return obj.get(name)
-    except Exception:  # noqa: BLE001 - parser objects are foreign; a missing field is None
+    except Exception:  # parser objects are foreign; a missing field is None
         return None
 
 
@@ -550,7 +550,7 @@ def _parse_fast(
         return refusal
     try:
         result = _run_fast(body)
-    except Exception as error:  # noqa: BLE001 - any failure means: ask the reference
+    except Exception as error:  # any failure means: ask the reference
         return f"feedparser-rs failed ({type(error).__name__})"
     refusal = _usable(result, body) if check else None
     if refusal is not None:
@@ -560,7 +560,7 @@ def _parse_fast(
         title, entries = _normalise(
             result, feed, limits.now, limits.max_items, limits.max_field_chars, warnings
         )
-    except Exception as error:  # noqa: BLE001 - odd objects: ask the reference
+    except Exception as error:  # odd objects: ask the reference
         return f"feedparser-rs result unreadable ({type(error).__name__})"
     return ParsedFeed(title, entries, "feedparser-rs", tuple(warnings))
 
@@ -575,7 +575,7 @@ def _parse_reference(
     """feedparser's reading, fenced: whatever it raises is this feed's ParseError."""
     try:
         result = _run_reference(body, headers)
-    except Exception as error:  # noqa: BLE001 - feedparser raises on some character refs
+    except Exception as error:  # feedparser raises on some character refs
         raise ParseError(
             f"feed {feed.name!r}: feedparser failed on this document "
             f"({type(error).__name__}: {clean_line(str(error), 200)})"
@@ -588,7 +588,7 @@ def _parse_reference(
         title, entries = _normalise(
             result, feed, limits.now, limits.max_items, limits.max_field_chars, warnings
         )
-    except Exception as error:  # noqa: BLE001 - foreign objects; one bad feed, not the run
+    except Exception as error:  # foreign objects; one bad feed, not the run
         raise ParseError(
             f"feed {feed.name!r}: could not read the parsed entries ({type(error).__name__})"
         ) from error

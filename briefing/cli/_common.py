@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -28,6 +29,8 @@ class Context:
         self._db_path = db_path
         self._config: Config | None = None
         self._store: Store | None = None
+        self._made: list[Path] = []
+        """The database file and folders this command created (removed if it fails)."""
 
     @property
     def config_path(self) -> Path:
@@ -49,24 +52,52 @@ class Context:
             return Path(self._db_path)
         return self.config_path.resolve().parent / "db" / "briefing.db"
 
-    def open_store(self, read_only: bool = False) -> Store:
-        """Open (create, migrate) the database once per command; make sure the seed is in it."""
+    def open_store(self, read_only: bool = False, *, create: bool = True) -> Store:
+        """Open (create, migrate) the database once per command; make sure the seed is in it.
+
+        Args:
+            create: False for a command that only reads (status, export, …): a missing
+                database is an error and nothing is created.
+        """
         if self._store is None:
             from briefing.store import Store
 
-            store = Store.open(self.db_path, read_only=read_only)
+            # Without any feeds.yaml (a demo database opened from elsewhere) there are no
+            # seed facts to keep: the store opens as it is. A broken or missing --config
+            # fails here, before a database is created for nothing.
+            config = self.config if self._config_path or self.config_path.exists() else None
+            path = self.db_path
+            self._made = [] if path.exists() else _missing_parts(path)
+            store = Store.open(path, read_only=read_only, create=create)
             try:
-                # Without any feeds.yaml (a demo database opened from elsewhere) there are no
-                # seed facts to keep: the store opens as it is.
-                if not store.read_only and (self._config_path or self.config_path.exists()):
+                if not store.read_only and config is not None:
                     from briefing.update.seed import ensure_seed
 
-                    ensure_seed(self.config, store)
+                    ensure_seed(config, store)
             except BaseException:
-                store.close()
+                self._store = store
+                self.discard_if_new()
                 raise
             self._store = store
         return self._store
+
+    def discard_if_new(self) -> None:
+        """After a failed command: remove the database it created, while it holds nothing but
+        its schema and the seed record (a command that fails creates nothing)."""
+        store, made = self._store, self._made
+        self._made = []
+        if store is None or not made or store.path is None:
+            return
+        if not store.holds_nothing_but_the_seed():
+            return
+        self.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+        for folder in made[1:]:  # made[0] is the file; then its new folders, innermost first
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
     def close(self) -> None:
         if self._store is not None:
@@ -74,15 +105,38 @@ class Context:
             self._store = None
 
 
+def _missing_parts(path: Path) -> list[Path]:
+    """`path` and each of its folders that does not exist yet, innermost first."""
+    parts = [path]
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        parts.append(folder)
+        folder = folder.parent
+    return parts
+
+
 def pass_ctx(func: F) -> F:
-    """Pass the briefing Context to a command, turning BriefingError into one line, exit 2."""
+    """Pass the briefing Context to a command, turning BriefingError into one line (exit 1);
+    a command that fails removes the database it created (`Context.discard_if_new`)."""
 
     @click.pass_obj
     def wrapper(obj: Context, *args: Any, **kwargs: Any) -> Any:
         try:
             return func(obj, *args, **kwargs)
         except BriefingError as error:
+            obj.discard_if_new()
             raise click.ClickException(str(error)) from error
+        except click.exceptions.Exit as done:
+            if done.exit_code:
+                obj.discard_if_new()
+            raise
+        except SystemExit as done:
+            if done.code not in (0, None):
+                obj.discard_if_new()
+            raise
+        except BaseException:
+            obj.discard_if_new()
+            raise
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
@@ -101,3 +155,21 @@ def plain_console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False)
+
+
+def nearest(value: str, known: Iterable[str]) -> str | None:
+    """The known value closest to what was typed (case aside), or None when none is close."""
+    by_fold: dict[str, str] = {}
+    for name in known:
+        by_fold.setdefault(name.casefold(), name)
+    match = difflib.get_close_matches(value.casefold(), list(by_fold), n=1, cutoff=0.6)
+    return by_fold[match[0]] if match else None
+
+
+def unknown_value(what: str, value: str, known: Iterable[str], listing: str) -> BriefingError:
+    """`unknown tag 'libya-medai' — did you mean 'libya-media'? (…lists them)`, as an error."""
+    from briefing.core.text import clean_line
+
+    suggestion = nearest(value, known)
+    hint = f" — did you mean {clean_line(suggestion, 80)!r}?" if suggestion is not None else ""
+    return BriefingError(f"unknown {what} {clean_line(value, 80)!r}{hint} ({listing})")

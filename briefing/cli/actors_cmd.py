@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for
-from briefing.core.models import ItemFilter
+from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for, unknown_value
+from briefing.core.models import ActorKind, ItemFilter
 from briefing.core.text import clean_line
 from briefing.intelligence.matching import fold
 
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     "--kind",
     "kinds",
     multiple=True,
-    help="Only actors of this kind (repeatable): "
-    "person, armed_group, government, state, organisation, company, place.",
+    type=click.Choice(get_args(ActorKind)),
+    help="Only actors of this kind (repeatable).",
 )
 @click.option("--all", "show_all", is_flag=True, help="Also list actors with no stored items.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Show at most N actors.")
@@ -58,7 +58,7 @@ def _list_actors(
 ) -> None:
     try:
         tagger = tagger_for(ctx)
-        store = ctx.open_store()
+        store = ctx.open_store(create=False)
         store.sync_actors(tagger.actor_infos())
         store.sync_places(tagger.place_infos())
         counts = store.actor_counts()
@@ -155,15 +155,16 @@ def show(ctx: Context, name: str, limit: int) -> None:
     """
     tagger = tagger_for(ctx)
     actor = find_actor(tagger, name)
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     store.sync_actors(tagger.actor_infos())
     store.sync_places(tagger.place_infos())
     if actor is None:
         info = store.actor(name)
         if info is None or info.id not in tagger.gazetteer.actors:
-            raise click.ClickException(
-                f"no actor named {clean_line(name, 80)!r} — `briefing actors --all` lists them"
-            )
+            known = [
+                n for a in tagger.gazetteer.actors.values() for n in (a.id, a.name, *a.aliases)
+            ]
+            raise unknown_value("actor", name, known, "`briefing actors --all` lists them")
         actor = tagger.gazetteer.actors[info.id]
     if not actor.is_actor:
         raise click.ClickException(

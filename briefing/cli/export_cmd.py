@@ -10,16 +10,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import click
 from rich.console import Console
 
-from briefing.cli._common import Context, pass_ctx
+from briefing.cli._common import Context, pass_ctx, unknown_value
 from briefing.core.errors import BriefingError, SearchSyntaxError
 from briefing.core.models import (
     EVENT_TYPES,
+    MAX_TAG_CHARS,
+    ActorInfo,
     EventType,
+    Facet,
+    Facets,
+    FeedSpec,
     ItemFilter,
     PlaceInfo,
     SavedView,
@@ -149,6 +154,14 @@ def filter_options(*, many_actors: bool) -> Callable[[F], F]:
                 "--tag", "tags", multiple=True, help="Only items with this tag (repeatable; any)."
             ),
             click.option(
+                "--tagged",
+                "tagged",
+                flag_value="any",
+                default=None,
+                help="Only items with at least one tag (everything you tagged).",
+            ),
+            click.option("--untagged", "tagged", flag_value="none", help="Only untagged items."),
+            click.option(
                 "--feed",
                 "feeds",
                 multiple=True,
@@ -194,11 +207,76 @@ def filter_options(*, many_actors: bool) -> Callable[[F], F]:
 
 
 class FilterSource(ActorSource, Protocol):
-    """What building a filter reads from the store: saved views and actors."""
+    """What building a filter reads from the store: saved views, actors, tags and feeds."""
 
     def view(self, name: str) -> SavedView | None: ...
 
     def views(self) -> list[SavedView]: ...
+
+    def actors(self) -> list[ActorInfo]: ...
+
+    def tags(self) -> list[Facet]: ...
+
+    def feed_specs(self) -> dict[str, FeedSpec]: ...
+
+    def facets(self, f: ItemFilter = ..., limit: int = ...) -> Facets: ...
+
+    def place(self, id_or_name: str) -> PlaceInfo | None: ...
+
+    def places(self) -> list[PlaceInfo]: ...
+
+
+def check_tags(store: FilterSource, tags: Sequence[str]) -> None:
+    """Refuse a tag no item or feed has (with the nearest known one), or one too long to exist.
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    for tag in tags:
+        if len(tag) > MAX_TAG_CHARS:
+            raise BriefingError(
+                f"--tag {clean_line(tag, 40)!r} is {len(tag)} characters; "
+                f"a tag has at most {MAX_TAG_CHARS}"
+            )
+    if not tags:
+        return
+    known = {t.value for t in store.tags()}
+    known.update(tag for spec in store.feed_specs().values() for tag in spec.tags)
+    for tag in tags:
+        if tag not in known:
+            raise unknown_value(
+                "tag", tag, known, "the filter panel and `briefing status` count them"
+            )
+
+
+def check_feeds(store: FilterSource, feeds: Sequence[str]) -> None:
+    """Refuse a feed name the store does not know (with the nearest known one).
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    if not feeds:
+        return
+    known = set(store.feed_specs())
+    if any(feed not in known for feed in feeds):
+        # Items can outlive their feed's entry in feeds.yaml: their names count too.
+        every = store.facets(ItemFilter(state="all"), limit=1_000_000).feeds
+        known.update(f.value for f in every)
+    for feed in feeds:
+        if feed not in known:
+            raise unknown_value("feed", feed, known, "`briefing feeds` lists them")
+
+
+def check_actor(store: FilterSource, actor: str) -> None:
+    """Refuse an actor the store does not know by id, name or alias (with the nearest one).
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    if store.actor(actor) is not None:
+        return
+    known = [name for a in store.actors() for name in (a.id, a.name, *a.aliases)]
+    raise unknown_value("actor", actor, known, "`briefing actors --all` lists them")
 
     def place(self, id_or_name: str) -> PlaceInfo | None: ...
 
@@ -250,6 +328,7 @@ def build_filter(
     actors: Sequence[str] = (),
     view: str | None = None,
     search: str | None = None,
+    tagged: Literal["any", "none"] | None = None,
     events: Sequence[str] = (),
     places: Sequence[str] = (),
 ) -> ItemFilter:
@@ -270,6 +349,10 @@ def build_filter(
     ):
         if any(not v.strip() for v in values):
             raise BriefingError(f"{option} needs a value: an empty one matches nothing")
+    check_tags(store, tags)
+    check_feeds(store, feeds)
+    for actor in actors:
+        check_actor(store, actor)
     changes: dict[str, Any] = {}
     if search is not None:
         changes["text"] = search
@@ -279,6 +362,8 @@ def build_filter(
         changes["until"] = until
     if tags:
         changes["tags"] = tuple(tags)
+    if tagged is not None:
+        changes["tagged"] = tagged
     if feeds:
         changes["feeds"] = tuple(feeds)
     if state is not None:
@@ -317,6 +402,7 @@ def summarize(
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
+    tagged: Literal["any", "none"] | None,
     feeds: tuple[str, ...],
     state: TriageState | None,
     events: tuple[str, ...],
@@ -325,7 +411,7 @@ def summarize(
     as_json: bool,
 ) -> None:
     """Brief one actor (or the whole filter): counts, trend, co-mentions, sources, key points."""
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     f = build_filter(
         store,
         since=since,
@@ -334,9 +420,12 @@ def summarize(
         feeds=feeds,
         state=state,
         search=search,
+        tagged=tagged,
         events=events,
         places=places,
     )
+    if actor is not None:
+        check_actor(store, actor)
     brief = build_brief(store, actor=actor, f=f, now=_now(), max_points=points)
     if as_json:
         click.echo(json.dumps(brief_dict(brief), ensure_ascii=False, indent=2))
@@ -391,6 +480,7 @@ def export(
     since: datetime | None,
     until: datetime | None,
     tags: tuple[str, ...],
+    tagged: Literal["any", "none"] | None,
     feeds: tuple[str, ...],
     state: TriageState | None,
     events: tuple[str, ...],
@@ -405,7 +495,7 @@ def export(
     output: Path | None,
 ) -> None:
     """Export a digest of the filter as Markdown, HTML, JSON or CSV."""
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     f = build_filter(
         store,
         since=since,
@@ -416,6 +506,7 @@ def export(
         actors=actors,
         view=view,
         search=search,
+        tagged=tagged,
         events=events,
         places=places,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,11 +13,16 @@ import click
 
 from briefing.cli._common import Context, pass_ctx
 from briefing.cli._output import STATUS_LABEL, STATUS_STYLE, say, stdout_console, when
+from briefing.core.errors import ConfigError
 from briefing.core.models import Config, FeedState
 from briefing.core.text import clean_line
+from briefing.core.times import json_time
+from briefing.core.urls import is_http_url
 
 if TYPE_CHECKING:
     from rich.table import Table
+
+    from briefing.cli._opml import OpmlFeed
 
 
 def feeds_table(config: Config, states: dict[str, FeedState], now: datetime) -> Table:
@@ -59,7 +65,7 @@ def feeds_table(config: Config, states: dict[str, FeedState], now: datetime) -> 
 
 def _feeds_list(ctx: Context, as_json: bool) -> None:
     config = ctx.config
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     if not store.read_only:  # a read-only database still shows what it knows
         store.sync_feeds(config.feeds)
     states = {s.name: s for s in store.feed_states()}
@@ -77,10 +83,8 @@ def _feeds_list(ctx: Context, as_json: bool) -> None:
                     "last_status": s.last_status if s else None,
                     "last_error": s.last_error if s else None,
                     "error_count": s.error_count if s else 0,
-                    "last_fetched_at": s.last_fetched_at.isoformat()
-                    if s and s.last_fetched_at
-                    else None,
-                    "next_fetch_at": s.next_fetch_at.isoformat() if s and s.next_fetch_at else None,
+                    "last_fetched_at": json_time(s.last_fetched_at) if s else None,
+                    "next_fetch_at": json_time(s.next_fetch_at) if s else None,
                     "refresh_minutes": spec.refresh_minutes,
                 }
             )
@@ -110,33 +114,70 @@ def feeds_list(ctx: Context, as_json: bool = False) -> None:
 
 
 @feeds_group.command("import")
-@click.argument("opml_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("opml_file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
 @pass_ctx
-def feeds_import(ctx: Context, opml_file: Path, dry_run: bool) -> None:
-    """Add the feeds of an OPML file to feeds.yaml (duplicates are left out)."""
-    from briefing.cli._opml import import_into, plan_import, read_opml
+def feeds_import(ctx: Context, opml_file: str, dry_run: bool) -> None:
+    """Add the feeds of an OPML file ('-' for standard input) to feeds.yaml.
+
+    Folders become tags (a nested folder keeps its path: Energy/Oil); a feed already in
+    feeds.yaml (same URL) is left out; a name that is taken gets a unique one.
+    """
+    from briefing.cli._opml import import_into, plan_import, read_opml, read_opml_stream
 
     config = ctx.config
-    plan = plan_import(config, read_opml(opml_file))
+    if opml_file == "-":
+        document = read_opml_stream(sys.stdin.buffer)
+    else:
+        document = read_opml(Path(opml_file))
+    for outline in document.not_feeds:
+        say(f"not a feed: {outline.name} <{outline.url}>: {outline.why}")
+    for note in document.notes:
+        say(note)
+    plan = plan_import(config, document)
     for feed, why in plan.skipped:
         say(f"skipped {clean_line(feed.name, 60)} <{clean_line(feed.url, 200)}>: {why}")
+    for feed, original in plan.renamed:
+        say(f"renamed {clean_line(original, 60)} to {feed.name}: the name is taken")
     if not plan.added:
         say(f"nothing to add to {config.path.name}")
         return
+    # Checked (or written) before any feed is reported: an import that would make feeds.yaml
+    # too large or unloadable says so in one line, not after thousands of "added" lines.
+    if dry_run:
+        _check_import_size(config.path, plan.added)
+    else:
+        import_into(config.path, plan.added)
     for feed in plan.added:
-        say(f"{'would add' if dry_run else 'added'} {feed.name} <{feed.url}>")
+        tags = f" [{', '.join(feed.tags)}]" if feed.tags else ""
+        say(f"{'would add' if dry_run else 'added'} {feed.name} <{feed.url}>{tags}")
     if dry_run:
         return
-    import_into(config.path, plan.added)
     say(f"{len(plan.added)} feed(s) added to {config.path} — run `briefing fetch` to fetch them")
+
+
+def _check_import_size(config_path: Path, feeds: Sequence[OpmlFeed]) -> None:
+    from briefing.cli._opml import append_feeds
+    from briefing.core.config import MAX_CONFIG_BYTES
+    from briefing.core.files import human_size
+
+    original = config_path.read_text(encoding="utf-8-sig")
+    size = len(append_feeds(original, feeds).encode("utf-8"))
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{config_path}: importing {len(feeds):,} feeds would make it {human_size(size)}, "
+            f"more than the {human_size(MAX_CONFIG_BYTES)} allowed — import fewer feeds"
+        )
 
 
 @feeds_group.command("export")
 @click.argument("opml_file", type=click.Path(dir_okay=False, allow_dash=True))
 @pass_ctx
 def feeds_export(ctx: Context, opml_file: str) -> None:
-    """Write the http(s) feeds of feeds.yaml to an OPML file ('-' for standard output)."""
+    """Write the http(s) feeds of feeds.yaml to an OPML file ('-' for standard output).
+
+    Tags become folders (newsboat and Miniflux read them back) and OPML categories.
+    """
     from briefing.cli._opml import write_opml
 
     config = ctx.config
@@ -149,7 +190,7 @@ def feeds_export(ctx: Context, opml_file: str) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)
     temporary.replace(path)
-    local = sum(1 for f in config.feeds if not f.url.lower().startswith(("http://", "https://")))
+    local = sum(1 for f in config.feeds if not is_http_url(f.url))
     note = f" ({local} local-file feed(s) left out)" if local else ""
     say(f"wrote {len(config.feeds) - local} feed(s) to {path}{note}")
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from briefing.cli._common import Context, pass_ctx
+from briefing.cli._common import Context, pass_ctx, unknown_value
 from briefing.cli._output import (
     STATUS_LABEL,
     STATUS_STYLE,
@@ -29,6 +29,7 @@ from briefing.cli._output import (
 from briefing.core.errors import BriefingError, FetchInProgressError
 from briefing.core.models import Config
 from briefing.core.text import clean_line
+from briefing.core.times import json_time
 from briefing.update.pipeline import FeedReport, ProgressCallback, RunReport
 
 if TYPE_CHECKING:
@@ -95,13 +96,13 @@ def summary_line(report: RunReport) -> str:
         line += f" · {len(report.not_due)} not due (--force to fetch them)"
     if report.disabled:
         line += f" · {len(report.disabled)} disabled"
+    if report.articles is not None and report.articles.tried:
+        a = report.articles
+        line += f" · articles: {a.stored} stored" + (f", {a.failed} failed" if a.failed else "")
     return line + f" · {seconds(report.elapsed)}"
 
 
 def report_json(report: RunReport) -> dict[str, Any]:
-    def iso(moment: datetime | None) -> str | None:
-        return moment.astimezone(UTC).isoformat() if moment else None
-
     def feed(r: FeedReport) -> dict[str, Any]:
         return {
             "feed": r.feed,
@@ -116,18 +117,27 @@ def report_json(report: RunReport) -> dict[str, Any]:
             "unchanged": r.unchanged,
             "merged": r.merged,
             "elapsed": round(r.elapsed, 3),
-            "next_fetch_at": iso(r.next_fetch_at),
+            "next_fetch_at": json_time(r.next_fetch_at),
             "parser": r.parser,
         }
 
     return {
         "run_id": report.run_id,
-        "started_at": iso(report.started_at),
+        "started_at": json_time(report.started_at),
         "elapsed": round(report.elapsed, 3),
         "ok": report.ok,
         "feeds": [feed(r) for r in report.feeds],
         "not_due": list(report.not_due),
         "disabled": list(report.disabled),
+        "articles": (
+            {
+                "tried": report.articles.tried,
+                "stored": report.articles.stored,
+                "failed": report.articles.failed,
+            }
+            if report.articles is not None
+            else None
+        ),
     }
 
 
@@ -184,6 +194,19 @@ def _print_report(report: RunReport, *, quiet: bool, as_json: bool) -> None:
     if report.feeds:
         out.print(report_table(report))
     say(summary_line(report))
+
+
+def check_feed_names(config: Config, names: Sequence[str]) -> None:
+    """Refuse a feed name feeds.yaml does not have (case aside), with the nearest one.
+
+    Raises:
+        BriefingError: one line naming the value.
+    """
+    known = {spec.name.casefold() for spec in config.feeds}
+    for name in names:
+        if name.casefold() not in known:
+            listing = f"`briefing feeds` lists the {len(known)} in {config.path.name}"
+            raise unknown_value("feed", name, (s.name for s in config.feeds), listing)
 
 
 def _explain(ctx: Context, feed: str) -> None:
@@ -272,12 +295,13 @@ def fetch(
     Exit status: 0 when every fetched feed worked (or another fetch is already running),
     3 when some feeds failed (the others are stored), 1 on a configuration or database error.
     """
+    config = ctx.config
+    check_feed_names(config, (*feeds, *([explain] if explain is not None else [])))
     if explain is not None:
         _explain(ctx, explain)
         return
     err = stderr_console()
     show_progress = not (quiet or as_json) and err.is_terminal
-    config = ctx.config
     try:
         _fetch_loop(ctx, config, force, feeds, quiet, as_json, watch, wait, show_progress)
     except KeyboardInterrupt:

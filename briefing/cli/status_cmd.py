@@ -11,6 +11,7 @@ import click
 from briefing.cli._common import Context, pass_ctx
 from briefing.core.models import Config, ItemDetail, StoreStatus
 from briefing.core.text import clean_line
+from briefing.core.times import json_time
 from briefing.update.seed import IMPORT_HINT, seed_has_text
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def status_json(status: StoreStatus, seed: ItemDetail | None, notice: str | None
         "feeds": status.feeds,
         "actors": status.actors,
         "tags": status.tags,
-        "last_fetch": status.last_fetch.isoformat() if status.last_fetch else None,
+        "last_fetch": json_time(status.last_fetch),
         "seed": seed_json,
     }
 
@@ -145,7 +146,7 @@ def show_status(store: Store, config: Config | None = None, *, as_json: bool = F
 def status(ctx: Context, as_json: bool) -> None:
     """Show the database path and size, counts of items, feeds, actors and tags, the last
     fetch, and the seed article (with how to import its text when it is missing)."""
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     show_status(store, ctx.config, as_json=as_json)
 
 

@@ -21,6 +21,7 @@ from rich.text import Text
 
 from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for
 from briefing.core.errors import ConfigError, ParseError
+from briefing.core.files import read_capped
 from briefing.core.models import Entry, FeedSpec, PlaceInfo, RelevanceMode, Tagged
 from briefing.core.text import clean_line
 
@@ -61,12 +62,14 @@ def retag(ctx: Context) -> None:
         for item_id, entry in store.iter_entries():
             results.append((item_id, tagger.tag(entry, modes.get(entry.feed))))
             progress.advance(task)
-    summary = store.retag(results)
+    # Feed tags from feeds.yaml as it is now; feeds it does not list keep their stored tags.
+    summary = store.retag(results, {f.name: f.tags for f in ctx.config.feeds})
     click.echo(
         f"retagged {summary.items:,} items: relevance changed for {summary.relevance_changed:,} "
         f"({summary.became_relevant:,} became relevant, {summary.became_irrelevant:,} irrelevant); "
         f"actors changed for {summary.actors_changed:,} "
         f"(+{summary.mentions_added:,} / -{summary.mentions_removed:,} mentions); "
+        f"feed tags +{summary.feed_tags_added:,} / -{summary.feed_tags_removed:,}; "
         f"event type changed for {summary.events_changed:,}; {summary.stories:,} stories"
     )
 
@@ -123,12 +126,13 @@ def read_jsonl(path: Path, text: str) -> Iterator[tuple[Entry, RelevanceMode | N
         )
 
 
+MAX_ITEMS_FILE_BYTES = 256 * 1024 * 1024
+"""A file of items for `classify` is read whole: larger than this, it is refused unread."""
+
+
 def read_items(path: Path) -> list[tuple[Entry, RelevanceMode | None]]:
     """A JSONL file of items or a feed file (RSS/Atom, parsed like a fetched feed)."""
-    try:
-        body = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+    body = read_capped(path, MAX_ITEMS_FILE_BYTES, "a file of items")  # not /dev/zero
     head = body.lstrip()[:1]
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"} or head == b"{":
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from contextlib import suppress
 
 import click
@@ -10,8 +11,23 @@ from briefing.cli._common import Context, pass_ctx
 from briefing.core.errors import BriefingError
 
 
+def terminal_missing() -> str | None:
+    """Which of standard input and output is not a terminal (cron, CI, a pipe), or None."""
+    for label, stream in (("standard input", sys.stdin), ("standard output", sys.stdout)):
+        if stream is None or not stream.isatty():
+            return label
+    return None
+
+
 def _run(ctx: Context, *, read_only: bool = False) -> None:
     config = ctx.config  # a bad feeds.yaml fails here, before the terminal is taken over
+    missing = terminal_missing()
+    if missing is not None:
+        # Without a terminal the full-screen app would wait for keys that never come.
+        raise BriefingError(
+            f"the triage app needs a terminal and {missing} is not one — "
+            "run a command instead (`briefing --help` lists them)"
+        )
     store = ctx.open_store(read_only=read_only)
     # Items a killed fetch stored but never added to the search index: index them now, so a
     # search finds them (a no-op otherwise; if it fails, the next write does it).

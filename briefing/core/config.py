@@ -11,19 +11,19 @@ The full schema is documented in `feeds.yaml` itself and in the README's configu
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
 
 from briefing.core.errors import ConfigError
+from briefing.core.files import read_capped
 from briefing.core.models import (
+    MAX_TAG_CHARS,
     Config,
     FeedSpec,
     RelevanceMode,
@@ -32,7 +32,26 @@ from briefing.core.models import (
     TuiSettings,
     WeightedTerm,
 )
-from briefing.core.text import clean_line, fold
+from briefing.core.text import fold
+from briefing.core.urls import is_http_url, url_key
+
+# The located walker, under the short private names the validators below were written with.
+from briefing.core.yamlwalk import NO_STRINGS as _NO_STRINGS
+from briefing.core.yamlwalk import Where as _Where
+from briefing.core.yamlwalk import bool_value as _bool
+from briefing.core.yamlwalk import compose
+from briefing.core.yamlwalk import get as _get
+from briefing.core.yamlwalk import integer as _int
+from briefing.core.yamlwalk import items as _items
+from briefing.core.yamlwalk import kind_of as _kind
+from briefing.core.yamlwalk import mapping as _mapping
+from briefing.core.yamlwalk import number as _number
+from briefing.core.yamlwalk import optional_string as _optional_string
+from briefing.core.yamlwalk import scalar as _scalar
+from briefing.core.yamlwalk import scalar_repr as _scalar_repr
+from briefing.core.yamlwalk import sequence as _sequence
+from briefing.core.yamlwalk import string as _string
+from briefing.core.yamlwalk import strings as _strings
 
 CONFIG_ENV = "BRIEFING_CONFIG"
 """The environment variable that names another feeds.yaml (same as `--config PATH`)."""
@@ -49,170 +68,6 @@ _MAX_REFRESH_MINUTES = 30 * 24 * 60
 _RELEVANCE_MODES: tuple[RelevanceMode, ...] = ("all", "default", "strict")
 
 T = TypeVar("T")
-
-
-# ---------------------------------------------------------------------------------------------
-# Nodes with their place in the file
-# ---------------------------------------------------------------------------------------------
-
-
-class _Where:
-    """Where a value sits: the file (as shown to the user), its line and its key path."""
-
-    def __init__(self, shown: str, node: yaml.Node, path: str) -> None:
-        self.shown = shown
-        self.node = node
-        self.path = path
-
-    @property
-    def line(self) -> int:
-        return int(self.node.start_mark.line) + 1
-
-    def error(self, message: str) -> ConfigError:
-        key = f" {self.path}:" if self.path else ""
-        return ConfigError(f"{self.shown}:{self.line}:{key} {message}")
-
-    def child(self, node: yaml.Node, key: str | int) -> _Where:
-        if isinstance(key, int):
-            path = f"{self.path}[{key}]"
-        else:
-            path = f"{self.path}.{key}" if self.path else key
-        return _Where(self.shown, node, path)
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping (key: value)"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return f"{_scalar_repr(node)}"
-
-
-def _scalar_repr(node: yaml.Node) -> str:
-    value = str(node.value) if isinstance(node, yaml.ScalarNode) else "?"
-    return repr(clean_line(value, 60))
-
-
-def _scalar(where: _Where) -> Any:
-    """The Python value of a scalar node, resolved as YAML 1.1 does (int, bool, date, str…)."""
-    if not isinstance(where.node, yaml.ScalarNode):
-        return where.node
-    try:
-        return yaml.constructor.SafeConstructor().construct_object(where.node, deep=True)
-    except (yaml.YAMLError, ValueError) as error:
-        raise where.error(f"{_scalar_repr(where.node)} cannot be read ({error})") from None
-
-
-def _mapping(
-    where: _Where,
-    allowed: tuple[str, ...],
-    required: tuple[str, ...] = (),
-    what: str = "",
-) -> dict[str, _Where]:
-    """A mapping's values by key, refusing unknown, duplicated and missing keys."""
-    node = where.node
-    if not isinstance(node, yaml.MappingNode):
-        raise where.error(
-            f"expected {what or 'a mapping (key: value)'}, found {_kind(node)} — "
-            "check the indentation"
-        )
-    out: dict[str, _Where] = {}
-    for key_node, value_node in node.value:
-        key_where = _Where(where.shown, key_node, where.path)
-        key = _scalar(key_where) if isinstance(key_node, yaml.ScalarNode) else None
-        if not isinstance(key, str):
-            raise key_where.error(f"keys must be names, found {_kind(key_node)}")
-        child = where.child(value_node, key)
-        if key not in allowed:
-            hint = difflib.get_close_matches(key, allowed, n=1)
-            suggestion = f"did you mean '{hint[0]}'? " if hint else ""
-            raise _Where(where.shown, key_node, child.path).error(
-                f"unknown key — {suggestion}expected one of: {', '.join(allowed)}"
-            )
-        if key in out:
-            raise _Where(where.shown, key_node, child.path).error(
-                f"duplicate key (first at line {out[key].line}) — keep one"
-            )
-        out[key] = child
-    for key in required:
-        if key not in out:
-            raise where.error(f"missing required key '{key}'")
-    return out
-
-
-def _sequence(where: _Where, what: str) -> list[_Where]:
-    node = where.node
-    if isinstance(node, yaml.ScalarNode) and _scalar(where) is None:
-        return []
-    if not isinstance(node, yaml.SequenceNode):
-        raise where.error(f"expected a list of {what}, found {_kind(node)}")
-    return [where.child(item, index) for index, item in enumerate(node.value)]
-
-
-def _string(where: _Where, *, allow_empty: bool = False, limit: int = 500) -> str:
-    value = _scalar(where)
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        found = _kind(where.node) if not isinstance(value, bool) else f"the boolean {value}"
-        raise where.error(f"expected text, found {found} — put the value in quotes")
-    if not isinstance(value, str):
-        # `name: 2019` is meant as text; only booleans (yes/no/on/off) are surely a mistake.
-        value = str(where.node.value)
-    text = clean_line(value)
-    if not text and not allow_empty:
-        raise where.error("must not be empty")
-    if len(text) > limit:
-        raise where.error(f"is longer than {limit} characters")
-    return text
-
-
-def _optional_string(where: _Where | None) -> str | None:
-    if where is None or _scalar(where) is None:
-        return None
-    return _string(where)
-
-
-def _bool(where: _Where) -> bool:
-    value = _scalar(where)
-    if not isinstance(value, bool):
-        raise where.error(f"expected true or false, found {_kind(where.node)}")
-    return value
-
-
-def _number(where: _Where, *, minimum: float | None = None) -> float:
-    value = _scalar(where)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise where.error(f"expected a number, found {_kind(where.node)}")
-    if minimum is not None and value < minimum:
-        raise where.error(f"must be at least {minimum:g}, found {value:g}")
-    return float(value)
-
-
-def _int(where: _Where, *, minimum: int, maximum: int) -> int:
-    value = _scalar(where)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise where.error(f"expected a whole number, found {_kind(where.node)}")
-    if not minimum <= value <= maximum:
-        raise where.error(f"must be between {minimum} and {maximum}, found {value}")
-    return value
-
-
-def _strings(where: _Where, what: str) -> tuple[str, ...]:
-    return tuple(_string(item, limit=100) for item in _sequence(where, what))
-
-
-_NO_STRINGS: tuple[str, ...] = ()
-
-
-def _items(values: dict[str, _Where], key: str, what: str) -> list[_Where]:
-    where = values.get(key)
-    return [] if where is None else _sequence(where, what)
-
-
-def _get(values: dict[str, _Where], key: str, convert: Callable[[_Where], T], default: T) -> T:
-    where = values.get(key)
-    if where is None or (isinstance(where.node, yaml.ScalarNode) and _scalar(where) is None):
-        return default
-    return convert(where)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,8 +117,7 @@ def _date(where: _Where) -> datetime:
 
 def _http_url(where: _Where) -> str:
     url = _string(where, limit=2000)
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+    if not is_http_url(url):
         raise where.error(f"{url!r} is not an http(s) URL — fix the url")
     return url
 
@@ -282,10 +136,10 @@ def _path(where: _Where, base: Path, what: str) -> Path:
 def _feed_url(where: _Where, base: Path) -> str:
     """An http(s) URL as written, or a local feed file as its absolute path."""
     text = _string(where, limit=2000)
+    if is_http_url(text):
+        return text
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
-    if scheme in {"http", "https"} and parts.netloc:
-        return text
     candidate: Path | None = None
     if scheme == "file":
         candidate = Path(parts.path)
@@ -296,21 +150,24 @@ def _feed_url(where: _Where, base: Path) -> str:
     raise where.error(f"{text!r} is not an http(s) URL or an existing file — fix the url")
 
 
-def url_key(url: str) -> str:
-    """Two spellings of one feed URL compare equal (scheme/host case, trailing slash)."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() in {"http", "https"}:
-        path = parts.path.rstrip("/") or "/"
-        query = f"?{parts.query}" if parts.query else ""
-        return f"{parts.netloc.lower().removeprefix('www.')}{path}{query}"
-    return url
-
-
 # ---------------------------------------------------------------------------------------------
 # Sections
 # ---------------------------------------------------------------------------------------------
 
-_FEED_KEYS = ("name", "url", "language", "tags", "enabled", "refresh", "relevance")
+_FEED_KEYS = ("name", "url", "language", "tags", "enabled", "refresh", "relevance", "full_text")
+
+
+def _tags(where: _Where) -> tuple[str, ...]:
+    """A list of tags, each at most MAX_TAG_CHARS long (a longer one is refused, never cut)."""
+    tags: list[str] = []
+    for item in _sequence(where, "tags"):
+        tag = _string(item, limit=500)
+        if len(tag) > MAX_TAG_CHARS:
+            raise item.error(
+                f"is {len(tag)} characters; a tag has at most {MAX_TAG_CHARS} — shorten it"
+            )
+        tags.append(tag)
+    return tuple(tags)
 
 
 def _feed(where: _Where, base: Path) -> FeedSpec:
@@ -332,10 +189,11 @@ def _feed(where: _Where, base: Path) -> FeedSpec:
         name=_string(values["name"], limit=100),
         url=_feed_url(values["url"], base),
         language=language,
-        tags=_get(values, "tags", lambda w: _strings(w, "tags"), _NO_STRINGS),
+        tags=_get(values, "tags", _tags, _NO_STRINGS),
         enabled=_get(values, "enabled", _bool, True),
         refresh_minutes=_get(values, "refresh", _refresh, 60),
         relevance=relevance,
+        full_text=_get(values, "full_text", _bool, False),
     )
 
 
@@ -438,7 +296,7 @@ def _seed(where: _Where, base: Path) -> SeedFacts:
 
 def _tui(where: _Where) -> TuiSettings:
     values = _mapping(where, ("quick_tags", "keys", "theme"))
-    quick = _get(values, "quick_tags", lambda w: _strings(w, "tags"), _NO_STRINGS)
+    quick = _get(values, "quick_tags", _tags, _NO_STRINGS)
     if len(quick) > MAX_QUICK_TAGS:
         raise values["quick_tags"].error(
             f"has {len(quick)} tags; keys 1–9 take at most {MAX_QUICK_TAGS}"
@@ -489,12 +347,7 @@ def _read(path: Path) -> str:
         )
     if not path.is_file():
         raise ConfigError(f"{shown}: is not a file — point --config or {CONFIG_ENV} at feeds.yaml")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{shown}: cannot be read ({error.strerror or error})") from None
-    if len(data) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{shown}: is {len(data):,} bytes, too large for a feeds.yaml")
+    data = read_capped(path, MAX_CONFIG_BYTES, "a feeds.yaml")  # checked before it is read
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -517,22 +370,10 @@ def load_config(path: Path) -> Config:
     path = Path(os.path.expanduser(path))
     shown = _shown(path)
     text = _read(path)
-    try:
-        # The C loader (when PyYAML was built with libyaml) keeps line marks and is ~10x faster.
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = error.problem or error.context or "invalid YAML"
-        raise ConfigError(
-            f"{shown}{line}: YAML syntax error: {problem} — check the indentation, the colons "
-            "and the quotes"
-        ) from None
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{shown}: YAML syntax error: {clean_line(str(error), 200)}") from None
+    root = compose(text, shown)
     if root is None:
         raise ConfigError(f"{shown}: is empty — it needs at least a 'feeds:' list")
-    top = _mapping(_Where(shown, root, ""), _TOP_KEYS, ("feeds",), "the sections feeds:, seed:…")
+    top = _mapping(root, _TOP_KEYS, ("feeds",), "the sections feeds:, seed:…")
     base = path.resolve().parent
     fetch: dict[str, _Where] = {}
     if "fetch" in top and _scalar(top["fetch"]) is not None:
@@ -559,4 +400,4 @@ def load_config(path: Path) -> Config:
     )
 
 
-__all__ = ["CONFIG_ENV", "load_config", "parse_refresh", "url_key"]
+__all__ = ["CONFIG_ENV", "load_config", "parse_refresh"]

@@ -27,6 +27,10 @@ class StoreError(BriefingError):
     """The database cannot be opened or written (corrupt, newer schema, read-only)."""
 
 
+class CorruptDatabaseError(StoreError):
+    """The database file is damaged: every command refuses it, and nothing is written to it."""
+
+
 class ReadOnlyStoreError(StoreError):
     """A write was attempted on a database opened read-only."""
 

@@ -5,8 +5,8 @@ Each stage takes the previous stage's dataclass, never the previous module. Noth
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -17,6 +17,9 @@ from typing import Literal, get_args
 RelevanceMode = Literal["all", "default", "strict"]
 """How a feed's items are judged: `all` keeps everything (a Libya-only outlet), `default` applies
 the threshold, `strict` (a general world feed) needs a strong match."""
+
+MAX_TAG_CHARS = 60
+"""The longest tag: a longer one is refused with a message (command line, OPML), never cut."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class FeedSpec:
     enabled: bool = True
     refresh_minutes: int = 60
     relevance: RelevanceMode = "default"
+    full_text: bool = False
+    """Fetch the article behind each new kept item's link during `briefing fetch`."""
 
 
 @dataclass(frozen=True)
@@ -283,7 +288,8 @@ class ItemFilter:
     """A query over stored items. Fields combine with AND; values inside a tuple with OR."""
 
     text: str = ""
-    """Full-text search (FTS5) over title, summary and content."""
+    """A search over title, summary and content, in the language of `briefing.core.search`
+    (phrases, OR, -word, prefix*; Arabic normalised)."""
     actors: tuple[str, ...] = ()
     """Actor ids or names."""
     tags: tuple[str, ...] = ()
@@ -293,6 +299,12 @@ class ItemFilter:
     state: TriageState = "active"
     kinds: tuple[Literal["feed", "article"], ...] = ()
     ids: tuple[int, ...] = ()
+    tagged: Literal["any", "none"] | None = None
+    """"any": items with at least one tag ("everything I tagged"); "none": untagged items."""
+    within: timedelta | None = None
+    """A relative window ("the last 7 days"): items from `within` before the moment the query
+    runs, so a saved view or a date chip never goes stale. Combines with `since` (the later
+    bound wins)."""
     events: tuple[str, ...] = ()
     """Event types (`EVENT_TYPES`)."""
     places: tuple[str, ...] = ()
@@ -300,6 +312,15 @@ class ItemFilter:
 
     def is_empty(self) -> bool:
         return self == ItemFilter()
+
+    def resolved(self, now: datetime) -> ItemFilter:
+        """This filter with its relative window turned into an absolute `since` at `now`: what
+        the store queries, and the period a digest or brief reports."""
+        if self.within is None:
+            return self
+        start = now - self.within
+        since = start if self.since is None else max(self.since, start)
+        return replace(self, since=since, within=None)
 
 
 @dataclass(frozen=True)

@@ -98,4 +98,23 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
-__all__ = ["canonical_url", "is_http_url"]
+def url_key(url: str) -> str:
+    """One key for two spellings of the same address, to tell a feed or an article listed twice.
+
+    On top of `canonical_url` (case, default port, tracking parameters, fragment), the scheme,
+    a leading `www.` and a trailing slash do not count. Anything that is not an http(s) URL (a
+    local feed file) is its own key.
+    """
+    canonical = canonical_url(url)
+    try:
+        parts = urlsplit(canonical)
+    except ValueError:
+        return canonical
+    if parts.scheme not in _DEFAULT_PORTS or not parts.netloc:
+        return canonical
+    path = parts.path.rstrip("/") or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.netloc.removeprefix('www.')}{path}{query}"
+
+
+__all__ = ["canonical_url", "is_http_url", "url_key"]

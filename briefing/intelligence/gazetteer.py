@@ -22,6 +22,7 @@ from typing import Any, cast, get_args
 import yaml
 
 from briefing.core.errors import ConfigError
+from briefing.core.files import read_capped
 from briefing.core.models import ActorInfo, ActorKind
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -339,13 +340,23 @@ def builtin_gazetteer() -> Gazetteer:
     return parse_gazetteer(builtin_gazetteer_text(), "briefing/data/actors.yaml")
 
 
+MAX_GAZETTEER_BYTES = 16 * 1024 * 1024
+"""A user's gazetteer is read whole: larger than this (the shipped one is 80 KB), it is refused."""
+
+
 def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
     """The shipped gazetteer, merged with the user's file when given (ConfigError names it)."""
     gazetteer = builtin_gazetteer()
     if user_file is not None:
+        data = read_capped(
+            Path(user_file),
+            MAX_GAZETTEER_BYTES,
+            "an actor gazetteer",
+            lambda line: ConfigError(f"cannot read the actor gazetteer: {line}"),
+        )
         try:
-            text = Path(user_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
             raise ConfigError(f"{user_file}:0: cannot read the actor gazetteer ({error})") from None
         gazetteer = parse_gazetteer(text, str(user_file), gazetteer)
     return gazetteer

@@ -25,7 +25,6 @@ from typing import Any, cast
 
 import yaml
 
-from briefing.core.errors import ConfigError
 from briefing.core.models import (
     Entry,
     Reason,
@@ -34,6 +33,18 @@ from briefing.core.models import (
     TextField,
     Verdict,
     WeightedTerm,
+)
+from briefing.core.yamlwalk import (
+    Where,
+    compose,
+    get,
+    kind_of,
+    mapping,
+    number,
+    scalar,
+    sequence,
+    string,
+    strings,
 )
 from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, fold, longest, prepare
 
@@ -94,55 +105,88 @@ class CompiledRules:
     """Each actor hit's score, worked out on first sight (the same few come back)."""
 
 
-def _terms(raw: Any, source: str, key: str) -> tuple[WeightedTerm, ...]:
-    if raw is None:
+def _term(where: Where) -> WeightedTerm:
+    if isinstance(where.node, yaml.ScalarNode):
+        return WeightedTerm(string(where), 1.0)
+    values = mapping(where, ("term", "weight", "language"), ("term",), "a term or {term, weight}")
+    weight = 1.0
+    if "weight" in values:
+        raw = scalar(values["weight"])
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise values["weight"].error(
+                f"weight must be a number, found {kind_of(values['weight'].node)}"
+            )
+        weight = float(raw)
+    language = get(values, "language", string, None)
+    return WeightedTerm(string(values["term"]), weight, language)
+
+
+def _terms(values: dict[str, Where], key: str) -> tuple[WeightedTerm, ...]:
+    where = values.get(key)
+    if where is None or (isinstance(where.node, yaml.ScalarNode) and scalar(where) is None):
         return ()
-    if not isinstance(raw, list):
-        raise ConfigError(f"{source}: `{key}` must be a list of {{term, weight}}")
-    out: list[WeightedTerm] = []
-    for item in raw:
-        if isinstance(item, str):
-            out.append(WeightedTerm(item, 1.0))
-            continue
-        if not isinstance(item, dict) or not isinstance(item.get("term"), str):
-            raise ConfigError(f"{source}: each entry of `{key}` needs `term:` (text) and `weight:`")
-        weight = item.get("weight", 1.0)
-        if isinstance(weight, bool) or not isinstance(weight, int | float):
-            raise ConfigError(f"{source}: {key} term {item['term']!r} weight must be a number")
-        language = item.get("language")
-        out.append(WeightedTerm(item["term"], float(weight), str(language) if language else None))
-    return tuple(out)
+    if not isinstance(where.node, yaml.SequenceNode):
+        raise where.error(f"must be a list of {{term, weight}}, found {kind_of(where.node)}")
+    return tuple(_term(item) for item in sequence(where, "terms"))
+
+
+def _weights(values: dict[str, Where], key: str) -> dict[str, float]:
+    where = values.get(key)
+    if where is None or (isinstance(where.node, yaml.ScalarNode) and scalar(where) is None):
+        return {}
+    if not isinstance(where.node, yaml.MappingNode):
+        raise where.error(f"must be a mapping (name: weight), found {kind_of(where.node)}")
+    names = tuple(str(k.value) for k, _ in where.node.value)
+    return {name: number(value) for name, value in mapping(where, names).items()}
+
+
+_RULE_KEYS = (
+    "terms",
+    "negative_contexts",
+    "libya_names",
+    "countries",
+    "field_weights",
+    "list_factor",
+    "actor_weights",
+    "boosters",
+    "booster_floor",
+    "booster_cap",
+)
 
 
 def load_rules(text: str, source: str = "briefing/data/relevance.yaml") -> BuiltinRules:
-    """Parse a relevance rules document (the built-in one, or a user's in the same shape)."""
-    try:
-        # The C loader when present (ten times faster); the same safe constructors either way.
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}  # noqa: S506
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        raise ConfigError(f"{source}:{line}: {(error.problem or 'invalid YAML').strip()}") from None
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{source}:1: invalid YAML ({error})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}:1: relevance rules must be a mapping")
-    weights = data.get("field_weights") or {}
-    actor_weights = data.get("actor_weights") or {}
-    if not isinstance(weights, dict) or not isinstance(actor_weights, dict):
-        raise ConfigError(f"{source}: field_weights and actor_weights must be mappings")
+    """Parse a relevance rules document (the built-in one, or a user's in the same shape).
+
+    Raises:
+        ConfigError: `file:line: key: problem`, from the same located walker as feeds.yaml.
+    """
+    root = compose(text, source)
+    if root is None:
+        return BuiltinRules()
+    if not isinstance(root.node, yaml.MappingNode):
+        raise root.error(
+            f"relevance rules must be a mapping (terms:, …), found {kind_of(root.node)}"
+        )
+    values = mapping(root, _RULE_KEYS)
     defaults = BuiltinRules()
+
+    def listed(key: str) -> tuple[str, ...]:
+        return get(values, key, lambda w: strings(w, key), ())
+
+    def figure(key: str, default: float) -> float:
+        return get(values, key, number, default)
+
     return BuiltinRules(
-        terms=_terms(data.get("terms"), source, "terms"),
-        negative_contexts=_terms(data.get("negative_contexts"), source, "negative_contexts"),
-        libya_names=tuple(str(x) for x in data.get("libya_names") or ()),
-        countries=tuple(str(x) for x in data.get("countries") or ()),
-        field_weights={**defaults.field_weights, **{str(k): float(v) for k, v in weights.items()}},
-        list_factor=float(data.get("list_factor", defaults.list_factor)),
-        actor_weights={str(k): float(v) for k, v in actor_weights.items()},
-        boosters=tuple(str(x) for x in data.get("boosters") or ()),
-        booster_floor=float(data.get("booster_floor", defaults.booster_floor)),
-        booster_cap=float(data.get("booster_cap", defaults.booster_cap)),
+        terms=_terms(values, "terms"),
+        negative_contexts=_terms(values, "negative_contexts"),
+        libya_names=listed("libya_names"),
+        countries=listed("countries"),
+        field_weights={**defaults.field_weights, **_weights(values, "field_weights")},
+        list_factor=figure("list_factor", defaults.list_factor),
+        actor_weights=_weights(values, "actor_weights"),
+        boosters=listed("boosters"),
+        booster_floor=figure("booster_floor", defaults.booster_floor),
+        booster_cap=figure("booster_cap", defaults.booster_cap),
     )
 
 

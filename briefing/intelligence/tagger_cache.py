@@ -22,7 +22,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from contextlib import suppress
 from importlib import resources
@@ -30,14 +29,15 @@ from pathlib import Path
 from typing import TypeVar
 
 from briefing import __version__
+from briefing.core.atomic import write_atomic
 from briefing.core.models import Config
 
 T = TypeVar("T")
 
 _SOURCES = (
     "intelligence/actors",
-    "intelligence/gazetteer",
     "intelligence/events",
+    "intelligence/gazetteer",
     "intelligence/places",
     "intelligence/matching",
     "core/models",
@@ -109,15 +109,7 @@ def _save(folder: Path, path: Path, value: object) -> None:
     with suppress(OSError, pickle.PicklingError):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Written aside and renamed: a process loading meanwhile sees the old file or the new.
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".tagger-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), private=True)
         for old in folder.glob(f"{_PREFIX}*.pickle"):
             if old != path:
                 with suppress(OSError):

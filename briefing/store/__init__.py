@@ -27,7 +27,7 @@ Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
     store.item(id) -> ItemDetail | None
     store.facets(filter) -> Facets
     store.iter_entries() -> Iterator[tuple[int, Entry]]                 # every item, for retag
-    store.retag(results: Iterable[tuple[int, Tagged]]) -> RetagSummary
+    store.retag(results, feed_tags=None) -> RetagSummary  # feed_tags: also sync feed tags
 
     # triage (each call is its own short transaction, written at once)
     store.set_read(ids, read) / set_flagged(ids, flagged) / set_dismissed(ids, dismissed)
@@ -41,7 +41,7 @@ Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
     store.actor_counts(filter=None, now=None) -> list[ActorCount]
 
     # saved views
-    store.save_view(name, filter) / views() / view(name) / delete_view(name)
+    store.save_view(name, filter) / views() / view(name) / delete_view(name)  # names: any case
 
     # articles (the seed)
     store.upsert_article(tagged, authors_details="", first=False) -> int

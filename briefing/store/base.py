@@ -8,23 +8,24 @@ never fail each other. No transaction is held open while idle.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
 
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
-from briefing.core.errors import DiskFullError, ReadOnlyStoreError, StoreError
-from briefing.store.migrations import KNOWN_MIGRATIONS, SCHEMA_VERSION, migrations
+from briefing.core.errors import (
+    CorruptDatabaseError,
+    DiskFullError,
+    ReadOnlyStoreError,
+    StoreError,
+)
 
 BUSY_TIMEOUT_MS = 30_000
 BULK_AUTOCHECKPOINT_PAGES = 8_000
@@ -34,7 +35,11 @@ the other fetch worker waits for its turn: at the default, that was about 1.3 ms
 commit in a 1,000-feed fetch. Not more: another connection's write (a tag in the TUI) during a
 fetch may run the pending checkpoint itself, and 32 MiB takes about 0.15 s."""
 WAL_SIZE_LIMIT = 32 * 1024 * 1024
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+_MAIN = threading.main_thread()
+NOTADB = 26
+"""SQLITE_NOTADB: the file's header is not SQLite's."""
+CORRUPT = 11
+"""SQLITE_CORRUPT (its extended codes too, such as a damaged search index)."""
 
 
 def inserted_id(table: Table) -> int:
@@ -53,6 +58,26 @@ def insert_sql(table: str, columns: tuple[str, ...]) -> str:
     table's schema on every call. Table and column names come from the store's own code.
     """
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+def is_corruption(error: sqlite3.DatabaseError) -> bool:
+    """The error says the file is damaged or not a database (not busy, full or read-only)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (CORRUPT, NOTADB)
+    text = str(error)
+    return "malformed" in text or "not a database" in text
+
+
+def damaged(file: Path | None, detail: str) -> CorruptDatabaseError:
+    """The one line every command shows for a damaged database, and what to do about it."""
+    where = str(file) if file is not None else "the database"
+    return CorruptDatabaseError(
+        f"{where}: the database is damaged ({detail}); nothing was written to it — restore it "
+        f"from a backup (briefing leaves {file.name if file else 'FILE'}.bak-v* copies beside it "
+        f"when it upgrades one), or save what is readable with "
+        f"`sqlite3 {where} .recover | sqlite3 recovered.db` and use --db recovered.db"
+    )
 
 
 def utcnow() -> datetime:
@@ -75,6 +100,7 @@ class StoreBase:
         read_only: bool,
         notice: str | None,
         keeper: sqlite3.Connection | None = None,
+        copy_dir: Path | None = None,
     ) -> None:
         self._uri = uri
         self.path = path
@@ -86,8 +112,28 @@ class StoreBase:
         self._lock = threading.Lock()
         # A shared in-memory database lives as long as one connection to it is open.
         self._keeper = keeper
+        # A read-only database read from a private copy (see opening._readable_uri).
+        self._copy_dir = copy_dir
         self._autocheckpoint: int | None = None
         self._index_on_commit = True
+        self._shares = 1
+        self.shared_key: tuple[int, int] | None = None
+        """Set while this store is the one `Store.open` hands out for its file (store/shared.py)."""
+        self._owners: dict[int, threading.Thread] = {}
+
+    # -- sharing (one store per file per process, see store/shared.py) ----------------------
+
+    def share(self) -> bool:
+        """Take one more share of this open store; False when it is closed already."""
+        if self._shares <= 0:
+            return False
+        self._shares += 1
+        return True
+
+    def unshare(self) -> int:
+        """Give one share back; returns how many remain."""
+        self._shares = max(0, self._shares - 1)
+        return self._shares
 
     # -- connections ------------------------------------------------------------------------
 
@@ -111,8 +157,22 @@ class StoreBase:
             if self._autocheckpoint is not None:
                 conn.execute(f"PRAGMA wal_autocheckpoint = {self._autocheckpoint}")
         with self._lock:
+            self._close_finished_threads()
             self._all.append(conn)
+            self._owners[id(conn)] = threading.current_thread()
         return conn
+
+    def _close_finished_threads(self) -> None:
+        """Close the connections of threads that have ended (a shared store outlives the TUI's
+        fetch workers, each of which had a connection of its own). Called under `_lock`."""
+        ended = [c for c in self._all if not self._owners.get(id(c), _MAIN).is_alive()]
+        for conn in ended:
+            self._all.remove(conn)
+            self._owners.pop(id(conn), None)
+            try:
+                conn.close()
+            except sqlite3.ProgrammingError:  # pragma: no cover - closed already
+                pass
 
     def defer_checkpoints(self, pages: int = BULK_AUTOCHECKPOINT_PAGES) -> None:
         """Checkpoint the WAL less often: for a process that writes many small transactions in a
@@ -174,8 +234,8 @@ class StoreBase:
         conn = db.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            raise _write_failed(self.path, error) from error
+        except sqlite3.DatabaseError as error:
+            raise self.write_error(error) from error
         try:
             yield db
             if index and self._index_on_commit:
@@ -183,15 +243,33 @@ class StoreBase:
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as error:
             # A full disk or an I/O error: the caller gets one line, the database its old state.
-            _rollback(conn)
-            raise _write_failed(self.path, error) from error
+            rollback(conn)
+            raise self.write_error(error) from error
         except BaseException:
-            _rollback(conn)
+            rollback(conn)
             raise
 
+    def write_error(self, error: sqlite3.DatabaseError) -> StoreError:
+        """The one line for a failed write: a damaged file says so and what to do; a full disk
+        gets its own type, which stops a fetch."""
+        if is_corruption(error):
+            return damaged(self.path, str(error))
+        code = getattr(error, "sqlite_errorcode", None)
+        if (code is not None and code & 0xFF == sqlite3.SQLITE_FULL) or "disk is full" in str(
+            error
+        ):
+            return DiskFullError(f"the disk is full: cannot write to {self.path or 'the database'}")
+        return StoreError(f"cannot write to {self.path}: {error}")
+
     def close(self) -> None:
+        """Give back this holder's share; the last share closes every connection."""
+        from briefing.store.shared import release
+
+        if not release(self):
+            return
         with self._lock:
             conns, self._all = self._all, []
+            self._owners.clear()
         for conn in conns:
             try:
                 conn.close()
@@ -201,70 +279,15 @@ class StoreBase:
         if self._keeper is not None:
             self._keeper.close()
             self._keeper = None
+        if self._copy_dir is not None:
+            shutil.rmtree(self._copy_dir, ignore_errors=True)
+            self._copy_dir = None
 
     def __enter__(self) -> StoreBase:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-class Opened(NamedTuple):
-    """How to connect to a database that `open_database` checked (and migrated)."""
-
-    uri: str
-    path: Path | None
-    read_only: bool
-    notice: str | None
-    keeper: sqlite3.Connection | None = None
-
-
-def open_database(path: str | Path, *, read_only: bool = False) -> Opened:
-    """Resolve how to open `path`; create, check and migrate it.
-
-    A file that is not SQLite is never replaced or truncated; a newer schema is refused; an
-    older one is migrated after a backup copy.
-    """
-    if str(path) == ":memory:":
-        uri = f"file:briefing-{uuid.uuid4().hex}?mode=memory&cache=shared"
-        keeper = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        _migrate(uri, None)
-        return Opened(uri, None, False, None, keeper)
-
-    file = Path(path).expanduser()
-    notice: str | None = None
-    if file.exists():
-        if file.is_dir():
-            raise StoreError(f"{file} is a folder, not a database file — pass --db FILE")
-        if not file.is_file():
-            # A pipe or a device would block the header read forever, or lose writes.
-            raise StoreError(f"{file} is not a regular file — pass --db FILE")
-        _check_header(file)
-        writable = _writable(file)
-        if not read_only and not writable:
-            read_only = True
-            notice = f"read-only: {file} cannot be written, so tags, notes and triage are not saved"
-    else:
-        if read_only:
-            raise StoreError(
-                f"no database at {file} — run `briefing fetch` or `briefing demo` first"
-            )
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise StoreError(f"cannot create {file.parent}: {error.strerror}") from error
-
-    if read_only:
-        uri = f"{file.resolve().as_uri()}?mode=ro"
-        if notice is None:
-            notice = f"read-only: {file} is open read-only, so tags, notes and triage are not saved"
-        uri = _readable_uri(file, uri)
-        _check_schema(uri, file)
-        return Opened(uri, file, True, notice)
-
-    uri = f"{file.resolve().as_uri()}?mode=rwc"
-    _migrate(uri, file, created=not file.exists())
-    return Opened(uri, file, False, notice)
 
 
 def _index_pending(conn: sqlite3.Connection) -> int:
@@ -281,149 +304,10 @@ def _index_pending(conn: sqlite3.Connection) -> int:
     return int(cursor.rowcount)
 
 
-def _write_failed(path: Path | None, error: sqlite3.DatabaseError) -> StoreError:
-    """The one line for a failed write; a full disk gets its own type, which stops a fetch."""
-    code = getattr(error, "sqlite_errorcode", None)
-    if (code is not None and code & 0xFF == sqlite3.SQLITE_FULL) or "disk is full" in str(error):
-        return DiskFullError(f"the disk is full: cannot write to {path or 'the database'}")
-    return StoreError(f"cannot write to {path}: {error}")
-
-
-def _rollback(conn: sqlite3.Connection) -> None:
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the connection's transaction, if one is still open."""
     if conn.in_transaction:
         try:
             conn.execute("ROLLBACK")
         except sqlite3.DatabaseError:  # the error already ended the transaction
             pass
-
-
-def _writable(file: Path) -> bool:
-    return os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)
-
-
-def _check_header(file: Path) -> None:
-    try:
-        with file.open("rb") as handle:
-            head = handle.read(16)
-    except OSError as error:
-        raise StoreError(f"cannot read {file}: {error.strerror}") from error
-    if head and head != _SQLITE_MAGIC:
-        raise StoreError(
-            f"{file} is not a SQLite database (corrupt or another kind of file); it was left "
-            "untouched — restore it from a backup or choose another file with --db"
-        )
-
-
-def _readable_uri(file: Path, uri: str) -> str:
-    """A read-only WAL database in a read-only folder cannot create its -shm: open it immutable."""
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            conn.close()
-        return uri
-    except sqlite3.DatabaseError:
-        return f"{file.resolve().as_uri()}?mode=ro&immutable=1"
-
-
-def _applied(conn: sqlite3.Connection) -> list[str]:
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='_sqlite_migrations'"
-    ).fetchone()
-    if not exists:
-        return []
-    return [
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
-            ["briefing"],
-        )
-    ]
-
-
-def _refuse_newer(applied: list[str], file: Path | None) -> None:
-    unknown = [name for name in applied if name not in KNOWN_MIGRATIONS]
-    if unknown:
-        raise StoreError(
-            f"{file} was written by a newer version of briefing (schema {len(applied)}, this "
-            f"version knows {SCHEMA_VERSION}); upgrade briefing or choose another file with --db"
-        )
-
-
-def _corrupt(file: Path | None, error: sqlite3.DatabaseError) -> StoreError:
-    return StoreError(
-        f"{file} cannot be read as a SQLite database ({error}); it was left untouched — "
-        "restore it from a backup or choose another file with --db"
-    )
-
-
-def _check_schema(uri: str, file: Path) -> None:
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-        try:
-            applied = _applied(conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as error:
-        raise _corrupt(file, error) from error
-    _refuse_newer(applied, file)
-    if len(applied) < SCHEMA_VERSION:
-        raise StoreError(
-            f"{file} needs a schema upgrade but is read-only; open it once writable to migrate"
-        )
-
-
-def _migrate(uri: str, file: Path | None, *, created: bool = False) -> None:
-    def unusable(error: sqlite3.DatabaseError) -> StoreError:
-        if created:
-            return StoreError(f"cannot create a database at {file}: {error}")
-        return _corrupt(file, error)
-
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    except sqlite3.DatabaseError as error:
-        raise unusable(error) from error
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        try:
-            applied = _applied(conn)
-            if file is not None:
-                mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-                if mode != "wal":
-                    conn.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.DatabaseError as error:
-            raise unusable(error) from error
-        _refuse_newer(applied, file)
-        db = Database(conn)
-        if not migrations.pending(db):
-            return
-        if applied and file is not None:
-            _backup(conn, file, len(applied))
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            migrations.apply(db)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except sqlite3.DatabaseError as error:
-            _rollback(conn)
-            raise unusable(error) from error
-        except BaseException:
-            _rollback(conn)
-            raise
-    finally:
-        conn.close()
-
-
-def _backup(conn: sqlite3.Connection, file: Path, version: int) -> Path:
-    """Copy the database before migrating it (SQLite's backup API: consistent even under WAL)."""
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-    target = file.with_name(f"{file.name}.bak-v{version}-{stamp}")
-    dest = sqlite3.connect(target)
-    try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    if not target.exists():  # pragma: no cover - backup() raises on failure
-        shutil.copy2(file, target)
-    return target

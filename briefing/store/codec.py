@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from briefing.core.models import ActorMention, Entry, ItemFilter, Reason, Verdict
@@ -111,7 +112,31 @@ def filter_to_json(f: ItemFilter) -> str:
     data: dict[str, Any] = asdict(f)
     data["since"] = iso(f.since)
     data["until"] = iso(f.until)
+    data["within"] = duration_text(f.within)
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+_DURATION = re.compile(r"^(\d+)([dhms])$")
+_DURATION_UNITS = (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
+
+
+def duration_text(value: timedelta | None) -> str | None:
+    """A window as saved in a view's JSON: `7d`, `36h`, `90m` (the largest whole unit)."""
+    if value is None:
+        return None
+    seconds = int(value.total_seconds())
+    for unit, size in _DURATION_UNITS:
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"  # pragma: no cover - the loop always ends at seconds
+
+
+def parse_duration(text: str | None) -> timedelta | None:
+    """The inverse of `duration_text`; None for anything else (a view stays usable)."""
+    match = _DURATION.match(text or "")
+    if match is None:
+        return None
+    return timedelta(seconds=int(match[1]) * dict(_DURATION_UNITS)[match[2]])
 
 
 def filter_from_json(text: str) -> ItemFilter:
@@ -123,6 +148,8 @@ def filter_from_json(text: str) -> ItemFilter:
             continue  # a field a newer version saved: ignore rather than fail
         if key in ("since", "until"):
             kwargs[key] = parse_iso(value)
+        elif key == "within":
+            kwargs[key] = parse_duration(value)
         elif isinstance(value, list):
             kwargs[key] = tuple(value)
         else:

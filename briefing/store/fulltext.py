@@ -4,6 +4,8 @@ by a feed refresh, and used as the item's body when it is re-tagged."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from datetime import timedelta
 
 from briefing.acquisition.fulltext import FullText, FullTextStatus
 from briefing.core.models import ItemDetail
@@ -38,6 +40,31 @@ class FullTextMixin(StoreBase):
                     iso(self.clock()),
                 ],
             )
+
+    def awaiting_full_text(
+        self, feeds: Sequence[str], *, within: timedelta, limit: int
+    ) -> list[tuple[int, str, str]]:
+        """(item id, link, feed) of recent items of `feeds` whose article was never tried.
+
+        Newest first. An item whose fetch failed has its row (with the reason) and is not
+        tried again by a fetch; one a killed run never reached is tried by the next.
+        """
+        if not feeds:
+            return []
+        since = iso(self.clock() - within)
+        marks = ", ".join("?" for _ in feeds)
+        rows = (
+            self._db()
+            .execute(
+                f"SELECT id, url, feed FROM items WHERE feed IN ({marks}) AND kind = 'feed' "
+                "AND first_seen_at >= ? AND url IS NOT NULL "
+                "AND NOT EXISTS (SELECT 1 FROM item_fulltext f WHERE f.item_id = items.id) "
+                "ORDER BY first_seen_at DESC, id DESC LIMIT ?",
+                [*feeds, since, limit],
+            )
+            .fetchall()
+        )
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
     def with_full_text(self, detail: ItemDetail) -> ItemDetail:
         """`detail` with its stored article text (or the reason it has none) filled in."""

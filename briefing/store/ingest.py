@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +22,7 @@ from briefing.core.models import Entry, FetchOutcome, StoreResult, Tagged, Verdi
 from briefing.core.search import search_copy
 from briefing.core.text import clean_block, clean_line, strip_unsafe, title_key
 from briefing.intelligence.stories import Areas, StorySignature, in_area, signature
+from briefing.store import feedtags
 from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
 from briefing.store.codec import (
     dropped_to_json,
@@ -31,6 +32,7 @@ from briefing.store.codec import (
     require_iso,
 )
 from briefing.store.feeds import FeedsMixin
+from briefing.store.feedtags import feed_tag_ids
 from briefing.store.places import PlaceRow, place_rows, replace_places
 from briefing.store.stories import (
     add_story_source,
@@ -62,6 +64,9 @@ class RetagSummary:
     actors_changed: int = 0
     mentions_added: int = 0
     mentions_removed: int = 0
+    feed_tags_added: int = 0
+    feed_tags_removed: int = 0
+    """Feed tags put on items, and taken off because no feed of the item has them any more."""
     events_changed: int = 0
     stories: int = 0
     """Stories in the store after the rebuild."""
@@ -179,12 +184,20 @@ class IngestMixin(FeedsMixin, StoreBase):
             known = self._known_actors(db)
             known_places = self._known_places(db)
             areas = areas_of(db.conn)
+            arrived: list[int] = []
             for item in prepared.items:
-                result = self._store_one(db, item, now, known, known_places, areas)
+                result, item_id = self._store_one(db, item, now, known, known_places, areas)
                 new += result == "new"
                 updated += result == "updated"
                 unchanged += result == "unchanged"
                 merged += result == "merged"
+                if result in ("new", "merged"):
+                    arrived.append(item_id)
+            if arrived:
+                # feeds.yaml's `tags` are "added to every item of the feed" (also to a story
+                # it shares with another feed); see briefing.store.feedtags.
+                tags = feed_tag_ids(db.conn, prepared.feed)
+                feedtags.tag_items(db.conn, arrived, tags, iso(now) or "")
             if prepared.dropped is None:
                 db.conn.execute("DELETE FROM dropped_feeds WHERE feed = ?", (outcome.feed,))
             else:
@@ -203,7 +216,8 @@ class IngestMixin(FeedsMixin, StoreBase):
         known: set[str],
         known_places: set[str],
         areas: Areas,
-    ) -> str:
+    ) -> tuple[str, int]:
+        """Store one item: ("new" | "updated" | "unchanged" | "merged", its id)."""
         # The hot path of a fetch: plain prepared statements (sqlite3 caches them), because
         # sqlite-utils' per-row insert re-reads the table schema on every call (~6x slower).
         e = item.entry
@@ -229,20 +243,20 @@ class IngestMixin(FeedsMixin, StoreBase):
             )
             # Only the feed that first carried a story rewrites it; republications don't.
             if same or current[4] != e.feed:
-                return "unchanged"
+                return "unchanged", item_id
             db.table("items").update(item_id, {**fields, "updated_at": iso(now)})
             self._replace_mentions(db, item_id, item.mentions, known)
             replace_places(conn, item_id, item.places, known_places)
             if not story_unchanged(conn, item_id, story):
                 leave_story(conn, item_id)
                 join_story(conn, item_id, story, self._item_feeds(conn, item_id))
-            return "updated"
+            return "updated", item_id
 
         match = self._same_story(db, fields, item.window)
         if match is not None:
             self._add_source(db, match, e, now)
             add_story_source(conn, match, e.feed, story.when)
-            return "merged"
+            return "merged", match
 
         cursor = conn.execute(item.insert_sql, item.insert_values)
         item_id = int(cursor.lastrowid or 0)
@@ -250,7 +264,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         self._replace_mentions(db, item_id, item.mentions, known, fresh=True)
         replace_places(conn, item_id, item.places, known_places, fresh=True)
         join_story(conn, item_id, story, (e.feed,))
-        return "new"
+        return "new", item_id
 
     def _item_feeds(self, conn: sqlite3.Connection, item_id: int) -> list[str]:
         return [
@@ -388,16 +402,34 @@ class IngestMixin(FeedsMixin, StoreBase):
 
     # -- retagging ---------------------------------------------------------------------------
 
-    def retag(self, results: Iterable[tuple[int, Tagged]]) -> RetagSummary:
+    def retag(
+        self,
+        results: Iterable[tuple[int, Tagged]],
+        feed_tags: Mapping[str, Sequence[str]] | None = None,
+    ) -> RetagSummary:
         """Store new relevance verdicts, actors, events and places for existing items, and
-        rebuild their stories, in one transaction."""
+        rebuild their stories, in one transaction; with `feed_tags`, also bring every item's
+        feed tags in line (`briefing retag`).
+
+        Args:
+            results: (item id, new tagging) pairs.
+            feed_tags: feed name → tags, over what the feeds table holds (feeds.yaml's
+                current tags for the feeds it lists; the others keep theirs). None leaves feed
+                tags alone: the pipeline retags single items, and a sync visits every item.
+        """
         items = changed = irrelevant = relevant = actors_changed = added = removed = 0
+        tags_added = tags_removed = 0
         events_changed = 0
         stories: list[tuple[int, StorySignature]] = []
         with self._write() as db:
             conn = db.conn
             known_places = self._known_places(db)
             areas = areas_of(conn)
+            if feed_tags is not None:
+                wanted = {**feedtags.stored_feed_tags(db.conn), **feed_tags}
+                tags_added, tags_removed = feedtags.sync_all(
+                    db.conn, wanted, iso(self.clock()) or ""
+                )
             for item_id, t in results:
                 row = db.execute(
                     "SELECT relevance, reasons, relevant, event_type, event_reasons, sort_at "
@@ -456,6 +488,8 @@ class IngestMixin(FeedsMixin, StoreBase):
             actors_changed,
             added,
             removed,
+            tags_added,
+            tags_removed,
             events_changed,
             int(count),
         )

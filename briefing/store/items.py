@@ -81,6 +81,7 @@ class ItemsMixin(FullTextMixin):
         return query.where(
             f,
             self.resolve_actor_ids(f.actors) if f.actors else None,
+            self.clock(),
             place_ids=self.resolve_place_ids(f.places) if f.places else None,
         )
 

@@ -8,11 +8,13 @@ is refused rather than misread.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database, Migrations
 
 from briefing.core.search import search_copy
+from briefing.core.text import clean_line
 
 migrations = Migrations("briefing")
 
@@ -256,6 +258,124 @@ def m005_search_index_in_batches(db: Database) -> None:
         "INSERT INTO items_fts (rowid, title, summary, content) "
         "VALUES (new.id, new.title, new.summary, new.content); END"
     )
+
+
+@migrations()
+def m006_declared_foreign_keys(db: Database) -> None:
+    """Declare the links a reader of the schema expects (Datasette then shows an actor's name
+    beside its id): `item_actors.actor_id` → `actors.id` and `fetch_runs.feed` → `feeds.name`,
+    beside the item links m001 declared. The store already kept both (an actor it does not know
+    gets a minimal row; a feed's row exists before its fetch-log row); a row an older version
+    left without its parent gets a minimal one here first, so nothing is lost. Not declared:
+    `items.feed` and `item_sources.feed` (an imported article's outlet is no configured feed) and
+    `dropped_feeds.feed` (written before a new feed's row, in the same transaction)."""
+    db.execute(
+        "INSERT INTO actors (id, name, kind, aliases, affiliations, description) "
+        "SELECT DISTINCT actor_id, actor_id, 'organisation', '[]', '[]', '' FROM item_actors "
+        "WHERE actor_id NOT IN (SELECT id FROM actors)"
+    )
+    db.execute(
+        "INSERT INTO feeds (name, url, enabled, error_count, in_config) "
+        "SELECT DISTINCT feed, '', 1, 0, 0 FROM fetch_runs "
+        "WHERE feed IS NOT NULL AND feed NOT IN (SELECT name FROM feeds)"
+    )
+    db.add_foreign_keys(
+        [("item_actors", "actor_id", "actors", "id"), ("fetch_runs", "feed", "feeds", "name")]
+    )
+
+
+@migrations()
+def m007_feed_tags_on_items(db: Database) -> None:
+    """A feed's tags (feeds.yaml `tags`) reach its items, marked apart from the analyst's own.
+
+    `item_tags.source` is `'analyst'` (every tag so far) or `'feed'`; `removed_feed_tags`
+    remembers a feed tag the analyst took off an item, so that it is not put back (see
+    `briefing.store.feedtags`). Every stored item gets the tags its feeds (the first and every
+    other that carried it) have in the feeds table.
+    """
+    db.execute("ALTER TABLE item_tags ADD COLUMN source TEXT NOT NULL DEFAULT 'analyst'")
+    db.execute(
+        "CREATE TABLE removed_feed_tags (item_id INTEGER NOT NULL REFERENCES items (id) "
+        "ON DELETE CASCADE, tag_id INTEGER NOT NULL REFERENCES tags (id), removed_at TEXT, "
+        "PRIMARY KEY (item_id, tag_id))"
+    )
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    for feed, tags in db.execute("SELECT name, tags FROM feeds").fetchall():
+        names = json.loads(tags or "[]")
+        for name in dict.fromkeys(clean_line(str(n).replace(",", " "), 64) for n in names):
+            if not name:
+                continue
+            row = db.execute("SELECT id FROM tags WHERE name = ?", [name]).fetchone()
+            tag = (
+                row[0]
+                if row
+                else db.execute("INSERT INTO tags (name) VALUES (?)", [name]).lastrowid
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO item_tags (item_id, tag_id, created_at, source) "
+                "SELECT item_id, ?, ?, 'feed' FROM (SELECT id AS item_id FROM items WHERE "
+                "feed = ? UNION SELECT item_id FROM item_sources WHERE feed = ?)",
+                [tag, now, feed, feed],
+            )
+
+
+@migrations()
+def m008_relative_date_windows(db: Database) -> None:
+    """Saved views keep a relative date window ("the last 7 days") instead of a frozen time.
+
+    A view's filter gains `within` (`"7d"`), resolved each time the view runs. A view saved
+    before this had its date chip turned into an absolute `since`: where that `since` lies one
+    of the app's windows (24 hours, 7 or 30 days) before the moment the view was saved (within
+    an hour), with no `until`, it becomes that window again. Other dates stay as they were.
+    """
+    windows = {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+    rows = db.execute("SELECT name, filter, updated_at FROM views").fetchall()
+    for name, text, updated_at in rows:
+        try:
+            data = json.loads(text)
+            saved = datetime.fromisoformat(updated_at)
+            since = datetime.fromisoformat(data["since"]) if data.get("since") else None
+        except (TypeError, ValueError, KeyError):
+            continue  # not what the store writes: leave it for the analyst
+        if since is None or data.get("until") or data.get("within"):
+            continue
+        for label, back in windows.items():
+            if abs((saved - back - since).total_seconds()) <= 3600:
+                data.update(since=None, within=label)
+                db.execute(
+                    "UPDATE views SET filter = ? WHERE name = ?",
+                    [json.dumps(data, ensure_ascii=False, sort_keys=True), name],
+                )
+                break
+
+
+@migrations()
+def m009_view_names_unique_nocase(db: Database) -> None:
+    """View names are unique without regard to case: "Escalation" and "escalation" are one name.
+
+    `views.name_key` holds the case-folded name under a unique index. Existing clashes are
+    renamed deterministically: in each group the view saved first (then the smaller name by
+    code point) keeps its name, the others get " (2)", " (3)", … in the same order.
+    """
+    db.execute("ALTER TABLE views ADD COLUMN name_key TEXT")
+    rows = db.execute(
+        "SELECT name, created_at FROM views ORDER BY coalesce(created_at, ''), name"
+    ).fetchall()
+    taken = {name.casefold() for name, _ in rows}
+    seen: set[str] = set()
+    for name, _created in rows:
+        key = name.casefold()
+        new = name
+        if key in seen:
+            number = 2
+            while f"{name} ({number})".casefold() in taken:
+                number += 1
+            new = f"{name} ({number})"
+            key = new.casefold()
+            taken.add(key)
+        seen.add(key)
+        db.execute("UPDATE views SET name = ?, name_key = ? WHERE name = ?", [new, key, name])
+    db.execute("CREATE UNIQUE INDEX views_name_key ON views (name_key)")
 
 
 @migrations()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from briefing.core.errors import SearchSyntaxError
@@ -79,11 +80,15 @@ def placeholders(values: Sequence[Any]) -> str:
 def where(
     f: ItemFilter,
     actor_ids: Sequence[str] | None = None,
+    now: datetime | None = None,
     *,
     place_ids: Sequence[str] | None = None,
 ) -> tuple[str, list[Any]]:
     """Build `WHERE …` for `f`. `actor_ids` and `place_ids` are the filter's actors and places
-    already resolved to ids."""
+    already resolved to ids; `now` resolves a relative window (`f.within`), at the moment of
+    the query."""
+    if f.within is not None:
+        f = f.resolved(now or datetime.now(UTC))
     clauses: list[str] = []
     params: list[Any] = []
     state = _STATE_SQL[f.state]
@@ -123,6 +128,9 @@ def where(
     if f.until is not None:
         clauses.append("items.sort_at < ?")
         params.append(iso(f.until))
+    if f.tagged is not None:
+        exists = "EXISTS (SELECT 1 FROM item_tags WHERE item_tags.item_id = items.id)"
+        clauses.append(exists if f.tagged == "any" else f"NOT {exists}")
     if f.kinds:
         clauses.append(f"items.kind IN ({placeholders(f.kinds)})")
         params.extend(f.kinds)

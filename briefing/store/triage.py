@@ -11,16 +11,10 @@ from collections.abc import Sequence
 from briefing.core.errors import StoreError
 from briefing.core.models import Facet, ItemFilter, SavedView, Triage
 from briefing.core.text import clean_line, strip_unsafe
-from briefing.store.base import StoreBase, inserted_id
+from briefing.store.base import StoreBase
 from briefing.store.codec import filter_from_json, filter_to_json, iso
+from briefing.store.feedtags import ANALYST, FEED, normalise_tag, tag_id
 from briefing.store.query import placeholders
-
-MAX_TAG_CHARS = 64
-
-
-def normalise_tag(tag: str) -> str:
-    """Tags are short single lines; commas separate tags in the UI, so none inside one."""
-    return clean_line(tag.replace(",", " "), MAX_TAG_CHARS)
 
 
 class TriageMixin(StoreBase):
@@ -58,24 +52,33 @@ class TriageMixin(StoreBase):
                 pk=("item_id", "tag_id"),
                 ignore=True,
             )
+            # A feed tag the analyst had removed and now adds back is theirs again.
+            db.execute(
+                f"DELETE FROM removed_feed_tags WHERE item_id IN ({placeholders(ids)}) "
+                f"AND tag_id IN ({placeholders(tag_ids)})",
+                [*ids, *tag_ids],
+            )
 
     def remove_tags(self, ids: Sequence[int], tags: Sequence[str]) -> None:
+        """Take tags off items. A feed tag removed this way stays off: fetches and `retag`
+        do not add it back (see `briefing.store.feedtags`)."""
         names = [normalise_tag(t) for t in tags]
         if not ids or not names:
             return
+        chosen = (
+            f"FROM item_tags WHERE item_id IN ({placeholders(ids)}) AND tag_id IN "
+            f"(SELECT id FROM tags WHERE name IN ({placeholders(names)}))"
+        )
         with self._write() as db:
             db.execute(
-                f"DELETE FROM item_tags WHERE item_id IN ({placeholders(ids)}) AND tag_id IN "
-                f"(SELECT id FROM tags WHERE name IN ({placeholders(names)}))",
-                [*ids, *names],
+                "INSERT OR IGNORE INTO removed_feed_tags (item_id, tag_id, removed_at) "
+                f"SELECT item_id, tag_id, ? {chosen} AND source = 'feed'",
+                [iso(self.clock()), *ids, *names],
             )
+            db.execute(f"DELETE {chosen}", [*ids, *names])
 
     def _tag_id(self, name: str) -> int:
-        db = self._db()
-        row = db.execute("SELECT id FROM tags WHERE name = ?", [name]).fetchone()
-        if row:
-            return int(row[0])
-        return inserted_id(db.table("tags").insert({"name": name}))
+        return tag_id(self._db().conn, name)
 
     def set_note(self, item_id: int, body: str) -> None:
         """Save the note on an item; an empty body deletes it."""
@@ -136,19 +139,35 @@ class TriageMixin(StoreBase):
                     "UPDATE items SET read = ?, flagged = ?, dismissed = ? WHERE id = ?",
                     [int(t.read), int(t.flagged), int(t.dismissed), t.item_id],
                 )
-                db.execute("DELETE FROM item_tags WHERE item_id = ?", [t.item_id])
-                for name in t.tags:
-                    db.table("item_tags").insert(
-                        {"item_id": t.item_id, "tag_id": self._tag_id(name), "created_at": now},
-                        pk=("item_id", "tag_id"),
-                        ignore=True,
-                    )
+                self._restore_tags(t.item_id, t.tags, now)
                 if t.note:
                     db.table("notes").upsert(
                         {"item_id": t.item_id, "body": t.note, "updated_at": now}, pk="item_id"
                     )
                 else:
                     db.execute("DELETE FROM notes WHERE item_id = ?", [t.item_id])
+
+    def _restore_tags(self, item_id: int, names: Sequence[str], now: str | None) -> None:
+        """Give an item exactly the tags `names`, keeping each kept tag's source: a feed tag
+        whose removal is undone comes back as a feed tag, and no longer counts as removed."""
+        conn = self._db().conn
+        current = {
+            tag: source
+            for tag, source in conn.execute(
+                "SELECT tag_id, source FROM item_tags WHERE item_id = ?", (item_id,)
+            )
+        }
+        wanted = {self._tag_id(n) for n in (normalise_tag(n) for n in names) if n}
+        for tag in current.keys() - wanted:
+            conn.execute("DELETE FROM item_tags WHERE item_id = ? AND tag_id = ?", (item_id, tag))
+        for tag in wanted - current.keys():
+            removed = conn.execute(
+                "DELETE FROM removed_feed_tags WHERE item_id = ? AND tag_id = ?", (item_id, tag)
+            ).rowcount
+            conn.execute(
+                "INSERT INTO item_tags (item_id, tag_id, created_at, source) VALUES (?, ?, ?, ?)",
+                (item_id, tag, now, FEED if removed else ANALYST),
+            )
 
     def tags(self) -> list[Facet]:
         """Every tag in use, with its number of items, most used first."""
@@ -165,17 +184,32 @@ class TriageMixin(StoreBase):
     # -- saved views -------------------------------------------------------------------------
 
     def save_view(self, name: str, f: ItemFilter) -> None:
+        """Save `f` as `name`, replacing the view of exactly that name.
+
+        Names are unique without regard to case (m009): saving "escalation" beside
+        "Escalation" is refused with one line rather than creating a second view that
+        `export --view` could mistake for the first.
+        """
         label = clean_line(name, 80)
         if not label:
             raise StoreError("a saved view needs a name")
+        key = label.casefold()
         now = iso(self.clock())
         with self._write() as db:
-            existing = db.execute("SELECT created_at FROM views WHERE name = ?", [label]).fetchone()
+            existing = db.execute(
+                "SELECT name, created_at FROM views WHERE name_key = ?", [key]
+            ).fetchone()
+            if existing is not None and existing[0] != label:
+                raise StoreError(
+                    f"a view named {existing[0]!r} already exists (view names ignore case) — "
+                    "choose another name, or delete that view first"
+                )
             db.table("views").upsert(
                 {
                     "name": label,
+                    "name_key": key,
                     "filter": filter_to_json(f),
-                    "created_at": existing[0] if existing else now,
+                    "created_at": existing[1] if existing else now,
                     "updated_at": now,
                 },
                 pk="name",
@@ -183,20 +217,22 @@ class TriageMixin(StoreBase):
 
     def views(self) -> list[SavedView]:
         rows = (
-            self._db()
-            .execute("SELECT name, filter FROM views ORDER BY name COLLATE NOCASE")
-            .fetchall()
+            self._db().execute("SELECT name, filter FROM views ORDER BY name_key, name").fetchall()
         )
         return [SavedView(r[0], filter_from_json(r[1])) for r in rows]
 
     def view(self, name: str) -> SavedView | None:
+        """The view called `name`, whatever its case."""
         row = (
             self._db()
-            .execute("SELECT name, filter FROM views WHERE name = ? COLLATE NOCASE", [name])
+            .execute(
+                "SELECT name, filter FROM views WHERE name_key = ?",
+                [clean_line(name, 80).casefold()],
+            )
             .fetchone()
         )
         return SavedView(row[0], filter_from_json(row[1])) if row else None
 
     def delete_view(self, name: str) -> None:
         with self._write() as db:
-            db.execute("DELETE FROM views WHERE name = ? COLLATE NOCASE", [name])
+            db.execute("DELETE FROM views WHERE name_key = ?", [clean_line(name, 80).casefold()])

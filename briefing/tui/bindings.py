@@ -28,7 +28,7 @@ APP_BINDINGS: list[BindingType] = [
         show=False,
         id="palette",
         priority=True,
-        tooltip="Find any command: filters, views, fetch, export, themes",
+        tooltip="The command palette: find any command (filters, views, fetch, export, themes)",
     ),
 ]
 """Keys that work on every screen (the App's BINDINGS)."""
@@ -54,7 +54,7 @@ TRIAGE_BINDINGS: list[BindingType] = [
         "open",
         "Read",
         id="read",
-        tooltip="Open the item in the reading pane and mark it read",
+        tooltip="Open the item in the reading pane and mark it read (double click too)",
     ),
     Binding(
         "space",
@@ -70,32 +70,52 @@ TRIAGE_BINDINGS: list[BindingType] = [
         "Link",
         show=False,
         id="open-link",
-        tooltip="Open the item's link in the web browser (http and https only)",
+        tooltip="Open the item's link in the web browser (http and https links only); where no browser can start, say so and offer to copy it",
+    ),
+    Binding(
+        "y",
+        "copy_link",
+        "Copy link",
+        show=False,
+        id="copy-link",
+        tooltip="Copy the item's link to the clipboard (OSC 52: works over SSH in most terminals)",
     ),
     Binding(
         "t",
         "tag",
         "Tag",
         id="tag",
-        tooltip="Edit tags (several, comma-separated; completion over existing tags)",
+        tooltip="Add tags: several, comma-separated, → completes from existing tags, new ones allowed. The current tags are listed apart: delete (or enter) on one removes it. With a selection, the change applies to every selected item",
     ),
-    Binding("n", "note", "Note", id="note", tooltip="Write a multi-line note on the item"),
+    Binding(
+        "n",
+        "note",
+        "Note",
+        id="note",
+        tooltip="Write a multi-line note on the item (ctrl+s saves, escape cancels, an empty note is deleted)",
+    ),
     Binding("f", "flag", "Flag", id="flag", tooltip="Flag or unflag (★)"),
     Binding(
         "d",
         "dismiss_item",
         "Dismiss",
         id="dismiss",
-        tooltip="Dismiss or restore (dismissed items leave the default view)",
+        tooltip="Dismiss or restore; a dismissed item leaves the default view",
     ),
     Binding("r", "toggle_read", "Read/unread", id="toggle-read", tooltip="Mark read or unread"),
-    Binding("u", "undo", "Undo", id="undo", tooltip="Undo the last triage action (many levels)"),
+    Binding(
+        "u",
+        "undo",
+        "Undo",
+        id="undo",
+        tooltip="Undo the last triage action; repeat for older ones (up to 100)",
+    ),
     Binding(
         "x",
         "select",
         "Select",
         id="select",
-        tooltip="Select for a bulk action: tag, flag, dismiss and read apply to all",
+        tooltip="Select the item for a bulk action and move down: tag, quick tag, flag, dismiss and read/unread then apply to every selected item",
     ),
     Binding(
         "escape",
@@ -110,7 +130,7 @@ TRIAGE_BINDINGS: list[BindingType] = [
         "search",
         "Search",
         id="search",
-        tooltip="Full-text search (matches highlighted); enter returns to the list",
+        tooltip='Full-text search over title, summary and text (words, "a phrase", prefix*); the list follows as you type, enter returns to the list',
     ),
     Binding(
         "backspace",
@@ -142,23 +162,36 @@ TRIAGE_BINDINGS: list[BindingType] = [
         "Views",
         show=False,
         id="views",
-        tooltip="Save the filter as a view, or recall one",
+        tooltip="Save the current filter as a named view, recall one (enter) or delete one (delete); views live in the database",
     ),
     Binding(
         "a",
         "actors",
         "Actors",
         id="actors",
-        tooltip="Actors with 24 h / 7 d / total counts; choose one to filter",
+        tooltip="The actors screen: 24 h / 7 d / total counts per actor; enter filters by the highlighted one",
     ),
-    Binding("e", "export", "Export", id="export", tooltip="Export the filtered items"),
-    Binding("b", "brief", "Brief", show=False, id="brief", tooltip="A brief of the filtered items"),
+    Binding(
+        "e",
+        "export",
+        "Export",
+        id="export",
+        tooltip="Export the filtered items (the export dialog)",
+    ),
+    Binding(
+        "b",
+        "brief",
+        "Brief",
+        show=False,
+        id="brief",
+        tooltip="A brief of the filtered items (of the actor, when exactly one actor is filtered)",
+    ),
     Binding(
         "R",
         "fetch",
         "Fetch",
         id="fetch",
-        tooltip="Fetch due feeds in the background; new items appear as they arrive",
+        tooltip="Fetch the due feeds in the background; progress shows in the header and new items appear as each feed is stored",
     ),
     *[
         Binding(
@@ -171,7 +204,7 @@ TRIAGE_BINDINGS: list[BindingType] = [
         )
         for n in range(1, 10)
     ],
-    Binding("question_mark", "help", "Help", id="help", tooltip="Every key, from the bindings"),
+    Binding("question_mark", "help", "Help", id="help", tooltip="Every key, as currently bound"),
 ]
 """The triage screen's keys."""
 

@@ -14,6 +14,8 @@ from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 
 from briefing.core.models import ItemFilter
 from briefing.core.text import clean_line
@@ -24,8 +26,9 @@ from briefing.tui.bindings import APP_BINDINGS, HelpRow, declared
 Command = tuple[str, Callable[[], object], str]
 """(what the palette shows, what it runs, a line of help).
 
-The palette parses help as markup (textual/command.py), so help text never carries data:
-only our own fixed sentences. Names go through Content, which is literal."""
+The palette parses help as markup (textual/command.py): the provider escapes it, since a help
+line can carry data (an actor's kind, a key from `tui.keys`). Names go through Content, which
+is literal."""
 
 
 @runtime_checkable
@@ -138,6 +141,20 @@ def _data_commands(target: FilterTarget, store: Store) -> list[Command]:
     return out
 
 
+def highlight(matcher: Matcher, name: str) -> Content:
+    """`name` as literal Content with the query's matched letters styled.
+
+    Textual's `Matcher.highlight` parses the candidate as markup (textual/fuzzy.py), which made a
+    tag named `[@click=app.quit]boom[/]` a clickable quit (issue 11).
+    """
+    content = Content(name)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets:
+        if not name[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
 class BriefingCommands(Provider):
     """Commands of the active screen, when it offers any (`CommandSource`)."""
 
@@ -147,12 +164,11 @@ class BriefingCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, run, help_text in self._commands():
-            yield DiscoveryHit(Content(name), run, text=name, help=help_text)
+            yield DiscoveryHit(Content(name), run, text=name, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, run, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                # matcher.highlight builds Content from the plain name: nothing is markup.
-                yield Hit(score, matcher.highlight(name), run, text=name, help=help_text)
+                yield Hit(score, highlight(matcher, name), run, text=name, help=escape(help_text))

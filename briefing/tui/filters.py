@@ -82,16 +82,20 @@ def _flip(values: tuple[str, ...], value: str) -> tuple[str, ...]:
 
 
 def with_date_range(f: ItemFilter, key: str, *, now: datetime | None = None) -> ItemFilter:
-    """Set `since` from one of DATE_RANGES (`any` clears it; `until` is cleared too)."""
+    """Set the relative window from one of DATE_RANGES (`any` clears it, with `since`/`until`).
+
+    The window stays relative (`within`): the store counts it back from each query's moment,
+    so the list, a chip and a saved view never go stale. `now` is no longer needed for it."""
     _label, back = DATE_RANGES.get(key, DATE_RANGES["any"])
-    if back is None:
-        return replace(f, since=None, until=None)
-    current = now or datetime.now().astimezone()
-    return replace(f, since=current - back, until=None)
+    return replace(f, since=None, until=None, within=back)
 
 
 def date_range_key(f: ItemFilter, now: datetime | None = None) -> str | None:
-    """Which DATE_RANGES entry the filter's `since` matches (None when it is custom or unset)."""
+    """Which DATE_RANGES entry the filter's window matches (None when it is custom or unset)."""
+    if f.within is not None:
+        if f.since is not None or f.until is not None:
+            return None
+        return next((k for k, (_l, back) in DATE_RANGES.items() if back == f.within), None)
     if f.since is None:
         return "any" if f.until is None else None
     current = now or datetime.now().astimezone()
@@ -116,7 +120,7 @@ def chips(
         for value in _values(f, kind):
             label = names.get(value, value) if kind == "actor" else value
             out.append(Chip(f"{kind}:{value}", kind, clean_line(label, 40)))
-    if f.since is not None or f.until is not None:
+    if f.since is not None or f.until is not None or f.within is not None:
         out.append(Chip("date:", "date", describe_dates(f, now=now)))
     if f.state != "active":
         out.append(Chip("state:", "state", dict(STATES).get(f.state, f.state)))
@@ -135,7 +139,7 @@ def remove_chip(f: ItemFilter, key: str) -> ItemFilter:
     if kind == "text":
         return replace(f, text="")
     if kind == "date":
-        return replace(f, since=None, until=None)
+        return replace(f, since=None, until=None, within=None)
     if kind == "state":
         return replace(f, state="active")
     if kind == "kind":
@@ -149,6 +153,11 @@ def describe_dates(f: ItemFilter, *, now: datetime | None = None) -> str:
     key = date_range_key(f, now)
     if key is not None and key != "any":
         return DATE_RANGES[key][0]
+    if f.within is not None and f.since is None and f.until is None:
+        hours = int(f.within.total_seconds() // 3600)
+        return f"last {hours // 24} days" if hours % 24 == 0 else f"last {hours} hours"
+    if f.within is not None:
+        f = f.resolved(now or datetime.now().astimezone())
     since = f.since.strftime("%Y-%m-%d") if f.since else "…"
     until = f.until.strftime("%Y-%m-%d") if f.until else "now"
     return f"{since} → {until}"
@@ -165,7 +174,9 @@ def search_words(text: str) -> list[str]:
         node = parse_search(text)
     except SearchSyntaxError:
         return []
-    return [word for term in positive_terms(node) for word in term.text.split()]
+    # The normalised form too: "النفط" typed also marks the "نفط" of "والنفط" and "نفط".
+    words = (w for t in positive_terms(node) for w in (*t.text.split(), *t.normalised.split()))
+    return list(dict.fromkeys(words))
 
 
 def keymap_from_settings(

@@ -100,9 +100,7 @@ class TriageActions:
 
         return self.apply(ids, change)
 
-    def change_tags(
-        self, ids: Sequence[int], add: Sequence[str], remove: Sequence[str], label: str = ""
-    ) -> bool:
+    def change_tags(self, ids: Sequence[int], add: Sequence[str], remove: Sequence[str]) -> bool:
         """Add `add` to every chosen item and remove `remove` from each (what `t` chose)."""
         if not add and not remove:
             return False
@@ -114,7 +112,8 @@ class TriageActions:
                 self.store.remove_tags(chosen, list(remove))
             added = f"Tagged {', '.join(add)}" if add else ""
             removed = f"removed {', '.join(remove)}" if remove else ""
-            return label or "; ".join(p for p in (added, removed) if p).capitalize()
+            said = "; ".join(p for p in (added, removed) if p)
+            return said[:1].upper() + said[1:]
 
         return self.apply(ids, change)
 

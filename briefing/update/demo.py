@@ -166,7 +166,8 @@ def _triage(store: Store, now: datetime) -> tuple[int, int, int, tuple[str, ...]
         "Escalation": ItemFilter(tags=("escalation",)),
         "Oil and money": ItemFilter(tags=("oil",)),
         "Flagged": ItemFilter(state="flagged"),
-        "Last 7 days": ItemFilter(since=now - timedelta(days=7)),
+        # Relative: the view shows the last 7 days whenever it is opened, not those of the build.
+        "Last 7 days": ItemFilter(within=timedelta(days=7)),
     }
     for name, view in views.items():
         store.save_view(name, view)

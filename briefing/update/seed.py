@@ -23,8 +23,10 @@ from urllib.parse import urlsplit
 
 from briefing.acquisition.captures import MAX_CAPTURE_BYTES, Article, paragraph_key, parse_capture
 from briefing.core.errors import ImportError_
+from briefing.core.files import read_capped
 from briefing.core.models import Config, Entry, ItemDetail, SeedFacts, Tagged
 from briefing.core.text import clean_line
+from briefing.core.urls import is_http_url, url_key
 
 if TYPE_CHECKING:
     from briefing.intelligence.tagging import Tagger
@@ -69,21 +71,13 @@ def title_key(title: str) -> str:
     return paragraph_key(title)
 
 
-def _url_key(url: str | None) -> str:
-    if not url:
-        return ""
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}"
-
-
 def is_seed(article: Article, facts: SeedFacts, source_url: str | None = None) -> bool:
     """An article is the seed when its title folds equal to the seed's, or a URL matches."""
     if title_key(article.entry.title) == title_key(facts.title):
         return True
-    seed_urls = {_url_key(facts.url)} | {_url_key(url) for url, _ in facts.also_published}
-    found = {_url_key(u) for u in (article.entry.url, article.entry.canonical_url, source_url)}
-    return bool((found - {""}) & seed_urls)
+    seed_urls = {url_key(u) for u in (facts.url, *(url for url, _ in facts.also_published)) if u}
+    found = {url_key(u) for u in (article.entry.url, article.entry.canonical_url, source_url) if u}
+    return bool(found & seed_urls)
 
 
 def _seed_entry(facts: SeedFacts, article: Article | None) -> Entry:
@@ -146,12 +140,8 @@ def _read_capture(path: Path, what: str) -> bytes:
         raise ImportError_(f"{what}: no such file — give the path of a saved article or a URL")
     if not path.is_file():
         raise ImportError_(f"{what}: is not a file — give the path of a saved article")
-    try:
-        if path.stat().st_size > MAX_CAPTURE_BYTES:
-            raise ImportError_(f"{what}: too large for an article capture")
-        return path.read_bytes()
-    except OSError as error:
-        raise ImportError_(f"{what}: cannot be read ({error.strerror or error})") from None
+    # Checked before reading: not a pipe or a device, and no larger than a capture can be.
+    return read_capped(path, MAX_CAPTURE_BYTES, "an article capture", ImportError_)
 
 
 def ensure_seed(config: Config, store: Store) -> int:
@@ -208,7 +198,7 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 def _load(source: str) -> tuple[bytes, str | None, str | None, str]:
     """(bytes, content type, URL, name for messages) of a path or an http(s) URL."""
     scheme = urlsplit(source).scheme.lower()
-    if scheme in {"http", "https"}:
+    if is_http_url(source):
         from briefing.acquisition.fetch import fetch_document
 
         document = fetch_document(source)

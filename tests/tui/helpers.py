@@ -43,3 +43,86 @@ async def settle(pilot: Pilot[Any]) -> None:
 def notices(app: App[Any]) -> str:
     """Every notification raised so far (run_test hides toasts unless notifications=True)."""
     return "\n".join(n.message for n in app._notifications)
+
+
+def type_ahead(app: App[Any], *keys: str) -> None:
+    """Send `keys` as one burst, as a terminal delivers type-ahead to a busy app: every key is
+    queued before the first is handled (`pilot.press` waits for each key to be handled)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import _character_to_key, _get_unicode_name_from_key
+
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        char: str | None
+        if len(key) == 1:  # a character, as typed (pilot.press cannot type "✓" or "«")
+            char, key = key, key if key.isalnum() else _character_to_key(key)
+        else:
+            try:
+                char = unicodedata.lookup(_get_unicode_name_from_key(key))
+            except KeyError:
+                char = None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+async def palette_pick(pilot: Pilot[Any], query: str, wanted: str, *, rounds: int = 400) -> None:
+    """Open the command palette, type `query`, and wait (polling, no fixed sleep) until the
+    highlighted hit reads `wanted`; then press enter. Palette searches run as tasks."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    type_ahead(pilot.app, *query)
+    shown = ""
+    for _ in range(rounds):
+        await pilot.pause()
+        palette = pilot.app.screen
+        if not isinstance(palette, CommandPalette):
+            continue
+        option = palette.query_one(CommandList).highlighted_option
+        shown = str(option.prompt) if option is not None else ""
+        if wanted in shown:
+            await pilot.press("enter")
+            await settle(pilot)
+            return
+    raise AssertionError(f"the palette never offered {wanted!r} first (last: {shown!r})")
+
+
+async def pick_in_panel(pilot: Pilot[Any], kind: str, value: str) -> None:
+    """Choose `value` of facet `kind` in the filter panel by keys: tab into the panel, move
+    down to the entry, enter; escape returns to the list."""
+    from briefing.tui.widgets.filter_panel import FilterPanel
+
+    panel = pilot.app.screen.query_one(FilterPanel)
+    for _ in range(8):
+        if panel.has_focus:
+            break
+        await pilot.press("tab")
+    assert panel.has_focus, "tab never reached the filter panel"
+    wanted = f"{kind}\x1f{value}"
+    for _ in range(panel.option_count + 1):
+        option = panel.highlighted_option
+        if option is not None and option.id == wanted:
+            break
+        await pilot.press("down")
+    else:
+        raise AssertionError(f"no {kind} {value!r} in the filter panel")
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+
+
+async def until_shown(pilot: Pilot[Any], *wanted: str, rounds: int = 400) -> str:
+    """Poll (no fixed sleep) until every string of `wanted` is on screen; return the screen."""
+    text = ""
+    for _ in range(rounds):
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        if all(w in text for w in wanted):
+            return text
+    missing = [w for w in wanted if w not in text]
+    raise AssertionError(f"never shown: {missing}\n{text}")

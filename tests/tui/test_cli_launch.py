@@ -11,8 +11,11 @@ from briefing.store import Store
 
 
 @pytest.fixture
-def run_cli() -> object:
-    from briefing.cli import main
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> object:
+    from briefing.cli import main, tui_cmd
+
+    # These tests open the app as from a terminal (tests/unit/test_cli_terminal.py: without).
+    monkeypatch.setattr(tui_cmd, "terminal_missing", lambda: None)
 
     runner = CliRunner()
 
@@ -97,6 +100,7 @@ def test_opening_the_app_indexes_what_a_killed_fetch_left(
     config.write_text("feeds: []\n", encoding="utf-8")
     db = tmp_path / "briefing.db"
     args = ("--config", str(config), "--db", str(db))
+    Store.open(db).close()  # `status` only reads: it creates no database
     code, output = run_cli(*args, "status")  # type: ignore[operator]
     assert code == 0, output
     bulk = Store.open(db)  # a fetch's worker: its run was killed before indexing

@@ -82,17 +82,16 @@ async def test_format_grouping_title_and_dismissed(store: Store, tmp_path: Path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         dialog = modal(app)
-        dialog.query_one("#export-format", Select).value = "html"
-        dialog.query_one("#export-group", Select).value = "actor"
-        await pilot.pause()
+        # Format (focused first): HTML is one below Markdown; grouping: by actor, one below none.
+        await pilot.press("enter", "down", "enter", "tab", "enter", "down", "enter")
+        assert dialog.query_one("#export-format", Select).value == "html"
+        assert dialog.query_one("#export-group", Select).value == "actor"
         assert dialog.query_one("#export-name", Input).value.endswith(".html")
-        title = dialog.query_one("#export-title", Input)
-        title.value = "../../Weekly <b>digest</b>"
-        await pilot.pause()
+        await pilot.press("tab", "end", "ctrl+u", *"../../Weekly <b>digest</b>")
         assert dialog.query_one("#export-name", Input).value == "weekly-b-digest-b.html"
-        dialog.query_one("#export-dismissed", Checkbox).value = True
-        title.focus()
-        await pilot.press("enter")
+        await pilot.press("tab", "tab", "tab", "space")  # folder, file name, the checkbox
+        assert dialog.query_one("#export-dismissed", Checkbox).value
+        await pilot.press("tab", "tab", "enter")  # Cancel, then Export
         await settle(pilot)
     (path,) = app.results
     assert path is not None and path.parent == tmp_path and path.name == "weekly-b-digest-b.html"
@@ -107,11 +106,9 @@ async def test_typed_file_name_is_kept(store: Store, tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         dialog = modal(app)
-        dialog.query_one("#export-name", Input).value = "mine.md"
-        await pilot.pause()
-        dialog.query_one("#export-title", Input).value = "Another title"
-        dialog.query_one("#export-format", Select).value = "csv"
-        await pilot.pause()
+        await pilot.press("tab", "tab", "tab", "tab", "end", "ctrl+u", *"mine.md")
+        await pilot.press("shift+tab", "shift+tab", "end", "ctrl+u", *"Another title")
+        await pilot.press("shift+tab", "shift+tab", "enter", "down", "down", "down", "enter")
         assert dialog.query_one("#export-name", Input).value == "mine.csv"
         await pilot.click("#export-ok")
         await settle(pilot)
@@ -137,7 +134,7 @@ async def test_missing_folder_is_reported(store: Store, tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         dialog = modal(app)
-        dialog.query_one("#export-dir", Input).value = str(tmp_path / "nope")
+        await pilot.press("tab", "tab", "tab", "end", "ctrl+u", *str(tmp_path / "nope"))
         await pilot.click("#export-ok")
         await settle(pilot)
         assert isinstance(app.screen, ExportModal)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from briefing.core.models import Config, FeedSpec, RelevanceRules
-from tests.tui.conftest import SIZE, AppFactory
+from briefing.store import Store
+from briefing.tui.app import BriefingApp
+from briefing.update.demo import demo_feeds, is_demo_store
+from tests.conftest import FROZEN_NOW
+from tests.tui.conftest import SIZE, AppFactory, find_names
 from tests.tui.helpers import item_list, notices, screen_text, settle
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -22,6 +27,18 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <pubDate>Fri, 20 Nov 2026 09:00:00 GMT</pubDate>
 <description>The port of Benghazi in eastern Libya reopened.</description></item>
 </channel></rss>"""
+
+
+def loopback_config(httpserver: HTTPServer, tmp_path: Path) -> Config:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        RSS, content_type="application/rss+xml"
+    )
+    return Config(
+        path=tmp_path / "feeds.yaml",
+        feeds=(FeedSpec("Loopback", httpserver.url_for("/feed.xml"), relevance="all"),),
+        rules=RelevanceRules(),
+        seed=None,
+    )
 
 
 async def test_fetch_in_background_adds_new_items(
@@ -50,3 +67,52 @@ async def test_fetch_in_background_adds_new_items(
         await settle(pilot)
         assert "up to date" in notices(app)
         assert item_list(app).total == before + 2
+
+
+async def test_fetch_uses_the_apps_own_store(
+    make_app: AppFactory, httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A second Store on the same file in this process is how issue 17's R broke the app's reads
+    # under a cron fetch (a descriptor closed elsewhere drops this process's SQLite locks).
+    app = make_app(config=loopback_config(httpserver, tmp_path))
+    opened: list[object] = []
+    real_open = Store.open
+
+    def counting_open(path: object, **kwargs: object) -> Store:
+        opened.append(path)
+        return real_open(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "open", staticmethod(counting_open))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = item_list(app).total
+        await pilot.press("R")
+        await settle(pilot)
+        assert item_list(app).total == before + 2, notices(app)
+    assert opened == []
+
+
+async def test_fetch_refuses_a_demo_database(
+    db_path: Path, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    store = Store.open(db_path)
+    store.sync_feeds(demo_feeds())  # what `briefing demo` leaves: only the shipped feeds
+    app = BriefingApp(
+        store,
+        loopback_config(httpserver, tmp_path),
+        now=lambda: FROZEN_NOW,
+        find_mentions=find_names,
+    )
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            await settle(pilot)
+            said = notices(app)
+            assert "is a demo database: R does not fetch" in said
+            assert f"briefing demo --db {db_path}" in said
+        assert httpserver.log == []
+        assert "Loopback" not in {f.name for f in store.feed_states()}
+        assert is_demo_store(store)
+    finally:
+        store.close()

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from briefing.core.models import ItemFilter
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.views import ViewsModal
 from briefing.tui.widgets.chips import FilterChips
 from briefing.tui.widgets.filter_panel import FilterPanel
 from tests.tui.conftest import SIZE, AppFactory
-from tests.tui.helpers import item_list, screen_text, settle, triage
+from tests.tui.helpers import (
+    item_list,
+    palette_pick,
+    pick_in_panel,
+    screen_text,
+    settle,
+    triage,
+)
 
 
 async def test_search_filters_highlights_and_shows_a_chip(make_app: AppFactory) -> None:
@@ -39,20 +48,16 @@ async def test_filters_combine_and_chips_remove_one_by_one(make_app: AppFactory)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = triage(app)
-        panel = screen.query_one(FilterPanel)
-        panel.post_message(FilterPanel.Toggled("actor", "lna"))
-        await settle(pilot)
+        await pick_in_panel(pilot, "actor", "lna")
         with_actor = item_list(app).total
         assert 0 < with_actor < 20
-        panel.post_message(FilterPanel.Toggled("feed", "Libya Observer"))
-        await settle(pilot)
+        await pick_in_panel(pilot, "feed", "Libya Observer")
         both = item_list(app).total
         assert 0 < both <= with_actor
-        panel.post_message(FilterPanel.Toggled("date", "24h"))
-        await settle(pilot)
+        await pick_in_panel(pilot, "date", "24h")
         assert item_list(app).total <= both
         assert screen.filter.actors == ("lna",) and screen.filter.feeds == ("Libya Observer",)
-        assert screen.filter.since is not None
+        assert screen.filter.within == timedelta(days=1) and screen.filter.since is None
         chips = screen.query_one(FilterChips).query(".chip")
         assert len(chips) == 3
         # Clicking a chip removes just that filter.
@@ -87,8 +92,7 @@ async def test_state_filter_shows_dismissed_items(make_app: AppFactory) -> None:
         await settle(pilot)
         await pilot.press("d", "d")
         await settle(pilot)
-        triage(app).query_one(FilterPanel).post_message(FilterPanel.Toggled("state", "dismissed"))
-        await settle(pilot)
+        await pick_in_panel(pilot, "state", "dismissed")
         assert item_list(app).total == 2
         assert "state dismissed ✕" in screen_text(app)
 
@@ -98,8 +102,7 @@ async def test_saved_views_are_stored_and_recalled(make_app: AppFactory) -> None
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = triage(app)
-        screen.query_one(FilterPanel).post_message(FilterPanel.Toggled("actor", "gna"))
-        await settle(pilot)
+        await pick_in_panel(pilot, "actor", "gna")
         wanted = screen.filter
         await pilot.press("v")
         await pilot.pause()
@@ -151,19 +154,9 @@ async def test_palette_lists_filters_and_runs_them(make_app: AppFactory) -> None
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"actor: Khal")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(pilot)
+        await palette_pick(pilot, "actor: Khal", "Filter by actor: Khalifa Haftar")
         assert triage(app).filter.actors == ("khalifa-haftar",)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Flag")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(pilot)
+        await palette_pick(pilot, "Flag", "Flag")
         row = item_list(app).current
         assert row is not None and app.store.item(row.id).row.flagged  # type: ignore[union-attr]
 
@@ -184,12 +177,7 @@ async def test_the_seed_article_opens_from_the_palette(make_app: AppFactory) -> 
     app.store.upsert_article(seed, authors=("A. Writer",), seed=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"seed article")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(pilot)
+        await palette_pick(pilot, "seed article", "Open the seed article")
         text = screen_text(app)
         assert "Our own stand-in for the seed article" in text
         assert "A. Writer" in text

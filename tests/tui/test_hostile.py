@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
 
 from briefing.core.models import ActorInfo
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.note import NoteModal
 from briefing.tui.screens.tag import TagModal
-from briefing.tui.widgets.filter_panel import FilterPanel
 from tests.conftest import ACTORS, tagged
 from tests.tui.conftest import HOSTILE_TITLES, SIZE, AppFactory
-from tests.tui.helpers import item_list, notices, screen_text, settle, triage
+from tests.tui.helpers import (
+    item_list,
+    notices,
+    pick_in_panel,
+    screen_text,
+    settle,
+    triage,
+    until_shown,
+)
 
 EVIL_TAG = "[bold red]tag[/]"
 EVIL_ACTOR = ActorInfo("evil", "[@click=app.quit]Evil[/]", "person", ("Evil",))
@@ -62,23 +68,17 @@ async def test_hostile_titles_in_list_reader_header_chips_panel_and_toasts(
         await settle(pilot)
         assert_clean(screen_text(app))
         # The tag facet, then the tag as a chip and in the header.
-        triage(app).query_one(FilterPanel).post_message(FilterPanel.Toggled("tag", EVIL_TAG))
-        await settle(pilot)
+        await pick_in_panel(pilot, "tag", EVIL_TAG)
         text = screen_text(app)
         assert f"tag {EVIL_TAG} ✕" in text
         assert f"filter: tag={EVIL_TAG}" in text
         assert items.total == 3
         # The search box and its chip.
-        await pilot.press("c", "slash")
-        app.screen.query_one("#search", Input).value = "[@click=app.quit]"
-        await pilot.press("enter")
+        await pilot.press("c", "slash", *"[@click=app.quit]", "enter")
         await settle(pilot)
         assert "search [@click=app.quit] ✕" in screen_text(app)
         # A notification carrying feed text (the link refusal names nothing, the view does).
-        await pilot.press("c", "v")
-        await pilot.pause()
-        app.screen.query_one("#views-name", Input).value = "[b]view[/b]"
-        await pilot.press("enter")
+        await pilot.press("c", "v", *"[b]view[/b]", "enter")
         await settle(pilot)
         assert "Saved view: [b]view[/b]" in notices(app)
         assert "Saved view: [b]view[/b]" in screen_text(app)
@@ -111,11 +111,8 @@ async def test_hostile_text_in_dialogs_actors_and_palette(make_app: AppFactory) 
         assert "[@click=app.quit]Evil[/]" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"[@cl")
-        await pilot.pause(0.3)
-        assert "[@click=app.quit]Evil[/]" in screen_text(app)
+        await pilot.press("ctrl+p", *"[@cl")
+        await until_shown(pilot, "[@click=app.quit]Evil[/]")
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running and app.return_code is None

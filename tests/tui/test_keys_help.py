@@ -7,7 +7,6 @@ import io
 from rich.console import Console
 
 from briefing.tui.app import BriefingApp
-from briefing.tui.bindings import main_bindings
 from briefing.tui.screens.help import HelpScreen
 from tests.tui.conftest import SIZE, AppFactory
 from tests.tui.helpers import item_list, notices, screen_text, settle, triage
@@ -90,16 +89,3 @@ def test_app_module_stays_small() -> None:
     import inspect
 
     assert len(inspect.getsource(inspect.getmodule(BriefingApp)).splitlines()) < 200  # type: ignore[arg-type]
-
-
-def test_the_readme_section_names_every_binding() -> None:
-    from pathlib import Path
-
-    doc = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    for binding in main_bindings():
-        assert binding.id is not None
-        if binding.id.startswith("quick-tag-"):
-            assert "`quick-tag-1` … `quick-tag-9`" in doc
-            continue
-        assert f"`{binding.id}`" in doc, binding.id
-        assert binding.description in doc, binding.description

@@ -29,11 +29,11 @@ def test_toggle_adds_and_removes_values_and_combines_kinds() -> None:
         tags=("oil",),
         feeds=("Libya Herald",),
         state="flagged",
-        since=NOW - timedelta(days=7),
+        within=timedelta(days=7),  # relative: resolved when the query runs, never stale
     )
     assert filters.toggle(f, "actor", "lna").actors == ()
     assert filters.toggle(f, "state", "flagged").state == "active"
-    assert filters.toggle(f, "date", "any").since is None
+    assert filters.toggle(f, "date", "any").within is None
     with pytest.raises(ValueError):
         filters.toggle(f, "colour", "red")
 
@@ -57,6 +57,16 @@ def test_chips_round_trip_one_by_one() -> None:
     assert f == ItemFilter()
 
 
+def test_a_date_chip_does_not_drift() -> None:
+    f = filters.toggle(ItemFilter(), "date", "24h", now=NOW)
+    for later in (NOW, NOW + timedelta(hours=2), NOW + timedelta(days=3)):
+        assert [c.label for c in filters.chips(f, now=later)] == ["last 24 hours"]
+        assert filters.date_range_key(f, later) == "24h"
+    odd = ItemFilter(within=timedelta(hours=36))
+    assert filters.describe(odd) == "date=last 36 hours"
+    assert filters.remove_chip(odd, "date:") == ItemFilter()
+
+
 def test_chip_labels_are_cleaned_of_control_characters() -> None:
     chip = filters.chips(ItemFilter(tags=("\x1b[31mred\u202e",)))[0]
     assert chip.label == "red"
@@ -71,6 +81,8 @@ def test_describe_and_search_words() -> None:
         "detent",
         "x",
     ]
+    assert filters.search_words("haftar -saddam النفط") == ["haftar", "النفط", "نفط"]
+    assert filters.search_words('"unclosed') == []
 
 
 def test_keymap_accepts_ids_and_action_names_and_reports_unknown() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import webbrowser
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, OptionList
 
 from briefing.core.text import clean_block
 from briefing.tui.widgets.item_detail import ItemDetailView
@@ -114,7 +116,9 @@ async def test_escape_clears_the_selection(make_app: AppFactory) -> None:
         assert not item_list(app).selected
 
 
-async def test_tag_dialog_sets_several_tags_with_completion(make_app: AppFactory) -> None:
+async def test_tag_dialog_adds_tags_with_completion_and_removes_only_on_request(
+    make_app: AppFactory,
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -134,14 +138,35 @@ async def test_tag_dialog_sets_several_tags_with_completion(make_app: AppFactory
         await settle(pilot)
         tags = app.store.item(first.id).row.tags  # type: ignore[union-attr]
         assert set(tags) == {"escalation", "Tripoli talks"}
-        # Editing again: removing a tag in the dialog removes it from the item.
+        # Again: the field starts empty and what is typed is added, never a replacement.
         await pilot.press("t")
         await pilot.pause()
-        field = app.screen.query_one("#tag-input")
-        field.value = "escalation"  # type: ignore[attr-defined]
-        await pilot.press("enter")
+        assert app.screen.query_one("#tag-input", Input).value == ""
+        text = screen_text(app)
+        assert "Current tags" in text and "Tripoli talks" in text
+        await pilot.press(*"oil", "enter")
         await settle(pilot)
-        assert app.store.item(first.id).row.tags == ("escalation",)  # type: ignore[union-attr]
+        tags = app.store.item(first.id).row.tags  # type: ignore[union-attr]
+        assert set(tags) == {"escalation", "Tripoli talks", "oil"}
+        assert "Tagged oil: 1 item" in notices(app)
+        # Removing is an explicit act: move to the current tags, delete one, save.
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("shift+tab")
+        current = app.screen.query_one("#tag-current", OptionList)
+        assert current.has_focus
+        labels = [str(current.get_option_at_index(i).prompt) for i in range(current.option_count)]
+        await pilot.press(*["down"] * labels.index("  Tripoli talks"), "delete")
+        assert "(removing)" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        tags = app.store.item(first.id).row.tags  # type: ignore[union-attr]
+        assert set(tags) == {"escalation", "oil"}
+        assert "Removed Tripoli talks: 1 item" in notices(app)
+        await pilot.press("u")
+        await settle(pilot)
+        tags = app.store.item(first.id).row.tags  # type: ignore[union-attr]
+        assert set(tags) == {"escalation", "Tripoli talks", "oil"}
 
 
 async def test_tag_dialog_cancel_changes_nothing(make_app: AppFactory) -> None:
@@ -204,6 +229,30 @@ async def test_open_link_uses_the_browser_for_http_only(
         await settle(pilot)
         await pilot.press("o")
         assert opened == [item_list(app).current.url]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("browser", ["none", "broken"])
+async def test_open_link_without_a_browser_says_so_and_y_copies_the_link(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch, browser: str
+) -> None:
+    def no_browser(url: str, *args: object, **kwargs: object) -> bool:
+        if browser == "broken":
+            raise webbrowser.Error("could not locate runnable browser")
+        return False  # what webbrowser.open says over SSH, with nothing to run
+
+    monkeypatch.setattr("webbrowser.open", no_browser)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        url = item_list(app).current.url  # type: ignore[union-attr]
+        assert url is not None
+        await pilot.press("o")
+        said = notices(app)
+        assert "Opened" not in said
+        assert f"No web browser could open {url} — press y to copy the link." in said
+        await pilot.press("y")
+        assert app.clipboard == url
+        assert f"Copied {url}" in notices(app)
 
 
 async def test_mouse_click_moves_and_double_click_opens(make_app: AppFactory) -> None:

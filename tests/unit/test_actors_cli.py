@@ -95,7 +95,12 @@ def test_actors_lists_counts_and_show(env: tuple[list[str], Path]) -> None:
     envoy = runner.invoke(main, [*args, "actors", "show", "ghassan-salame"], terminal_width=200)
     assert "UN envoy" in envoy.output and "2017-06-22" in envoy.output  # a date-bounded role
     missing = runner.invoke(main, [*args, "actors", "show", "Nobody Atall"])
-    assert missing.exit_code != 0 and "no actor named" in missing.output
+    assert missing.exit_code == 1 and "unknown actor 'Nobody Atall'" in missing.output
+    near = runner.invoke(main, [*args, "actors", "show", "Haftr"])
+    assert near.exit_code == 1
+    assert "unknown actor 'Haftr' — did you mean" in near.output
+    kind = runner.invoke(main, [*args, "actors", "--kind", "persn"])
+    assert kind.exit_code == 2 and "'persn' is not one of" in kind.output
 
 
 def test_retag_applies_new_rules_in_one_go(env: tuple[list[str], Path], tmp_path: Path) -> None:

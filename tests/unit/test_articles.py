@@ -246,3 +246,20 @@ def test_html_without_article_drops_furniture_by_class() -> None:
         "Clashes broke out overnight between two armed groups west of Tripoli.",
         "Residents said the fighting stopped by morning.",
     )
+
+
+def test_an_upper_case_scheme_is_still_an_http_link() -> None:
+    # One http(s) check for the whole package (core.urls.is_http_url): this copy used to
+    # compare the scheme without lower-casing it and dropped the page's own link.
+    page = (
+        b'<html><head><link rel="canonical" href="HTTPS://Example.org/ghat">'
+        b'<meta name="author" content="HTTPS://example.org/staff/1"></head>'
+        b"<body><h1>Ghat Border Reopens</h1><p>Trucks crossed from Algeria.</p></body></html>"
+    )
+    article = parse_capture(page, source="HTTP://example.org/ghat?from=feed")
+    assert article.entry.url == "HTTPS://Example.org/ghat"
+    assert article.authors == ()
+    no_canonical = page.replace(b'rel="canonical"', b'rel="alternate"')
+    assert parse_capture(no_canonical, source="HTTP://example.org/x").entry.url == (
+        "HTTP://example.org/x"
+    )

@@ -31,7 +31,15 @@ def run(tmp_path: Path) -> Run:
     return Run(tmp_path / "db" / "test.db")
 
 
+def _created(run: Run) -> None:
+    """A new, empty database, as `briefing fetch` makes it (status itself creates nothing)."""
+    from briefing.store import Store
+
+    Store.open(run.db).close()
+
+
 def test_status_on_a_fresh_database(run: Run) -> None:
+    _created(run)
     result = run("status")
     assert result.exit_code == 0, result.output
     out = result.output
@@ -49,6 +57,7 @@ def test_status_on_a_fresh_database(run: Run) -> None:
 
 
 def test_status_json(run: Run) -> None:
+    _created(run)
     result = run("status", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -86,6 +95,9 @@ def test_refused_import_is_one_line_and_writes_nothing(run: Run, tmp_path: Path)
     result = run("import", str(empty))
     assert result.exit_code != 0
     assert "empty.txt: the capture is empty" in result.output
+    assert not run.db.exists() and not run.db.parent.exists()  # nothing created
+    _created(run)
+    assert run("import", str(empty)).exit_code != 0
     status = json.loads(run("status", "--json").output)
     assert status["items"] == 1
 

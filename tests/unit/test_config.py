@@ -403,6 +403,9 @@ def test_config_option_and_environment_variable(
         other, "feeds:\n  - {name: Only One, url: 'https://one.example/rss'}\n", "mine.yaml"
     )
     db = other / "test.db"
+    from briefing.store import Store
+
+    Store.open(db).close()  # `status` only reads: it creates no database
     runner = CliRunner()
     by_option = runner.invoke(main, ["--config", str(path), "--db", str(db), "status"])
     assert by_option.exit_code == 0, by_option.output
@@ -476,3 +479,16 @@ def test_fetch_limits_are_configurable(tmp_path: Path) -> None:
     path.write_text("feeds: []\nfetch:\n  timeout: 0\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"feeds.yaml:3: fetch.timeout"):
         load_config(path)
+
+
+def test_a_tag_over_60_characters_is_refused_not_cut(folder: Path) -> None:
+    long = "t" * 61
+    text = replace_line("  quick_tags: [oil, escalation]\n", f"  quick_tags: [oil, {long}]\n")
+    message = error_of(folder, text)
+    assert message == (
+        f"feeds.yaml:{line_of(text, long)}: tui.quick_tags[1]: is 61 characters; "
+        "a tag has at most 60 — shorten it"
+    )
+    fine = replace_line("  quick_tags: [oil, escalation]\n", f"  quick_tags: [oil, {'t' * 60}]\n")
+    write(folder, fine)
+    assert load_config(folder / "feeds.yaml").tui.quick_tags == ("oil", "t" * 60)

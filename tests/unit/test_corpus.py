@@ -52,7 +52,7 @@ def documents() -> list[Document]:
             try:
                 body = decompress(body)
                 break
-            except Exception:  # noqa: BLE001 - any failure: keep the raw bytes
+            except Exception:  # any failure: keep the raw bytes
                 continue
         comment = body[:4000].decode("latin-1").split("-->", 1)[0]
         headers = {

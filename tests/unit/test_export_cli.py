@@ -27,6 +27,7 @@ def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     config = tmp_path / "feeds.yaml"
     config.write_text("feeds: []\n", encoding="utf-8")
     db = tmp_path / "briefing.db"
+    Store.open(db).close()  # as a fetch leaves it: `export` only reads, it creates nothing
     # Open once through the CLI so that its own start-up (seed, gazetteer) has run first.
     assert (
         CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "export"]).exit_code
@@ -106,7 +107,61 @@ def test_summarize_whole_filter_and_feed(paths: tuple[Path, Path]) -> None:
 def test_summarize_unknown_actor_is_one_line(paths: tuple[Path, Path]) -> None:
     code, _, err = run(paths, "summarize", "--actor", "Nobody")
     assert code == 1
-    assert err.strip() == "Error: unknown actor 'Nobody': `briefing actors` lists the known ones"
+    assert err.strip() == "Error: unknown actor 'Nobody' (`briefing actors --all` lists them)"
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ("export", "--tag", "escalatoin"),
+            "unknown tag 'escalatoin' — did you mean 'escalation'? "
+            "(the filter panel and `briefing status` count them)",
+        ),
+        (
+            ("summarize", "--tag", "Ceasefire"),
+            "unknown tag 'Ceasefire' — did you mean 'ceasefire'? "
+            "(the filter panel and `briefing status` count them)",
+        ),
+        (
+            ("export", "--feed", "Libya Herlad"),
+            "unknown feed 'Libya Herlad' — did you mean 'Libya Herald'? "
+            "(`briefing feeds` lists them)",
+        ),
+        (
+            ("summarize", "--feed", "UN News", "--feed", "Nowhere Times"),
+            "unknown feed 'Nowhere Times' (`briefing feeds` lists them)",
+        ),
+        (
+            ("export", "--actor", "Haftr"),
+            "unknown actor 'Haftr' — did you mean 'Haftar'? (`briefing actors --all` lists them)",
+        ),
+        (
+            ("summarize", "--actor", "Khalifa Hafter"),
+            "unknown actor 'Khalifa Hafter' — did you mean 'Khalifa Haftar'? "
+            "(`briefing actors --all` lists them)",
+        ),
+        (
+            ("export", "--tag", "x" * 61),
+            f"--tag {'x' * 39 + '…'!r} is 61 characters; a tag has at most 60",
+        ),
+    ],
+)
+def test_unknown_filter_values_are_named_with_the_nearest(
+    paths: tuple[Path, Path], args: tuple[str, ...], line: str
+) -> None:
+    code, out, err = run(paths, *args)
+    assert code == 1
+    assert out == ""
+    assert err.strip() == f"Error: {line}"
+
+
+def test_known_filter_values_still_work(paths: tuple[Path, Path]) -> None:
+    code, out, _ = run(
+        paths, "export", "--tag", "escalation", "--feed", "UN News", "--format", "json"
+    )
+    assert code == 0, out
+    assert '"items"' in out
 
 
 def test_summarize_never_reads_markup(paths: tuple[Path, Path]) -> None:
@@ -297,3 +352,38 @@ def test_exported_file_honours_the_umask(
         os.umask(old)
     assert code == 0, err
     assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+@pytest.mark.parametrize("target", ["file", "folder"])
+def test_export_on_a_full_disk_leaves_no_temporary_file(
+    paths: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    import errno
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    real_fdopen = os.fdopen
+
+    class FullDisk(io.TextIOWrapper):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fdopen(fd: int, *args: object, **kwargs: object) -> io.TextIOWrapper:
+        handle = real_fdopen(fd, "wb")
+        return FullDisk(handle, encoding="utf-8")
+
+    monkeypatch.setattr(os, "fdopen", fdopen)  # what write_text_atomic writes through
+    output = folder / "digest.md" if target == "file" else folder
+    code, out, err = run(paths, "export", "-o", str(output))
+    assert code != 0
+    assert "No space left on device" in err and "cannot write the digest" in err
+    assert list(folder.iterdir()) == []  # no `.digest-…` left behind, and no digest
+
+
+def test_usage_errors_exit_2_as_the_readme_says(paths: tuple[Path, Path]) -> None:
+    code, _, err = run(paths, "export", "--no-such-option")
+    assert code == 2 and "No such option" in err
+    code, _, err = run(paths, "export", "--state", "sleeping")
+    assert code == 2
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "2 for a usage error found before the command\nruns" in readme

@@ -119,7 +119,11 @@ def test_unknown_feed_is_one_line_error(tmp_path: Path, served: HTTPServer) -> N
     config = write_config(tmp_path, {"Good": served.url_for("/good")})
     code, _, err = invoke(config, "fetch", "--feed", "Nope")
     assert code == 1
-    assert "no feed named 'Nope'" in err
+    assert err == "Error: unknown feed 'Nope' (`briefing feeds` lists the 1 in feeds.yaml)\n"
+    code, _, err = invoke(config, "fetch", "--feed", "god")
+    assert code == 1 and "unknown feed 'god' — did you mean 'Good'?" in err
+    code, _, err = invoke(config, "fetch", "--explain", "Goood")
+    assert code == 1 and "unknown feed 'Goood' — did you mean 'Good'?" in err
 
 
 def test_second_fetch_exits_0_saying_another_is_running(tmp_path: Path, served: HTTPServer) -> None:
@@ -301,9 +305,19 @@ def test_kill_9_mid_run_leaves_a_sound_database_with_whole_feeds(
 
 
 def test_concurrent_fetch_in_another_process_exits_0(
-    tmp_path: Path, slow_server: HTTPServer
+    tmp_path: Path, httpserver: HTTPServer
 ) -> None:
-    config = write_config(tmp_path, {f"f{i}": slow_server.url_for(f"/s/{i}") for i in range(20)})
+    # The first fetch's feeds answer only once the second fetch has ended, so the first surely
+    # holds the lock while the second runs, however slowly a loaded machine starts it.
+    released = threading.Event()
+
+    def held(request: Request) -> Response:
+        released.wait(timeout=120)
+        return Response(rss(libya_items("h", 3)), content_type="application/rss+xml")
+
+    for i in range(4):
+        httpserver.expect_request(f"/h/{i}").respond_with_handler(held)
+    config = write_config(tmp_path, {f"f{i}": httpserver.url_for(f"/h/{i}") for i in range(4)})
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     first = subprocess.Popen(
         _briefing(config, "fetch", "--quiet"),
@@ -325,7 +339,9 @@ def test_concurrent_fetch_in_another_process_exits_0(
         assert second.returncode == 0
         assert "another fetch is running" in second.stderr
     finally:
+        released.set()
         first.wait(timeout=120)
+    assert first.returncode == 0
 
 
 def test_a_quiet_fetch_starts_without_rich_or_httpx_s_command_line() -> None:

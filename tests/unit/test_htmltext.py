@@ -189,3 +189,17 @@ def test_plain_text_is_never_read_as_markup() -> None:
     assert text_to_line("Why <script> tags  were\nblocked") == "Why <script> tags were blocked"
     assert text_to_line("x" * 10, 5) == "xxxx…"
     assert text_to_text("One <p>\n\n\nTwo &amp;\u202e") == "One <p>\n\nTwo &amp;"
+
+
+def test_url_key_is_one_key_for_spellings_of_one_address() -> None:
+    from briefing.core.urls import url_key
+
+    same = [
+        "https://www.Example.org/feed/",
+        "http://example.org/feed",
+        "HTTPS://example.org:443/feed?utm_source=x#top",
+    ]
+    assert len({url_key(u) for u in same}) == 1
+    assert url_key("https://example.org/feed?id=2") != url_key("https://example.org/feed?id=3")
+    assert url_key("https://example.org/") == url_key("https://example.org")
+    assert url_key("/home/analyst/feeds/local.xml") == "/home/analyst/feeds/local.xml"

@@ -119,9 +119,15 @@ def test_ingest_document_survives_feedparser_crashers(db: Store) -> None:
         b"</channel></rss>"
     )
     report = ingest_document(spec, body, {}, db, fake_tagger(), now=NOW)
-    assert report.status in ("ok", "error")
-    for row in db.items(ItemFilter(feeds=("Crash",))):
-        assert "\x1b" not in row.title and "\x00" not in row.title
+    rows = db.items(ItemFilter(feeds=("Crash",)))
+    if report.status == "ok":  # stored cleanly
+        assert len(rows) == 1
+        assert "\x1b" not in rows[0].title and "\x00" not in rows[0].title
+    else:  # or failed as this feed's one line, recorded
+        assert report.status == "error" and rows == []
+        assert report.error and "\n" not in report.error and "\x1b" not in report.error
+        state = db.feed_state("Crash")
+        assert state is not None and state.last_error == report.error
 
 
 # --- update: the whole run ----------------------------------------------------------------------
@@ -154,7 +160,12 @@ def test_one_bad_feed_among_good_ones(tmp_path: Path, db: Store, httpserver: HTT
     report = run(tmp_path, db, feeds)
     status = {r.feed: r.status for r in report.feeds}
     crasher = status.pop("crasher")
-    assert crasher in ("ok", "error")  # stored cleanly or failed alone: never the run
+    # Stored cleanly or failed alone, with its reason: never the run.
+    if crasher == "ok":
+        assert db.count(ItemFilter(feeds=("crasher",))) == 1
+    else:
+        assert crasher == "error" and db.count(ItemFilter(feeds=("crasher",))) == 0
+        assert next(r.error for r in report.feeds if r.feed == "crasher")
     assert status == {
         **{f"good{i}": "ok" for i in range(4)},
         "broken": "error",
@@ -506,7 +517,7 @@ def test_a_broken_user_gazetteer_stops_the_run_before_fetching(
 
 def test_read_only_database_is_refused_with_one_line(tmp_path: Path, db: Store) -> None:
     assert db.path is not None
-    read_only = Store.open(db.path, read_only=True)
+    read_only = Store.open(db.path, read_only=True, shared=False)
     try:
         with pytest.raises(ReadOnlyStoreError, match="read-only"):
             run(tmp_path, read_only, [FeedSpec("f", "http://127.0.0.1:9/f")])
@@ -559,12 +570,12 @@ def test_a_worker_ends_when_its_parent_does_without_the_kernel_s_help(tmp_path: 
     script = f"""
 import os, sys, time
 from briefing.update.pipeline import processes
-processes.sys = type("NotLinux", (), {{"platform": "other"}})
 processes.PARENT_POLL_SECONDS = 0.05
 parent = os.getpid()
 child = os.fork()
 if child == 0:
-    processes.die_with_parent(parent)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # the test reads the parent's output to its end
+    processes.die_with_parent(parent, kernel=False)
     open({str(tmp_path / "ready")!r}, "w").close()
     time.sleep(60)
     os._exit(0)
@@ -622,7 +633,9 @@ def failing_store(
 
     real = IngestMixin._store_one
 
-    def store_one(self: IngestMixin, db: Any, item: Any, now: datetime, *known: Any) -> str:
+    def store_one(
+        self: IngestMixin, db: Any, item: Any, now: datetime, *known: Any
+    ) -> tuple[str, int]:
         failure = error(item.entry.feed)
         if failure is not None:
             raise failure

@@ -310,3 +310,18 @@ def test_malformed_rules_raise_one_line(text: str, needle: str) -> None:
         load_rules(text, "rules.yaml")
     message = str(info.value)
     assert "rules.yaml" in message and needle in message and "\n" not in message
+
+
+def test_rule_errors_name_the_line_and_the_key() -> None:
+    # The same located walker as feeds.yaml: file:line: key.path: problem.
+    text = "list_factor: 0.25\nterms:\n  - Libya\n  - {term: Tripoli, wieght: 2}\n"
+    with pytest.raises(ConfigError) as info:
+        load_rules(text, "rules.yaml")
+    assert str(info.value) == (
+        "rules.yaml:4: terms[1].wieght: unknown key — did you mean 'weight'? "
+        "expected one of: term, weight, language"
+    )
+    with pytest.raises(ConfigError, match=r"^rules.yaml:1: boostres: unknown key — did you mean"):
+        load_rules("boostres: [x]\n", "rules.yaml")
+    with pytest.raises(ConfigError, match=r"^rules.yaml:2: field_weights.title: expected a number"):
+        load_rules("field_weights:\n  title: high\n", "rules.yaml")

@@ -19,9 +19,9 @@ def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     config = tmp_path / "feeds.yaml"
     config.write_text("feeds: []\n", encoding="utf-8")
     db = tmp_path / "briefing.db"
+    # Created the way a user's first command does (`status` and `export` only read).
     assert (
-        CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "export"]).exit_code
-        == 0
+        CliRunner().invoke(main, ["--config", str(config), "--db", str(db), "retag"]).exit_code == 0
     )
     store = Store.open(db)
     store.clock = lambda: FROZEN_NOW

@@ -24,9 +24,10 @@ from tests.conftest import tagged
 @pytest.fixture
 def stores(tmp_path: Path) -> Iterator[tuple[Store, Store, Path]]:
     path = tmp_path / "briefing.db"
-    bulk = Store.open(path)
+    # Two stores of their own, as the fetch's writer process and the app would have.
+    bulk = Store.open(path, shared=False)
     bulk.defer_search_index()
-    normal = Store.open(path)
+    normal = Store.open(path, shared=False)
     yield bulk, normal, path
     bulk.close()
     normal.close()

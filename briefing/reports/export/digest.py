@@ -135,6 +135,7 @@ def build_digest(
     analyst's working thoughts, not what a client reads.
     """
     now = (now or datetime.now(UTC)).astimezone(UTC)
+    f = f.resolved(now)  # a relative window ("the last 7 days") ends at this digest's now
     query = f
     if include_dismissed and f.state == "active":
         query = ItemFilter(**{**f.__dict__, "state": "all"})
@@ -223,6 +224,8 @@ def describe_filter(
         parts.append("actor: " + ", ".join(names))
     if f.tags:
         parts.append("tag: " + ", ".join(f.tags))
+    if f.tagged is not None:
+        parts.append("tagged" if f.tagged == "any" else "untagged")
     if f.feeds:
         parts.append("feed: " + ", ".join(f.feeds))
     if f.kinds:

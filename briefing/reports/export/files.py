@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from briefing.core.atomic import write_atomic
 from briefing.core.models import ItemFilter
 from briefing.core.text import clean_line, fold
 from briefing.reports.export.digest import (
@@ -161,20 +160,10 @@ def _free_path(path: Path) -> Path:
     return candidate
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write through a temporary file in the same folder, so a crash leaves no half digest."""
+    """Write a digest atomically: a crash leaves no half digest, and a failed write (a full
+    disk) leaves no temporary file either."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".digest-", dir=path.parent)
-        # mkstemp makes the file 0600; a digest is an ordinary file, readable as the umask says.
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        write_atomic(path, text.encode(encoding))
     except OSError as error:
         raise ExportError(f"{path}: cannot write the digest ({error.strerror or error})") from error

@@ -61,6 +61,7 @@ def build_brief(
         UnknownActorError: `actor` is not known to the store.
     """
     info = resolve_actor(store, actor) if actor is not None else None
+    f = f.resolved(utc(now or datetime.now(UTC)))  # "the last 7 days" up to this brief's now
     query = replace(f, actors=(info.id,)) if info is not None else f
     details = store.items_detail(query, sort="newest")
     return brief_from_details(details, actor=info, f=query, now=now, max_points=max_points)
@@ -76,6 +77,7 @@ def brief_from_details(
 ) -> ActorBrief:
     """Build a brief from items already fetched (exports reuse one query for many groups)."""
     now = utc(now or datetime.now(UTC))
+    f = f.resolved(now)
     items = sorted(details, key=lambda d: (utc(d.row.published), d.row.id))
     until = utc(f.until) if f.until is not None else now
     since = utc(f.since) if f.since is not None else None

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
 from briefing.core.models import ItemFilter
 from briefing.core.text import clean_line
-from briefing.core.urls import canonical_url
-from briefing.reports.summarize.model import ActorBrief, Citation, Ranked, Story, utc
+from briefing.core.times import json_time
+from briefing.core.urls import canonical_url, is_http_url
+from briefing.reports.summarize.model import ActorBrief, Citation, Ranked, Story
 
 
 def iso(value: datetime | date | None) -> str | None:
-    """ISO 8601; datetimes in UTC with a `Z`."""
+    """ISO 8601: a time as `json_time` writes it (UTC, seconds, `Z`), a date as YYYY-MM-DD."""
     if value is None:
         return None
     if isinstance(value, datetime):
-        return utc(value).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        return json_time(value)
     return value.isoformat()
-
-
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def http_url(url: str | None) -> str | None:
@@ -29,25 +26,18 @@ def http_url(url: str | None) -> str | None:
 
     Nothing else becomes a link.
 
-    The scheme is checked on the literal text, so `java&#115;cript:`, `JaVaScRiPt:` or a
-    scheme split by whitespace or control characters never passes.
+    `is_http_url` decides on the literal text (so `java&#115;cript:`, `JaVaScRiPt:` or a scheme
+    split by whitespace or control characters never passes); a link in a digest must also be
+    what `clean_line` keeps (no bidi or zero-width characters) and at most 2,048 characters.
     """
     if not url:
         return None
     candidate = url.strip()
-    if any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in candidate):
-        return None
-    if clean_line(candidate) != candidate or len(candidate) > 2048:
-        return None
-    match = _SCHEME.match(candidate)
-    if match is None or match.group(1).lower() not in ("http", "https"):
-        return None
-    rest = candidate[match.end() :]
-    if not rest.startswith("//") or len(rest) <= 2 or rest[2] in "/\\":
+    if len(candidate) > 2048 or clean_line(candidate) != candidate:
         return None
     # Every link we print goes to a reader or a client: without the outlet's tracking
     # parameters (utm_*, fbclid…) and fragment.
-    return canonical_url(candidate)
+    return canonical_url(candidate) if is_http_url(candidate) else None
 
 
 def citation_dict(c: Citation) -> dict[str, Any]:
@@ -72,6 +62,7 @@ def filter_dict(f: ItemFilter) -> dict[str, Any]:
         "state": f.state,
         "kinds": list(f.kinds),
         "ids": list(f.ids),
+        "tagged": f.tagged,
     }
 
 

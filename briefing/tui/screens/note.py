@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Label, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from briefing.core.text import clean_line, strip_unsafe
+from briefing.tui.screens.dialog import TextDialog
+
+SaveNote = Callable[[str], bool]
+"""Writes the note ("" deletes it); False when it could not be saved (the caller said why)."""
 
 
-class NoteModal(ModalScreen[str | None]):
-    """Returns the note's new text ("" deletes it), or None when cancelled."""
+class NoteModal(TextDialog[str | None]):
+    """Returns the saved note's text, or None when cancelled.
+
+    The note is saved through `save` before the dialog closes: when that fails (a full disk),
+    the dialog stays open with the text, for another try.
+    """
 
     DEFAULT_CSS = """
     NoteModal { align: center middle; }
@@ -23,6 +32,7 @@ class NoteModal(ModalScreen[str | None]):
     }
     NoteModal #note-title { color: $text-muted; margin-bottom: 1; }
     NoteModal TextArea { height: 1fr; }
+    NoteModal #note-error { color: $error; height: auto; }
     NoteModal #note-help { color: $text-muted; margin-top: 1; }
     """
 
@@ -31,15 +41,17 @@ class NoteModal(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="note-cancel"),
     ]
 
-    def __init__(self, body: str, about: str) -> None:
+    def __init__(self, body: str, about: str, save: SaveNote) -> None:
         super().__init__()
         self._body = body
         self._about = about
+        self._save = save
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Content(clean_line(self._about, 200)), id="note-title")
             yield TextArea(strip_unsafe(self._body), id="note-text", soft_wrap=True)
+            yield Static(Content(""), id="note-error")
             yield Label(
                 Content("ctrl+s saves · esc cancels · an empty note is deleted"), id="note-help"
             )
@@ -48,9 +60,21 @@ class NoteModal(ModalScreen[str | None]):
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        self.release_type_ahead()
 
     def action_save(self) -> None:
-        self.dismiss(strip_unsafe(self.query_one(TextArea).text).strip())
+        # ctrl+s is a priority key: it runs as soon as it is read, while keys typed before it
+        # may still wait in the text area's queue. Save from that queue, after them.
+        self.query_one(TextArea).call_later(self._save_now)
+
+    def _save_now(self) -> None:
+        text = strip_unsafe(self.query_one(TextArea).text).strip()
+        if text == strip_unsafe(self._body).strip() or self._save(text):
+            self.dismiss(text)
+            return
+        self.query_one("#note-error", Static).update(
+            Content("Not saved: your text is still here (ctrl+s tries again, esc discards it).")
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

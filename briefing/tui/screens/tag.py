@@ -1,8 +1,10 @@
-"""The tag dialog: several comma-separated tags, completion over existing tags, new ones allowed."""
+"""The tag dialog: adds several comma-separated tags (completion over existing tags, new ones
+allowed); the item's current tags are listed apart, and removing one is an explicit key press."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -10,13 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from briefing.core.models import Facet
 from briefing.core.text import clean_line
+from briefing.tui.screens.dialog import TextDialog
 
 
 def parse_tags(value: str) -> list[str]:
@@ -48,8 +50,26 @@ class TagSuggester(Suggester):
         return None
 
 
-class TagModal(ModalScreen[list[str] | None]):
-    """Edit the tags of the chosen items: returns the new list, or None when cancelled."""
+@dataclass(frozen=True)
+class TagChange:
+    """What the dialog asks for: tags to add to every chosen item, tags to remove from each."""
+
+    add: tuple[str, ...]
+    remove: tuple[str, ...]
+
+
+SaveTags = Callable[[TagChange], bool]
+"""Writes a change; False when it could not be saved (the caller has said why)."""
+
+
+class TagModal(TextDialog[TagChange | None]):
+    """Add tags to the chosen items, or remove some of their current ones.
+
+    The input starts empty, so typing never replaces a tag: typed tags are added. The current
+    tags are listed apart; delete (or enter) on one marks it for removal. The change is saved
+    through `save` before the dialog closes: when that fails, the dialog stays open with
+    everything typed, and says so.
+    """
 
     DEFAULT_CSS = """
     TagModal { align: center middle; }
@@ -58,36 +78,66 @@ class TagModal(ModalScreen[list[str] | None]):
         border: thick $accent 60%; background: $surface; padding: 1 2;
     }
     TagModal #tag-title { color: $text-muted; margin-bottom: 1; }
+    TagModal #tag-current { height: auto; max-height: 8; margin-bottom: 1; }
     TagModal #tag-known { height: auto; max-height: 12; margin-top: 1; }
     TagModal #tag-help { color: $text-muted; margin-top: 1; }
+    TagModal #tag-error { color: $error; height: auto; }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="tag-cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="tag-cancel"),
+        Binding("ctrl+s", "save", "Save tags", priority=True, id="tag-save"),
+        Binding("delete", "remove_tag", "Remove tag", id="tag-remove", show=False),
+    ]
 
-    def __init__(self, known: Sequence[Facet], current: Sequence[str], about: str) -> None:
+    def __init__(
+        self, known: Sequence[Facet], current: Sequence[str], about: str, save: SaveTags
+    ) -> None:
         super().__init__()
         self._known = list(known)
         self._current = list(current)
+        self._removing: set[str] = set()
         self._about = about
+        self._save = save
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Content(clean_line(self._about, 200)), id="tag-title")
+            if self._current:
+                yield Label(
+                    Content("Current tags (delete or enter on one removes it):"),
+                    id="tag-current-label",
+                )
+                yield OptionList(*self._current_options(), id="tag-current")
             yield Input(
-                value=", ".join(self._current),
-                placeholder="tags, separated by commas",
+                placeholder="tags to add, separated by commas",
                 suggester=TagSuggester([f.value for f in self._known]),
                 id="tag-input",
             )
             yield OptionList(id="tag-known")
+            yield Static(Content(""), id="tag-error")
             yield Label(
-                Content("enter saves · → completes · tab then enter picks a tag · esc cancels"),
+                Content(
+                    "enter or ctrl+s saves · → completes · tab moves to the lists · esc cancels"
+                ),
                 id="tag-help",
             )
 
     def on_mount(self) -> None:
         self._show_known("")
         self.query_one("#tag-input", Input).focus()
+        self.release_type_ahead()
+
+    def _current_options(self) -> list[Option]:
+        options = []
+        for tag in self._current:
+            label = clean_line(tag, 60)
+            if tag in self._removing:
+                text = Text.assemble(("− ", "bold"), (label, "strike"), ("  (removing)", "dim"))
+            else:
+                text = Text.assemble("  ", label)
+            options.append(Option(text))
+        return options
 
     def _show_known(self, token: str) -> None:
         folded = token.casefold()
@@ -106,7 +156,43 @@ class TagModal(ModalScreen[list[str] | None]):
 
     @on(Input.Submitted, "#tag-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(parse_tags(event.value))
+        self._finish(event.value)
+
+    def action_save(self) -> None:
+        # Priority key: read the input once the keys typed before it are applied.
+        field = self.query_one("#tag-input", Input)
+        field.call_later(lambda: self._finish(field.value))
+
+    def _finish(self, typed: str) -> None:
+        add = tuple(t for t in parse_tags(typed) if t not in self._current)
+        remove = tuple(sorted(self._removing - set(add), key=self._current.index))
+        if not add and not remove:
+            self.dismiss(None)
+            return
+        change = TagChange(add, remove)
+        if self._save(change):
+            self.dismiss(change)
+        else:
+            self.query_one("#tag-error", Static).update(
+                Content("Not saved: your tags are still here (ctrl+s tries again).")
+            )
+
+    @on(OptionList.OptionSelected, "#tag-current")
+    def _current_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._toggle_removal(event.option_index)
+
+    def action_remove_tag(self) -> None:
+        current = self.query("#tag-current").first(OptionList) if self._current else None
+        if current is not None and current.has_focus and current.highlighted is not None:
+            self._toggle_removal(current.highlighted)
+
+    def _toggle_removal(self, index: int) -> None:
+        tag = self._current[index]
+        self._removing.symmetric_difference_update({tag})
+        current = self.query_one("#tag-current", OptionList)
+        current.set_options(self._current_options())
+        current.highlighted = index
 
     @on(OptionList.OptionSelected, "#tag-known")
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -35,18 +35,21 @@ from briefing.tui.messages import FacetsLoaded, FetchFinished, FetchProgressed, 
 from briefing.tui.notify import say
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.brief import BriefScreen
+from briefing.tui.screens.dialog import TextDialog
 from briefing.tui.screens.export import ExportModal
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.note import NoteModal
-from briefing.tui.screens.tag import TagModal
+from briefing.tui.screens.tag import TagChange, TagModal
 from briefing.tui.screens.views import ViewChoice, ViewsModal
 from briefing.tui.triage_actions import TriageActions
+from briefing.tui.typeahead import HeldKey, hold, replay
 from briefing.tui.undo import UndoStack
 from briefing.tui.widgets.chips import FilterChips
 from briefing.tui.widgets.filter_panel import FilterPanel
 from briefing.tui.widgets.item_detail import ItemDetailView
 from briefing.tui.widgets.item_list import ItemList
 from briefing.tui.widgets.status_bar import Counts, StatusBar
+from briefing.update.demo import is_demo_store
 
 WELCOME = (
     "Welcome to briefing",
@@ -71,6 +74,9 @@ PICK = (
     "Nothing open",
     "Move with j/k (or the mouse); enter marks the item read and opens it here.",
 )
+
+OPENS_SOMETHING = frozenset({"tag", "note", "views", "export", "brief", "actors", "help", "search"})
+"""Actions after which the next keys are typed into something else (a dialog, the search box)."""
 
 SEARCH_DELAY = 0.12
 """Seconds of typing pause before a search runs: each keystroke does not cost a query."""
@@ -99,6 +105,9 @@ class TriageScreen(Screen[None]):
         self._unread: int | None = None
         self._progress: str | None = None
         self._search_timer: Timer | None = None
+        self._held: list[HeldKey] = []
+        """Type-ahead for a dialog or the search box that is opening (see on_key)."""
+        self._search_opening = False
 
     @property
     def undo(self) -> UndoStack:
@@ -139,6 +148,32 @@ class TriageScreen(Screen[None]):
     @on(MentionsReady)
     def _mentions_ready(self) -> None:
         self.show_item(self.items.current)  # redraw with mentions highlighted
+
+    # -- type-ahead ------------------------------------------------------------------------
+
+    async def on_key(self, event: events.Key) -> None:
+        """Keys typed right after a key that opens a dialog belong to that dialog.
+
+        They were handed to this screen's widgets before the dialog existed: hold them until
+        the dialog (or the search box) can take them. A key that opens something runs at once,
+        here, so the keys behind it in this screen's queue already see it open.
+        """
+        top = self.app.screen
+        if top is not self:
+            if isinstance(top, TextDialog):
+                top.take_key(event)
+            else:
+                hold(event, self._held)
+                self.app.call_after_refresh(replay, self.app, self._held)
+            return
+        if self._search_opening:
+            hold(event, self._held)
+            return
+        active = self.active_bindings.get(event.key)
+        if active is not None and active.binding.action in OPENS_SOMETHING and active.enabled:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(active.binding.action)
 
     @property
     def items(self) -> ItemList:
@@ -238,6 +273,13 @@ class TriageScreen(Screen[None]):
         search = self.query_one("#search", Input)
         search.display = True
         search.focus()
+        # Until the box has focus, keys typed after / are held for it (see on_key).
+        self._search_opening = True
+        self.call_after_refresh(self._search_ready)
+
+    def _search_ready(self) -> None:
+        self._search_opening = False
+        replay(self.app, self._held)
 
     @on(Input.Changed, "#search")
     def _search_typed(self, event: Input.Changed) -> None:
@@ -338,14 +380,40 @@ class TriageScreen(Screen[None]):
             self.show_item(row)
         self.query_one("#reader", VerticalScroll).scroll_home(animate=False)
 
-    def action_open_link(self) -> None:
+    def _link(self) -> str | None:
+        """The current item's web link; None (and the analyst is told) when it has none."""
         row = self.items.current
         url = row.url if row else None
         if url is None or not is_http_url(url):
             say(self, "This item has no web link to open.", severity="warning")
+            return None
+        return url
+
+    def action_open_link(self) -> None:
+        url = self._link()
+        if url is None:
             return
-        webbrowser.open(url)
-        say(self, f"Opened {clean_line(url, 100)}")
+        try:
+            opened = webbrowser.open(url)
+        except Exception:  # webbrowser.Error, or a browser command that cannot start
+            opened = False
+        if opened:
+            say(self, f"Opened {clean_line(url, 100)}")
+            return
+        # Over SSH or on a console there is no browser: offer the link instead.
+        key = self.context.keymap.get("copy-link", "y")
+        say(
+            self,
+            f"No web browser could open {clean_line(url, 100)} — press {key} to copy the link.",
+            severity="warning",
+        )
+
+    def action_copy_link(self) -> None:
+        url = self._link()
+        if url is not None:
+            # OSC 52: the terminal puts it on the clipboard, also at the far end of an SSH link.
+            self.app.copy_to_clipboard(url)
+            say(self, f"Copied {clean_line(url, 100)} (if your terminal allows OSC 52 copying)")
 
     # -- triage ----------------------------------------------------------------------------
 
@@ -403,45 +471,34 @@ class TriageScreen(Screen[None]):
             [t for t in snapshot[0].tags if all(t in s.tags for s in snapshot)] if snapshot else []
         )
         about = (
-            f"Tags for {len(ids)} selected items (shared tags shown)"
+            f"Add tags to {len(ids)} selected items (their shared tags are listed)"
             if len(ids) > 1
             else f"Tags for: {self.items.current.title if self.items.current else ''}"
         )
 
-        def done(tags: list[str] | None) -> None:
-            if tags is None:
-                return
-            add = [t for t in tags if t not in common]
-            remove = [t for t in common if t not in tags]
-            label = "Tags set to " + (", ".join(tags) if tags else "none")
-            if self.triage.apply(ids, partial(self._set_tags, add, remove, label)):
-                self._patched(ids)
+        def save(change: TagChange) -> bool:
+            if not self.triage.change_tags(ids, change.add, change.remove):
+                return False
+            self._patched(ids)
+            return True
 
-        self.app.push_screen(TagModal(self.store.tags(), common, about), done)
-
-    def _set_tags(
-        self, add: list[str], remove: list[str], label: str, ids: list[int], _s: object
-    ) -> str:
-        if add:
-            self.store.add_tags(ids, add)
-        if remove:
-            self.store.remove_tags(ids, remove)
-        return label
+        self.app.push_screen(TagModal(self.store.tags(), common, about, save))
 
     def action_note(self) -> None:
         row = self.items.current
         if row is None or not self.triage.writable():
             return
         detail = self.store.item(row.id)
-        body = detail.note if detail else ""
 
-        def done(text: str | None) -> None:
-            if text is None or text == body:
-                return
-            if self.triage.save_note(row.id, text):
-                self._patched([row.id])
+        def save(text: str) -> bool:
+            if not self.triage.save_note(row.id, text):
+                return False
+            self._patched([row.id])
+            return True
 
-        self.app.push_screen(NoteModal(body, f"Note on: {row.title}"), done)
+        self.app.push_screen(
+            NoteModal(detail.note if detail else "", f"Note on: {row.title}", save)
+        )
 
     # -- refreshing after triage ----------------------------------------------------------
 
@@ -525,6 +582,17 @@ class TriageScreen(Screen[None]):
             say(self, "Fetching needs a database file.", severity="warning")
             return
         if not self.triage.writable():
+            return
+        if is_demo_store(self.store):
+            # Its feeds are the shipped sample files: feeds.yaml's would mix real news into it,
+            # and `briefing demo` would then refuse to rebuild it.
+            say(
+                self,
+                f"{self.store.path} is a demo database: R does not fetch feeds.yaml's feeds into "
+                f"it. `briefing demo --db {self.store.path}` rebuilds it; start briefing without "
+                "--db to fetch into your own database.",
+                severity="warning",
+            )
             return
         if any(w.group == "fetch" and w.is_running for w in self.workers):
             say(self, "A fetch is already running.")

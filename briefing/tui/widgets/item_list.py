@@ -190,13 +190,6 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
             self.cursor = max(message.total - 1, 0)
         self.refresh()
 
-    def invalidate(self) -> None:
-        """Forget cached rows (their triage state changed) without recounting."""
-        self._pages.clear()
-        self._last_highlight = -1
-        self._cursor_moved(self.cursor)
-        self.refresh()
-
     def patch(self, states: Sequence[Triage]) -> None:
         """Apply new triage states to cached rows in place (no query, no jump)."""
         by_id = {t.item_id: t for t in states}

@@ -50,13 +50,13 @@ PARENT_POLL_SECONDS = 1.0
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int, *, kernel: bool = sys.platform == "linux") -> None:
     """End this process as soon as process `parent` ends, however it ends (kill -9 included).
 
-    On Linux the kernel sends SIGKILL on the parent's death (PR_SET_PDEATHSIG); everywhere a
-    thread also polls the parent's pid, since an orphan is adopted by another process.
+    With `kernel` (Linux), the kernel sends SIGKILL on the parent's death (PR_SET_PDEATHSIG);
+    everywhere, a thread also polls the parent's pid, which changes when an orphan is adopted.
     """
-    if sys.platform == "linux":
+    if kernel:
         with suppress(Exception):  # no libc to speak to: the polling below still works
             import ctypes
 
@@ -68,9 +68,9 @@ def die_with_parent(parent: int) -> None:
     watch.start()
 
 
-def _watch_parent(parent: int, poll: float = PARENT_POLL_SECONDS) -> None:
+def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
-        time.sleep(poll)
+        time.sleep(PARENT_POLL_SECONDS)
     os._exit(1)  # an orphan: whatever it was doing, its run is over
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from briefing.core.models import FetchOutcome, FetchStatus, StoreResult
+from briefing.update.pipeline.articles import ArticlesReport
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class RunReport:
     disabled: tuple[str, ...] = ()
     """Feeds switched off in feeds.yaml or by a 410 Gone."""
     elapsed: float = 0.0
+    articles: ArticlesReport | None = None
+    """The full-text stage, when a due feed has `full_text: true`."""
 
     @property
     def failed(self) -> tuple[FeedReport, ...]:
@@ -97,7 +100,7 @@ def in_config_order(reports: Sequence[FeedReport], names: Sequence[str]) -> tupl
 
 def stored_so_far(reports: Sequence[FeedReport], total: int) -> str:
     """What a run had stored when it stopped: for the one line of a full disk."""
-    stored = [r for r in reports if r.status in ("ok", "not_modified")]
+    stored = [r for r in reports if r.status == "ok"]
     new = sum(r.new for r in stored)
     return (
         f"{len(stored)} of {total} feeds were fetched and stored before it "

@@ -20,6 +20,7 @@ from briefing.core.errors import DiskFullError, ReadOnlyStoreError, StoreError
 from briefing.core.models import Config, FeedSpec, FeedState
 from briefing.core.text import clean_line
 from briefing.store import Store
+from briefing.update.pipeline.articles import ArticlesReport, fetch_articles
 from briefing.update.pipeline.lock import fetch_lock
 from briefing.update.pipeline.outcome import Failure, feed_outcome
 from briefing.update.pipeline.plan import (
@@ -108,6 +109,7 @@ def update(
         if progress is not None:
             progress(0, len(plan.due), None)
         reports: list[FeedReport] = []
+        articles: ArticlesReport | None = None
         if plan.due:
             limits = limits or FetchLimits(
                 deadline=config.fetch_timeout,
@@ -119,6 +121,13 @@ def update(
                 with _runner(config, store, tagger, states, plan.due, workers, run_id) as runner:
                     with asyncio.Runner(loop_factory=event_loop_factory()) as network:
                         reports = network.run(fetch.all(plan.due, runner))
+                        full_text = [spec for spec in plan.due if spec.full_text]
+                        if full_text:
+                            articles = network.run(
+                                fetch_articles(
+                                    config, store, full_text, limits, _tagger(config, tagger)
+                                )
+                            )
             finally:
                 # The writer deferred both (see WriterProcess); an interrupted run does them
                 # too. Should indexing fail, the items stay queued and the next write indexes them.
@@ -132,7 +141,21 @@ def update(
         not_due=plan.not_due,
         disabled=plan.disabled,
         elapsed=time.monotonic() - started,
+        articles=articles,
     )
+
+
+def _tagger(config: Config, given: Tagger | None) -> Callable[[], Tagger]:
+    """The run's Tagger, or one loaded (from the tagger cache) when the first article needs it."""
+
+    def get() -> Tagger:
+        if given is not None:
+            return given
+        from briefing.intelligence.tagging import Tagger
+
+        return Tagger.from_config(config)
+
+    return get
 
 
 @contextmanager

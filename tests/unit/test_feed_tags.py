@@ -1,0 +1,139 @@
+"""Feed tags reach items: at store time, by the migration and by `retag`; a removal sticks."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+from sqlite_utils import Database
+
+from briefing.cli import main
+from briefing.core.models import FeedSpec, FetchOutcome, ItemFilter
+from briefing.store import Store
+from briefing.store.migrations import migrations
+from tests.conftest import tagged
+
+HERALD = FeedSpec("Libya Herald", "https://herald.example/rss", tags=("libya-media", "english"))
+WIRE = FeedSpec("World Wire", "https://wire.example/rss", tags=("wire",))
+
+
+def _store(store: Store, feed: FeedSpec, *titles: str, url: str | None = None) -> None:
+    items = [tagged(t, feed=feed.name, identity=t, url=url) for t in titles]
+    store.store_feed(FetchOutcome(feed=feed.name, status="ok"), items)
+
+
+def _tags(store: Store) -> dict[str, tuple[str, ...]]:
+    return {r.title: r.tags for r in store.items(ItemFilter(state="all"))}
+
+
+def test_new_items_get_their_feeds_tags(store: Store) -> None:
+    store.sync_feeds([HERALD, WIRE])
+    _store(store, HERALD, "Herald story", url="https://herald.example/1")
+    _store(store, WIRE, "Wire story")
+    assert _tags(store) == {"Herald story": ("english", "libya-media"), "Wire story": ("wire",)}
+    assert store.count(ItemFilter(tags=("libya-media",))) == 1  # was 0: stayed in feeds.tags
+    # The same story from another feed is one item, carried by both: it gets both feeds' tags.
+    _store(store, WIRE, "Herald story as the wire tells it", url="https://herald.example/1")
+    assert _tags(store)["Herald story"] == ("english", "libya-media", "wire")
+
+
+def test_an_analyst_removing_a_feed_tag_sticks(store: Store) -> None:
+    store.sync_feeds([HERALD])
+    _store(store, HERALD, "First")
+    (row,) = store.items()
+    before = store.triage([row.id])
+    store.remove_tags([row.id], ["libya-media"])
+    assert _tags(store)["First"] == ("english",)
+    # Neither a fetch that sees the item again nor `retag` puts it back.
+    _store(store, HERALD, "First")
+    store.retag([], {})
+    assert _tags(store)["First"] == ("english",)
+    # Undo brings it back as the feed's tag (retag, which drops stale feed tags, keeps it).
+    store.restore(before)
+    assert _tags(store)["First"] == ("english", "libya-media")
+    store.retag([], {})
+    assert _tags(store)["First"] == ("english", "libya-media")
+    # Removed, then added back by hand: the analyst's own tag, kept whatever feeds.yaml says.
+    store.remove_tags([row.id], ["libya-media"])
+    store.add_tags([row.id], ["libya-media"])
+    summary = store.retag([], {HERALD.name: ()})
+    assert _tags(store)["First"] == ("libya-media",)
+    assert (summary.feed_tags_added, summary.feed_tags_removed) == (0, 1)
+
+
+def test_retag_follows_feeds_yaml(store: Store) -> None:
+    store.sync_feeds([HERALD])
+    _store(store, HERALD, "One", "Two")
+    (first, _second) = store.items()
+    store.add_tags([first.id], ["escalation"])
+    summary = store.retag([], {HERALD.name: ("libya-media", "arabic")})
+    assert (summary.feed_tags_added, summary.feed_tags_removed) == (2, 2)  # +arabic, -english
+    assert set(_tags(store).values()) == {
+        ("arabic", "escalation", "libya-media"),
+        ("arabic", "libya-media"),
+    }
+
+
+def test_the_migration_tags_existing_items(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = Database(conn)
+    migrations.apply(db, stop_before="m007_feed_tags_on_items")
+    conn.execute(
+        "INSERT INTO feeds (name, url, tags) VALUES ('Libya Herald', 'https://h.example', "
+        '\'["libya-media", "Escalation"]\')'
+    )
+    conn.execute("INSERT INTO tags (id, name) VALUES (1, 'escalation')")
+    for item_id, feed in ((1, "Libya Herald"), (2, "Other")):
+        conn.execute(
+            "INSERT INTO items (id, feed, identity, title, sort_at) VALUES (?, ?, ?, 'x', '2026')",
+            [item_id, feed, str(item_id)],
+        )
+    conn.execute(
+        "INSERT INTO item_sources (feed, identity, item_id) VALUES ('Libya Herald', 'o', 2)"
+    )
+    conn.execute("INSERT INTO item_tags (item_id, tag_id, created_at) VALUES (1, 1, '2025')")
+    conn.close()
+    Store.open(path).close()
+    check = sqlite3.connect(path)
+    rows = check.execute(
+        "SELECT it.item_id, t.name, it.source FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+        "ORDER BY it.item_id, t.name"
+    ).fetchall()
+    check.close()
+    assert rows == [
+        (1, "escalation", "analyst"),  # the analyst's tag stays theirs
+        (1, "libya-media", "feed"),
+        (2, "escalation", "feed"),  # carried by the feed as a second source
+        (2, "libya-media", "feed"),
+    ]
+
+
+def test_export_by_feed_tag_on_the_demo(tmp_path: Path) -> None:
+    from briefing.update.demo import build_demo
+
+    db = tmp_path / "demo.db"
+    store = Store.open(db)
+    try:
+        build_demo(store, None)
+    finally:
+        store.close()
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "--config",
+            str(config),
+            "--db",
+            str(db),
+            "export",
+            "--tag",
+            "libya-media",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert '"items": []' not in result.stdout and '"libya-media"' in result.stdout
