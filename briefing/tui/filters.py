@@ -154,8 +154,12 @@ def describe_dates(f: ItemFilter, *, now: datetime | None = None) -> str:
     if key is not None and key != "any":
         return DATE_RANGES[key][0]
     if f.within is not None and f.since is None and f.until is None:
-        hours = int(f.within.total_seconds() // 3600)
-        return f"last {hours // 24} days" if hours % 24 == 0 else f"last {hours} hours"
+        seconds = int(f.within.total_seconds())
+        if seconds % 86_400 == 0:
+            return f"last {seconds // 86_400} days"
+        if seconds % 3_600 == 0:
+            return f"last {seconds // 3_600} hours"
+        return f"last {max(seconds // 60, 1)} minutes"
     if f.within is not None:
         f = f.resolved(now or datetime.now().astimezone())
     since = f.since.strftime("%Y-%m-%d") if f.since else "…"
