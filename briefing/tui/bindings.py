@@ -138,7 +138,7 @@ TRIAGE_BINDINGS: list[BindingType] = [
         "Remove chip",
         show=False,
         id="remove-chip",
-        tooltip="Remove the last filter chip",
+        tooltip="Remove the newest filter chip (the one added last)",
     ),
     Binding(
         "c",

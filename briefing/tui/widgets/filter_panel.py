@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from briefing.core.models import Facet, Facets, ItemFilter
 from briefing.core.text import clean_line
-from briefing.tui.filters import DATE_RANGES, STATES, date_range_key
+from briefing.tui.filters import DATE_RANGES, STATES, TAGGED, date_range_key
 
 
 class FilterPanel(OptionList):
@@ -91,6 +91,8 @@ class FilterPanel(OptionList):
         if facets is not None:
             section("Actors", "actor", facets.actors, f.actors)
             section("Tags", "tag", facets.tags, f.tags)
+            for value, label in TAGGED:  # "everything I tagged", and its opposite
+                entry("tagged", value, label, None, f.tagged == value)
             section("Feeds", "feed", facets.feeds, f.feeds)
             heading("State")
             counts = {facet.value: facet.count for facet in facets.states}

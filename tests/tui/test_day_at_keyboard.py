@@ -1,0 +1,60 @@
+"""Pilot tests for issue 15 (a day at the keyboard): every step is driven by keys."""
+
+from __future__ import annotations
+
+from textual.widgets import Button
+
+from briefing.tui.widgets.chips import FilterChips
+from tests.tui.conftest import SIZE, AppFactory
+from tests.tui.helpers import item_list, palette_pick, pick_in_panel, settle, triage
+
+
+async def test_any_tag_and_untagged_filters_from_the_panel(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "j", "j", "2")  # quick tags on the first and third items
+        await settle(pilot)
+        await pick_in_panel(pilot, "tagged", "any")
+        assert triage(app).filter.tagged == "any"
+        assert item_list(app).total == 2
+        chips = triage(app).query_one(FilterChips).query(".chip").results(Button)
+        assert [str(c.label) for c in chips] == ["tags any tag ✕"]
+        await pick_in_panel(pilot, "tagged", "none")
+        assert triage(app).filter.tagged == "none"
+        assert item_list(app).total == 18
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert triage(app).filter.tagged is None
+        assert item_list(app).total == 20
+
+
+async def test_untagged_filter_from_the_palette(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await palette_pick(pilot, "untagged", "Show untagged items")
+        assert triage(app).filter.tagged == "none"
+        assert item_list(app).total == 19
+
+
+async def test_backspace_removes_the_newest_chip_not_the_rightmost(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # The feed first, then the actor: the actor's chip is drawn left of the feed's.
+        await pick_in_panel(pilot, "feed", "Libya Observer")
+        await pick_in_panel(pilot, "actor", "lna")
+        chips = [
+            str(c.label) for c in triage(app).query_one(FilterChips).query(".chip").results(Button)
+        ]
+        assert chips[0].startswith("actor") and chips[-1].startswith("feed")
+        await pilot.press("backspace")
+        await settle(pilot)
+        f = triage(app).filter
+        assert f.actors == () and f.feeds == ("Libya Observer",)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert triage(app).filter.feeds == ()
