@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from textual.widgets import Button
+from textual.widgets import Button, DataTable
 
+from briefing.tui.screens.actors import ActorsScreen
+from briefing.tui.screens.brief import BriefView
 from briefing.tui.widgets.chips import FilterChips
 from tests.tui.conftest import SIZE, AppFactory
 from tests.tui.helpers import item_list, palette_pick, pick_in_panel, settle, triage
@@ -58,3 +60,55 @@ async def test_backspace_removes_the_newest_chip_not_the_rightmost(make_app: App
         await pilot.press("backspace")
         await settle(pilot)
         assert triage(app).filter.feeds == ()
+
+
+async def test_actors_screen_moves_like_every_list_and_finds_by_typing(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ActorsScreen)
+        table = screen.query_one("#actors-table", DataTable)
+        assert table.row_count == 4
+        await pilot.press("j")
+        assert table.cursor_row == 1
+        await pilot.press("G")
+        assert table.cursor_row == 3
+        await pilot.press("k")
+        assert table.cursor_row == 2
+        await pilot.press("g")
+        assert table.cursor_row == 0
+        await pilot.press("space")
+        assert table.cursor_row == 3
+        await pilot.press("slash", *"emir")
+        await pilot.pause()
+        assert screen._highlighted_id() == "uae"
+        await pilot.press("escape")  # leaves the find box, not the screen
+        assert app.screen is screen and table.has_focus
+        await pilot.press("enter")
+        await settle(pilot)
+        assert triage(app).filter.actors == ("uae",)
+
+
+async def test_brief_screen_scrolls_with_the_list_keys(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 16)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        view = app.screen.query_one(BriefView)
+        assert view.max_scroll_y > 3
+        await pilot.press("j", "j")
+        assert view.scroll_y == 2
+        await pilot.press("k")
+        assert view.scroll_y == 1
+        await pilot.press("G")
+        assert view.scroll_y == view.max_scroll_y
+        await pilot.press("g")
+        assert view.scroll_y == 0
+        await pilot.press("space")
+        assert view.scroll_y > 2
