@@ -156,6 +156,22 @@ TRIAGE_BINDINGS: list[BindingType] = [
         id="filters-panel",
         tooltip="Show or hide the filter panel (tab moves into it)",
     ),
+    *[
+        Binding(
+            key,
+            f"jump_panel('{kind}')",
+            f"Panel: {title}",
+            show=False,
+            id=f"panel-{kind}",
+            tooltip=f"Jump to the {title} section of the filter panel (it opens if folded)",
+        )
+        for key, kind, title in (
+            ("T", "tag", "Tags"),
+            ("F", "feed", "Feeds"),
+            ("S", "state", "State"),
+            ("D", "date", "Date"),
+        )
+    ],
     Binding(
         "v",
         "views",

@@ -7,6 +7,7 @@ from textual.widgets import Button, DataTable
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.brief import BriefView
 from briefing.tui.widgets.chips import FilterChips
+from briefing.tui.widgets.filter_panel import FilterPanel
 from tests.tui.conftest import SIZE, AppFactory
 from tests.tui.helpers import item_list, palette_pick, pick_in_panel, settle, triage
 
@@ -112,3 +113,47 @@ async def test_brief_screen_scrolls_with_the_list_keys(make_app: AppFactory) -> 
         assert view.scroll_y == 0
         await pilot.press("space")
         assert view.scroll_y > 2
+
+
+async def test_a_key_per_panel_section_jumps_there(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(150, 24)) as pilot:
+        await settle(pilot)
+        panel = triage(app).query_one(FilterPanel)
+        for key, kind, heading in (
+            ("D", "date", "Date"),
+            ("T", "tag", "Tags"),
+            ("S", "state", "State"),
+            ("F", "feed", "Feeds"),
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            assert panel.has_focus
+            option = panel.highlighted_option
+            assert option is not None and (option.id or "").startswith(kind)
+            top = panel.scroll_y
+            lines = [panel.render_line(y).text for y in range(panel.size.height)]
+            assert any(line.strip() == heading for line in lines), (heading, top, lines)
+        await pilot.press("enter")  # the first feed
+        await settle(pilot)
+        assert triage(app).filter.feeds != ()
+        # Folded away, the panel comes back for the key.
+        await pilot.press("escape", "p")
+        assert not panel.display
+        await pilot.press("S")
+        await pilot.pause()
+        assert panel.display and panel.has_focus
+
+
+async def test_focus_is_visible_on_the_panel_and_the_list(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = triage(app).query_one(FilterPanel)
+        items = item_list(app)
+        assert str(items.styles.border_bottom[0]) == "thick"
+        assert str(panel.styles.border_right[0]) != "thick"
+        await pilot.press("T")
+        await pilot.pause()
+        assert str(panel.styles.border_right[0]) == "thick"
+        assert str(items.styles.border_bottom[0]) != "thick"

@@ -270,6 +270,14 @@ class TriageScreen(Screen[None]):
         panel = self.query_one(FilterPanel)
         panel.display = not panel.display
 
+    def action_jump_panel(self, kind: str) -> None:
+        """Focus the filter panel on one section (Tags, Feeds, State, Date)."""
+        panel = self.query_one(FilterPanel)
+        panel.display = True
+        panel.focus()
+        if not panel.jump_to(kind):
+            say(self, f"The filter panel has no {kind} entries yet.")
+
     # -- search ----------------------------------------------------------------------------
 
     def action_search(self) -> None:
