@@ -123,6 +123,8 @@ def _data_commands(target: FilterTarget, store: Store) -> list[Command]:
                 "Feed filter",
             )
         )
+    for value, label in filters.TAGGED:
+        out.append((f"Show {label} items", partial(toggle, "tagged", value), "Tagged or not"))
     for state, label in filters.STATES:
         out.append((f"Show state: {label}", partial(toggle, "state", state), "Triage state filter"))
     for key, (label, _back) in filters.DATE_RANGES.items():
@@ -136,8 +138,8 @@ def _data_commands(target: FilterTarget, store: Store) -> list[Command]:
             )
         )
     f = target.filter
-    if f.actors or f.tags or f.feeds:
-        out.append(("Remove the last filter chip", target.action_remove_chip, ""))
+    if filters.chips(f):
+        out.append(("Remove the newest filter chip", target.action_remove_chip, ""))
     return out
 
 

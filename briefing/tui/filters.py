@@ -5,9 +5,10 @@ Kept free of Textual so the filter logic is unit-testable on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Literal
 
 from briefing.core.errors import SearchSyntaxError
 from briefing.core.models import ItemFilter, TriageState
@@ -15,7 +16,7 @@ from briefing.core.search import parse_search, positive_terms
 from briefing.core.text import clean_line
 
 FacetKind = str
-"""One of `actor`, `tag`, `feed`, `state`, `date`, `text`, `kind`, `ids`."""
+"""One of `actor`, `tag`, `feed`, `state`, `date`, `text`, `kind`, `ids`, `tagged`."""
 
 DATE_RANGES: dict[str, tuple[str, timedelta | None]] = {
     "24h": ("last 24 hours", timedelta(days=1)),
@@ -34,6 +35,9 @@ STATES: tuple[tuple[TriageState, str], ...] = (
     ("all", "everything"),
 )
 """The triage states of the filter panel, with their labels."""
+
+TAGGED: tuple[tuple[str, str], ...] = (("any", "any tag"), ("none", "untagged"))
+"""The tagged-or-not choices (`ItemFilter.tagged`): "everything I tagged" and its opposite."""
 
 _TUPLE_FIELDS = {"actor": "actors", "tag": "tags", "feed": "feeds"}
 
@@ -60,6 +64,9 @@ def toggle(
         return replace(f, state="active" if f.state == state else state)
     if kind == "date":
         return with_date_range(f, value, now=now)
+    if kind == "tagged":
+        wanted: Literal["any", "none"] = "none" if value == "none" else "any"
+        return replace(f, tagged=None if f.tagged == wanted else wanted)
     if kind == "text":
         return replace(f, text=value.strip())
     raise ValueError(f"unknown filter kind {kind!r}")
@@ -120,6 +127,8 @@ def chips(
         for value in _values(f, kind):
             label = names.get(value, value) if kind == "actor" else value
             out.append(Chip(f"{kind}:{value}", kind, clean_line(label, 40)))
+    if f.tagged is not None:
+        out.append(Chip("tagged:", "tags", dict(TAGGED).get(f.tagged, f.tagged)))
     if f.since is not None or f.until is not None or f.within is not None:
         out.append(Chip("date:", "date", describe_dates(f, now=now)))
     if f.state != "active":
@@ -138,6 +147,8 @@ def remove_chip(f: ItemFilter, key: str) -> ItemFilter:
         return _with_values(f, kind, tuple(v for v in _values(f, kind) if v != value))
     if kind == "text":
         return replace(f, text="")
+    if kind == "tagged":
+        return replace(f, tagged=None)
     if kind == "date":
         return replace(f, since=None, until=None, within=None)
     if kind == "state":
@@ -147,6 +158,13 @@ def remove_chip(f: ItemFilter, key: str) -> ItemFilter:
     if kind == "ids":
         return replace(f, ids=())
     return f
+
+
+def chip_order(order: Sequence[Chip], current: Sequence[Chip]) -> list[Chip]:
+    """`current`'s chips in the order they were added: those already in `order` keep their
+    place, new (or changed, like a date range switched from 7 to 1 day) ones go last."""
+    kept = [c for c in order if c in current]
+    return kept + [c for c in current if c not in kept]
 
 
 def describe_dates(f: ItemFilter, *, now: datetime | None = None) -> str:

@@ -86,6 +86,8 @@ class TriageScreen(Screen[None]):
         self._held: list[HeldKey] = []
         """Type-ahead for a dialog or the search box that is opening (see on_key)."""
         self._search_opening = False
+        self._chip_order: list[filters.Chip] = []
+        """The filter's chips in the order they were added: backspace removes the newest."""
 
     @property
     def undo(self) -> UndoStack:
@@ -185,6 +187,8 @@ class TriageScreen(Screen[None]):
         if search.value != f.text and not search.has_focus:
             search.value = f.text
         search.display = bool(f.text) or search.has_focus
+        # Without names: an actor chip that gains its name later is not a newer chip.
+        self._chip_order = filters.chip_order(self._chip_order, filters.chips(f))
         self._refresh_counts()
 
     def toggle_filter(self, kind: str, value: str) -> None:
@@ -234,9 +238,8 @@ class TriageScreen(Screen[None]):
         self.items.focus()
 
     def action_remove_chip(self) -> None:
-        chips = filters.chips(self.filter, self.labels)
-        if chips:
-            self.apply_filter(filters.remove_chip(self.filter, chips[-1].key))
+        if self._chip_order:
+            self.apply_filter(filters.remove_chip(self.filter, self._chip_order[-1].key))
 
     def action_clear_filters(self) -> None:
         self.apply_filter(ItemFilter())
@@ -244,6 +247,14 @@ class TriageScreen(Screen[None]):
     def action_toggle_panel(self) -> None:
         panel = self.query_one(FilterPanel)
         panel.display = not panel.display
+
+    def action_jump_panel(self, kind: str) -> None:
+        """Focus the filter panel on one section (Tags, Feeds, State, Date)."""
+        panel = self.query_one(FilterPanel)
+        panel.display = True
+        panel.focus()
+        if not panel.jump_to(kind):
+            say(self, f"The filter panel has no {kind} entries yet.")
 
     # -- search ----------------------------------------------------------------------------
 

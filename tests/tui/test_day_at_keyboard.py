@@ -1,0 +1,159 @@
+"""Pilot tests for issue 15 (a day at the keyboard): every step is driven by keys."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, DataTable
+
+from briefing.tui.screens.actors import ActorsScreen
+from briefing.tui.screens.brief import BriefView
+from briefing.tui.widgets.chips import FilterChips
+from briefing.tui.widgets.filter_panel import FilterPanel
+from tests.tui.conftest import SIZE, AppFactory
+from tests.tui.helpers import item_list, palette_pick, pick_in_panel, settle, triage
+
+
+async def test_any_tag_and_untagged_filters_from_the_panel(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "j", "j", "2")  # quick tags on the first and third items
+        await settle(pilot)
+        await pick_in_panel(pilot, "tagged", "any")
+        assert triage(app).filter.tagged == "any"
+        assert item_list(app).total == 2
+        chips = triage(app).query_one(FilterChips).query(".chip").results(Button)
+        assert [str(c.label) for c in chips] == ["tags any tag ✕"]
+        await pick_in_panel(pilot, "tagged", "none")
+        assert triage(app).filter.tagged == "none"
+        assert item_list(app).total == 18
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert triage(app).filter.tagged is None
+        assert item_list(app).total == 20
+
+
+async def test_untagged_filter_from_the_palette(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await palette_pick(pilot, "untagged", "Show untagged items")
+        assert triage(app).filter.tagged == "none"
+        assert item_list(app).total == 19
+
+
+async def test_backspace_removes_the_newest_chip_not_the_rightmost(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # The feed first, then the actor: the actor's chip is drawn left of the feed's.
+        await pick_in_panel(pilot, "feed", "Libya Observer")
+        await pick_in_panel(pilot, "actor", "lna")
+        chips = [
+            str(c.label) for c in triage(app).query_one(FilterChips).query(".chip").results(Button)
+        ]
+        assert chips[0].startswith("actor") and chips[-1].startswith("feed")
+        await pilot.press("backspace")
+        await settle(pilot)
+        f = triage(app).filter
+        assert f.actors == () and f.feeds == ("Libya Observer",)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert triage(app).filter.feeds == ()
+
+
+async def test_actors_screen_moves_like_every_list_and_finds_by_typing(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ActorsScreen)
+        table = screen.query_one("#actors-table", DataTable)
+        assert table.row_count == 4
+        await pilot.press("j")
+        assert table.cursor_row == 1
+        await pilot.press("G")
+        assert table.cursor_row == 3
+        await pilot.press("k")
+        assert table.cursor_row == 2
+        await pilot.press("g")
+        assert table.cursor_row == 0
+        await pilot.press("space")
+        assert table.cursor_row == 3
+        await pilot.press("slash", *"emir")
+        await pilot.pause()
+        assert screen._highlighted_id() == "uae"
+        await pilot.press("escape")  # leaves the find box, not the screen
+        assert app.screen is screen and table.has_focus
+        await pilot.press("enter")
+        await settle(pilot)
+        assert triage(app).filter.actors == ("uae",)
+
+
+async def test_brief_screen_scrolls_with_the_list_keys(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 16)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        view = app.screen.query_one(BriefView)
+        assert view.max_scroll_y > 3
+        await pilot.press("j", "j")
+        assert view.scroll_y == 2
+        await pilot.press("k")
+        assert view.scroll_y == 1
+        await pilot.press("G")
+        assert view.scroll_y == view.max_scroll_y
+        await pilot.press("g")
+        assert view.scroll_y == 0
+        await pilot.press("space")
+        assert view.scroll_y > 2
+
+
+async def test_a_key_per_panel_section_jumps_there(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(150, 24)) as pilot:
+        await settle(pilot)
+        panel = triage(app).query_one(FilterPanel)
+        for key, kind, heading in (
+            ("D", "date", "Date"),
+            ("T", "tag", "Tags"),
+            ("S", "state", "State"),
+            ("F", "feed", "Feeds"),
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            assert panel.has_focus
+            option = panel.highlighted_option
+            assert option is not None and (option.id or "").startswith(kind)
+            top = panel.scroll_y
+            lines = [panel.render_line(y).text for y in range(panel.size.height)]
+            assert any(line.strip() == heading for line in lines), (heading, top, lines)
+        await pilot.press("enter")  # the first feed
+        await settle(pilot)
+        assert triage(app).filter.feeds != ()
+        # Folded away, the panel comes back for the key.
+        await pilot.press("escape", "p")
+        assert not panel.display
+        await pilot.press("S")
+        await pilot.pause()
+        assert panel.display and panel.has_focus
+
+
+async def test_focus_is_visible_on_the_panel_and_the_list(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = triage(app).query_one(FilterPanel)
+        items = item_list(app)
+        assert str(items.styles.border_bottom[0]) == "thick"
+        assert str(panel.styles.border_right[0]) != "thick"
+        await pilot.press("T")
+        await pilot.pause()
+        assert str(panel.styles.border_right[0]) == "thick"
+        assert str(items.styles.border_bottom[0]) != "thick"
