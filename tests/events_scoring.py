@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from briefing.core.models import EVENT_TYPES, Entry, Tagged
+from briefing.core.models import EVENT_TYPES, Entry, FeedSpec, Tagged
 from briefing.intelligence.matching import phrase_key
 from briefing.intelligence.places import PlaceGazetteer
 from briefing.intelligence.tagging import Tagger
@@ -79,7 +79,10 @@ def tag_item(tagger: Tagger, item: dict[str, Any]) -> Tagged:
         language=item.get("language") or item.get("lang"),
         published=datetime.fromisoformat(published) if published else None,
     )
-    return tagger.tag(entry)
+    # Events and places are measured on items a Libya feed carries (`all`): in a general feed a
+    # lone collision-prone name ("clashes in Tripoli") is not enough, and is not reported
+    # (issue 16); relevance has its own labelled sets.
+    return tagger.tag(entry, FeedSpec(name="labelled", url="file:///labelled", relevance="all"))
 
 
 def score(tagger: Tagger, items: list[dict[str, Any]]) -> Score:

@@ -118,7 +118,7 @@ def test_locative_words_in_three_languages(tagger: Tagger) -> None:
     assert primary(tag(tagger, "Benghazi traders protest as clashes hit Zawiya")) == "zawiya"
     # (Tripoli alone is not enough in a general feed: issue 16.)
     assert primary(tag(tagger, "اشتباكات بطرابلس الليبية", lang="ar")) == "tripoli"
-    assert primary(tag(tagger, "Manifestation près de Benghazi", lang="fr")) == "benghazi"
+    assert primary(tag(tagger, "Manifestation près de Benghazi, en Libye", lang="fr")) == "benghazi"
     # A district or a site is closer than its city.
     assert primary(tag(tagger, "Fighting in Ain Zara, south of Tripoli")) == "ain-zara"
     assert primary(tag(tagger, "Rockets hit Mitiga airport in Tripoli")) == "mitiga-airport"
