@@ -134,7 +134,6 @@ class ActorResult(NamedTuple):
     mentions: tuple[ActorMention, ...]
     """Actors proper: everything but the places that are only locations."""
     hits: tuple[tuple[str, TextField], ...]
-    libya_context: bool
     places: tuple[ActorMention, ...] = ()
     """Places that are only locations (kind `place` without `acts: true`)."""
     alone: frozenset[str] = frozenset()
@@ -472,7 +471,7 @@ class ActorMatcher:
             day = _day(when)
             former = self._add_role_holders(candidates, roles, item, day, libya, near)
         if not candidates:
-            return _NO_ACTORS[libya]
+            return _EMPTY
         if roles or not self._implying.isdisjoint(map(_ID_OF, candidates)):
             if not roles:
                 day = _day(when)
@@ -859,7 +858,7 @@ class ActorMatcher:
             (places if a in place_ids else actors).append(mention)
         # (A module-level alias: a subscripted type written here is built anew on every call.)
         hits = cast(_FieldPairs, tuple(pairs))
-        return ActorResult(tuple(actors), hits, libya, tuple(places) if places else (), alone)
+        return ActorResult(tuple(actors), hits, tuple(places) if places else (), alone)
 
     def _mention(self, signature: tuple[str, int, tuple[str, ...]]) -> ActorMention:
         """A new mention for (actor id, count, matched keys), remembered for the next items."""
@@ -913,14 +912,13 @@ class ActorMatcher:
 
 
 _FieldPairs = tuple[tuple[str, TextField], ...]
-_EMPTY = ActorResult((), (), False)
+_EMPTY = ActorResult((), ())
 _START = itemgetter(0)  # of a hit
 _ID_OF = itemgetter(_C_ID)  # of a candidate
 _KEY_OF = itemgetter(_C_KEY)  # of a candidate
 _KEY = itemgetter(2)
 _NO_WORDS: frozenset[str] = frozenset()
 _SUMMARY_PART = itemgetter(_C_ID, _C_FIELD, _C_KEY)
-_NO_ACTORS = {libya: ActorResult((), (), libya) for libya in (False, True)}
 
 
 _NO_ROLES: frozenset[str] = frozenset()

@@ -183,9 +183,6 @@ class Tagger:
         """(start, end, actor id) spans in the original text, for highlighting."""
         return self.matcher.spans(text, when)
 
-    def fields(self, entry: Entry) -> list[tuple[TextField, str]]:
-        return entry_fields(entry)
-
 
 _new = object.__new__
 
