@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.core.models import EVENT_TYPES, Entry, Tagged
-from briefing.intelligence.matching import fold
+from briefing.intelligence.matching import phrase_key
 from briefing.intelligence.places import PlaceGazetteer
 from briefing.intelligence.tagging import Tagger
 
@@ -65,7 +65,7 @@ def place_index(places: PlaceGazetteer) -> dict[str, str]:
     index: dict[str, str] = {}
     for place in places.places.values():
         for name in (place.name, *place.names, *place.weak):
-            index.setdefault(fold(name).strip(), place.id)
+            index.setdefault(phrase_key(name).strip(), place.id)
     return index
 
 
@@ -86,7 +86,7 @@ def score(tagger: Tagger, items: list[dict[str, Any]]) -> Score:
     index = place_index(tagger.locator.places)
 
     def resolve(name: str) -> str:
-        return index.get(fold(name).strip(), f"?{name}")
+        return index.get(phrase_key(name).strip(), f"?{name}")
 
     result = Score()
     pairs: list[tuple[str, str]] = []

@@ -23,7 +23,9 @@ _COMMANDS: dict[str, str] = {
     "feeds": "feeds_cmd",
     "demo": "demo_cmd",
     "fulltext": "fulltext_cmd",
-    "summarize": "export_cmd",
+    "summarize": "brief_cmd",
+    "briefs": "brief_cmd",
+    "share-note": "brief_cmd",
     "export": "export_cmd",
     "tui": "tui_cmd",
 }

@@ -99,6 +99,14 @@ class Context:
             except OSError:
                 break
 
+    def refuse_database_target(self, target: Path) -> None:
+        """Refuse to replace the database (or its WAL) with an output file: `export -o` of a
+        mistyped path would swap the file under the open store and lose it."""
+        db = self.db_path.resolve()
+        family = {Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+        if target.resolve() in family:
+            raise BriefingError(f"{target}: is the database itself — choose another output file")
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

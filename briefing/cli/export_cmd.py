@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import json
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -13,7 +11,6 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
 import click
-from rich.console import Console
 
 from briefing.cli._common import Context, pass_ctx, unknown_value
 from briefing.core.errors import BriefingError, SearchSyntaxError
@@ -38,13 +35,12 @@ from briefing.reports.export import (
     GROUPINGS,
     Format,
     GroupBy,
-    brief_text,
     file_encoding,
     render_digest,
     write_digest,
     write_text_atomic,
 )
-from briefing.reports.summarize import ActorSource, brief_dict, build_brief, resolve_actor
+from briefing.reports.summarize import ActorSource, resolve_actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 STATES: tuple[TriageState, ...] = ("active", "unread", "read", "flagged", "dismissed", "all")
@@ -385,61 +381,6 @@ def build_filter(
 # ---------------------------------------------------------------------------------------------
 
 
-@click.command("summarize")
-@click.option(
-    "--actor", default=None, help="Actor id, name or alias; omit for a brief of the whole filter."
-)
-@filter_options(many_actors=False)
-@click.option(
-    "--points", type=click.IntRange(1, 50), default=8, show_default=True, help="Key points at most."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the brief as JSON instead of text.")
-@pass_ctx
-def summarize(
-    ctx: Context,
-    actor: str | None,
-    search: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    tags: tuple[str, ...],
-    tagged: Literal["any", "none"] | None,
-    feeds: tuple[str, ...],
-    state: TriageState | None,
-    events: tuple[str, ...],
-    places: tuple[str, ...],
-    points: int,
-    as_json: bool,
-) -> None:
-    """Brief one actor (or the whole filter): counts, trend, co-mentions, sources, key points."""
-    store = ctx.open_store(create=False)
-    f = build_filter(
-        store,
-        since=since,
-        until=until,
-        tags=tags,
-        feeds=feeds,
-        state=state,
-        search=search,
-        tagged=tagged,
-        events=events,
-        places=places,
-    )
-    if actor is not None:
-        check_actor(store, actor)
-    brief = build_brief(store, actor=actor, f=f, now=_now(), max_points=points)
-    if as_json:
-        click.echo(json.dumps(brief_dict(brief), ensure_ascii=False, indent=2))
-        return
-    text = brief_text(brief)
-    if not sys.stdout.isatty():
-        # `summarize > file`: rich would wrap at 80 columns and split URLs; a file gets the
-        # plain lines whole.
-        click.echo(text.plain)
-        return
-    # Feed text reaches the terminal only inside Text objects: never parsed as markup.
-    Console(highlight=False, soft_wrap=False).print(text)
-
-
 @click.command("export")
 @filter_options(many_actors=True)
 @click.option("--view", default=None, help="Start from this saved view; other options override it.")
@@ -530,6 +471,7 @@ def export(
         if not output.parent.is_dir():
             raise BriefingError(f"{output.parent}: no such folder for the digest")
         path = output
+        ctx.refuse_database_target(path)
         write_text_atomic(path, render_digest(store, f, **options), file_encoding(fmt))
     click.echo(f"wrote {path}", err=True)
 
@@ -553,4 +495,4 @@ def _format_from(output: Path | None) -> Format:
     )
 
 
-COMMANDS: list[click.Command] = [summarize, export]
+COMMANDS: list[click.Command] = [export]

@@ -187,6 +187,7 @@ def feeds_export(ctx: Context, opml_file: str) -> None:
         sys.stdout.flush()
         return
     path = Path(opml_file)
+    ctx.refuse_database_target(path)
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)
     temporary.replace(path)

@@ -558,3 +558,57 @@ class StoreStatus:
     schema_version: int
     search_pending: int = 0
     """Items stored but not yet in the text-search index (a fetch is running, or was killed)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Story briefs: what the store gives a brief, and the briefs it has recorded
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoryReport:
+    """One outlet's report of a story, as a brief cites it."""
+
+    item_id: int
+    feed: str
+    url: str | None
+    language: str | None
+    published: datetime
+    flagged: bool
+    tagged: bool
+    title: str
+
+
+@dataclass(frozen=True)
+class StoryActivity:
+    """A story with its reports in a period (those the filter selects), for a brief."""
+
+    story_id: int
+    event_type: EventType
+    place: str | None
+    region: str | None
+    headline: str
+    first_seen: datetime
+    last_seen: datetime
+    reports: tuple[StoryReport, ...]
+    actors: tuple[str, ...]
+    """Actor names (never places), most reports first."""
+    all_sources: tuple[str, ...]
+    """Every feed that carried the story so far, in the period or not (its fingerprint)."""
+    all_items: int
+    shared_notes: tuple[tuple[int, str], ...] = ()
+    """(item id, note) of notes the analyst marked to be shared with the client."""
+
+
+@dataclass(frozen=True)
+class RecordedBrief:
+    """A brief that was exported or saved: what the next one compares with."""
+
+    id: int
+    created_at: datetime
+    since: datetime
+    until: datetime
+    title: str
+    filter_key: str
+    """The filter (without the period) as text: briefs compare with the last of the same key."""
+    stories: int

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -32,7 +33,7 @@ import yaml
 
 from briefing.core.errors import ConfigError
 from briefing.core.models import EVENT_TYPES, NO_EVENT, EventType, EventVerdict
-from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, fold, longest
+from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, longest, phrase_key
 
 _WORD_LISTS = (
     "subordinators",
@@ -147,7 +148,7 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
                         f"{source}: types.{type_name}.{language}: {phrase!r}: weight must be a "
                         "number (3 names the act, 0 cancels)"
                     )
-                key = fold(str(phrase))
+                key = phrase_key(str(phrase))
                 if not key.strip():
                     continue
                 cues.setdefault(key, {})[event_type] = float(weight)
@@ -160,7 +161,7 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
                 continue
             if not isinstance(block, list):
                 raise ConfigError(f"{source}: {list_name}.{language}: expected a list of phrases")
-            folded.update(fold(str(p)) for p in block if str(p).strip())
+            folded.update(phrase_key(str(p)) for p in block if str(p).strip())
         words[list_name] = frozenset(folded)
     beats: dict[EventType, frozenset[EventType]] = dict(base.beats) if base else {}
     raw_beats = data.get("beats") or {}
@@ -247,7 +248,7 @@ class EventClassifier:
         )
         self._matcher.build()
         self._display = rules.display
-        self._cache: dict[tuple[Any, ...], EventVerdict] = {}
+        self._verdicts: dict[tuple[Any, ...], EventVerdict] = {}
         self._texts: dict[Any, EventVerdict] = {}
 
     def classify(self, item: Prepared, hints: Sequence[Hint] = ()) -> EventVerdict:
@@ -292,11 +293,9 @@ class EventClassifier:
         hits = self._matcher.find(text)
         kept = longest(hits)[0] if len(hits) > 1 else hits
         # (Clauses matter only when the headline has more than one thing to weigh.)
-        opening = (
-            self._clause_openers(text[:title_end])
-            if len(kept) + len(hints) > 1 and (not kept or kept[0][0] < title_end)
-            else ()
-        )
+        in_title = sum(1 for hit in kept if hit[0] < title_end)
+        in_title += sum(1 for hint in hints if hint[3] < title_end)
+        opening = self._clause_openers(text[:title_end]) if in_title > 1 else ()
         cased = item.cased[:text_end]
         # "UN", "EU", "US" speak for diplomacy only in capitals (French "un" is "a").
         acronym = next((a for a in _DIPLOMAT_ACRONYMS if a in cased), "")
@@ -322,18 +321,12 @@ class EventClassifier:
                     words.append((entry[1], key, start))
         for event_type, weight, word, start in hints:
             cues.append((event_type, weight, f" {word} ", start, start < title_end))
+        if hints:
+            cues.sort(key=_START)
         if acronym:
             words.append(("diplomats", acronym.lower(), -1))
         words.extend(opening)
-        signature = (title_end, *cues, *words)
-        cached = self._cache.get(signature)
-        if cached is None:
-            cached = self._judge(cues, words, title_end)
-            if self._caching:
-                if len(self._cache) >= 20_000:
-                    self._cache.clear()
-                self._cache[signature] = cached
-        return cached
+        return self._judge(cues, words, title_end)
 
     def _clause_openers(self, title: str) -> list[tuple[str, str, int]]:
         """("subordinators", word, position) of each word of the folded headline that opens a
@@ -351,43 +344,54 @@ class EventClassifier:
         words: list[tuple[str, str, int]],
         title_end: int,
     ) -> EventVerdict:
-        in_title = [w for w in words if w[2] < title_end]
-        # Analysis and opinion open the headline; an anniversary can sit anywhere in it.
-        for name, key, start in in_title:
-            if name == "opinion" and start <= _OPENER_REACH:
-                return self._verdict("none", [key], "analysis or opinion: no discrete event")
-            if name == "retrospective":
+        # One pass over the word-list hits: what the headline opens with, its dependent
+        # clauses, its reaction, facts and speakers.
+        openers: list[int] = []
+        reactions: list[tuple[int, str]] = []
+        facts = False
+        diplomat = ""
+        for name, key, start in words:
+            if name == "diplomats":
+                diplomat = diplomat or key
+                continue
+            if start >= title_end:
+                continue
+            # Analysis and opinion open the headline; an anniversary can sit anywhere in it.
+            if name == "opinion":
+                if start <= _OPENER_REACH:
+                    return self._verdict("none", [key], "analysis or opinion: no discrete event")
+            elif name == "retrospective":
                 return self._verdict("none", [key], "anniversary or look back: no discrete event")
-            if name == "forecast":
+            elif name == "forecast":
                 return self._verdict("none", [key], "a forecast: no discrete event")
+            elif name == "subordinators":
+                openers.append(start)
+            elif name == "reactions":
+                reactions.append((start, key))
+            elif name == "facts":
+                facts = True
         title_cues = [c for c in cues if c[4] and c[1] > 0]
         # The main clause ends at the first subordinator after the first strong cue.
         anchor = min((c[3] for c in title_cues if c[1] >= _ANCHOR), default=None)
         clause_end = title_end
-        if anchor is not None:
-            for name, _, start in in_title:
-                if name == "subordinators" and anchor < start < clause_end:
-                    clause_end = start
-        main = [c for c in title_cues if c[3] < clause_end]
+        if anchor is not None and openers:
+            clause_end = min((o for o in openers if o > anchor), default=title_end)
+        main = (
+            [c for c in title_cues if c[3] < clause_end] if clause_end < title_end else title_cues
+        )
 
         # Rule 1: a bare reaction takes the speaker's act.
-        reaction = min(
-            (start for name, _, start in in_title if name == "reactions" and start < clause_end),
-            default=None,
-        )
-        if reaction is not None:
+        reaction = min((r for r in reactions if r[0] < clause_end), default=None)
+        if reaction is not None and not facts:
+            where = reaction[0]
             # (Not the reaction word itself: French "condamne" also sentences.)
-            first_cue = min(
-                (c[3] for c in main if c[1] >= _ANCHOR and c[3] != reaction), default=None
-            )
-            facts = [key for name, key, _ in in_title if name == "facts"]
-            if (first_cue is None or reaction < first_cue) and not facts:
-                reacted = [key for name, key, start in in_title if start == reaction]
-                diplomats = [key for name, key, _ in words if name == "diplomats"]
-                if diplomats:
+            first_cue = min((c[3] for c in main if c[1] >= _ANCHOR and c[3] != where), default=None)
+            if first_cue is None or where < first_cue:
+                reacted = [key for start, key in reactions if start == where]
+                if diplomat:
                     return self._verdict(
                         "talks_agreement",
-                        [*diplomats[:1], *reacted],
+                        [diplomat, *reacted],
                         "a bare reaction takes the speaker's act: diplomacy",
                     )
                 return self._verdict(
@@ -406,13 +410,12 @@ class EventClassifier:
         summary_violence = [c for c in cues if not c[4] and c[0] in violence and c[1] >= 3]
         if title_violence or (summary_violence and not strong_other and not judged):
             pool = [c for c in cues if c[0] in violence and c[1] > 0]
-            chosen, deciding = _best(pool, clause_end, title_end)
+            chosen, deciding, _ = _best(pool, clause_end, title_end)
             return self._verdict(chosen, deciding, "violence first")
 
         # Rule 3: the headline's main verb.
         if main:
-            chosen, deciding = _best(main, clause_end, title_end)
-            scores = _scores(main, clause_end, title_end)
+            chosen, deciding, scores = _best(main, clause_end, title_end)
             if scores[chosen] >= _ANCHOR:
                 for other, score in scores.items():
                     if score >= _ANCHOR and chosen in self.rules.beats.get(other, ()):
@@ -426,54 +429,61 @@ class EventClassifier:
         # Rule 4: the rest of the headline and the summary.
         pool = [c for c in cues if c[1] > 0]
         if pool:
-            chosen, deciding = _best(pool, clause_end, title_end)
-            if _scores(pool, clause_end, title_end)[chosen] >= 1.2:
+            chosen, deciding, scores = _best(pool, clause_end, title_end)
+            if scores[chosen] >= 1.2:
                 return self._verdict(chosen, deciding, "the summary's cues")
         return self._verdict("none", [], "no event cue")
 
     def _verdict(self, event_type: EventType, keys: Sequence[str], rule: str) -> EventVerdict:
-        shown = [self._display.get(k, k.strip()) for k in dict.fromkeys(keys)]
-        return EventVerdict(event_type, (*shown[:4], f"rule: {rule}"))
-
-
-def _weight(cue: tuple[EventType, float, str, int, bool], clause_end: int, title_end: int) -> float:
-    _, weight, _, start, _ = cue
-    if start < clause_end:
-        return weight * _MAIN
-    if start < title_end:
-        return weight * _SUBORDINATE
-    return weight * _SUMMARY
-
-
-def _scores(
-    cues: Sequence[tuple[EventType, float, str, int, bool]], clause_end: int, title_end: int
-) -> dict[EventType, float]:
-    """Each type's score: its strongest phrase, and a quarter of its other distinct phrases
-    (a headline's act outweighs the topic words piled up beside it)."""
-    seen: set[tuple[EventType, str]] = set()
-    weights: dict[EventType, list[float]] = {}
-    for cue in cues:
-        if (cue[0], cue[2]) in seen:
-            continue
-        seen.add((cue[0], cue[2]))
-        weights.setdefault(cue[0], []).append(_weight(cue, clause_end, title_end))
-    return {
-        event_type: max(found) + _REST * (sum(found) - max(found))
-        for event_type, found in weights.items()
-    }
+        # Verdicts recur (the same words, the same rule): frozen, so shared.
+        signature = (event_type, rule, *keys)
+        verdict = self._verdicts.get(signature)
+        if verdict is None:
+            shown = [self._display.get(k, k.strip()) for k in dict.fromkeys(keys)]
+            verdict = EventVerdict(event_type, (*shown[:4], f"rule: {rule}"))
+            if len(self._verdicts) >= 20_000:
+                self._verdicts.clear()
+            self._verdicts[signature] = verdict
+        return verdict
 
 
 def _best(
     cues: Sequence[tuple[EventType, float, str, int, bool]], clause_end: int, title_end: int
-) -> tuple[EventType, list[str]]:
-    """The highest-scoring type (the earliest cue breaks ties) and its phrases, in order."""
-    scores = _scores(cues, clause_end, title_end)
+) -> tuple[EventType, list[str], dict[EventType, float]]:
+    """The highest-scoring type (the earliest cue breaks ties), its phrases in order, and every
+    type's score: its strongest distinct phrase, and a quarter of its others (a headline's act
+    outweighs the topic words piled up beside it). A phrase counts by where it stands: the
+    headline's main clause, its dependent clause, the summary."""
+    strongest: dict[EventType, float] = {}
+    others: dict[EventType, float] = {}
     first: dict[EventType, int] = {}
-    for cue in cues:
-        first.setdefault(cue[0], cue[3])
+    seen: set[tuple[EventType, str]] = set()
+    for event_type, weight, key, start, _ in cues:
+        if (event_type, key) in seen:
+            continue
+        seen.add((event_type, key))
+        if start < clause_end:
+            weight *= _MAIN
+        elif start < title_end:
+            weight *= _SUBORDINATE
+        else:
+            weight *= _SUMMARY
+        top = strongest.get(event_type)
+        if top is None:
+            strongest[event_type] = weight
+            others[event_type] = 0.0
+            first[event_type] = start
+        elif weight > top:
+            strongest[event_type] = weight
+            others[event_type] += top
+        else:
+            others[event_type] += weight
+    scores = {t: strongest[t] + _REST * others[t] for t in strongest}
     chosen = max(scores, key=lambda t: (scores[t], -first[t]))
-    ordered = sorted((c for c in cues if c[0] == chosen), key=lambda c: c[3])
-    return chosen, [c[2] for c in ordered]
+    return chosen, [c[2] for c in cues if c[0] == chosen], scores
+
+
+_START = itemgetter(3)
 
 
 __all__ = [

@@ -36,7 +36,7 @@ import yaml
 from briefing.core.errors import ConfigError
 from briefing.core.models import EventType, PlaceMention
 from briefing.intelligence.gazetteer import Actor, Gazetteer
-from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, fold
+from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, phrase_key
 
 PLACE_KINDS = (
     "city",
@@ -147,7 +147,7 @@ def _place(raw: Any, where: str, base: Place | None) -> Place:
 
     names = pick("names", base.names if base else ())
     weak = pick("weak", base.weak if base else ())
-    if fold(name) not in {fold(n) for n in weak}:
+    if phrase_key(name) not in {phrase_key(n) for n in weak}:
         # The name is a strong spelling, unless listed only as weak (generated towns: "Ghat").
         names = (name.strip(), *names)
     return Place(
@@ -359,18 +359,35 @@ class PlaceLocator:
         self.places = places
         self._info = {p.id: p for p in places.places.values()}
         self._adjectives = {
-            p.id: frozenset(fold(a) for a in p.adjectives) for p in places.places.values()
+            p.id: frozenset(phrase_key(a) for a in p.adjectives) for p in places.places.values()
         }
-        self._names = {p.id: frozenset(fold(n) for n in p.names) for p in places.places.values()}
+        self._names = {
+            p.id: frozenset(phrase_key(n) for n in p.names) for p in places.places.values()
+        }
+        self._closeness = {
+            p.id: _SPECIFIC
+            if p.kind in SITE_KINDS or p.kind == "district"
+            else _KIND_SCORE.get(p.kind, 0.0)
+            for p in places.places.values()
+        }
+        """How closely each place names where something happened (a site most, a region least)."""
         # " in geneva ", " في جنيف ", " بجنيف ": a locative phrase abroad.
         self._abroad: PhraseMatcher[str] = PhraseMatcher()
         for city in places.abroad:
             for word in _ABROAD_WORDS:
-                self._abroad.add(f" {word}{fold(city)}", city, folded=True, arabic_prefixes=False)
+                self._abroad.add(
+                    f" {word}{phrase_key(city)}", city, folded=True, arabic_prefixes=False
+                )
             if _is_arabic(city):
-                self._abroad.add(f" ب{fold(city).strip()} ", city, folded=True)
+                self._abroad.add(f" ب{phrase_key(city).strip()} ", city, folded=True)
         self._abroad.build()
+        self._abroad_words = frozenset(
+            word
+            for city in places.abroad
+            for word in (phrase_key(city).split()[-1], "ب" + phrase_key(city).split()[-1])
+        )
         self._all_places = frozenset(places.places)
+        self._regions = frozenset(p.id for p in places.places.values() if p.kind == "region")
         self._mentions: dict[tuple[Any, ...], PlaceMention] = {}
         self._located: dict[tuple[Any, ...], tuple[PlaceMention, ...]] = {}
         """Results by item text and evidence: feeds repeat items."""
@@ -392,11 +409,15 @@ class PlaceLocator:
         found: list[tuple[int, int, str, str]] = []
         containers: list[tuple[int, int]] = []
         every_place = self._all_places
+        regions = self._regions
         for start, end, key, payload in hits:
             for entry in payload:
                 if entry[0] == "A":
                     if entry[1] in place_ids:
-                        found.append((start, end, key, entry[1]))
+                        # A region (Fezzan, the oil crescent) is evidence for relevance, but
+                        # not a place of the facet: a place's region is on its mention.
+                        if entry[1] not in regions:
+                            found.append((start, end, key, entry[1]))
                         break
                     if entry[1] not in every_place:
                         containers.append((start, end))
@@ -450,6 +471,10 @@ class PlaceLocator:
         order: dict[str, int] = {}
         surfaces: dict[str, list[str]] = {}
         best: dict[str, float] = {}
+        # The event's place is told in the headline and the summary; an article body counts
+        # only when they name none.
+        lead_end = item.bounds[1][0] if len(item.bounds) > 1 else len(text) + 1
+        in_lead = any(o[0] < lead_end for o in occurrences)
         for start, end, key, place_id in occurrences:
             if key in self._adjectives.get(place_id, ()):
                 continue  # "Misratan": the people, not the place
@@ -458,7 +483,11 @@ class PlaceLocator:
             shown = surfaces.setdefault(place_id, [])
             if surface not in shown:
                 shown.append(surface)
-            if any(a <= start and end <= b and (b - a) > (end - start) for a, b in containers):
+            if in_lead and start >= lead_end:
+                continue
+            if containers and any(
+                a <= start and end <= b and (b - a) > (end - start) for a, b in containers
+            ):
                 continue
             score = self._score(
                 text, start, end, key, place_id, title_end, item, event in _NEEDS_LOCATIVE
@@ -513,18 +542,9 @@ class PlaceLocator:
         else:
             where = item.field_of(start)
         score = _FIELD_SCORE.get(where, 0.5)
-        core = key.strip()
-        prefixed = core not in {n.strip() for n in self._names.get(place_id, ())} and core[:1] in (
-            "ب",
-            "و",
-            "ف",
-        )
-        if (
-            word in _LOCATIVE
-            or word_pair in _LOCATIVE_PAIRS
-            or pair in _LOCATIVE_PAIRS
-            or (prefixed and core[:1] == "ب")
-        ):
+        # Arabic's attached ب ("بطرابلس", in Tripoli) on a name that does not begin with it.
+        attached = key[1:2] == "ب" and key not in self._names.get(place_id, ())
+        if word in _LOCATIVE or word_pair in _LOCATIVE_PAIRS or pair in _LOCATIVE_PAIRS or attached:
             score += 3.0
         elif word in _RELATIVE:
             score += 1.5
@@ -532,11 +552,7 @@ class PlaceLocator:
             score += 1.5  # the headline opens with it: "Zawiya clashes kill three"
         elif needs_locative:
             return None
-        kind = self.kind(place_id)
-        score += (
-            _SPECIFIC if (kind in SITE_KINDS or kind == "district") else _KIND_SCORE.get(kind, 0)
-        )
-        return score
+        return score + self._closeness.get(place_id, 0.0)
 
     def _abroad_first(
         self, text: str, title_end: int, best: Mapping[str, float], item: Prepared
@@ -544,7 +560,8 @@ class PlaceLocator:
         """True when the headline (else the summary) sets the event abroad and no Libyan place
         there has a locative word of its own."""
         scope = text[:title_end] if title_end else text
-        if not self._abroad.find(scope):
+        # Most headlines name no city abroad: a set test on their words first.
+        if self._abroad_words.isdisjoint(scope.split()) or not self._abroad.find(scope):
             return False
         return max(best.values()) < _FIELD_SCORE["title"] + 3.0
 

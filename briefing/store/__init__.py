@@ -2,8 +2,12 @@
 
 Contract (the TUI, exporters, summaries, pipeline and CLI use only this):
 
-    store = Store.open(path, read_only=False)       # creates, migrates (after a backup) or refuses
-    store.close()
+    store = Store.open(path, read_only=False)       # creates, checks, migrates (after a backup) or refuses
+    Store.open(path, create=False)                   # a read command: a missing file is an error
+    Store.open(path) is store                        # one store per file per process: shared, counted
+    store.close()                                    # gives back one share; the last one closes
+    store.holds_nothing_but_the_seed() -> bool       # what opening a new file writes (cli removes it)
+    # CorruptDatabaseError (a StoreError) from open or any call: the file is damaged, one line
 
     # feeds and fetching
     store.sync_feeds(specs)                          # feeds.yaml → feeds table (keeps state)

@@ -12,6 +12,7 @@ from typing import Any
 from briefing.core.models import StoreStatus
 from briefing.store.actors import ActorsMixin
 from briefing.store.base import StoreBase, damaged, is_corruption
+from briefing.store.briefs import BriefsMixin
 from briefing.store.fulltext import FullTextMixin
 from briefing.store.ingest import IngestMixin, RetagSummary
 from briefing.store.items import ACTOR_NOT_PLACE, ItemsMixin
@@ -32,6 +33,7 @@ class Store(
     ActorsMixin,
     PlacesMixin,
     StoriesMixin,
+    BriefsMixin,
     ItemsMixin,
     FullTextMixin,
     SessionMixin,

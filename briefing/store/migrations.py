@@ -504,7 +504,7 @@ def m010_events_places_stories(db: Database) -> None:
         "first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, "
         "sources TEXT NOT NULL DEFAULT '[]', languages TEXT NOT NULL DEFAULT '[]', "
         "actors TEXT NOT NULL DEFAULT '[]', numbers TEXT NOT NULL DEFAULT '[]', "
-        "items INTEGER NOT NULL DEFAULT 1)"
+        "spots TEXT NOT NULL DEFAULT '[]', items INTEGER NOT NULL DEFAULT 1)"
     )
     conn.execute("CREATE INDEX idx_stories_find ON stories (event_type, place_id, last_seen)")
     conn.execute("CREATE INDEX idx_items_story ON items (story_id)")
@@ -516,6 +516,27 @@ def m010_events_places_stories(db: Database) -> None:
         "CASE WHEN language IS NULL THEN '[]' ELSE json_array(language) END FROM items"
     )
     conn.execute("UPDATE items SET story_id = id")
+
+
+@migrations()
+def m013_briefs(db: Database) -> None:
+    """Recorded briefs and their stories (the next brief says what changed), and shared notes.
+
+    A brief's document is its JSON form, so a past brief renders again exactly. A note is the
+    analyst's private working note unless marked `shared`: only shared notes reach a client.
+    """
+    db.execute(
+        "CREATE TABLE briefs (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, "
+        "since TEXT NOT NULL, until TEXT NOT NULL, title TEXT NOT NULL, filter_key TEXT NOT NULL, "
+        "document TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX idx_briefs_filter ON briefs (filter_key, created_at)")
+    db.execute(
+        "CREATE TABLE brief_stories (brief_id INTEGER NOT NULL REFERENCES briefs(id) "
+        "ON DELETE CASCADE, story_id INTEGER NOT NULL, fingerprint TEXT NOT NULL, "
+        "PRIMARY KEY (brief_id, story_id))"
+    )
+    db.execute("ALTER TABLE notes ADD COLUMN shared INTEGER NOT NULL DEFAULT 0")
 
 
 SCHEMA_VERSION = len(migrations._migrations)

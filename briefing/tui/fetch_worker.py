@@ -10,8 +10,10 @@ transaction, so the fetch and the analyst's triage never fail each other.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 from briefing.core.errors import BriefingError
 from briefing.core.models import Config
@@ -53,3 +55,32 @@ def run_fetch(
         post(FetchFinished(0, 0, 0, error=str(error)))
     except Exception as error:  # the worker must always report, whatever broke
         post(FetchFinished(0, 0, 0, error=clean_line(f"{type(error).__name__}: {error}", 300)))
+
+
+def describe_fetch(message: FetchFinished) -> tuple[str, SeverityLevel]:
+    """The notification that ends a fetch: what was fetched, or why nothing was."""
+    if message.error:
+        return f"Fetch failed: {message.error}", "error"
+    if message.feeds == 0 and message.not_due:
+        return (
+            f"All {message.not_due} feeds are up to date; ctrl+p → "
+            '"Fetch every feed now" ignores their refresh intervals.',
+            "information",
+        )
+    failed = (
+        f", {message.failed} failed (first: {message.first_failure}; "
+        "`briefing feeds list` shows each feed's last error)"
+        if message.failed
+        else ""
+    )
+    text = f"Fetched {message.feeds} feeds: {message.new} new items{failed}"
+    return text, "warning" if message.failed else "information"
+
+
+def demo_refusal(path: Path | None) -> str:
+    """Why `R` fetches nothing into a demo database, and how to rebuild it."""
+    return (
+        f"{path} is a demo database: R does not fetch feeds.yaml's feeds into it. "
+        f"`briefing demo --db {path}` rebuilds it; start briefing without --db to fetch into "
+        "your own database."
+    )

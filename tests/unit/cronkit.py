@@ -38,7 +38,9 @@ class SoakReport:
     errors: list[str] = field(default_factory=list)
     tags_written: int = 0
     tags_found: int = 0
+    notes_typed: int = 0
     notes_written: int = 0
+    """Items given a note (a later note on an item replaces its earlier one)."""
     notes_found: int = 0
     integrity: str = ""
     cron_output: str = ""
@@ -50,8 +52,10 @@ class SoakReport:
     def summary(self) -> str:
         return (
             f"{self.rounds} cron rounds, {self.reads:,} reads, {self.refetches} app fetches, "
-            f"{len(self.errors)} errors, tags {self.tags_found}/{self.tags_written} found, "
-            f"notes {self.notes_found}/{self.notes_written} found, integrity {self.integrity}"
+            f"{len(self.errors)} errors, {self.tags_written} tags typed and {self.tags_found} "
+            "found, "
+            f"{self.notes_typed} notes typed, the last of each of {self.notes_written} items "
+            f"found on {self.notes_found}, integrity {self.integrity}"
         )
 
 
@@ -131,8 +135,28 @@ def store_cron(
     return run
 
 
-def soak(path: Path, cron: Callable[[], str], *, rounds: int, seed: int = 17) -> SoakReport:
-    """Run the app's side against `cron` (which blocks until its rounds are done)."""
+def store_app_feed(store: Store, n: int) -> None:
+    """The app's own fetch, reduced to its write: one feed of 20 new items."""
+    stories = [
+        tagged(f"Benghazi update {n}-{i}", feed=APP_FEED, identity=f"app-{n}-{i}")
+        for i in range(20)
+    ]
+    store.store_feed(FetchOutcome(APP_FEED, "ok", 200), stories)
+
+
+def soak(
+    path: Path,
+    cron: Callable[[], str],
+    *,
+    rounds: int,
+    refetch: Callable[[Store, int], None] = store_app_feed,
+    seed: int = 17,
+) -> SoakReport:
+    """Run the app's side against `cron` (which blocks until its rounds are done).
+
+    `refetch` is the app's own fetch (`R`), run in a worker thread on a store opened there,
+    as the TUI does; one at a time, while typing goes on.
+    """
     rng = random.Random(seed)
     report = SoakReport(rounds=rounds)
     app = Store.open(path)
@@ -158,16 +182,12 @@ def soak(path: Path, cron: Callable[[], str], *, rounds: int, seed: int = 17) ->
                 fail("read", error)
                 time.sleep(0.05)
 
-    def refetch(n: int) -> None:
-        # What the TUI's `R` does: open the database in a worker thread, store, close.
+    def run_refetch(n: int) -> None:
+        # What the TUI's `R` does: open the database in a worker thread, fetch, close.
         try:
             store = Store.open(path)
             try:
-                stories = [
-                    tagged(f"Benghazi update {n}-{i}", feed=APP_FEED, identity=f"app-{n}-{i}")
-                    for i in range(20)
-                ]
-                store.store_feed(FetchOutcome(APP_FEED, "ok", 200), stories)
+                refetch(store, n)
             finally:
                 store.close()
             report.refetches += 1
@@ -182,6 +202,7 @@ def soak(path: Path, cron: Callable[[], str], *, rounds: int, seed: int = 17) ->
     cron_thread.start()
     reader.start()
     k = 0
+    worker: threading.Thread | None = None
     try:
         while cron_thread.is_alive():
             k += 1
@@ -197,19 +218,21 @@ def soak(path: Path, cron: Callable[[], str], *, rounds: int, seed: int = 17) ->
                 notes.append((note_item, f"note {k} ✓"))
             except Exception as error:
                 fail("note", error)
-            if k % 8 == 0:
-                worker = threading.Thread(target=refetch, args=(k,))
+            if k % 8 == 0 and (worker is None or not worker.is_alive()):
+                worker = threading.Thread(target=run_refetch, args=(k,))
                 worker.start()
-                worker.join()
             time.sleep(0.02)
     finally:
         stop.set()
         reader.join()
         cron_thread.join()
+        if worker is not None:
+            worker.join()
         app.close()
     report.cron_output = outcome[0] if outcome else ""
     last_note = dict(notes)  # a later note on the same item replaces the earlier one
     report.tags_written, report.notes_written = len(tags), len(last_note)
+    report.notes_typed = len(notes)
     try:
         check = Store.open(path)
     except Exception as error:  # the file itself was destroyed

@@ -88,3 +88,15 @@ def test_a_writing_command_still_creates_its_database(tmp_path: Path, config: Pa
     assert result.exit_code == 0, result.output
     assert (tmp_path / "new" / "fresh.db").exists()
     assert _run(tmp_path, "--db", "new/fresh.db", "status").exit_code == 0
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "md", "-o"], ["feeds", "export"]])
+def test_an_output_file_is_never_the_database(
+    tmp_path: Path, config: Path, command: list[str]
+) -> None:
+    db = tmp_path / "briefing.db"
+    Store.open(db).close()
+    before = db.read_bytes()
+    result = _run(tmp_path, "--db", "briefing.db", *command, "briefing.db")
+    assert result.exit_code == 1 and "is the database itself" in result.output
+    assert db.read_bytes() == before

@@ -165,6 +165,27 @@ def test_tagger_fills_the_event(tagger: Tagger) -> None:
     assert tagged.event.reasons == ("drone strike", "rule: violence first")
 
 
+def test_an_oil_site_in_the_headline_is_an_oil_word(tagger: Tagger) -> None:
+    # One cue and one site hint (this once broke the clause scan).
+    for title in ("Sharara output restored", "Protesters shut Sharara"):
+        tagged = tagger.tag(Entry(identity="o", feed="f", title=title))
+        assert tagged.event.type == "oil_energy", title
+        assert tagged.locations[0].place_id == "sharara-field"
+
+
+def test_the_seed_gets_an_event_type(tagger: Tagger) -> None:
+    """The seed (feeds.yaml's facts) is an analysis with a forecast in its headline."""
+    from briefing.core.config import load_config
+
+    seed = load_config(Path(__file__).resolve().parents[2] / "feeds.yaml").seed
+    assert seed is not None
+    tagged = tagger.tag(Entry(identity="seed", feed=seed.outlet, title=seed.title, kind="article"))
+    assert tagged.event.type == "none"
+    assert tagged.event.reasons[-1] == "rule: a forecast: no discrete event"
+    assert [m.place_id for m in tagged.locations] == ["tripoli"]
+    assert not tagged.locations[0].primary
+
+
 # -- quality -------------------------------------------------------------------------------
 
 

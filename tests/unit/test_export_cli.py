@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefing.cli import export_cmd, main
+from briefing.cli import brief_cmd, export_cmd, main
 from briefing.cli.export_cmd import parse_when
 from briefing.core.models import ItemFilter
 from briefing.store import Store
@@ -39,6 +40,7 @@ def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     store.save_view("Escalation", ItemFilter(tags=("escalation",)))
     store.close()
     monkeypatch.setattr(export_cmd, "_now", lambda: FROZEN_NOW)
+    monkeypatch.setattr(brief_cmd, "_now", lambda: FROZEN_NOW)
     return config, db
 
 
@@ -80,28 +82,31 @@ def test_parse_when_refuses(text: str) -> None:
 # --- summarize --------------------------------------------------------------------------------
 
 
-def test_summarize_prints_a_brief(paths: tuple[Path, Path]) -> None:
+def test_summarize_prints_a_story_brief(paths: tuple[Path, Path]) -> None:
+    """`summarize` is the story brief (issue 13): stories of the period, by actor."""
     code, out, _ = run(paths, "summarize", "--actor", "Haftar", "--since", "7d")
     assert code == 0, out
-    assert out.startswith("Khalifa Haftar")
-    assert "2 items" in out
-    assert "Key points" in out and "jets struck Mitiga airport" in out
-    assert "Libya Observer" in out and "escalation (2)" in out
+    assert out.startswith("Libya brief 2026-11-20")
+    assert "actor: Khalifa Haftar" in out.splitlines()[1]
+    assert "Bottom line" in out and "LNA jets strike Mitiga airport" in out
+    assert "Libya Observer; Libya Herald" in out  # every source of the story cited
+    assert "Khalifa Haftar (2)" in out
 
 
 def test_summarize_json(paths: tuple[Path, Path]) -> None:
     code, out, _ = run(paths, "summarize", "--actor", "lna", "--json", "--tag", "escalation")
     assert code == 0, out
     data = json.loads(out)
-    assert data["actor"]["id"] == "lna"
-    assert data["total"] == 1
-    assert data["key_points"][0]["citation"]["url"] == "https://lo.example/1"
+    assert data["filter"].startswith("actor: Libyan National Army · tag: escalation")
+    (story,) = data["stories"]
+    assert story["headline"] == "LNA jets strike Mitiga airport"
+    assert story["sources"][0]["url"] == "https://lo.example/1"
 
 
 def test_summarize_whole_filter_and_feed(paths: tuple[Path, Path]) -> None:
     code, out, _ = run(paths, "summarize", "--feed", "UN News", "--json")
     assert code == 0, out
-    assert json.loads(out)["total"] == 1
+    assert len(json.loads(out)["stories"]) == 1
 
 
 def test_summarize_unknown_actor_is_one_line(paths: tuple[Path, Path]) -> None:
@@ -170,10 +175,14 @@ def test_summarize_never_reads_markup(paths: tuple[Path, Path]) -> None:
     populate_hostile(store)
     store.set_note(1, "[bold red]x[/] [@click=app.quit]y[/]")
     store.close()
-    code, out, _ = run(paths, "summarize", "--feed", "Evil <b>Feed</b>")
+    code, out, _ = run(paths, "summarize", "--feed", "Evil <b>Feed</b>", "--since", "30d")
     assert code == 0, out
-    assert "[click](javascript:alert(1))" in out
-    assert "\x1b" not in out
+    assert "Evil <b>Feed</b>" in out  # a feed name shown as it is, never as markup
+    assert "\x1b" not in out and "\u202e" not in out
+    code, md, _ = run(
+        paths, "summarize", "--feed", "Evil <b>Feed</b>", "--since", "30d", "--format", "md"
+    )
+    assert code == 0 and re.search(r"(?<!\\)<", md) is None
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -277,7 +286,9 @@ def test_help_lists_every_option() -> None:
         "--feed",
         "--state",
         "--json",
-        "--points",
+        "--since-last-brief",
+        "--save",
+        "--output",
     ):
         assert option in result.output
 
@@ -321,8 +332,11 @@ def test_summarize_into_a_file_keeps_lines_whole(
     monkeypatch.setenv("COLUMNS", "40")
     code, out, _ = run(paths, "summarize", "--actor", "Haftar", "--since", "7d")
     assert code == 0, out
-    whole = "UN News, 2026-11-18 · item 5 · also in 1 more · https://un.example/9"
-    assert whole in out.splitlines()[9], out
+    whole = (
+        "  19 Nov, no place named — LNA jets strike Mitiga airport (other report) — "
+        "Libya Observer; Libya Herald"
+    )
+    assert whole in out.splitlines(), out
     assert "\x1b" not in out
 
 

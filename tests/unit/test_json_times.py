@@ -74,7 +74,7 @@ def test_every_json_output_writes_times_one_way(
     status = run_json(args, "status", "--json")
     assert ".last_fetch" in times(status)
     brief = run_json(args, "summarize", "--json")
-    assert {".generated_at", ".until"} <= set(times(brief))
+    assert {".generated_at", ".period.since", ".period.until"} <= set(times(brief))
     digest = run_json(args, "export", "--format", "json")
     assert {".generated_at", ".items[0].published"} <= set(times(digest))
     times(run_json(args, "actors", "--all", "--json"))

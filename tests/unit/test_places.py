@@ -10,7 +10,7 @@ import pytest
 
 from briefing.core.errors import ConfigError
 from briefing.core.models import Entry, Tagged
-from briefing.intelligence.matching import fold
+from briefing.intelligence.matching import phrase_key
 from briefing.intelligence.places import (
     PLACE_KINDS,
     REGIONS,
@@ -91,8 +91,8 @@ def test_gazetteer_covers_libya_with_regions_and_coordinates() -> None:
     ],
 )
 def test_tracked_sites_are_named(name: str, kind: str) -> None:
-    by_name = {fold(n): p for p in builtin_places().places.values() for n in p.names}
-    assert by_name[fold(name)].kind == kind
+    by_name = {phrase_key(n): p for p in builtin_places().places.values() for n in p.names}
+    assert by_name[phrase_key(name)].kind == kind
 
 
 def test_french_and_arabic_spellings(tagger: Tagger) -> None:
@@ -126,6 +126,8 @@ def test_locative_words_in_three_languages(tagger: Tagger) -> None:
 def test_no_event_place_abroad_or_without_an_event(tagger: Tagger) -> None:
     abroad = tag(tagger, "Libyan rivals hold talks in Geneva", "Delegations from Tripoli came.")
     assert primary(abroad) is None and ids(abroad) == {"tripoli"}
+    arabic = tag(tagger, "اجتماع في القاهرة لبحث الأزمة", "حضر وفد من طرابلس.", lang="ar")
+    assert primary(arabic) is None and ids(arabic) == {"tripoli"}
     opinion = tag(tagger, "Opinion: Sabha and Ubari deserve better")
     assert primary(opinion) is None and ids(opinion) == {"sabha", "ubari"}
     bound = tag(tagger, "EU ships inspect arms shipment bound for Benghazi")
@@ -190,3 +192,40 @@ def test_bad_places_file_says_where_and_what(text: str, message: str) -> None:
 def test_unreadable_places_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read the place gazetteer"):
         load_places(tmp_path / "missing.yaml")
+
+
+# -- classify --json -----------------------------------------------------------------------
+
+
+def test_classify_json_prints_event_and_places(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from briefing.cli import main
+
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    items = tmp_path / "items.jsonl"
+    rows = [
+        {
+            "id": "s",
+            "title": "Clashes in Sirte between forces of the Tripoli-based government and the LNA",
+            "language": "en",
+        },
+        {"id": "g", "title": "Libyan rivals hold talks in Geneva", "lang": "en"},
+    ]
+    items.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    args = ["--config", str(config), "--db", str(tmp_path / "b.db")]
+    result = CliRunner().invoke(main, [*args, "classify", str(items), "--json"])
+    assert result.exit_code == 0, result.output
+    out = {r["id"]: r for r in map(json.loads, result.output.splitlines())}
+    assert out["s"]["event"] == {
+        "type": "armed_clash",
+        "reasons": ["clashes", "rule: violence first"],
+    }
+    assert out["s"]["places"] == [
+        {"id": "sirte", "name": "Sirte", "region": "Tripolitania", "primary": True},
+        {"id": "tripoli", "name": "Tripoli", "region": "Tripolitania", "primary": False},
+    ]
+    assert out["g"]["event"]["type"] == "talks_agreement" and out["g"]["places"] == []

@@ -95,8 +95,12 @@ def test_export_and_summarize_filter_by_event_and_place(env: list[str]) -> None:
     assert titles == {"Clashes west of Sirte", "اشتباكات غرب سرت"}
     code, out = run(env, "export", "--format", "json", "--place", "Sebha")
     assert code == 0 and {i["title"] for i in json.loads(out)["items"]} == {"Sit-in in Sabha"}
-    code, out = run(env, "summarize", "--json", "--place", "sirte", "--event", "armed_clash")
-    assert code == 0 and json.loads(out)["total"] == 2
+    code, out = run(
+        env, "summarize", "--json", "--place", "sirte", "--event", "armed_clash", "--since", "3650d"
+    )
+    assert code == 0
+    (story,) = json.loads(out)["stories"]  # one clash, in English and Arabic: one story
+    assert story["event_type"] == "armed_clash" and story["languages"] == ["ar", "en"]
 
 
 def test_an_unknown_event_type_is_one_line_with_the_nearest(env: list[str]) -> None:
@@ -132,3 +136,12 @@ def test_classify_json_prints_a_story_per_item(env: list[str], tmp_path: Path) -
         ("b", "a", ["same link"]),
         ("c", "c", []),
     ]
+
+
+def test_places_without_a_configuration_is_one_line(tmp_path: Path) -> None:
+    code, out = run(
+        ["--config", str(tmp_path / "none.yaml"), "--db", str(tmp_path / "b.db")], "places"
+    )
+    assert code == 1
+    (line,) = out.strip().splitlines()
+    assert line.startswith("Error: no configuration file at")

@@ -7,13 +7,18 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
 
 from briefing.core.models import FeedSpec, FetchOutcome, ItemFilter
 from briefing.store import Store
 from briefing.store.opening import open_database
 from tests.conftest import tagged
 from tests.unit.cronkit import seed_database, soak, store_cron
+from tests.unit.fetchkit import libya_items, rss
 
 # SQLite's unix locks: a reader holds a read lock on the 510 "shared" bytes after the pending
 # and reserved bytes at 1 GiB; a writer that wants the file to itself takes a write lock there.
@@ -113,3 +118,35 @@ def test_cron_fetches_beside_the_apps_reads_reopens_and_typing(tmp_path: Path) -
     assert report.tags_written > 0 and report.tags_found == report.tags_written
     assert report.notes_written > 0 and report.notes_found == report.notes_written
     assert report.integrity == "ok"
+
+
+def test_the_apps_fetch_uses_the_open_store_and_leaves_it_open(
+    tmp_path: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`R` (tui/fetch_worker.run_fetch) fetches through the app's store, in a worker thread,
+    without opening the file again, and leaves the app's store open."""
+    from briefing.core.config import load_config
+    from briefing.store import db as store_db
+    from briefing.tui.fetch_worker import run_fetch
+    from briefing.tui.messages import FetchFinished
+
+    httpserver.expect_request("/w.xml").respond_with_data(rss(libya_items("w", 3)))
+    config_path = tmp_path / "feeds.yaml"
+    config_path.write_text(
+        f"feeds:\n  - name: W\n    url: {httpserver.url_for('/w.xml')}\n", encoding="utf-8"
+    )
+    path = tmp_path / "briefing.db"
+    app = Store.open(path)
+
+    def opened_again(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the database file was opened again")
+
+    monkeypatch.setattr(store_db, "open_database", opened_again)
+    posted: list[object] = []
+    worker = threading.Thread(target=run_fetch, args=(load_config(config_path), app, posted.append))
+    worker.start()
+    worker.join(60)
+    finished = [m for m in posted if isinstance(m, FetchFinished)]
+    assert finished and finished[0].error is None and finished[0].new == 3
+    assert app.count(ItemFilter()) == 3  # still open, and sees what the fetch stored
+    app.close()

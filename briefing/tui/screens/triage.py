@@ -31,6 +31,8 @@ from briefing.tui import filters
 from briefing.tui.bindings import TRIAGE_BINDINGS, HelpRow, main_help_rows
 from briefing.tui.commands import Command, triage_commands
 from briefing.tui.context import TuiContext
+from briefing.tui.fetch_worker import demo_refusal, describe_fetch, run_fetch
+from briefing.tui.hints import NO_MATCH, PICK, READER_GUIDE, WELCOME
 from briefing.tui.messages import FacetsLoaded, FetchFinished, FetchProgressed, MentionsReady
 from briefing.tui.notify import say
 from briefing.tui.screens.actors import ActorsScreen
@@ -50,30 +52,6 @@ from briefing.tui.widgets.item_detail import ItemDetailView
 from briefing.tui.widgets.item_list import ItemList
 from briefing.tui.widgets.status_bar import Counts, StatusBar
 from briefing.update.demo import is_demo_store
-
-WELCOME = (
-    "Welcome to briefing",
-    "No items are stored yet.",
-    "Press R to fetch the feeds listed in feeds.yaml (progress shows in the header),",
-    "or run `briefing demo` in a shell to load a sample of news, then start briefing again.",
-    "? lists every key · ctrl+p finds every command · q quits",
-)
-NO_MATCH = (
-    "Nothing matches this filter",
-    "backspace removes the newest filter chip · c clears every filter · / edits the search",
-)
-READER_GUIDE = (
-    "The reading pane",
-    "The item under the cursor shows here: title, source and date, its link, the actors it "
-    "mentions (highlighted in the text), your tags and note, why it counted as Libya-related, "
-    "the other feeds that carried it, then the text.",
-    "enter read · t tag · 1–9 quick tags · n note · f flag · d dismiss · u undo · x select",
-    "/ search · a actors · v views · e export · b brief · ? help",
-)
-PICK = (
-    "Nothing open",
-    "Move with j/k (or the mouse); enter marks the item read and opens it here.",
-)
 
 OPENS_SOMETHING = frozenset({"tag", "note", "views", "export", "brief", "actors", "help", "search"})
 """Actions after which the next keys are typed into something else (a dialog, the search box)."""
@@ -597,13 +575,7 @@ class TriageScreen(Screen[None]):
         if is_demo_store(self.store):
             # Its feeds are the shipped sample files: feeds.yaml's would mix real news into it,
             # and `briefing demo` would then refuse to rebuild it.
-            say(
-                self,
-                f"{self.store.path} is a demo database: R does not fetch feeds.yaml's feeds into "
-                f"it. `briefing demo --db {self.store.path}` rebuilds it; start briefing without "
-                "--db to fetch into your own database.",
-                severity="warning",
-            )
+            say(self, demo_refusal(self.store.path), severity="warning")
             return
         if any(w.group == "fetch" and w.is_running for w in self.workers):
             say(self, "A fetch is already running.")
@@ -614,8 +586,6 @@ class TriageScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch(self, force: bool) -> None:
-        from briefing.tui.fetch_worker import run_fetch
-
         run_fetch(self.context.config, self.store, self.post_message, force=force)
 
     @on(FetchProgressed)
@@ -629,25 +599,7 @@ class TriageScreen(Screen[None]):
     @on(FetchFinished)
     def _fetch_finished(self, message: FetchFinished) -> None:
         self._progress = None
-        if message.error:
-            say(self, f"Fetch failed: {message.error}", severity="error")
-        elif message.feeds == 0 and message.not_due:
-            say(
-                self,
-                f"All {message.not_due} feeds are up to date; ctrl+p → "
-                '"Fetch every feed now" ignores their refresh intervals.',
-            )
-        else:
-            failed = (
-                f", {message.failed} failed (first: {message.first_failure}; "
-                "`briefing feeds list` shows each feed's last error)"
-                if message.failed
-                else ""
-            )
-            say(
-                self,
-                f"Fetched {message.feeds} feeds: {message.new} new items{failed}",
-                severity="warning" if message.failed else "information",
-            )
+        text, severity = describe_fetch(message)
+        say(self, text, severity=severity)
         self.labels = {a.id: a.name for a in self.store.actors()}
         self.refresh_items()

@@ -5,7 +5,8 @@ Read it in the order of the data: `plan` (which feeds, and the job each carries)
 FetchOutcome is made), `storing` (one feed, one transaction), `report` (what a run tells),
 `runners` (the stages chained in this process or in worker processes, one protocol), `processes`
 (those workers), `run` (`update`: the lock, the plan, the concurrent downloads) and `lock`.
-`document` is the same path for one document already in hand (the demo, the corpus test).
+`document` is the same path for one document already in hand (the demo, the corpus test), and
+`articles` the last stage of full-text feeds (the page behind each new item).
 """
 
 from __future__ import annotations
