@@ -85,6 +85,11 @@ def _data_commands(target: FilterTarget, store: Store) -> list[Command]:
         ),
         ("Clear every filter", target.action_clear_filters, "Show every item not dismissed"),
         (
+            "Record my last look now",
+            partial(target.run_action, "record_look"),
+            '"New since my last look" counts from now (leaving the app records it too)',
+        ),
+        (
             "Toggle light / dark theme",
             partial(target.run_action, "app.toggle_theme"),
             "Switch briefing's themes",
