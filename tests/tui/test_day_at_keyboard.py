@@ -221,3 +221,30 @@ async def test_custom_date_range_typed_in_a_dialog(make_app: AppFactory) -> None
         await settle(pilot)
         assert "is not a date" in notices(app)
         assert triage(app).filter == f  # the last good range stays
+
+
+async def test_flagged_and_noted_items_keep_the_unread_dot(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("n", *"a note", "ctrl+s")
+        await settle(pilot)
+        row = item_list(app).render_line(0).text
+        assert "●★✎" in row, row
+
+
+async def test_one_item_is_one_item_and_errors_stay(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "u")
+        await settle(pilot)
+        assert "(1 item)" in notices(app) and "1 items" not in notices(app)
+        await pilot.press("slash", *'"unclosed', "enter")
+        await settle(pilot)
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and all(n.timeout >= 3600 for n in errors)
+        ordinary = [n for n in app._notifications if n.severity == "information"]
+        assert ordinary and all(n.timeout < 60 for n in ordinary)
