@@ -173,6 +173,22 @@ TRIAGE_BINDINGS: list[BindingType] = [
         )
     ],
     Binding(
+        "N",
+        "since_look",
+        "New since last look",
+        show=False,
+        id="since-look",
+        tooltip="Show the items published since your last look (recorded when you leave the app)",
+    ),
+    Binding(
+        "ctrl+d",
+        "date_range",
+        "Date range",
+        show=False,
+        id="date-range",
+        tooltip="Type a custom date range: YYYY-MM-DD to YYYY-MM-DD (both days included)",
+    ),
+    Binding(
         "v",
         "views",
         "Views",

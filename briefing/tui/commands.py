@@ -22,6 +22,7 @@ from briefing.core.text import clean_line
 from briefing.store import Store
 from briefing.tui import filters
 from briefing.tui.bindings import APP_BINDINGS, HelpRow, declared
+from briefing.tui.notify import items
 
 Command = tuple[str, Callable[[], object], str]
 """(what the palette shows, what it runs, a line of help).
@@ -85,6 +86,11 @@ def _data_commands(target: FilterTarget, store: Store) -> list[Command]:
         ),
         ("Clear every filter", target.action_clear_filters, "Show every item not dismissed"),
         (
+            "Record my last look now",
+            partial(target.run_action, "record_look"),
+            '"New since my last look" counts from now (leaving the app records it too)',
+        ),
+        (
             "Toggle light / dark theme",
             partial(target.run_action, "app.toggle_theme"),
             "Switch briefing's themes",
@@ -112,7 +118,7 @@ def _data_commands(target: FilterTarget, store: Store) -> list[Command]:
             (
                 f"Filter by tag: {clean_line(tag.value, 60)}",
                 partial(toggle, "tag", tag.value),
-                f"{tag.count:,} items",
+                items(tag.count),
             )
         )
     for feed in store.feed_states():

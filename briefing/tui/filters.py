@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Literal
 
 from briefing.core.errors import SearchSyntaxError
@@ -160,6 +160,44 @@ def remove_chip(f: ItemFilter, key: str) -> ItemFilter:
     return f
 
 
+def since_look(f: ItemFilter, when: datetime) -> ItemFilter:
+    """The filter narrowed to items published since the analyst's last look."""
+    return replace(f, since=when, until=None, within=None)
+
+
+def is_since_look(f: ItemFilter, when: datetime | None) -> bool:
+    return when is not None and f.since == when and f.until is None and f.within is None
+
+
+def parse_date_range(text: str, tz: tzinfo | None) -> tuple[datetime | None, datetime | None]:
+    """`YYYY-MM-DD to YYYY-MM-DD` (either side may be empty) → [since, until) in `tz`, both
+    days included. Raises ValueError with a line that says what to type."""
+    left, sep, right = text.strip().partition(" to ")
+    if not sep:
+        left, sep, right = text.strip().partition("..")
+    if not sep:
+        left, right = text.strip(), ""
+
+    def day(part: str) -> datetime | None:
+        part = part.strip()
+        if not part:
+            return None
+        try:
+            return datetime.strptime(part, "%Y-%m-%d").replace(tzinfo=tz)
+        except ValueError:
+            raise ValueError(
+                f"date range: {clean_line(part, 40)!r} is not a date — type YYYY-MM-DD to YYYY-MM-DD"
+            ) from None
+
+    since, last = day(left), day(right)
+    if since is None and last is None:
+        raise ValueError("date range: empty — type YYYY-MM-DD to YYYY-MM-DD")
+    until = last + timedelta(days=1) if last is not None else None
+    if since is not None and until is not None and until <= since:
+        raise ValueError("date range: the end is before the start — type the earlier day first")
+    return since, until
+
+
 def chip_order(order: Sequence[Chip], current: Sequence[Chip]) -> list[Chip]:
     """`current`'s chips in the order they were added: those already in `order` keep their
     place, new (or changed, like a date range switched from 7 to 1 day) ones go last."""
@@ -181,7 +219,9 @@ def describe_dates(f: ItemFilter, *, now: datetime | None = None) -> str:
     if f.within is not None:
         f = f.resolved(now or datetime.now().astimezone())
     since = f.since.strftime("%Y-%m-%d") if f.since else "…"
-    until = f.until.strftime("%Y-%m-%d") if f.until else "now"
+    # `until` is the exclusive end: a range typed as "…to 11-15" ends at 11-16 00:00.
+    last = f.until - timedelta(seconds=1) if f.until else None
+    until = last.strftime("%Y-%m-%d") if last else "now"
     return f"{since} → {until}"
 
 

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.widgets import Button, DataTable
 
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.brief import BriefView
+from briefing.tui.screens.date_range import DateRangeModal
 from briefing.tui.widgets.chips import FilterChips
 from briefing.tui.widgets.filter_panel import FilterPanel
+from tests.conftest import FROZEN_NOW
 from tests.tui.conftest import SIZE, AppFactory
-from tests.tui.helpers import item_list, palette_pick, pick_in_panel, settle, triage
+from tests.tui.helpers import (
+    item_list,
+    notices,
+    palette_pick,
+    pick_in_panel,
+    screen_text,
+    settle,
+    triage,
+)
 
 
 async def test_any_tag_and_untagged_filters_from_the_panel(make_app: AppFactory) -> None:
@@ -157,3 +169,82 @@ async def test_focus_is_visible_on_the_panel_and_the_list(make_app: AppFactory) 
         await pilot.pause()
         assert str(panel.styles.border_right[0]) == "thick"
         assert str(items.styles.border_bottom[0]) != "thick"
+
+
+async def test_new_since_my_last_look_counts_filters_and_is_recorded_on_leaving(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    app.store.record_look(FROZEN_NOW - timedelta(hours=24))  # the previous session's look
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "3 new since last look" in screen_text(app)
+        await pilot.press("N")
+        await settle(pilot)
+        assert item_list(app).total == 3
+        assert triage(app).filter.since == FROZEN_NOW - timedelta(hours=24)
+        panel = triage(app).query_one(FilterPanel)
+        checked = [str(o.prompt) for o in panel._options if str(o.prompt).startswith("✓")]
+        assert any("since my last look" in line for line in checked)
+    assert app.store.last_look() == FROZEN_NOW
+
+
+async def test_last_look_on_demand_from_the_palette(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "since last look" not in screen_text(app)
+        await palette_pick(pilot, "record my last look", "Record my last look now")
+        assert app.store.last_look() == FROZEN_NOW
+        assert "0 new since last look" in screen_text(app)
+
+
+async def test_custom_date_range_typed_in_a_dialog(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        day = (FROZEN_NOW - timedelta(days=2)).date()
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert isinstance(app.screen, DateRangeModal)
+        await pilot.press(*f"{day} to {day}", "enter")
+        await settle(pilot)
+        f = triage(app).filter
+        assert f.since is not None and f.until is not None
+        assert (f.since.date(), (f.until - timedelta(seconds=1)).date()) == (day, day)
+        expected = app.store.count(f)
+        assert 0 < item_list(app).total == expected < 20
+        assert f"date {day} → {day}" in screen_text(app)
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"2026-13-01", "enter")
+        await settle(pilot)
+        assert "is not a date" in notices(app)
+        assert triage(app).filter == f  # the last good range stays
+
+
+async def test_flagged_and_noted_items_keep_the_unread_dot(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("n", *"a note", "ctrl+s")
+        await settle(pilot)
+        row = item_list(app).render_line(0).text
+        assert "●★✎" in row, row
+
+
+async def test_one_item_is_one_item_and_errors_stay(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "u")
+        await settle(pilot)
+        assert "(1 item)" in notices(app) and "1 items" not in notices(app)
+        await pilot.press("slash", *'"unclosed', "enter")
+        await settle(pilot)
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and all(n.timeout >= 3600 for n in errors)
+        ordinary = [n for n in app._notifications if n.severity == "information"]
+        assert ordinary and all(n.timeout < 60 for n in ordinary)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import webbrowser
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -37,6 +38,7 @@ from briefing.tui.messages import FacetsLoaded, FetchFinished, FetchProgressed, 
 from briefing.tui.notify import say
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.brief import BriefScreen
+from briefing.tui.screens.date_range import DateRangeModal
 from briefing.tui.screens.dialog import TextDialog
 from briefing.tui.screens.export import ExportModal
 from briefing.tui.screens.help import HelpScreen
@@ -53,7 +55,9 @@ from briefing.tui.widgets.item_list import ItemList
 from briefing.tui.widgets.status_bar import Counts, StatusBar
 from briefing.update.demo import is_demo_store
 
-OPENS_SOMETHING = frozenset({"tag", "note", "views", "export", "brief", "actors", "help", "search"})
+OPENS_SOMETHING = frozenset(
+    {"tag", "note", "views", "export", "brief", "actors", "help", "search", "date_range"}
+)
 """Actions after which the next keys are typed into something else (a dialog, the search box)."""
 
 SEARCH_DELAY = 0.12
@@ -86,6 +90,9 @@ class TriageScreen(Screen[None]):
         self._held: list[HeldKey] = []
         """Type-ahead for a dialog or the search box that is opening (see on_key)."""
         self._search_opening = False
+        self.last_look: datetime | None = None
+        """The analyst's previous look at this database, read when the screen opens."""
+        self._new_since_look: int | None = None
         self._chip_order: list[filters.Chip] = []
         """The filter's chips in the order they were added: backspace removes the newest."""
 
@@ -117,6 +124,9 @@ class TriageScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.labels = {a.id: a.name for a in self.store.actors()}
+        self.last_look = self.store.last_look()
+        self.query_one(FilterPanel).last_look = self.last_look
+        self._count_new()
         self.items.focus()
         self.apply_filter(ItemFilter())
         # The reading pane bakes theme colours into its Text: redraw it when the theme changes.
@@ -193,6 +203,12 @@ class TriageScreen(Screen[None]):
 
     def toggle_filter(self, kind: str, value: str) -> None:
         """Add `value` to the filter's `kind` (actor, tag, feed, state, date), or take it out."""
+        if kind == "date" and value == "look":
+            self.action_since_look()
+            return
+        if kind == "date" and value == "range":
+            self.action_date_range()
+            return
         self.apply_filter(filters.toggle(self.filter, kind, value, now=self.context.now()))
 
     @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
@@ -222,6 +238,7 @@ class TriageScreen(Screen[None]):
             unread=self._unread,
             selected=len(self.items.selected),
             progress=self._progress,
+            new_since_look=self._new_since_look,
         )
 
     @on(ItemList.Counted)
@@ -240,6 +257,51 @@ class TriageScreen(Screen[None]):
     def action_remove_chip(self) -> None:
         if self._chip_order:
             self.apply_filter(filters.remove_chip(self.filter, self._chip_order[-1].key))
+
+    # -- new since my last look, custom ranges -----------------------------------------------
+
+    def _count_new(self) -> None:
+        look = self.last_look
+        self._new_since_look = None if look is None else self.store.count(ItemFilter(since=look))
+
+    def action_since_look(self) -> None:
+        """Show what arrived since the last look (recorded when the app closed last time)."""
+        if self.last_look is None:
+            say(self, "No last look is recorded yet: it is kept when you leave the app.")
+            return
+        self.apply_filter(filters.since_look(self.filter, self.last_look))
+
+    def action_record_look(self) -> None:
+        """Make now the last look: "new since my last look" starts again from here."""
+        if not self.triage.writable():
+            return
+        now = self.context.now()
+        try:
+            self.store.record_look(now)
+        except BriefingError as error:
+            say(self, str(error), severity="error")
+            return
+        self.last_look = now
+        self.query_one(FilterPanel).last_look = now
+        self._count_new()
+        self._refresh_counts()
+        say(self, f"Last look recorded: {now:%Y-%m-%d %H:%M}")
+
+    def action_date_range(self) -> None:
+        f = self.filter
+        current = filters.describe_dates(f).replace(" → ", " to ") if f.since else ""
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                since, until = filters.parse_date_range(text, self.context.now().tzinfo)
+            except ValueError as error:
+                say(self, str(error), severity="error")
+                return
+            self.apply_filter(replace(self.filter, since=since, until=until, within=None))
+
+        self.app.push_screen(DateRangeModal(current if " to " in current else ""), done)
 
     def action_clear_filters(self) -> None:
         self.apply_filter(ItemFilter())
@@ -602,4 +664,5 @@ class TriageScreen(Screen[None]):
         text, severity = describe_fetch(message)
         say(self, text, severity=severity)
         self.labels = {a.id: a.name for a in self.store.actors()}
+        self._count_new()
         self.refresh_items()

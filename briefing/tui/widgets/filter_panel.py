@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from briefing.core.models import Facet, Facets, ItemFilter
 from briefing.core.text import clean_line
-from briefing.tui.filters import DATE_RANGES, STATES, TAGGED, date_range_key
+from briefing.tui.filters import DATE_RANGES, STATES, TAGGED, date_range_key, is_since_look
 
 
 class FilterPanel(OptionList):
@@ -40,6 +40,8 @@ class FilterPanel(OptionList):
         super().__init__(id=id)
         self._now = now
         self._shown: Facets | None = None
+        self.last_look: datetime | None = None
+        """The analyst's previous look at this database (offered as a date entry when known)."""
 
     def watch_filter(self) -> None:
         self._show()
@@ -101,7 +103,11 @@ class FilterPanel(OptionList):
         heading("Date")
         current = date_range_key(f, self._now())
         for key, (label, _back) in DATE_RANGES.items():
-            entry("date", key, label, None, current == key)
+            entry("date", key, label, None, current == key and not is_since_look(f, self.last_look))
+        if self.last_look is not None:
+            entry("date", "look", "since my last look", None, is_since_look(f, self.last_look))
+        custom = current is None and not is_since_look(f, self.last_look)
+        entry("date", "range", "custom range…", None, custom)
 
         self.set_options(options)
         if keep is not None:
