@@ -16,7 +16,7 @@ from briefing.core.search import parse_search, positive_terms
 from briefing.core.text import clean_line
 
 FacetKind = str
-"""One of `actor`, `tag`, `feed`, `state`, `date`, `text`, `kind`, `ids`, `tagged`."""
+"""One of `actor`, `tag`, `feed`, `event`, `place`, `state`, `date`, `text`, `kind`, `ids`, `tagged`."""
 
 DATE_RANGES: dict[str, tuple[str, timedelta | None]] = {
     "24h": ("last 24 hours", timedelta(days=1)),
@@ -39,7 +39,13 @@ STATES: tuple[tuple[TriageState, str], ...] = (
 TAGGED: tuple[tuple[str, str], ...] = (("any", "any tag"), ("none", "untagged"))
 """The tagged-or-not choices (`ItemFilter.tagged`): "everything I tagged" and its opposite."""
 
-_TUPLE_FIELDS = {"actor": "actors", "tag": "tags", "feed": "feeds"}
+_TUPLE_FIELDS = {
+    "actor": "actors",
+    "tag": "tags",
+    "feed": "feeds",
+    "event": "events",
+    "place": "places",
+}
 
 
 @dataclass(frozen=True)
@@ -73,14 +79,21 @@ def toggle(
 
 
 def _values(f: ItemFilter, kind: str) -> tuple[str, ...]:
-    return {"actor": f.actors, "tag": f.tags, "feed": f.feeds}[kind]
+    values: tuple[str, ...] = getattr(f, _TUPLE_FIELDS[kind])
+    return values
 
 
 def _with_values(f: ItemFilter, kind: str, values: tuple[str, ...]) -> ItemFilter:
-    if kind == "actor":
+    # Event types and places filter like actors: any of the chosen values (issue 12).
+    field = _TUPLE_FIELDS[kind]
+    if field == "actors":
         return replace(f, actors=values)
-    if kind == "tag":
+    if field == "tags":
         return replace(f, tags=values)
+    if field == "events":
+        return replace(f, events=values)
+    if field == "places":
+        return replace(f, places=values)
     return replace(f, feeds=values)
 
 
@@ -125,7 +138,9 @@ def chips(
         out.append(Chip("text:", "search", clean_line(f.text, 40)))
     for kind in _TUPLE_FIELDS:
         for value in _values(f, kind):
-            label = names.get(value, value) if kind == "actor" else value
+            label = names.get(value, value) if kind in ("actor", "place") else value
+            if kind == "event":
+                label = value.replace("_", " ")
             out.append(Chip(f"{kind}:{value}", kind, clean_line(label, 40)))
     if f.tagged is not None:
         out.append(Chip("tagged:", "tags", dict(TAGGED).get(f.tagged, f.tagged)))

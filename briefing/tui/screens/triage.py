@@ -53,6 +53,7 @@ from briefing.tui.widgets.filter_panel import FilterPanel
 from briefing.tui.widgets.item_detail import ItemDetailView
 from briefing.tui.widgets.item_list import ItemList
 from briefing.tui.widgets.status_bar import Counts, StatusBar
+from briefing.tui.widgets.story_rows import story_reports
 from briefing.update.demo import is_demo_store
 
 OPENS_SOMETHING = frozenset(
@@ -225,7 +226,7 @@ class TriageScreen(Screen[None]):
         assert isinstance(facets, Facets)
         counts = {facet.value: facet.count for facet in facets.states}
         self._unread = counts.get("unread")
-        known = {facet.value: facet.label for facet in facets.actors}
+        known = {facet.value: facet.label for facet in (*facets.actors, *facets.places)}
         if not known.keys() <= self.labels.keys():
             self.labels = {**known, **self.labels}
         self.facets = facets
@@ -410,6 +411,7 @@ class TriageScreen(Screen[None]):
             detail,
             words=filters.search_words(self.filter.text),
             find_mentions=self.context.find_mentions(),
+            story=story_reports(self.store, row),
         )
 
     def open_item(self, item_id: int) -> None:

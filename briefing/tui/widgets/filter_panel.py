@@ -1,4 +1,4 @@
-"""The filter panel: actors, tags, feeds, date range and triage state, with counts from store.facets.
+"""The filter panel: actors, event types, places, tags, feeds, date range and triage state, with counts from store.facets.
 
 Choosing an entry toggles it in the filter; entries already in the filter carry a check mark.
 """
@@ -31,7 +31,7 @@ class FilterPanel(OptionList):
 
     @dataclass
     class Toggled(Message):
-        """A facet value was chosen: `kind` is actor, tag, feed, date or state."""
+        """A facet value was chosen: `kind` is actor, event, place, tag, feed, date or state."""
 
         kind: str
         value: str
@@ -92,6 +92,13 @@ class FilterPanel(OptionList):
 
         if facets is not None:
             section("Actors", "actor", facets.actors, f.actors)
+            # Event types and places appear once the store has any ("none" is not a choice:
+            # it is what an untyped item has, and the section would stand on every database).
+            events = tuple(e for e in facets.events if e.value != "none")
+            if events or f.events:
+                section("Events", "event", events, f.events)
+            if facets.places or f.places:
+                section("Places", "place", facets.places, f.places)
             section("Tags", "tag", facets.tags, f.tags)
             for value, label in TAGGED:  # "everything I tagged", and its opposite
                 entry("tagged", value, label, None, f.tagged == value)

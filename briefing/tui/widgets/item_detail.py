@@ -10,10 +10,15 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from briefing.core.models import ItemDetail, Reason
+from briefing.core.models import ItemDetail, ItemRow, Reason
 from briefing.core.text import clean_block, clean_line
 
 MentionFinder = Callable[[str], list[tuple[int, int, str]]]
+StoryReport = tuple[ItemRow, str | None]
+"""Another report of the item's story: its row and its language."""
+
+STORY_SHOWN = 12
+"""Reports of a story listed in the pane; the rest are counted."""
 """`Tagger.find_mentions`: (start, end, actor id) spans in the text it is given."""
 
 BODY_CAP = 200_000
@@ -66,8 +71,10 @@ class ItemDetailView(Static):
         *,
         words: Sequence[str] = (),
         find_mentions: MentionFinder | None = None,
+        story: Sequence[StoryReport] = (),
     ) -> None:
-        """Lay out `detail`; `words` are highlighted (search), mentions marked in the text."""
+        """Lay out `detail`; `words` are highlighted (search), mentions marked in the text;
+        `story` is the other reports of its story (`Store.story_members`), with languages."""
         self.detail = detail
         s = self.get_component_rich_style
         row = detail.row
@@ -131,6 +138,18 @@ class ItemDetailView(Static):
                     tags.append("  ")
                 tags.append(f"#{clean_line(tag, 60)}", style=s("item-detail--tag", partial=True))
             fact("Tags", tags)
+        if detail.event.type != "none":
+            event = Text(detail.event.type.replace("_", " "), style=label)
+            if detail.event.reasons:
+                event.append(": ")
+                event.append(clean_line("; ".join(detail.event.reasons[:8]), 400))
+            fact("Event", event)
+        if detail.places:
+            fact("Places", _places(detail))
+        if story:
+            fact("Story", self._story(story, detail.language))
+        if detail.story_reasons:
+            fact("Joined", Text(clean_line("; ".join(detail.story_reasons[:8]), 400)))
         if row.also_in:
             fact("Also in", Text(clean_line(", ".join(row.also_in), 400)))
         if detail.reasons:
@@ -168,6 +187,26 @@ class ItemDetailView(Static):
             )
         self.update(Group(*parts))
 
+    def _story(self, reports: Sequence[StoryReport], language: str | None) -> Text:
+        """The story's other reports, one line each: feed, language, date, title."""
+        meta = self.get_component_rich_style("item-detail--meta", partial=True)
+        languages = list(
+            dict.fromkeys(lang for lang in (language, *(r[1] for r in reports)) if lang)
+        )
+        text = Text(f"{len(reports) + 1} reports", style=meta)
+        if languages:
+            text.append(" · " + " ".join(clean_line(lang, 10) for lang in languages), style=meta)
+        for other, language in reports[:STORY_SHOWN]:
+            text.append("\n  ")
+            text.append(clean_line(other.feed, 40), style=meta)
+            if language:
+                text.append(f" ({clean_line(language, 10)})", style=meta)
+            text.append(f" {other.published.astimezone().strftime('%d %b %H:%M')}  ", style=meta)
+            text.append(clean_line(other.title, 160))
+        if len(reports) > STORY_SHOWN:
+            text.append(f"\n  … and {len(reports) - STORY_SHOWN} more", style=meta)
+        return text
+
     def _mark_words(self, text: Text, words: Sequence[str]) -> None:
         if words:
             text.highlight_words(
@@ -198,3 +237,16 @@ class ItemDetailView(Static):
             if surfaces:
                 body.highlight_words(surfaces, style=mention, case_sensitive=False)
         self._mark_words(body, words)
+
+
+def _places(detail: ItemDetail) -> Text:
+    """The item's places, the event's place first and marked ◉ (the others only named)."""
+    text = Text()
+    ordered = sorted(detail.places, key=lambda p: not p.primary)
+    for number, place in enumerate(ordered):
+        if number:
+            text.append(" · ")
+        text.append(("◉ " if place.primary else "") + clean_line(place.name, 80))
+        if place.region:
+            text.append(f" ({clean_line(place.region, 40)})", style="dim")
+    return text
