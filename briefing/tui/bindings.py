@@ -73,6 +73,15 @@ TRIAGE_BINDINGS: list[BindingType] = [
         tooltip="Open the item's link in the web browser (http and https links only); where no browser can start, say so and offer to copy it",
     ),
     Binding(
+        "A",
+        "full_article",
+        "Full article",
+        show=False,
+        id="full-article",
+        tooltip="Fetch the item's article from its link, extract its main text, store it, tag the "
+        "item again on it and show it here (or say why it could not be had)",
+    ),
+    Binding(
         "y",
         "copy_link",
         "Copy link",

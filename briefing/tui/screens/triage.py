@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -34,7 +34,13 @@ from briefing.tui.commands import Command, triage_commands
 from briefing.tui.context import TuiContext
 from briefing.tui.fetch_worker import demo_refusal, describe_fetch, run_fetch
 from briefing.tui.hints import NO_MATCH, PICK, READER_GUIDE, WELCOME
-from briefing.tui.messages import FacetsLoaded, FetchFinished, FetchProgressed, MentionsReady
+from briefing.tui.messages import (
+    ArticleFetched,
+    FacetsLoaded,
+    FetchFinished,
+    FetchProgressed,
+    MentionsReady,
+)
 from briefing.tui.notify import say
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.brief import BriefScreen
@@ -94,6 +100,8 @@ class TriageScreen(Screen[None]):
         self.last_look: datetime | None = None
         """The analyst's previous look at this database, read when the screen opens."""
         self._new_since_look: int | None = None
+        self._tagger: Any = None
+        """The Tagger the full-article key re-tags with (built on first use, in its worker)."""
         self._chip_order: list[filters.Chip] = []
         """The filter's chips in the order they were added: backspace removes the newest."""
 
@@ -460,6 +468,50 @@ class TriageScreen(Screen[None]):
             f"No web browser could open {clean_line(url, 100)} — press {key} to copy the link.",
             severity="warning",
         )
+
+    # -- the full article -------------------------------------------------------------------
+
+    def action_full_article(self) -> None:
+        row = self.items.current
+        if row is None or not self.triage.writable():
+            return
+        if self._link() is None:
+            return
+        if any(w.group == "article" and w.is_running for w in self.workers):
+            say(self, "An article is already being fetched.")
+            return
+        self._progress = "fetching the article…"
+        self._update_status()
+        say(self, f"Fetching the article: {clean_line(row.title, 80)}")
+        self._fetch_article(row.id)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _fetch_article(self, item_id: int) -> None:
+        # Download, extraction and re-tagging block: off the UI thread, one at a time.
+        from briefing.intelligence.tagging import Tagger  # type: ignore[import-untyped,unused-ignore]
+        from briefing.update.fulltext import fetch_full_text
+
+        try:
+            if self._tagger is None:
+                self._tagger = Tagger.from_config(self.context.config)
+            outcome = fetch_full_text(self.store, self._tagger, item_id)
+        except BriefingError as error:
+            self.post_message(ArticleFetched(item_id, "failed", "", error=str(error)))
+            return
+        result = outcome.result
+        self.post_message(ArticleFetched(item_id, result.status, result.reason))
+
+    @on(ArticleFetched)
+    def _article_fetched(self, message: ArticleFetched) -> None:
+        self._progress = None
+        if message.error is not None:
+            say(self, f"The article could not be fetched: {message.error}", severity="error")
+        elif message.status == "ok":
+            say(self, "The full article is in the reading pane.")
+        else:
+            say(self, f"No article text: {message.reason}", severity="error")
+        self.labels = {a.id: a.name for a in self.store.actors()}
+        self._patched([message.item_id])
 
     def action_copy_link(self) -> None:
         url = self._link()
