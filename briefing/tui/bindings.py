@@ -127,6 +127,23 @@ TRIAGE_BINDINGS: list[BindingType] = [
         tooltip="Select the item for a bulk action and move down: tag, quick tag, flag, dismiss and read/unread then apply to every selected item",
     ),
     Binding(
+        "ctrl+a",
+        "select_all",
+        "Select all",
+        show=False,
+        id="select-all",
+        tooltip="Select every item of the current filter (escape clears the selection)",
+    ),
+    Binding(
+        "M",
+        "mark_all_read",
+        "Mark all read",
+        show=False,
+        id="mark-all-read",
+        tooltip="Mark every unread item of the current filter read, after a confirmation that "
+        "says how many will change; u undoes it",
+    ),
+    Binding(
         "escape",
         "escape",
         "Clear selection",

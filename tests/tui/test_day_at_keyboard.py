@@ -7,8 +7,10 @@ from datetime import timedelta
 from pytest_httpserver import HTTPServer
 from textual.widgets import Button, DataTable
 
+from briefing.core.models import ItemFilter
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.brief import BriefView
+from briefing.tui.screens.confirm import ConfirmModal
 from briefing.tui.screens.date_range import DateRangeModal
 from briefing.tui.widgets.chips import FilterChips
 from briefing.tui.widgets.filter_panel import FilterPanel
@@ -308,3 +310,71 @@ async def test_full_article_failure_shows_the_reason(
     assert "No article text" in said and "404" in said
     assert "could not be fetched" in shown and "404" in shown
     assert "Talks resumed." in shown  # the summary stays
+
+
+async def test_mark_all_read_confirms_the_count_and_undoes(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pick_in_panel(pilot, "actor", "lna")
+        under = item_list(app).total
+        await pilot.press("enter")  # one of them is read already
+        await settle(pilot)
+        await pilot.press("M")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert f"Mark {under - 1} items read?" in screen_text(app)
+        await pilot.press("n")  # no: nothing changes
+        await settle(pilot)
+        unread = ItemFilter(actors=("lna",), state="unread")
+        assert app.store.count(unread) == under - 1
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.store.count(unread) == 0
+        assert app.store.count(ItemFilter(state="unread")) == 20 - under
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.store.count(unread) == under - 1
+
+
+async def test_select_all_selects_every_item_of_the_filter(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pick_in_panel(pilot, "feed", "Libya Herald")
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert len(item_list(app).selected) == item_list(app).total == 10
+        assert "10 selected" in screen_text(app)
+        await pilot.press("f")  # a bulk action on all of them, then undo
+        await settle(pilot)
+        assert app.store.count(ItemFilter(state="flagged")) == 10
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.store.count(ItemFilter(state="flagged")) == 0
+
+
+async def test_a_long_paste_into_the_note_arrives_at_once(make_app: AppFactory) -> None:
+    from textual import events
+
+    pasted = ("A long pasted paragraph [b]literal[/b].\n" * 500).strip()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        # As a terminal delivers a bracketed paste: one Paste event through the driver.
+        driver = app._driver
+        assert driver is not None
+        paste = events.Paste(pasted)
+        paste.set_sender(app)
+        driver.send_message(paste)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        row = item_list(app).current
+        assert row is not None
+        detail = app.store.item(row.id)
+        assert detail is not None and detail.note == pasted

@@ -41,9 +41,11 @@ from briefing.tui.messages import (
     FetchProgressed,
     MentionsReady,
 )
+from briefing.tui.notify import items as items_count
 from briefing.tui.notify import say
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.brief import BriefScreen
+from briefing.tui.screens.confirm import ConfirmModal
 from briefing.tui.screens.date_range import DateRangeModal
 from briefing.tui.screens.dialog import TextDialog
 from briefing.tui.screens.export import ExportModal
@@ -549,6 +551,34 @@ class TriageScreen(Screen[None]):
         self.items.toggle_selected()
         self.items.move(1)
         self._update_status()
+
+    def _ids_under(self, f: ItemFilter, *, unread_only: bool = False) -> list[int]:
+        """Every item id the filter `f` matches (not only the rows loaded so far)."""
+        total = self.store.count(f)
+        rows = self.store.items(f, limit=max(total, 1)) if total else []
+        return [row.id for row in rows if not (unread_only and row.read)]
+
+    def action_select_all(self) -> None:
+        ids = self._ids_under(self.filter)
+        self.items.selected.update(ids)
+        self.items.refresh()
+        self._update_status()
+        say(self, f"Selected {items_count(len(self.items.selected))}")
+
+    def action_mark_all_read(self) -> None:
+        if not self.triage.writable():
+            return
+        ids = self._ids_under(self.filter, unread_only=True)
+        if not ids:
+            say(self, "Nothing to mark: no unread item under this filter.")
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes and self.triage.set_read(ids, True):
+                self.refresh_items()
+
+        question = f"Mark {items_count(len(ids))} read? (u undoes it)"
+        self.app.push_screen(ConfirmModal(question), done)
 
     def action_undo(self) -> None:
         if self.triage.undo_last():
