@@ -378,3 +378,15 @@ async def test_a_long_paste_into_the_note_arrives_at_once(make_app: AppFactory) 
         assert row is not None
         detail = app.store.item(row.id)
         assert detail is not None and detail.note == pasted
+
+
+async def test_a_notes_second_line_is_indented_under_the_first(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"first line", "enter", *"second line", "ctrl+s")
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        first = next(line for line in lines if "Note      first line" in line)
+        second = next(line for line in lines if "second line" in line)
+        assert second.index("second line") == first.index("first line")

@@ -163,7 +163,9 @@ class ItemDetailView(Static):
         if detail.note:
             # A note keeps its line breaks: the analyst wrote them.
             lines = [clean_line(line) for line in detail.note[:5000].splitlines()]
-            note = Text("\n".join(lines).strip(), style=s("item-detail--note", partial=True))
+            # Later lines start under the first, past the 10-column label.
+            indented = ("\n" + " " * 10).join("\n".join(lines).strip().splitlines())
+            note = Text(indented, style=s("item-detail--note", partial=True))
             fact("Note", note)
         if detail.full_text_status == "failed":
             # Shown literally: the reason may quote the page or the server.
