@@ -41,6 +41,8 @@ from briefing.tui.screens.dialog import TextDialog
 from briefing.tui.screens.export import ExportModal
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.note import NoteModal
+from briefing.tui.screens.places import PlacesScreen
+from briefing.tui.screens.story_brief import StoryBriefScreen
 from briefing.tui.screens.tag import TagChange, TagModal
 from briefing.tui.screens.views import ViewChoice, ViewsModal
 from briefing.tui.triage_actions import TriageActions
@@ -54,7 +56,9 @@ from briefing.tui.widgets.status_bar import Counts, StatusBar
 from briefing.tui.widgets.story_rows import story_reports
 from briefing.update.demo import is_demo_store
 
-OPENS_SOMETHING = frozenset({"tag", "note", "views", "export", "brief", "actors", "help", "search"})
+OPENS_SOMETHING = frozenset(
+    {"tag", "note", "views", "export", "brief", "actors", "places", "story_brief", "help", "search"}
+)
 """Actions after which the next keys are typed into something else (a dialog, the search box)."""
 
 SEARCH_DELAY = 0.12
@@ -528,6 +532,16 @@ class TriageScreen(Screen[None]):
                 self.apply_filter(filters.toggle(self.filter, "actor", actor))
 
         self.app.push_screen(ActorsScreen(self.context), done)
+
+    def action_story_brief(self) -> None:
+        self.app.push_screen(StoryBriefScreen(self.context, self.filter, directory=Path.cwd()))
+
+    def action_places(self) -> None:
+        def done(place: str | None) -> None:
+            if place:
+                self.apply_filter(filters.toggle(self.filter, "place", place))
+
+        self.app.push_screen(PlacesScreen(self.context, self.filter), done)
 
     def action_export(self) -> None:
         def done(path: Path | None) -> None:
