@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from briefing.core.models import EVENT_TYPES, Entry, Tagged
-from briefing.intelligence.matching import fold
+from briefing.core.models import EVENT_TYPES, Entry, FeedSpec, Tagged
+from briefing.intelligence.matching import phrase_key
 from briefing.intelligence.places import PlaceGazetteer
 from briefing.intelligence.tagging import Tagger
 
@@ -65,7 +65,7 @@ def place_index(places: PlaceGazetteer) -> dict[str, str]:
     index: dict[str, str] = {}
     for place in places.places.values():
         for name in (place.name, *place.names, *place.weak):
-            index.setdefault(fold(name).strip(), place.id)
+            index.setdefault(phrase_key(name).strip(), place.id)
     return index
 
 
@@ -79,14 +79,17 @@ def tag_item(tagger: Tagger, item: dict[str, Any]) -> Tagged:
         language=item.get("language") or item.get("lang"),
         published=datetime.fromisoformat(published) if published else None,
     )
-    return tagger.tag(entry)
+    # Events and places are measured on items a Libya feed carries (`all`): in a general feed a
+    # lone collision-prone name ("clashes in Tripoli") is not enough, and is not reported
+    # (issue 16); relevance has its own labelled sets.
+    return tagger.tag(entry, FeedSpec(name="labelled", url="file:///labelled", relevance="all"))
 
 
 def score(tagger: Tagger, items: list[dict[str, Any]]) -> Score:
     index = place_index(tagger.locator.places)
 
     def resolve(name: str) -> str:
-        return index.get(fold(name).strip(), f"?{name}")
+        return index.get(phrase_key(name).strip(), f"?{name}")
 
     result = Score()
     pairs: list[tuple[str, str]] = []

@@ -16,7 +16,7 @@ from rich.text import Text
 from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for, unknown_value
 from briefing.core.models import ActorKind, ItemFilter
 from briefing.core.text import clean_line
-from briefing.intelligence.matching import fold
+from briefing.intelligence.matching import phrase_key
 
 if TYPE_CHECKING:
     from briefing.intelligence.gazetteer import Actor
@@ -124,12 +124,14 @@ def find_actor(tagger: Tagger, name: str) -> Actor | None:
     actors_by_id = tagger.gazetteer.actors
     if name in actors_by_id:
         return actors_by_id[name]
-    wanted = fold(name)
+    wanted = phrase_key(name)
     for actor in actors_by_id.values():
-        if wanted == fold(actor.name) or wanted == fold(actor.id):
+        if wanted == phrase_key(actor.name) or wanted == phrase_key(actor.id):
             return actor
     for actor in actors_by_id.values():
-        if any(wanted == fold(alias) for alias in (*actor.aliases, *actor.weak, *actor.surnames)):
+        if any(
+            wanted == phrase_key(alias) for alias in (*actor.aliases, *actor.weak, *actor.surnames)
+        ):
             return actor
     return None
 

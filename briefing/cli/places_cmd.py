@@ -15,6 +15,7 @@ from rich.text import Text
 
 from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for
 from briefing.cli.export_cmd import place_named
+from briefing.core.errors import BriefingError
 from briefing.core.models import ItemFilter, PlaceCount
 from briefing.core.text import clean_line
 
@@ -36,8 +37,11 @@ def places(
     if click_ctx.invoked_subcommand is not None:
         return
     ctx: Context = click_ctx.obj
-    store = ctx.open_store()
-    store.sync_places(tagger_for(ctx).place_infos())
+    try:
+        store = ctx.open_store()
+        store.sync_places(tagger_for(ctx).place_infos())
+    except BriefingError as error:  # a bad configuration or database: one line
+        raise click.ClickException(str(error)) from error
     rows = store.place_counts()
     if show_all:
         seen = {r.id for r in rows}

@@ -71,9 +71,10 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def title_key(title: str) -> str:
-    """The same headline from two outlets, whatever their quotes, case or punctuation."""
+    """The same headline from two outlets, whatever their quotes, case, accents or punctuation:
+    the store's duplicate check and the seed import compare titles by it."""
     return _NOT_WORD.sub(" ", fold(title)).strip()

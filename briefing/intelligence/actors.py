@@ -28,14 +28,17 @@ from typing import Any, Final, NamedTuple, cast
 from briefing.core.models import ActorMention, TextField
 from briefing.intelligence.gazetteer import Actor, Gazetteer, Role
 from briefing.intelligence.matching import (
+    PAST_MARKERS,
     Hit,
     PhraseMatcher,
     Prepared,
-    fold,
+    after_past_marker,
     fold_cased,
     fold_with_offsets,
     longest,
+    phrase_key,
     prepare,
+    variants,
 )
 
 _NEAR_WINDOW = 48
@@ -112,8 +115,12 @@ _C_HOW: Final = 4
 _C_KEY: Final = 5
 _Phrase = tuple[Hit[tuple[Entry, ...]], str]
 """A bare surname with its family, or a role phrase with its role id."""
-_Reading = tuple[list[Candidate], list[_Phrase], list[_Phrase], bool, bool]
-"""What the first pass reads: candidates, surnames, roles, Libya context, any weak alias."""
+_Reading = tuple[
+    list[Candidate], list[_Phrase], list[_Phrase], bool, bool, list[tuple[Hit[Any], Entry]]
+]
+"""What the first pass reads: candidates, surnames, roles, whether there is a Libya context
+word and a weak alias, and the rarer hits (confirming words, history words, officer titles,
+past markers) with their entries."""
 _NearTest = Callable[[str, int], bool]
 """Whether an `unless_near` word cancels an actor (or "role:" id) at a position."""
 
@@ -127,9 +134,20 @@ class ActorResult(NamedTuple):
     mentions: tuple[ActorMention, ...]
     """Actors proper: everything but the places that are only locations."""
     hits: tuple[tuple[str, TextField], ...]
-    libya_context: bool
     places: tuple[ActorMention, ...] = ()
     """Places that are only locations (kind `place` without `acts: true`)."""
+    alone: frozenset[str] = frozenset()
+    """Actors (and places) named only by a collision-prone name that nothing in the item
+    corroborates: in a general feed they are not enough to make the item relevant."""
+
+    def without(
+        self, ids: AbstractSet[str]
+    ) -> tuple[tuple[ActorMention, ...], tuple[ActorMention, ...]]:
+        """The mentions and the places, less the actors `ids`."""
+        return (
+            tuple(m for m in self.mentions if m.actor_id not in ids),
+            tuple(m for m in self.places if m.actor_id not in ids),
+        )
 
     @property
     def everything(self) -> tuple[ActorMention, ...]:
@@ -187,6 +205,38 @@ class ActorMatcher:
         blockers: set[str] = set()
         for term in gazetteer.context_terms:
             self._ci.add(term, ("C",), channel=self._channel)
+        # Collision-prone names: actor id -> its colliding keys (None: all of its names).
+        self._colliding: dict[str, frozenset[str] | None] = {}
+        self._places = frozenset(a.id for a in gazetteer.actors.values() if a.kind == "place")
+        self._institutions = frozenset(
+            a.id for a in gazetteer.actors.values() if a.kind in _INSTITUTIONS and a.signal >= 2
+        )
+        self._held_roles = {a.id: a.roles for a in gazetteer.actors.values() if a.roles}
+        for actor in gazetteer.actors.values():
+            if actor.collides_all:
+                self._colliding[actor.id] = None
+            elif actor.collides:
+                self._colliding[actor.id] = frozenset(
+                    key for name in actor.collides for key in variants(phrase_key(name))
+                )
+            for word in actor.confirm:
+                self._ci.add(word, ("F", actor.id), channel=self._channel)
+        self._colliding_ids = frozenset(self._colliding)
+        # People whose every name collides but who hold a role (the UN envoys): named on a
+        # date when they hold it, they are that role's holder.
+        self._roles_collide = frozenset(
+            a.id for a in gazetteer.actors.values() if a.collides_all and a.roles
+        )
+        for term in gazetteer.history_terms:
+            self._ci.add(term, ("H",), channel=self._channel)
+        # Officer titles are looked for next to a weak acronym only (rare), not by the scan:
+        # "head", "spokesperson" are common words.
+        # (The words of the titles: "deputy governor" ends in "governor".)
+        self._officer_words = frozenset(
+            word for title in gazetteer.officer_titles for word in phrase_key(title).split()
+        )
+        for term in PAST_MARKERS:
+            self._ci.add(term, ("P",), channel=self._channel)
         for term in gazetteer.ignore:
             self._ci.add(term, ("I",), channel=self._channel)
         families: dict[str, list[Actor]] = {}
@@ -211,13 +261,15 @@ class ActorMatcher:
                 self._add_alias(alias, ("A", actor.id, True, person))
             for surname in actor.surnames:
                 self._add_alias(surname, ("S", family))
-            self._near[actor.id] = frozenset(fold(t).strip() for t in actor.unless_near)
-            self._unless[actor.id] = frozenset(fold(t).strip() for t in actor.unless)
+            self._near[actor.id] = frozenset(phrase_key(t).strip() for t in actor.unless_near)
+            self._unless[actor.id] = frozenset(phrase_key(t).strip() for t in actor.unless)
             blockers |= self._near[actor.id] | self._unless[actor.id]
         for spec in gazetteer.roles.values():
             for phrase in spec.phrases:
                 self._add_alias(phrase, ("R", spec.id))
-            self._near["role:" + spec.id] = frozenset(fold(t).strip() for t in spec.unless_near)
+            self._near["role:" + spec.id] = frozenset(
+                phrase_key(t).strip() for t in spec.unless_near
+            )
             blockers |= self._near["role:" + spec.id]
         for word in blockers:
             if word:
@@ -236,6 +288,15 @@ class ActorMatcher:
         self._ignore_keys = self._ci.keys_where(self._channel, lambda e: e[0] == "I")
         self._person_keys = self._case_keys | self._ci.keys_where(
             self._channel, lambda e: e[0] == "A" and bool(e[3])
+        )
+        # Weak acronyms of Libyan institutions, which an officer title next to them confirms.
+        self._officer_keys = frozenset(
+            key
+            for key in self._case_keys
+            if any(
+                e[0] == "X" and e[2][0] == "A" and e[2][2] and e[2][1] in self._institutions
+                for e in self._ci.payloads(key, self._channel)
+            )
         )
         if self._own:
             self._ci.build()
@@ -356,7 +417,14 @@ class ActorMatcher:
             return _EMPTY
         kept, covered = longest(hits) if len(hits) > 1 else (hits, [])
         walk, in_person = self._still_counting(kept, covered) if covered else (kept, _NO_HITS)
-        candidates, surnames, roles, context, weak = self._read_hits(walk, in_person, item)
+        reading = self._read_hits(walk, in_person, item)
+        candidates, surnames, roles, context, weak, extras = reading
+        confirmed: AbstractSet[str] = _NO_IDS
+        history = past = False
+        if extras:
+            confirmed, history, past = _read_extras(extras)
+        if weak and not self._officer_keys.isdisjoint(map(_KEY_OF, candidates)):
+            candidates = self._name_officers(candidates, item.lowered)
         # Words that cancel a mention nearby (`unless_near`) or anywhere (`unless`): half of
         # the items have none, and skip these calls.
         present: AbstractSet[str] = _NO_WORDS
@@ -364,16 +432,37 @@ class ActorMatcher:
         near: _NearTest = _never_near
         if blocker_hits:
             blockers, present = _blocker_words(blocker_hits)
-            nearby, near = self._cancellers(blockers, present)
+            nearby, near = self._cancellers(blockers, present, confirmed)
             if nearby and not nearby.isdisjoint(map(_ID_OF, candidates)):
                 candidates = [c for c in candidates if not near(c[_C_ID], c[_C_POS])]
         if surnames:
             self._add_surnames(candidates, surnames, item, near)
         if present:
-            candidates = self._drop_unless(candidates, present, context)
+            candidates = self._drop_unless(candidates, present, context, confirmed)
         if roles and weak:
             candidates = self._corroborate_by_role(candidates, roles)
-        libya = context or _has_strong(candidates, self._signal)
+        alone = _NO_IDS
+        # (A context word backs everything, unless it may describe someone's past role.)
+        if (past or not context) and (
+            history or not self._colliding_ids.isdisjoint(map(_ID_OF, candidates))
+        ):
+            # A role phrase not qualified away ("the UN envoy", not "UN envoy for Syria") is
+            # a collision-prone signal of its own.
+            standing = [
+                f"role:{r}"
+                for h, r in roles
+                if not near(f"role:{r}", h[0]) and not after_past_marker(item.lowered, h[0])
+            ]
+            alone = self._uncorroborated(
+                candidates,
+                item.lowered,
+                walk if context else [],
+                confirmed,
+                history,
+                when,
+                standing,
+            )
+        libya = context or _has_strong(candidates, self._signal, alone)
         if not libya and weak:
             candidates = [c for c in candidates if not c[_C_WEAK]]
         day: date | None = None
@@ -382,12 +471,85 @@ class ActorMatcher:
             day = _day(when)
             former = self._add_role_holders(candidates, roles, item, day, libya, near)
         if not candidates:
-            return _NO_ACTORS[libya]
+            return _EMPTY
         if roles or not self._implying.isdisjoint(map(_ID_OF, candidates)):
             if not roles:
                 day = _day(when)
-            self._add_implied(candidates, day, former)
-        return self._summarise(candidates, libya)
+            alone = self._add_implied(candidates, day, former, alone)
+        return self._summarise(candidates, libya, alone)
+
+    def _name_officers(self, candidates: list[Candidate], text: str) -> list[Candidate]:
+        """A weak acronym of a Libyan institution right next to an officer title ("NOC
+        chairman", "chairman of the NOC") names that institution's officer: no longer weak.
+        (Only an acronym: "central bank governor" may be any country's.)"""
+        institutions, acronyms = self._institutions, self._officer_keys
+        out: list[Candidate] = []
+        for c in candidates:
+            if c[_C_WEAK] and c[_C_ID] in institutions and c[_C_KEY] in acronyms:
+                if self._officer_next_to(text, c[_C_POS], c[_C_POS] + len(c[_C_KEY]) - 2):
+                    c = (c[_C_ID], c[_C_POS], c[_C_FIELD], False, c[_C_HOW], c[_C_KEY])
+            out.append(c)
+        return out
+
+    def _officer_next_to(self, text: str, start: int, end: int) -> bool:
+        """True when an officer title is one of the two words after the name ("NOC chairman",
+        "NOC's chairman") or the three before it ("chairman of the NOC")."""
+        titles = self._officer_words
+        after = text[end : end + _OFFICER_GAP + 12].split()[:2]
+        before = text[max(0, start - _OFFICER_GAP - 12) : start].split()[-3:]
+        return not titles.isdisjoint(after) or not titles.isdisjoint(before)
+
+    def _uncorroborated(
+        self,
+        candidates: list[Candidate],
+        text: str,
+        hits: list[Hit[tuple[Entry, ...]]],
+        confirmed: AbstractSet[str],
+        history: bool,
+        when: date | datetime | None,
+        roles: list[str],
+    ) -> frozenset[str]:
+        """The actors named only by collision-prone names that nothing else in the item backs.
+
+        A colliding name (or, in an item with a history word, any place) is backed by a sure
+        Libya actor, by one of its own `confirm` words, by a role its actor held on the item's
+        date, or by a second, different collision-prone name, weak alias or role phrase
+        (Tripoli and the GNA; not in a history item), or by a Libya context word. A person
+        whose every name collides is backed by holding a Libya role on the item's date. A context
+        word or an actor that describes someone's earlier role ("who once headed the UN mission
+        in Libya") backs nothing.
+        """
+        for hit in hits:  # (the item's hits when it has a context word)
+            if _has_code(hit[3], "C") and not after_past_marker(text, hit[0]):
+                return _NO_IDS
+        colliding, signal, places = self._colliding, self._signal, self._places
+        doubtful: set[str] = set()
+        # Colliding names, weak aliases, role phrases and actors with some Libya link back each
+        # other.
+        others: set[str] = set(roles)
+        for c in candidates:
+            actor_id = c[_C_ID]
+            keys = colliding.get(actor_id, _NOT_COLLIDING)
+            if keys is None or (keys is not _NOT_COLLIDING and c[_C_KEY] in keys):
+                doubtful.add(actor_id)
+                others.add(actor_id)
+            elif history and actor_id in places:
+                doubtful.add(actor_id)
+            elif c[_C_WEAK] or 0 < signal[actor_id] < 2:
+                others.add(actor_id)  # (an actor with some Libya link: Wagner, Eni)
+            elif signal[actor_id] >= 2:
+                if not after_past_marker(text, c[_C_POS]):
+                    return _NO_IDS  # a sure Libya actor backs them all
+                doubtful.add(actor_id)  # "who once led the UN mission in Libya"
+        if not doubtful:
+            return _NO_IDS
+        if not history and (len(others) >= 2 or not doubtful.isdisjoint(confirmed)):
+            return _NO_IDS  # (in a history item, "the oasis" is the past one too)
+        day = _day(when)
+        for actor_id in doubtful & self._roles_collide:
+            if any(role.holds(day) for role in self._held_roles[actor_id]):
+                return _NO_IDS  # the UN envoy of the day, named by name
+        return frozenset(doubtful)
 
     def _still_counting(
         self, kept: list[Hit[tuple[Entry, ...]]], covered: list[Hit[tuple[Entry, ...]]]
@@ -436,6 +598,7 @@ class ActorMatcher:
         candidates: list[Candidate] = []
         surnames: list[_Phrase] = []
         roles: list[_Phrase] = []
+        extras: list[tuple[Hit[Any], Entry]] = []
         # Most hits are in the first field, and most items have two fields: no call.
         first_end, first_field = item.bounds[0]
         later = item.bounds[-1][1] if len(item.bounds) <= 2 else None
@@ -471,13 +634,19 @@ class ActorMatcher:
                         surnames.append((hit, entry[1]))
                 elif code == "R":
                     roles.append((hit, entry[1]))
-        return candidates, surnames, roles, context, weak
+                elif code != "I":
+                    extras.append((hit, entry))
+        return candidates, surnames, roles, context, weak, extras
 
     def _cancellers(
-        self, blockers: list[tuple[int, str]], present: AbstractSet[str]
+        self,
+        blockers: list[tuple[int, str]],
+        present: AbstractSet[str],
+        confirmed: AbstractSet[str],
     ) -> tuple[frozenset[str], _NearTest]:
         """The actors and roles a word of this item may cancel (`unless_near`), and the test
-        of whether one at a position is cancelled."""
+        of whether one at a position is cancelled. An actor that one of its `confirm` words
+        backs is not cancelled."""
         if not present:
             return _NO_WORDS, _never_near
         near_words = self._near_by_word
@@ -486,6 +655,8 @@ class ActorMatcher:
             nearby = near_words.get(only, _NO_WORDS)
         else:
             nearby = frozenset().union(*[near_words.get(word, _NO_WORDS) for word in present])
+        if confirmed and not nearby.isdisjoint(confirmed):
+            nearby = nearby - confirmed
         if not nearby:
             return _NO_WORDS, _never_near  # (no word of this item can cancel anything)
         near_rules = self._near
@@ -526,10 +697,15 @@ class ActorMatcher:
                 candidates.append((target, start, where, False, "surname", hit[2]))
 
     def _drop_unless(
-        self, candidates: list[Candidate], present: AbstractSet[str], context: bool
+        self,
+        candidates: list[Candidate],
+        present: AbstractSet[str],
+        context: bool,
+        confirmed: AbstractSet[str],
     ) -> list[Candidate]:
         """Words anywhere in the item cancel an actor (`unless`), unless something else says
-        "Libya": a context word, or another strong Libya actor."""
+        "Libya": a context word, one of the actor's `confirm` words, or another strong Libya
+        actor."""
         unless_words = self._unless_by_word
         if len(present) == 1:
             (only,) = present
@@ -540,6 +716,8 @@ class ActorMatcher:
                 .union(*[unless_words.get(word, _NO_WORDS) for word in present])
                 .intersection(map(_ID_OF, candidates))
             )
+        if confirmed:
+            blocked = blocked - confirmed
         if not blocked or context:
             return candidates
         signal = self._signal
@@ -601,12 +779,15 @@ class ActorMatcher:
         candidates: list[Candidate],
         day: date | None,
         former: AbstractSet[str],
-    ) -> None:
+        alone: frozenset[str],
+    ) -> frozenset[str]:
         """Add the actors that found ones imply: UNSMIL for whoever was the UN envoy on the
         item's date (named or by role), the UN for UNSMIL. Implied actors add no relevance.
 
         A role written as past ("ex-UN envoy León", in `former`) implies nothing for its holders.
+        Returns `alone` with the actors that only lone collision-prone names imply.
         """
+        lone: set[str] = set()
         seen = {c[_C_ID] for c in candidates}
         index = 0
         while index < len(candidates):
@@ -620,21 +801,28 @@ class ActorMatcher:
                 if other not in seen:
                     seen.add(other)
                     candidates.append((other, pos, where, False, "implied", ""))
+                    if alone and actor_id in alone:
+                        lone.add(other)
+        return alone.union(lone) if lone else alone
 
-    def _summarise(self, candidates: list[Candidate], libya: bool) -> ActorResult:
+    def _summarise(
+        self, candidates: list[Candidate], libya: bool, alone: frozenset[str]
+    ) -> ActorResult:
         # The result depends only on each candidate's (actor, field, key), in order (an implied
         # actor has no key), and on `libya`: items that name the same actors the same way
         # share it.
-        signature = (libya, *map(_SUMMARY_PART, candidates))
+        signature = (libya, alone, *map(_SUMMARY_PART, candidates))
         result = self._summaries.get(signature)
         if result is None:
-            result = self._summary(candidates, libya)
+            result = self._summary(candidates, libya, alone)
             if len(self._summaries) >= _CACHE_CAP:
                 self._summaries.clear()
             self._summaries[signature] = result
         return result
 
-    def _summary(self, candidates: list[Candidate], libya: bool) -> ActorResult:
+    def _summary(
+        self, candidates: list[Candidate], libya: bool, alone: frozenset[str]
+    ) -> ActorResult:
         counts: dict[str, int] = {}
         keys: dict[str, list[str]] = {}  # the matched keys, in order: surfaces with padding
         pairs: dict[tuple[str, str], None] = {}
@@ -670,7 +858,7 @@ class ActorMatcher:
             (places if a in place_ids else actors).append(mention)
         # (A module-level alias: a subscripted type written here is built anew on every call.)
         hits = cast(_FieldPairs, tuple(pairs))
-        return ActorResult(tuple(actors), hits, libya, tuple(places) if places else ())
+        return ActorResult(tuple(actors), hits, tuple(places) if places else (), alone)
 
     def _mention(self, signature: tuple[str, int, tuple[str, ...]]) -> ActorMention:
         """A new mention for (actor id, count, matched keys), remembered for the next items."""
@@ -724,17 +912,23 @@ class ActorMatcher:
 
 
 _FieldPairs = tuple[tuple[str, TextField], ...]
-_EMPTY = ActorResult((), (), False)
+_EMPTY = ActorResult((), ())
 _START = itemgetter(0)  # of a hit
 _ID_OF = itemgetter(_C_ID)  # of a candidate
+_KEY_OF = itemgetter(_C_KEY)  # of a candidate
 _KEY = itemgetter(2)
 _NO_WORDS: frozenset[str] = frozenset()
 _SUMMARY_PART = itemgetter(_C_ID, _C_FIELD, _C_KEY)
-_NO_ACTORS = {libya: ActorResult((), (), libya) for libya in (False, True)}
 
 
 _NO_ROLES: frozenset[str] = frozenset()
 _NO_HITS: frozenset[int] = frozenset()
+_NO_IDS: frozenset[str] = frozenset()
+_NOT_COLLIDING: frozenset[str] = frozenset(["(not colliding)"])
+# Kinds whose officers make the news by title alone ("NOC chairman", "CBL governor").
+_INSTITUTIONS = frozenset(["government", "company", "organisation", "armed_group"])
+_OFFICER_GAP = 10
+"""How far (in folded characters: "chairman of the NOC") an officer title may be from the name."""
 
 
 def _day(when: date | datetime | None) -> date | None:
@@ -783,12 +977,32 @@ def _has_code(payload: tuple[Entry, ...], code: str) -> bool:
     return False
 
 
-def _has_strong(candidates: list[Candidate], signal: Mapping[str, float]) -> bool:
-    """True when a non-weak candidate is a strong Libya signal (2 or more)."""
+def _has_strong(
+    candidates: list[Candidate], signal: Mapping[str, float], alone: frozenset[str]
+) -> bool:
+    """True when a non-weak candidate is a strong Libya signal (2 or more) that is not a lone
+    collision-prone name."""
     for candidate in candidates:
         if not candidate[_C_WEAK] and signal[candidate[_C_ID]] >= 2:
-            return True
+            if not alone or candidate[_C_ID] not in alone:
+                return True
     return False
+
+
+def _read_extras(extras: list[tuple[Hit[Any], Entry]]) -> tuple[set[str], bool, bool]:
+    """The actors a `confirm` word backs, and whether there is a history word and a past
+    marker ("former", "once")."""
+    confirmed: set[str] = set()
+    history = past = False
+    for _, entry in extras:
+        code = entry[0]
+        if code == "F":
+            confirmed.add(entry[1])
+        elif code == "H":
+            history = True
+        elif code == "P":
+            past = True
+    return confirmed, history, past
 
 
 def _names_person(payload: tuple[Entry, ...]) -> bool:

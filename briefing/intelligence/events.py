@@ -33,7 +33,7 @@ import yaml
 
 from briefing.core.errors import ConfigError
 from briefing.core.models import EVENT_TYPES, NO_EVENT, EventType, EventVerdict
-from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, fold, longest
+from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, longest, phrase_key
 
 _WORD_LISTS = (
     "subordinators",
@@ -148,7 +148,7 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
                         f"{source}: types.{type_name}.{language}: {phrase!r}: weight must be a "
                         "number (3 names the act, 0 cancels)"
                     )
-                key = fold(str(phrase))
+                key = phrase_key(str(phrase))
                 if not key.strip():
                     continue
                 cues.setdefault(key, {})[event_type] = float(weight)
@@ -161,7 +161,7 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
                 continue
             if not isinstance(block, list):
                 raise ConfigError(f"{source}: {list_name}.{language}: expected a list of phrases")
-            folded.update(fold(str(p)) for p in block if str(p).strip())
+            folded.update(phrase_key(str(p)) for p in block if str(p).strip())
         words[list_name] = frozenset(folded)
     beats: dict[EventType, frozenset[EventType]] = dict(base.beats) if base else {}
     raw_beats = data.get("beats") or {}

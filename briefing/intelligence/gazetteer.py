@@ -65,6 +65,13 @@ class Actor:
     among the actors; other places are reported apart (`Tagged.places`)."""
     implies: tuple[str, ...] = ()
     """Ids of actors a mention of this one also names (UNSMIL → the UN)."""
+    collides: tuple[str, ...] = ()
+    """Its names that also mean something outside Libya (another Tripoli, a namesake, a foreign
+    company's acronym): alone in an item of a general feed they are not enough."""
+    collides_all: bool = False
+    """Every name of it collides (`collides: true`)."""
+    confirm: tuple[str, ...] = ()
+    """Words that, anywhere in the item, say a colliding name means this actor."""
 
     @property
     def is_actor(self) -> bool:
@@ -106,6 +113,12 @@ class Gazetteer:
     roles: Mapping[str, RoleSpec] = field(default_factory=dict)
     context_terms: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    history_terms: tuple[str, ...] = ()
+    """Words of a historical commemoration (the Second World War, an old battle): with one of
+    them, a place is collision-prone too (the past, not present-day Libya)."""
+    officer_titles: tuple[str, ...] = ()
+    """Officer titles (chairman, governor): right next to a weak alias of a Libyan institution
+    ("NOC chairman") they name that institution's officer."""
 
     def holders(self, role: str, when: date | None) -> list[str]:
         """Ids of the actors holding `role` on `when` (None: the current holder)."""
@@ -186,7 +199,7 @@ def _date(value: Any, where: str, key: str) -> date | None:
 
 _ACTOR_KEYS = frozenset(
     "id name kind aliases weak surnames family unless_near unless affiliations roles signal "
-    "description acts implies __line__".split()
+    "description acts implies collides confirm __line__".split()
 )
 
 
@@ -240,6 +253,18 @@ def _actor(raw: Any, source: str, base: Actor | None) -> Actor:
         return _strings(raw[key], where, key) if key in raw else old
 
     aliases = pick("aliases", base.aliases if base else ())
+    collides, collides_all = (base.collides, base.collides_all) if base else ((), False)
+    if "collides" in raw:
+        value = raw["collides"]
+        if isinstance(value, bool):
+            collides, collides_all = (), value
+        else:
+            try:
+                collides, collides_all = _strings(value, where, "collides"), False
+            except ConfigError:
+                raise ConfigError(
+                    f"{where}: actor {actor_id!r} collides must be true, false or a list of its names"
+                ) from None
     if base is None and not aliases:
         aliases = (name,)
     return Actor(
@@ -258,7 +283,15 @@ def _actor(raw: Any, source: str, base: Actor | None) -> Actor:
         description=str(raw.get("description", base.description if base else "") or ""),
         acts=acts,
         implies=pick("implies", base.implies if base else ()),
+        collides=collides,
+        collides_all=collides_all,
+        confirm=pick("confirm", base.confirm if base else ()),
     )
+
+
+_TOP_KEYS = frozenset(
+    "actors roles context_terms ignore history_terms officer_titles __line__ version".split()
+)
 
 
 def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Gazetteer:
@@ -268,9 +301,7 @@ def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Ga
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{source}:1: a gazetteer is a mapping with `actors:` — see the format")
-    unknown = sorted(
-        set(data) - {"actors", "roles", "context_terms", "ignore", "__line__", "version"}
-    )
+    unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise ConfigError(
             f"{source}:{data.get('__line__', 1)}: unknown top-level key {unknown[0]!r}"
@@ -314,6 +345,12 @@ def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Ga
         data.get("context_terms"), where, "context_terms"
     )
     ignore = (base.ignore if base else ()) + _strings(data.get("ignore"), where, "ignore")
+    history = (base.history_terms if base else ()) + _strings(
+        data.get("history_terms"), where, "history_terms"
+    )
+    officers = (base.officer_titles if base else ()) + _strings(
+        data.get("officer_titles"), where, "officer_titles"
+    )
     for actor in actors.values():
         for other in actor.affiliations:
             if other not in actors:
@@ -327,7 +364,14 @@ def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Ga
         for other in spec.implies:
             if other not in actors:
                 raise ConfigError(f"{source}: role {spec.id!r} implies unknown actor {other!r}")
-    return Gazetteer(actors=actors, roles=roles, context_terms=context, ignore=ignore)
+    return Gazetteer(
+        actors=actors,
+        roles=roles,
+        context_terms=context,
+        ignore=ignore,
+        history_terms=history,
+        officer_titles=officers,
+    )
 
 
 def builtin_gazetteer_text() -> str:

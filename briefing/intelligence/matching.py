@@ -199,15 +199,17 @@ def fold_cased(text: str) -> str:
     return " " + folded.strip(b" ").decode("utf-8", "surrogatepass") + " "
 
 
-def fold(text: str) -> str:
-    """The matching form of a phrase or a text: `fold_cased` then lower-case."""
+def phrase_key(text: str) -> str:
+    """The matching form of a phrase or a text: `fold_cased` then lower-case, padded with a
+    space at each end (" haftar s son "). (`briefing.core.text.fold` is the plain fold of a
+    display string: case and accents only.)"""
     return fold_cased(text).lower()
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Fold like `fold` and map each folded character back to its index in `text`.
+    """Fold like `phrase_key` and map each folded character back to its index in `text`.
 
-    Slower than `fold` (a Python loop); used only to highlight spans in one displayed text.
+    Slower than `phrase_key` (a Python loop); used only to highlight spans in one displayed text.
     """
     out: list[str] = [" "]
     offsets: list[int] = [0]
@@ -295,7 +297,7 @@ class PhraseMatcher(Generic[T]):
         channel: int = 0,
     ) -> str:
         """Register a phrase (folded here unless `folded`); returns its folded form."""
-        key = phrase if folded else fold(phrase)
+        key = phrase if folded else phrase_key(phrase)
         if not key.strip():
             return key
         self._slot(self._pending, key, channel).append(payload)
@@ -340,6 +342,11 @@ class PhraseMatcher(Generic[T]):
 
     def __len__(self) -> int:
         return len({*self._pending, *self._derived})
+
+    def payloads(self, key: str, channel: int) -> list[T]:
+        """The payloads added for `key` on `channel` (before `build`), as written or derived."""
+        slots = self._pending.get(key) or self._derived.get(key)
+        return slots[channel] if slots else []
 
     def keys_where(self, channel: int, test: Callable[[T], bool]) -> frozenset[str]:
         """Keys with a payload on `channel` that passes `test` — for cheap per-hit gating."""
@@ -478,6 +485,37 @@ def _nested(hits: list[Hit[T]], clear: int = 0) -> tuple[list[Hit[T]], list[Hit[
     if len(inner) > 1:
         inner.sort(key=_longest_first)
     return outer, inner
+
+
+# Words that put what follows in someone's past ("former UN envoy to Libya", "who once headed
+# the UN mission in Libya", "l'ancien émissaire", "المبعوث السابق"): a Libya word there describes
+# a person's earlier role, not what the item is about. A verb of speech ends such a clause
+# ("former envoy Salamé said Libya's …").
+PAST_MARKERS = frozenset(
+    "former formerly once ex previously erstwhile onetime ancien ancienne anciennement "
+    "السابق السابقه سابقا".split()
+)
+_SPEECH = frozenset(
+    "said says say told tells warned warns urged urges called calls added adds insisted "
+    "dit declare affirme estime قال قالت يقول اكد".split()
+)
+PAST_REACH = 44
+"""How far back (in folded characters, five or six words) a past marker reaches."""
+
+
+def after_past_marker(text: str, pos: int) -> bool:
+    """True when the folded `text` has a past marker shortly before `pos`, with no verb of
+    speech in between: what starts at `pos` describes someone's earlier role."""
+    start = max(0, pos - PAST_REACH)
+    words = text[start:pos].split()
+    if start and text[start - 1] != " ":
+        words = words[1:]  # (the first word is cut)
+    for word in reversed(words):
+        if word in _SPEECH:
+            return False
+        if word in PAST_MARKERS:
+            return True
+    return False
 
 
 _FIELD_CAP = 200_000

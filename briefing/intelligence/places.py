@@ -36,7 +36,7 @@ import yaml
 from briefing.core.errors import ConfigError
 from briefing.core.models import EventType, PlaceMention
 from briefing.intelligence.gazetteer import Actor, Gazetteer
-from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, fold
+from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, phrase_key
 
 PLACE_KINDS = (
     "city",
@@ -147,7 +147,7 @@ def _place(raw: Any, where: str, base: Place | None) -> Place:
 
     names = pick("names", base.names if base else ())
     weak = pick("weak", base.weak if base else ())
-    if fold(name) not in {fold(n) for n in weak}:
+    if phrase_key(name) not in {phrase_key(n) for n in weak}:
         # The name is a strong spelling, unless listed only as weak (generated towns: "Ghat").
         names = (name.strip(), *names)
     return Place(
@@ -230,7 +230,8 @@ def with_places(gazetteer: Gazetteer, places: PlaceGazetteer) -> Gazetteer:
 
     A place that the actor gazetteer lists as acting (`acts: true`: Misrata, Zintan) keeps its
     actor entry and gains the place's spellings; any other actor-gazetteer entry with a place's
-    id is replaced by the place (the place gazetteer is where places are described).
+    id is replaced by the place (the place gazetteer is where places are described), keeping
+    only its collision keys (`collides`, `confirm`).
     """
     actors = dict(gazetteer.actors)
     for place in places.places.values():
@@ -250,6 +251,11 @@ def with_places(gazetteer: Gazetteer, places: PlaceGazetteer) -> Gazetteer:
             unless=place.unless,
             signal=place.signal,
             description=place.description,
+            # Whether its name collides, and what confirms it, stay with the actor entry
+            # (issue 16: `collides:` and `confirm:` in actors.yaml or the user's file).
+            collides=existing.collides if existing is not None else (),
+            collides_all=existing.collides_all if existing is not None else False,
+            confirm=existing.confirm if existing is not None else (),
         )
     return replace(gazetteer, actors=actors)
 
@@ -359,9 +365,11 @@ class PlaceLocator:
         self.places = places
         self._info = {p.id: p for p in places.places.values()}
         self._adjectives = {
-            p.id: frozenset(fold(a) for a in p.adjectives) for p in places.places.values()
+            p.id: frozenset(phrase_key(a) for a in p.adjectives) for p in places.places.values()
         }
-        self._names = {p.id: frozenset(fold(n) for n in p.names) for p in places.places.values()}
+        self._names = {
+            p.id: frozenset(phrase_key(n) for n in p.names) for p in places.places.values()
+        }
         self._closeness = {
             p.id: _SPECIFIC
             if p.kind in SITE_KINDS or p.kind == "district"
@@ -373,14 +381,16 @@ class PlaceLocator:
         self._abroad: PhraseMatcher[str] = PhraseMatcher()
         for city in places.abroad:
             for word in _ABROAD_WORDS:
-                self._abroad.add(f" {word}{fold(city)}", city, folded=True, arabic_prefixes=False)
+                self._abroad.add(
+                    f" {word}{phrase_key(city)}", city, folded=True, arabic_prefixes=False
+                )
             if _is_arabic(city):
-                self._abroad.add(f" ب{fold(city).strip()} ", city, folded=True)
+                self._abroad.add(f" ب{phrase_key(city).strip()} ", city, folded=True)
         self._abroad.build()
         self._abroad_words = frozenset(
             word
             for city in places.abroad
-            for word in (fold(city).split()[-1], "ب" + fold(city).split()[-1])
+            for word in (phrase_key(city).split()[-1], "ب" + phrase_key(city).split()[-1])
         )
         self._all_places = frozenset(places.places)
         self._regions = frozenset(p.id for p in places.places.values() if p.kind == "region")

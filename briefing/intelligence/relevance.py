@@ -46,7 +46,17 @@ from briefing.core.yamlwalk import (
     string,
     strings,
 )
-from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, fold, longest, prepare
+from briefing.intelligence.matching import (
+    PAST_MARKERS,
+    PAST_REACH,
+    Hit,
+    PhraseMatcher,
+    Prepared,
+    after_past_marker,
+    longest,
+    phrase_key,
+    prepare,
+)
 
 ActorHit = tuple[str, str, TextField, float]
 """(actor id, actor name, field, signal) — one actor found in one field of the item."""
@@ -75,6 +85,7 @@ class BuiltinRules:
     boosters: tuple[str, ...] = ()
     booster_floor: float = 3.0
     booster_cap: float = 3.0
+    alone_factor: float = 0.1
 
 
 # Payload: ("T", display term, weight, language or None, is_libya_name, note, {field: score})
@@ -101,6 +112,8 @@ class CompiledRules:
     actor_weights: Mapping[str, float]
     booster_floor: float = 3.0
     booster_cap: float = 3.0
+    alone_factor: float = 0.1
+    """What remains of a lone collision-prone name's weight in a general feed."""
     actor_scores: dict[ActorHit, ActorScore] = field(default_factory=dict, repr=False)
     """Each actor hit's score, worked out on first sight (the same few come back)."""
 
@@ -151,6 +164,7 @@ _RULE_KEYS = (
     "boosters",
     "booster_floor",
     "booster_cap",
+    "alone_factor",
 )
 
 
@@ -187,6 +201,7 @@ def load_rules(text: str, source: str = "briefing/data/relevance.yaml") -> Built
         boosters=listed("boosters"),
         booster_floor=figure("booster_floor", defaults.booster_floor),
         booster_cap=figure("booster_cap", defaults.booster_cap),
+        alone_factor=figure("alone_factor", defaults.alone_factor),
     )
 
 
@@ -209,11 +224,11 @@ def compile_rules(
     base = builtin if builtin is not None else builtin_rules()
     if not user.use_builtin:
         base = BuiltinRules(field_weights=base.field_weights, list_factor=base.list_factor)
-    libya = {fold(name) for name in base.libya_names}
+    libya = {phrase_key(name) for name in base.libya_names}
     # Later entries replace earlier ones with the same folded text: the user re-weights.
     merged: dict[str, WeightedTerm] = {}
     for term in (*base.terms, *base.negative_contexts, *user.terms, *user.negative_contexts):
-        merged[fold(term.text)] = term
+        merged[phrase_key(term.text)] = term
     own = matcher is None
     if matcher is None:
         matcher = PhraseMatcher()
@@ -225,11 +240,15 @@ def compile_rules(
             channel=channel,
         )
     for country in base.countries:
-        key = fold(country)
+        key = phrase_key(country)
         if key not in merged:
             matcher.add(key, ("K",), folded=True, channel=channel)
+    for marker in PAST_MARKERS:
+        key = phrase_key(marker)
+        if key not in merged:
+            matcher.add(key, ("P",), folded=True, channel=channel)
     for booster in base.boosters:
-        key = fold(booster)
+        key = phrase_key(booster)
         if key not in merged:
             matcher.add(key, ("U", booster), folded=True, channel=channel)
     if own:
@@ -244,6 +263,7 @@ def compile_rules(
         actor_weights=base.actor_weights,
         booster_floor=base.booster_floor,
         booster_cap=base.booster_cap,
+        alone_factor=base.alone_factor,
     )
 
 
@@ -255,11 +275,62 @@ def _term_entry(term: WeightedTerm, is_name: bool, factors: Mapping[str, float])
 
 
 def entry_fields(entry: Entry) -> list[tuple[TextField, str]]:
+    summary = entry.summary or ""
+    if ":" in summary:  # (every marker ends with a colon: most summaries skip the search)
+        summary = without_related_links(summary)
     return [
         ("title", entry.title or ""),
-        ("summary", entry.summary or ""),
+        ("summary", summary),
         ("content", entry.content or ""),
     ]
+
+
+# "Related: …", "Read more: …", "À lire aussi : …", "اقرأ أيضا: …": the headlines of other
+# stories that feeds append to a summary. They say nothing about this item.
+_RELATED: tuple[str, ...] = (
+    "related",
+    "related stories",
+    "related articles",
+    "related coverage",
+    "read more",
+    "read also",
+    "see also",
+    "also read",
+    "more on this",
+    "further reading",
+    "lire aussi",
+    "à lire aussi",
+    "a lire aussi",
+    "voir aussi",
+    "sur le même sujet",
+    "اقرأ أيضا",
+    "اقرأ أيضاً",
+    "إقرأ أيضا",
+    "اقرأ ايضا",
+    "ذات صلة",
+)
+_RELATED = tuple(sorted(_RELATED, key=len, reverse=True))  # "à lire aussi" before "lire aussi"
+_RELATED_REACH = len(_RELATED[0]) + 1
+
+
+def without_related_links(summary: str) -> str:
+    """`summary` without an appended related-link or "read more" line (and all after it).
+
+    A marker is one of `_RELATED` right before a colon, as a phrase of its own (at the start
+    or after a space or punctuation). Found with `str.find` and `str.endswith` rather than a
+    regular expression: this runs on every summary with a colon.
+    """
+    colon = summary.find(":")
+    while colon != -1:
+        head = summary[:colon].rstrip()
+        tail = head[-_RELATED_REACH:].lower()
+        if tail.endswith(_RELATED):
+            for marker in _RELATED:
+                cut = len(head) - len(marker)
+                if tail.endswith(marker) and (cut == 0 or not head[cut - 1].isalnum()):
+                    return summary[:cut].rstrip()
+        colon = summary.find(":", colon + 1)
+    return summary
 
 
 # Words that introduce an enumeration: "countries such as Libya and Syria" is a list of two.
@@ -338,14 +409,22 @@ def judge_scored(
     item: Prepared,
     hits: Sequence[Hit[tuple[Any, ...]]],
     scored: Sequence[ActorScore],
+    alone: Sequence[ActorScore] | None = None,
 ) -> Verdict:
-    """`judge` for a caller that has everything already (the Tagger): positional, no defaults."""
+    """`judge` for a caller that has everything already (the Tagger): positional.
+
+    `alone`: the same actor scores with lone collision-prone names discounted (`lone_score`);
+    used in a `default` or `strict` feed unless a Libya term in the item backs them.
+    """
     if not hits and not scored:
         return _verdict({}, entry, rules, mode)  # nothing matched (most world news)
     # (term, field) -> (weighted score, note); Reason objects are built once at the end.
     found: dict[tuple[str, str], tuple[float, str]]
     boosts: dict[tuple[str, str], float]
     found, boosts = _score_terms(hits, item, entry, rules) if hits else ({}, {})
+    if alone is not None and mode != "all" and entry.kind != "article":
+        if not _backed_by_terms(found, rules):
+            scored = alone
     for score in scored:
         if score is not None and score[0] not in found:
             found[score[0]] = score[1]
@@ -356,6 +435,31 @@ def judge_scored(
 
 _UNSCORED: ActorScore = (("", ""), (0.0, ""))
 """Marks an actor hit not scored yet (compared by identity)."""
+
+
+ALONE = "alone: not enough in a general feed"
+"""The note on a lone collision-prone name's reason ("Tripoli alone: not enough…")."""
+
+
+def _backed_by_terms(
+    found: Mapping[tuple[str, str], tuple[float, str]], rules: CompiledRules
+) -> bool:
+    """True when a Libya term of weight 2 or more (not in a list of countries) is in the item."""
+    factors = rules.field_weights
+    for (_, where), (score, note) in found.items():
+        if note == "term" and score >= 2 * factors.get(where, 1.0) - 1e-9:
+            return True
+    return False
+
+
+def lone_score(actor: ActorHit, rules: CompiledRules) -> ActorScore:
+    """What a lone collision-prone name adds in a general feed: its score × `alone_factor`,
+    with a note that says so."""
+    score = actor_score(actor, rules)
+    if score is None:
+        return None
+    (name, where), (weight, _) = score
+    return ((name, where), (round(weight * rules.alone_factor, 3), ALONE))
 
 
 def actor_score(actor: ActorHit, rules: CompiledRules) -> ActorScore:
@@ -395,6 +499,7 @@ def _score_terms(
     # A list needs other country names: without any, no Libya name can be in one. Asked only
     # when a Libya name is found.
     has_country: bool | None = None
+    past_at = -1_000  # where the last past marker ("former", "once") starts
     for hit in kept:
         start, _, _, payload = hit
         where = first_field if start < first_end else later or field_of(start)
@@ -410,6 +515,8 @@ def _score_terms(
             boosts[(term[1], where)] = factors.get(where, 1.0)
             continue
         if code != "T":
+            if code == "P":
+                past_at = start
             continue
         _, text, weight, language, is_name, note, scores = term
         if language:
@@ -418,9 +525,19 @@ def _score_terms(
             if lang and language.lower()[:2] != lang:
                 continue
         previous = found.get((text, where))
-        if previous is not None and previous[1] != "in a list of countries":
+        if previous is not None and previous[1] not in _DISCOUNTED:
             continue  # counted once per field
         score = scores.get(where)
+        if is_name and weight > 0 and start - past_at <= PAST_REACH:
+            if after_past_marker(item.lowered, start):
+                # "former UN envoy to Libya": a person's earlier role, not the item's subject.
+                if previous is not None:
+                    continue
+                found[(text, where)] = (
+                    round(weight * rules.list_factor * factors.get(where, 1.0), 3),
+                    PAST_ROLE,
+                )
+                continue
         if is_name and weight > 0:
             if has_country is None:
                 has_country = False
@@ -442,6 +559,11 @@ def _score_terms(
             score = round(weight * factors.get(where, 1.0), 3)
         found[(text, where)] = (score, note)
     return found, boosts
+
+
+PAST_ROLE = "a past role"
+"""The note on a Libya name that describes someone's earlier role ("former envoy to Libya")."""
+_DISCOUNTED = frozenset(["in a list of countries", PAST_ROLE])
 
 
 def _names_place(payload: tuple[Term, ...]) -> bool:

@@ -14,11 +14,11 @@ facts ("toll rises to nine", "field restarts") is a new story, recognised by its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from briefing.core.models import EventType, Tagged
+from briefing.core.models import EventType, PlaceInfo, Tagged
 from briefing.core.text import fold, title_key
 
 GAP = timedelta(hours=48)
@@ -33,6 +33,14 @@ SAME_TITLE_GAP = timedelta(days=3)
 """The "also in" rule: the same headline this close in time (store.ingest.DUPLICATE_WINDOW)."""
 MIN_TITLE_KEY = 24
 """Shorter headlines ("Libya update") are too generic to merge on (store.ingest)."""
+
+TOWN_KINDS = frozenset({"city", "town"})
+INSIDE_KINDS = frozenset({"district", "airport", "port", "refinery"})
+"""Places inside a town (a quarter, its airport, port or refinery): a report that names the
+quarter and one that names only the town are one story; two quarters are two."""
+
+Areas = Mapping[str, tuple[str, str]]
+"""Place id → (id, name) of the town it is in, for the places inside a town (`area_map`)."""
 
 # Follow-ups with new facts are new stories (TAXONOMY.md): a toll that rises, a field or port
 # that restarts after a shutdown, a reopening after a closure. Folded (lower case, no accents).
@@ -108,6 +116,8 @@ class StorySignature:
     actors: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
     """Figures in the headline and summary (tolls, amounts), without years."""
+    spot: str | None = None
+    """The place inside the town (`place_id`) where it happened, when the item says."""
     title: str = ""
     title_key: str = ""
     canonical_url: str | None = None
@@ -139,6 +149,8 @@ class StoryCandidate:
     last_seen: datetime
     actors: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
+    spots: frozenset[str] = frozenset()
+    """The places inside the town its reports name (one at most, unless it has none)."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +181,25 @@ def signature(tagged: Tagged, when: datetime) -> StorySignature:
         feed=e.feed,
         relevance=tagged.verdict.score,
     )
+
+
+def area_map(places: Iterable[PlaceInfo]) -> dict[str, tuple[str, str]]:
+    """The town each place inside a town belongs to (its district names the town)."""
+    places = list(places)
+    towns = {fold(p.name): (p.id, p.name) for p in places if p.kind in TOWN_KINDS}
+    return {
+        p.id: towns[fold(p.district)]
+        for p in places
+        if p.kind in INSIDE_KINDS and p.district and fold(p.district) in towns
+    }
+
+
+def in_area(sig: StorySignature, areas: Areas) -> StorySignature:
+    """`sig` keyed by the town its place is in (the place itself kept as `spot`)."""
+    area = areas.get(sig.place_id or "")
+    if area is None:
+        return sig
+    return replace(sig, place_id=area[0], place=area[1], spot=sig.place_id)
 
 
 def phase_of(text: str) -> str:
@@ -232,6 +263,8 @@ def _gap(when: datetime, c: StoryCandidate) -> timedelta:
 def _fits(sig: StorySignature, c: StoryCandidate) -> tuple[str, ...] | None:
     if (c.event_type, c.place_id, c.phase) != (sig.event_type, sig.place_id, sig.phase):
         return None
+    if sig.spot and c.spots and sig.spot not in c.spots:
+        return None  # two quarters of one town
     gap = _gap(sig.when, c)
     if max(c.last_seen, sig.when) - min(c.first_seen, sig.when) > SPAN:
         return None
@@ -328,6 +361,7 @@ def candidate(story_id: int, sig: StorySignature) -> StoryCandidate:
         sig.when,
         sig.actors,
         sig.numbers,
+        frozenset({sig.spot}) if sig.spot else frozenset(),
     )
 
 
@@ -343,4 +377,5 @@ def widen(c: StoryCandidate, sig: StorySignature) -> StoryCandidate:
         max(c.last_seen, sig.when),
         c.actors | sig.actors,
         c.numbers | sig.numbers,
+        c.spots | {sig.spot} if sig.spot else c.spots,
     )

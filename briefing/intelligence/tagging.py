@@ -29,7 +29,7 @@ from briefing.core.models import (
     Tagged,
     TextField,
 )
-from briefing.intelligence.actors import ActorMatcher
+from briefing.intelligence.actors import ActorMatcher, ActorResult
 from briefing.intelligence.events import EventClassifier, EventRules, Hint, load_events
 from briefing.intelligence.gazetteer import Gazetteer, load_gazetteer
 from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, prepare
@@ -49,6 +49,7 @@ from briefing.intelligence.relevance import (
     entry_fields,
     judge,
     judge_scored,
+    lone_score,
 )
 from briefing.intelligence.tagger_cache import load_or_build
 
@@ -118,7 +119,13 @@ class Tagger:
         actor_hits, blockers, term_hits = self.automaton.find_all(item.lowered)
         found = self.matcher.resolve(item, entry.published, actor_hits, blockers)
         scored = list(map(self._scores.__getitem__, found.hits))
-        verdict = judge_scored(entry, self.rules, mode, item, term_hits, scored)
+        alone = self._lone_scores(found) if found.alone else None
+        verdict = judge_scored(entry, self.rules, mode, item, term_hits, scored, alone)
+        if alone is not None and not verdict.relevant:
+            # A lone collision-prone name in an item judged not about Libya most likely means
+            # the other thing (another Tripoli, a namesake): it is not reported either.
+            mentions, places = found.without(found.alone)
+            found = found._replace(mentions=mentions, places=places)
         # Places score for relevance like any actor, but are reported apart: a city where
         # something happened is not a party to it (unless its forces act: `acts: true`).
         # Tagged is a frozen dataclass: its __init__ sets each field through
@@ -131,6 +138,15 @@ class Tagger:
         fields["places"] = found.places
         fields["event"], fields["locations"] = self._event_and_places(item, actor_hits, found)
         return tagged
+
+    def _lone_scores(self, found: ActorResult) -> list[ActorScore]:
+        actors, rules, alone = self.gazetteer.actors, self.rules, found.alone
+        return [
+            lone_score((a, actors[a].name, where, actors[a].signal), rules)
+            if a in alone
+            else self._scores[(a, where)]
+            for a, where in found.hits
+        ]
 
     def _event_and_places(
         self, item: Prepared, hits: list[Hit[tuple[Any, ...]]], found: Any
@@ -166,9 +182,6 @@ class Tagger:
     def find_mentions(self, text: str, when: datetime | None = None) -> list[tuple[int, int, str]]:
         """(start, end, actor id) spans in the original text, for highlighting."""
         return self.matcher.spans(text, when)
-
-    def fields(self, entry: Entry) -> list[tuple[TextField, str]]:
-        return entry_fields(entry)
 
 
 _new = object.__new__

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from briefing.core.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
 from briefing.core.search import search_copy
 from briefing.core.text import clean_block, clean_line, strip_unsafe, title_key
-from briefing.intelligence.stories import StorySignature, signature
+from briefing.intelligence.stories import Areas, StorySignature, in_area, signature
 from briefing.store import feedtags
 from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
 from briefing.store.codec import (
@@ -36,6 +36,7 @@ from briefing.store.feedtags import feed_tag_ids
 from briefing.store.places import PlaceRow, place_rows, replace_places
 from briefing.store.stories import (
     add_story_source,
+    areas_of,
     join_story,
     leave_story,
     story_unchanged,
@@ -182,9 +183,10 @@ class IngestMixin(FeedsMixin, StoreBase):
         with self._write() as db:
             known = self._known_actors(db)
             known_places = self._known_places(db)
+            areas = areas_of(db.conn)
             arrived: list[int] = []
             for item in prepared.items:
-                result, item_id = self._store_one(db, item, now, known, known_places)
+                result, item_id = self._store_one(db, item, now, known, known_places, areas)
                 new += result == "new"
                 updated += result == "updated"
                 unchanged += result == "unchanged"
@@ -213,6 +215,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         now: datetime,
         known: set[str],
         known_places: set[str],
+        areas: Areas,
     ) -> tuple[str, int]:
         """Store one item: ("new" | "updated" | "unchanged" | "merged", its id)."""
         # The hot path of a fetch: plain prepared statements (sqlite3 caches them), because
@@ -220,6 +223,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         e = item.entry
         fields = item.fields
         conn = db.conn
+        story = in_area(item.story, areas)
         source = conn.execute(
             "SELECT item_id FROM item_sources WHERE feed = ? AND identity = ?", (e.feed, e.identity)
         ).fetchone()
@@ -230,7 +234,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             ).fetchone()
             if current is None:  # pragma: no cover - foreign keys keep this from happening
                 conn.execute("DELETE FROM item_sources WHERE item_id = ?", (item_id,))
-                return self._store_one(db, item, now, known, known_places)
+                return self._store_one(db, item, now, known, known_places, areas)
             same = (current[0], current[1], current[2], current[3]) == (
                 fields["title"],
                 fields["summary"],
@@ -243,15 +247,15 @@ class IngestMixin(FeedsMixin, StoreBase):
             db.table("items").update(item_id, {**fields, "updated_at": iso(now)})
             self._replace_mentions(db, item_id, item.mentions, known)
             replace_places(conn, item_id, item.places, known_places)
-            if not story_unchanged(conn, item_id, item.story):
+            if not story_unchanged(conn, item_id, story):
                 leave_story(conn, item_id)
-                join_story(conn, item_id, item.story, self._item_feeds(conn, item_id))
+                join_story(conn, item_id, story, self._item_feeds(conn, item_id))
             return "updated", item_id
 
         match = self._same_story(db, fields, item.window)
         if match is not None:
             self._add_source(db, match, e, now)
-            add_story_source(conn, match, e.feed, item.story.when)
+            add_story_source(conn, match, e.feed, story.when)
             return "merged", match
 
         cursor = conn.execute(item.insert_sql, item.insert_values)
@@ -259,7 +263,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         self._add_source(db, item_id, e, now)
         self._replace_mentions(db, item_id, item.mentions, known, fresh=True)
         replace_places(conn, item_id, item.places, known_places, fresh=True)
-        join_story(conn, item_id, item.story, (e.feed,))
+        join_story(conn, item_id, story, (e.feed,))
         return "new", item_id
 
     def _item_feeds(self, conn: sqlite3.Connection, item_id: int) -> list[str]:
@@ -380,7 +384,6 @@ class IngestMixin(FeedsMixin, StoreBase):
                     "(identity = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)) LIMIT 1",
                     [e.identity, fields["canonical_url"]],
                 ).fetchone()
-            story = signature(tagged, e.published or now)
             fresh = row is None
             if row is not None:
                 item_id = int(row[0])
@@ -391,6 +394,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             self._replace_mentions(db, item_id, _mention_rows(tagged))
             conn = db.conn
             replace_places(conn, item_id, place_rows(tagged), self._known_places(db), fresh=fresh)
+            story = in_area(signature(tagged, e.published or now), areas_of(conn))
             if fresh or not story_unchanged(conn, item_id, story):
                 leave_story(conn, item_id)
                 join_story(conn, item_id, story, (e.feed,))
@@ -420,6 +424,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         with self._write() as db:
             conn = db.conn
             known_places = self._known_places(db)
+            areas = areas_of(conn)
             if feed_tags is not None:
                 wanted = {**feedtags.stored_feed_tags(db.conn), **feed_tags}
                 tags_added, tags_removed = feedtags.sync_all(
@@ -442,7 +447,7 @@ class IngestMixin(FeedsMixin, StoreBase):
                         (t.event.type, event_reasons, item_id),
                     )
                 replace_places(conn, item_id, place_rows(t), known_places)
-                stories.append((item_id, signature(t, require_iso(row[5]))))
+                stories.append((item_id, in_area(signature(t, require_iso(row[5])), areas)))
                 old_score = float(row[0] or 0.0)
                 new_reasons = reasons_to_json(t.verdict.reasons)
                 was_relevant = bool(row[2])

@@ -504,7 +504,7 @@ def m010_events_places_stories(db: Database) -> None:
         "first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, "
         "sources TEXT NOT NULL DEFAULT '[]', languages TEXT NOT NULL DEFAULT '[]', "
         "actors TEXT NOT NULL DEFAULT '[]', numbers TEXT NOT NULL DEFAULT '[]', "
-        "items INTEGER NOT NULL DEFAULT 1)"
+        "spots TEXT NOT NULL DEFAULT '[]', items INTEGER NOT NULL DEFAULT 1)"
     )
     conn.execute("CREATE INDEX idx_stories_find ON stories (event_type, place_id, last_seen)")
     conn.execute("CREATE INDEX idx_items_story ON items (story_id)")

@@ -15,13 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from briefing.core.models import EVENT_TYPES, EventType, ItemRow, Story
+from briefing.core.models import EVENT_TYPES, EventType, ItemRow, PlaceInfo, Story
 from briefing.intelligence.stories import (
     GAP,
     PLACELESS_GAP,
     SPAN,
     StoryCandidate,
     StorySignature,
+    area_map,
     candidate,
     choose,
     widen,
@@ -64,7 +65,7 @@ def _stored_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[_S
     gap = max(GAP, PLACELESS_GAP)
     rows = conn.execute(
         "SELECT id, phase, first_seen, last_seen, actors, numbers, sources, languages, "
-        "headline_rank FROM stories "
+        "headline_rank, spots FROM stories "
         "WHERE event_type = ? AND place_id IS ? AND last_seen >= ? AND first_seen <= ? "
         "ORDER BY last_seen DESC LIMIT ?",
         (sig.event_type, sig.place_id, iso(sig.when - gap), iso(sig.when + SPAN), _CANDIDATES),
@@ -80,6 +81,7 @@ def _stored_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[_S
                 last_seen=require_iso(r[3]),
                 actors=frozenset(json_list(r[4])),
                 numbers=frozenset(json_list(r[5])),
+                spots=frozenset(json_list(r[9])),
             ),
             json_list(r[6]),
             json_list(r[7]),
@@ -102,8 +104,8 @@ def join_story(
         start = candidate(item_id, sig)
         conn.execute(
             "INSERT INTO stories (id, event_type, place_id, phase, headline, headline_item, "
-            "headline_rank, first_seen, last_seen, sources, languages, actors, numbers, items) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            "headline_rank, first_seen, last_seen, sources, languages, actors, numbers, spots, "
+            "items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             (
                 item_id,
                 sig.event_type,
@@ -118,6 +120,7 @@ def join_story(
                 _JSON.encode([sig.language] if sig.language else []),
                 _JSON.encode(sorted(start.actors)),
                 _JSON.encode(sorted(start.numbers)),
+                _JSON.encode(sorted(start.spots)),
             ),
         )
         conn.execute(
@@ -132,8 +135,8 @@ def join_story(
         languages.append(sig.language)
     better = sig.headline_rank > story.headline_rank
     conn.execute(
-        "UPDATE stories SET first_seen = ?, last_seen = ?, actors = ?, numbers = ?, sources = ?, "
-        "languages = ?, items = items + 1, headline = CASE WHEN ? THEN ? ELSE headline END, "
+        "UPDATE stories SET first_seen = ?, last_seen = ?, actors = ?, numbers = ?, spots = ?, "
+        "sources = ?, languages = ?, items = items + 1, headline = CASE WHEN ? THEN ? ELSE headline END, "
         "headline_item = CASE WHEN ? THEN ? ELSE headline_item END, "
         "headline_rank = max(headline_rank, ?) WHERE id = ?",
         (
@@ -141,6 +144,7 @@ def join_story(
             iso(grown.last_seen),
             _JSON.encode(sorted(grown.actors)),
             _JSON.encode(sorted(grown.numbers)),
+            _JSON.encode(sorted(grown.spots)),
             _JSON.encode(feeds),
             _JSON.encode(languages),
             better,
@@ -156,6 +160,15 @@ def join_story(
         (match.story_id, _JSON.encode(list(match.reasons)), item_id),
     )
     return match.story_id
+
+
+def areas_of(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    """The town of each place inside one, from the places table (`stories.area_map`); read once
+    per feed by the writer."""
+    return area_map(
+        PlaceInfo(r[0], r[1], kind=r[2], district=r[3])
+        for r in conn.execute("SELECT id, name, kind, district FROM places")
+    )
 
 
 def leave_story(conn: sqlite3.Connection, item_id: int) -> None:

@@ -9,6 +9,7 @@ from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from briefing.core.errors import BriefingError
 from briefing.core.models import Config
 from briefing.store import Store
 from briefing.tui.bindings import APP_BINDINGS, binding_id, main_bindings
@@ -73,6 +74,14 @@ class BriefingApp(App[None]):
         if self._build_tagger:
             # After the first screen is up: building the gazetteer competes for the GIL.
             self.set_timer(0.8, self._start_tagger)
+
+    def on_unmount(self) -> None:
+        # Leaving is the analyst's last look: "new since my last look" counts from here.
+        if not self.store.read_only:
+            try:
+                self.store.record_look(self.context.now())
+            except BriefingError:
+                pass  # a locked or damaged database: the previous look stays
 
     def _start_tagger(self) -> None:
         self.run_worker(self._load_tagger, thread=True, group="tagger", exit_on_error=False)

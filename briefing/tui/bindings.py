@@ -138,7 +138,7 @@ TRIAGE_BINDINGS: list[BindingType] = [
         "Remove chip",
         show=False,
         id="remove-chip",
-        tooltip="Remove the last filter chip",
+        tooltip="Remove the newest filter chip (the one added last)",
     ),
     Binding(
         "c",
@@ -155,6 +155,38 @@ TRIAGE_BINDINGS: list[BindingType] = [
         show=False,
         id="filters-panel",
         tooltip="Show or hide the filter panel (tab moves into it)",
+    ),
+    *[
+        Binding(
+            key,
+            f"jump_panel('{kind}')",
+            f"Panel: {title}",
+            show=False,
+            id=f"panel-{kind}",
+            tooltip=f"Jump to the {title} section of the filter panel (it opens if folded)",
+        )
+        for key, kind, title in (
+            ("T", "tag", "Tags"),
+            ("F", "feed", "Feeds"),
+            ("S", "state", "State"),
+            ("D", "date", "Date"),
+        )
+    ],
+    Binding(
+        "N",
+        "since_look",
+        "New since last look",
+        show=False,
+        id="since-look",
+        tooltip="Show the items published since your last look (recorded when you leave the app)",
+    ),
+    Binding(
+        "ctrl+d",
+        "date_range",
+        "Date range",
+        show=False,
+        id="date-range",
+        tooltip="Type a custom date range: YYYY-MM-DD to YYYY-MM-DD (both days included)",
     ),
     Binding(
         "v",
@@ -224,8 +256,65 @@ TRIAGE_BINDINGS: list[BindingType] = [
 ]
 """The triage screen's keys."""
 
+
+def list_moves(prefix: str, what: str) -> list[BindingType]:
+    """The keys that move through a list or a text the same way on every screen."""
+    return [
+        Binding(
+            "j,down",
+            "cursor_down",
+            "Down",
+            show=False,
+            id=f"{prefix}-down",
+            tooltip=f"Move to the next {what}",
+        ),
+        Binding(
+            "k,up",
+            "cursor_up",
+            "Up",
+            show=False,
+            id=f"{prefix}-up",
+            tooltip=f"Move to the previous {what}",
+        ),
+        Binding("g,home", "top", "Top", show=False, id=f"{prefix}-top", tooltip="Go to the top"),
+        Binding(
+            "G,end",
+            "bottom",
+            "Bottom",
+            show=False,
+            id=f"{prefix}-bottom",
+            tooltip="Go to the bottom",
+        ),
+        Binding(
+            "space,pagedown",
+            "page_down",
+            "Page down",
+            show=False,
+            id=f"{prefix}-page-down",
+            tooltip="Move down one screen",
+        ),
+        Binding(
+            "pageup",
+            "page_up",
+            "Page up",
+            show=False,
+            id=f"{prefix}-page-up",
+            tooltip="Move up one screen",
+        ),
+    ]
+
+
 ACTORS_BINDINGS: list[BindingType] = [
     Binding("escape,a", "back", "Back", id="actors-back", tooltip="Back to the item list"),
+    *list_moves("actors", "actor"),
+    Binding(
+        "slash",
+        "find",
+        "Find",
+        id="actors-find",
+        tooltip="Type-to-find: the cursor jumps to the first actor whose name holds what you "
+        "type; enter or escape returns to the table",
+    ),
     Binding(
         "b",
         "brief",
@@ -314,6 +403,12 @@ STORY_BRIEF_BINDINGS: list[BindingType] = [
     Binding("question_mark", "help", "Help", id="story-brief-help", tooltip="Every key"),
 ]
 """The story brief screen's keys."""
+BRIEF_BINDINGS: list[BindingType] = [
+    Binding("escape", "close", "Close", id="brief-close", tooltip="Back to where you were"),
+    Binding("q", "close", "Close", show=False, id="brief-quit", tooltip="Back to where you were"),
+    *list_moves("brief", "line"),
+]
+"""The brief screen's keys."""
 
 
 def declared(bindings: Iterable[BindingType]) -> list[Binding]:

@@ -22,6 +22,7 @@ from briefing.core.text import clean_line
 from briefing.store import Store
 from briefing.tui import filters
 from briefing.tui.bindings import APP_BINDINGS, HelpRow, declared
+from briefing.tui.notify import items
 
 Command = tuple[str, Callable[[], object], str]
 """(what the palette shows, what it runs, a line of help).
@@ -85,6 +86,11 @@ def _data_commands(target: FilterTarget, store: Store) -> list[Command]:
         ),
         ("Clear every filter", target.action_clear_filters, "Show every item not dismissed"),
         (
+            "Record my last look now",
+            partial(target.run_action, "record_look"),
+            '"New since my last look" counts from now (leaving the app records it too)',
+        ),
+        (
             "Toggle light / dark theme",
             partial(target.run_action, "app.toggle_theme"),
             "Switch briefing's themes",
@@ -112,7 +118,7 @@ def _data_commands(target: FilterTarget, store: Store) -> list[Command]:
             (
                 f"Filter by tag: {clean_line(tag.value, 60)}",
                 partial(toggle, "tag", tag.value),
-                f"{tag.count:,} items",
+                items(tag.count),
             )
         )
     for feed in store.feed_states():
@@ -123,6 +129,8 @@ def _data_commands(target: FilterTarget, store: Store) -> list[Command]:
                 "Feed filter",
             )
         )
+    for value, label in filters.TAGGED:
+        out.append((f"Show {label} items", partial(toggle, "tagged", value), "Tagged or not"))
     for state, label in filters.STATES:
         out.append((f"Show state: {label}", partial(toggle, "state", state), "Triage state filter"))
     for key, (label, _back) in filters.DATE_RANGES.items():
@@ -136,8 +144,8 @@ def _data_commands(target: FilterTarget, store: Store) -> list[Command]:
             )
         )
     f = target.filter
-    if f.actors or f.tags or f.feeds:
-        out.append(("Remove the last filter chip", target.action_remove_chip, ""))
+    if filters.chips(f):
+        out.append(("Remove the newest filter chip", target.action_remove_chip, ""))
     return out
 
 

@@ -5,9 +5,10 @@ Kept free of Textual so the filter logic is unit-testable on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from typing import Literal
 
 from briefing.core.errors import SearchSyntaxError
 from briefing.core.models import ItemFilter, TriageState
@@ -15,7 +16,7 @@ from briefing.core.search import parse_search, positive_terms
 from briefing.core.text import clean_line
 
 FacetKind = str
-"""One of `actor`, `tag`, `feed`, `event`, `place`, `state`, `date`, `text`, `kind`, `ids`."""
+"""One of `actor`, `tag`, `feed`, `event`, `place`, `state`, `date`, `text`, `kind`, `ids`, `tagged`."""
 
 DATE_RANGES: dict[str, tuple[str, timedelta | None]] = {
     "24h": ("last 24 hours", timedelta(days=1)),
@@ -34,6 +35,9 @@ STATES: tuple[tuple[TriageState, str], ...] = (
     ("all", "everything"),
 )
 """The triage states of the filter panel, with their labels."""
+
+TAGGED: tuple[tuple[str, str], ...] = (("any", "any tag"), ("none", "untagged"))
+"""The tagged-or-not choices (`ItemFilter.tagged`): "everything I tagged" and its opposite."""
 
 _TUPLE_FIELDS = {
     "actor": "actors",
@@ -66,6 +70,9 @@ def toggle(
         return replace(f, state="active" if f.state == state else state)
     if kind == "date":
         return with_date_range(f, value, now=now)
+    if kind == "tagged":
+        wanted: Literal["any", "none"] = "none" if value == "none" else "any"
+        return replace(f, tagged=None if f.tagged == wanted else wanted)
     if kind == "text":
         return replace(f, text=value.strip())
     raise ValueError(f"unknown filter kind {kind!r}")
@@ -135,6 +142,8 @@ def chips(
             if kind == "event":
                 label = value.replace("_", " ")
             out.append(Chip(f"{kind}:{value}", kind, clean_line(label, 40)))
+    if f.tagged is not None:
+        out.append(Chip("tagged:", "tags", dict(TAGGED).get(f.tagged, f.tagged)))
     if f.since is not None or f.until is not None or f.within is not None:
         out.append(Chip("date:", "date", describe_dates(f, now=now)))
     if f.state != "active":
@@ -153,6 +162,8 @@ def remove_chip(f: ItemFilter, key: str) -> ItemFilter:
         return _with_values(f, kind, tuple(v for v in _values(f, kind) if v != value))
     if kind == "text":
         return replace(f, text="")
+    if kind == "tagged":
+        return replace(f, tagged=None)
     if kind == "date":
         return replace(f, since=None, until=None, within=None)
     if kind == "state":
@@ -164,17 +175,68 @@ def remove_chip(f: ItemFilter, key: str) -> ItemFilter:
     return f
 
 
+def since_look(f: ItemFilter, when: datetime) -> ItemFilter:
+    """The filter narrowed to items published since the analyst's last look."""
+    return replace(f, since=when, until=None, within=None)
+
+
+def is_since_look(f: ItemFilter, when: datetime | None) -> bool:
+    return when is not None and f.since == when and f.until is None and f.within is None
+
+
+def parse_date_range(text: str, tz: tzinfo | None) -> tuple[datetime | None, datetime | None]:
+    """`YYYY-MM-DD to YYYY-MM-DD` (either side may be empty) → [since, until) in `tz`, both
+    days included. Raises ValueError with a line that says what to type."""
+    left, sep, right = text.strip().partition(" to ")
+    if not sep:
+        left, sep, right = text.strip().partition("..")
+    if not sep:
+        left, right = text.strip(), ""
+
+    def day(part: str) -> datetime | None:
+        part = part.strip()
+        if not part:
+            return None
+        try:
+            return datetime.strptime(part, "%Y-%m-%d").replace(tzinfo=tz)
+        except ValueError:
+            raise ValueError(
+                f"date range: {clean_line(part, 40)!r} is not a date — type YYYY-MM-DD to YYYY-MM-DD"
+            ) from None
+
+    since, last = day(left), day(right)
+    if since is None and last is None:
+        raise ValueError("date range: empty — type YYYY-MM-DD to YYYY-MM-DD")
+    until = last + timedelta(days=1) if last is not None else None
+    if since is not None and until is not None and until <= since:
+        raise ValueError("date range: the end is before the start — type the earlier day first")
+    return since, until
+
+
+def chip_order(order: Sequence[Chip], current: Sequence[Chip]) -> list[Chip]:
+    """`current`'s chips in the order they were added: those already in `order` keep their
+    place, new (or changed, like a date range switched from 7 to 1 day) ones go last."""
+    kept = [c for c in order if c in current]
+    return kept + [c for c in current if c not in kept]
+
+
 def describe_dates(f: ItemFilter, *, now: datetime | None = None) -> str:
     key = date_range_key(f, now)
     if key is not None and key != "any":
         return DATE_RANGES[key][0]
     if f.within is not None and f.since is None and f.until is None:
-        hours = int(f.within.total_seconds() // 3600)
-        return f"last {hours // 24} days" if hours % 24 == 0 else f"last {hours} hours"
+        seconds = int(f.within.total_seconds())
+        if seconds % 86_400 == 0:
+            return f"last {seconds // 86_400} days"
+        if seconds % 3_600 == 0:
+            return f"last {seconds // 3_600} hours"
+        return f"last {max(seconds // 60, 1)} minutes"
     if f.within is not None:
         f = f.resolved(now or datetime.now().astimezone())
     since = f.since.strftime("%Y-%m-%d") if f.since else "…"
-    until = f.until.strftime("%Y-%m-%d") if f.until else "now"
+    # `until` is the exclusive end: a range typed as "…to 11-15" ends at 11-16 00:00.
+    last = f.until - timedelta(seconds=1) if f.until else None
+    until = last.strftime("%Y-%m-%d") if last else "now"
     return f"{since} → {until}"
 
 

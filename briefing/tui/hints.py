@@ -11,7 +11,7 @@ WELCOME = (
 )
 NO_MATCH = (
     "Nothing matches this filter",
-    "backspace removes the last filter chip · c clears every filter · / edits the search",
+    "backspace removes the newest filter chip · c clears every filter · / edits the search",
 )
 READER_GUIDE = (
     "The reading pane",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from briefing.core.errors import StoreError
 from briefing.core.models import Triage
 from briefing.store import Store
+from briefing.tui.notify import items
 from briefing.tui.undo import UndoStack
 
 Change = Callable[[list[int], list[Triage]], str]
@@ -53,7 +54,7 @@ class TriageActions:
             return False
         self.undo.push(label, snapshot)
         if not quiet:
-            count = f"{len(chosen)} items" if len(chosen) > 1 else "1 item"
+            count = items(len(chosen))
             self.say(f"{label}: {count}  (u undoes)")
         return True
 
@@ -134,5 +135,5 @@ class TriageActions:
         except StoreError as error:
             self.say(str(error), severity="error")
             return False
-        self.say(f"Undone: {step.label.lower()} ({len(step.snapshot)} items)")
+        self.say(f"Undone: {step.label.lower()} ({items(len(step.snapshot))})")
         return True

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from briefing.acquisition.captures import MAX_CAPTURE_BYTES, Article, paragraph_key, parse_capture
+from briefing.acquisition.captures import MAX_CAPTURE_BYTES, Article, parse_capture
 from briefing.core.errors import ImportError_
 from briefing.core.files import read_capped
 from briefing.core.models import Config, Entry, ItemDetail, SeedFacts, Tagged
-from briefing.core.text import clean_line
+from briefing.core.text import clean_line, title_key
 from briefing.core.urls import is_http_url, url_key
 
 if TYPE_CHECKING:
@@ -64,11 +64,6 @@ def missing_text_hint(facts: SeedFacts) -> str:
 def seed_has_text(detail: ItemDetail | None) -> bool:
     """Whether the stored seed holds its article text (not just the facts)."""
     return bool(detail and detail.content.strip())
-
-
-def title_key(title: str) -> str:
-    """Titles compare equal when they differ only in quotes (’ or '), case or punctuation."""
-    return paragraph_key(title)
 
 
 def is_seed(article: Article, facts: SeedFacts, source_url: str | None = None) -> bool:

@@ -64,6 +64,7 @@ def test_a_date_chip_does_not_drift() -> None:
         assert filters.date_range_key(f, later) == "24h"
     odd = ItemFilter(within=timedelta(hours=36))
     assert filters.describe(odd) == "date=last 36 hours"
+    assert filters.describe(ItemFilter(within=timedelta(minutes=90))) == "date=last 90 minutes"
     assert filters.remove_chip(odd, "date:") == ItemFilter()
 
 

@@ -12,6 +12,7 @@ from briefing.core.models import (
     Config,
     Entry,
     FeedSpec,
+    PlaceInfo,
     Reason,
     RelevanceRules,
     Tagged,
@@ -44,7 +45,7 @@ def libya_items(prefix: str, n: int, *, libya: int | None = None) -> list[tuple[
     return [
         (
             f"{prefix}-{i}",
-            f"Tripoli talks resume, report {prefix} {i}"
+            f"Tripoli talks on Libya resume, report {prefix} {i}"
             if i < libya
             else f"Football results round {prefix} {i}",
         )
@@ -62,6 +63,9 @@ class FakeTagger:
         return Tagged(entry, Verdict(hit, 5.0 if hit else 0.0, reasons))
 
     def actor_infos(self) -> list[ActorInfo]:
+        return []
+
+    def place_infos(self) -> list[PlaceInfo]:
         return []
 
 

@@ -634,7 +634,7 @@ def failing_store(
     real = IngestMixin._store_one
 
     def store_one(
-        self: IngestMixin, db: Any, item: Any, now: datetime, *known: set[str]
+        self: IngestMixin, db: Any, item: Any, now: datetime, *known: Any
     ) -> tuple[str, int]:
         failure = error(item.entry.feed)
         if failure is not None:

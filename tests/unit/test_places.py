@@ -10,7 +10,7 @@ import pytest
 
 from briefing.core.errors import ConfigError
 from briefing.core.models import Entry, Tagged
-from briefing.intelligence.matching import fold
+from briefing.intelligence.matching import phrase_key
 from briefing.intelligence.places import (
     PLACE_KINDS,
     REGIONS,
@@ -91,8 +91,8 @@ def test_gazetteer_covers_libya_with_regions_and_coordinates() -> None:
     ],
 )
 def test_tracked_sites_are_named(name: str, kind: str) -> None:
-    by_name = {fold(n): p for p in builtin_places().places.values() for n in p.names}
-    assert by_name[fold(name)].kind == kind
+    by_name = {phrase_key(n): p for p in builtin_places().places.values() for n in p.names}
+    assert by_name[phrase_key(name)].kind == kind
 
 
 def test_french_and_arabic_spellings(tagger: Tagger) -> None:
@@ -116,8 +116,9 @@ def test_based_government_is_not_the_event_place(tagger: Tagger) -> None:
 
 def test_locative_words_in_three_languages(tagger: Tagger) -> None:
     assert primary(tag(tagger, "Benghazi traders protest as clashes hit Zawiya")) == "zawiya"
-    assert primary(tag(tagger, "اشتباكات بطرابلس", lang="ar")) == "tripoli"
-    assert primary(tag(tagger, "Manifestation près de Benghazi", lang="fr")) == "benghazi"
+    # (Tripoli alone is not enough in a general feed: issue 16.)
+    assert primary(tag(tagger, "اشتباكات بطرابلس الليبية", lang="ar")) == "tripoli"
+    assert primary(tag(tagger, "Manifestation près de Benghazi, en Libye", lang="fr")) == "benghazi"
     # A district or a site is closer than its city.
     assert primary(tag(tagger, "Fighting in Ain Zara, south of Tripoli")) == "ain-zara"
     assert primary(tag(tagger, "Rockets hit Mitiga airport in Tripoli")) == "mitiga-airport"
@@ -126,11 +127,12 @@ def test_locative_words_in_three_languages(tagger: Tagger) -> None:
 def test_no_event_place_abroad_or_without_an_event(tagger: Tagger) -> None:
     abroad = tag(tagger, "Libyan rivals hold talks in Geneva", "Delegations from Tripoli came.")
     assert primary(abroad) is None and ids(abroad) == {"tripoli"}
-    arabic = tag(tagger, "اجتماع في القاهرة لبحث الأزمة", "حضر وفد من طرابلس.", lang="ar")
+    # "A Libyan delegation": Tripoli alone could be Lebanon's (issue 16), so the item says Libya.
+    arabic = tag(tagger, "اجتماع في القاهرة لبحث الأزمة الليبية", "حضر وفد من طرابلس.", lang="ar")
     assert primary(arabic) is None and ids(arabic) == {"tripoli"}
     opinion = tag(tagger, "Opinion: Sabha and Ubari deserve better")
     assert primary(opinion) is None and ids(opinion) == {"sabha", "ubari"}
-    bound = tag(tagger, "EU ships inspect arms shipment bound for Benghazi")
+    bound = tag(tagger, "EU ships inspect arms shipment bound for Benghazi, Libya")
     assert primary(bound) is None and ids(bound) == {"benghazi"}
 
 

@@ -136,3 +136,12 @@ def test_classify_json_prints_a_story_per_item(env: list[str], tmp_path: Path) -
         ("b", "a", ["same link"]),
         ("c", "c", []),
     ]
+
+
+def test_places_without_a_configuration_is_one_line(tmp_path: Path) -> None:
+    code, out = run(
+        ["--config", str(tmp_path / "none.yaml"), "--db", str(tmp_path / "b.db")], "places"
+    )
+    assert code == 1
+    (line,) = out.strip().splitlines()
+    assert line.startswith("Error: no configuration file at")

@@ -85,7 +85,7 @@ def test_title_weighs_more_than_summary_and_body(tagger: Tagger) -> None:
         ("Kadhafi : dix ans après", "fr"),
         ("حفتر يلتقي وفدا أمريكيا", "ar"),
         ("وحفتر يرفض المبادرة", "ar"),
-        ("اشتباكات في طرابلس", "ar"),
+        ("اشتباكات في طرابلس ومصراتة", "ar"),
     ],
 )
 def test_case_accents_possessives_hyphens_scripts(tagger: Tagger, title: str, lang: str) -> None:

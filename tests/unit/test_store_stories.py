@@ -286,3 +286,31 @@ def test_items_stored_before_stories_each_start_one(tmp_path: Path) -> None:
         assert story is not None and story.headline == "Old item" and story.items == 1
     finally:
         store.close()
+
+
+def test_a_quarter_joins_its_town_s_story_in_the_store(store: Store) -> None:
+    store.sync_places(
+        [
+            PlaceInfo("tripoli", "Tripoli", "Tripolitania", "Tripoli", "city"),
+            PlaceInfo("souq-al-juma", "Souq al-Juma", "Tripolitania", "Tripoli", "district"),
+            PlaceInfo("abu-salim", "Abu Salim", "Tripolitania", "Tripoli", "district"),
+        ]
+    )
+
+    def at(title: str, place_id: str, name: str, hours: int) -> Tagged:
+        t = evented(title, "armed_clash", name, when=FROZEN_NOW + hours * HOUR)
+        return replace(t, locations=(PlaceMention(place_id, name, "Tripolitania", (name,), True),))
+
+    store.store_feed(
+        ok("Libya Observer"),
+        [
+            at("Clashes in Souq al-Juma", "souq-al-juma", "Souq al-Juma", 0),
+            at("Fighting in Tripoli", "tripoli", "Tripoli", 1),
+            at("Clashes in Abu Salim", "abu-salim", "Abu Salim", 2),
+        ],
+    )
+    by_title = {r.title: r.story_id for r in store.items()}
+    assert by_title["Clashes in Souq al-Juma"] == by_title["Fighting in Tripoli"]
+    assert by_title["Clashes in Abu Salim"] != by_title["Fighting in Tripoli"]
+    story = store.story(by_title["Fighting in Tripoli"] or 0)
+    assert story is not None and story.place == "Tripoli" and story.place_id == "tripoli"

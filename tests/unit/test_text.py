@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing.core.text import clean_block, clean_line, fold, strip_unsafe
+from briefing.core.text import clean_block, clean_line, fold, strip_unsafe, title_key
 from briefing.core.urls import is_http_url
 
 
@@ -60,3 +60,11 @@ def test_line_and_paragraph_separators_and_zero_width_spaces_are_spaces() -> Non
     assert clean_line("a\u2028b\u2029c\u1680d\u200be") == "a b c d e"
     # A line holding only a zero-width space is blank: it separates paragraphs.
     assert clean_block("one\n\u200b\ntwo") == "one\n\ntwo"
+
+
+def test_title_key_ignores_quotes_case_accents_and_punctuation() -> None:
+    assert title_key("Salamé: “Libya’s talks resume”") == title_key(
+        "SALAME - 'Libya's talks resume'"
+    )
+    assert title_key("Libya’s talks_resume!") == "libya s talks resume"
+    assert title_key("Talks resume") != title_key("Talks resumed")

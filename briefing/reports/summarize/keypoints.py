@@ -22,7 +22,7 @@ from briefing.reports.summarize.sentences import (
     alias_pattern,
     content_words,
     fold_fast,
-    iter_sentences,
+    sentences_of,
 )
 
 # A point needs a few content words to say something; very long "sentences" are usually
@@ -76,7 +76,7 @@ def _candidates(items: Sequence[ItemDetail], actor: ActorInfo | None) -> list[_C
         for field_no, field_text in enumerate(fields):
             if not field_text or kept >= per_item or (field_no == 2 and kept):
                 continue
-            sentences = [field_text] if field_no == 2 else iter_sentences(field_text)
+            sentences = (field_text,) if field_no == 2 else sentences_of(field_text)
             for sentence_no, raw in enumerate(sentences):
                 # A sentence carrying a URL is a pointer, not a point (and a slug in the URL
                 # would count as a mention).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from briefing.core.text import fold
 
@@ -22,6 +23,13 @@ _ABBREVIATIONS = frozenset(
 def split_sentences(text: str) -> list[str]:
     """Split text into sentences (English, French and Arabic punctuation), whitespace folded."""
     return list(iter_sentences(text))
+
+
+@lru_cache(maxsize=20_000)
+def sentences_of(text: str) -> tuple[str, ...]:
+    """`split_sentences`, remembered: a digest briefs each group, and an item with three actors
+    is in three groups, so the same texts are split again and again."""
+    return tuple(iter_sentences(text))
 
 
 def iter_sentences(text: str) -> Iterator[str]:

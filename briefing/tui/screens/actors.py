@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from briefing.core.errors import BriefingError
 from briefing.core.models import ActorCount, ItemFilter
@@ -41,10 +41,23 @@ def sparkline(values: Sequence[int]) -> str:
     return "".join(" " if v <= 0 else BARS[-(-v * levels // top) - 1] for v in values)
 
 
+def find_actor(names: Sequence[str], typed: str) -> int | None:
+    """The row of the first name starting with `typed`, else the first holding it (any case)."""
+    wanted = typed.strip().casefold()
+    if not wanted:
+        return None
+    folded = [name.casefold() for name in names]
+    starts = next((n for n, name in enumerate(folded) if name.startswith(wanted)), None)
+    if starts is not None:
+        return starts
+    return next((n for n, name in enumerate(folded) if wanted in name), None)
+
+
 class ActorsScreen(Screen[str | None]):
     """Returns the chosen actor's id (None when the user backs out)."""
 
     BINDINGS: ClassVar[list[BindingType]] = ACTORS_BINDINGS
+    AUTO_FOCUS = "#actors-table"
 
     def __init__(self, context: TuiContext) -> None:
         super().__init__()
@@ -55,6 +68,9 @@ class ActorsScreen(Screen[str | None]):
         yield Static(
             Content("Actors · enter filters the list by the highlighted actor"), id="actors-title"
         )
+        find = Input(placeholder="find an actor: type part of a name", id="actors-find")
+        find.display = False
+        yield find
         with Horizontal(id="actors-main"):
             table: DataTable[Text] = DataTable(
                 cursor_type="row", zebra_stripes=True, id="actors-table"
@@ -125,7 +141,54 @@ class ActorsScreen(Screen[str | None]):
         self.dismiss(event.row_key.value)
 
     def action_back(self) -> None:
+        if self.query_one("#actors-find", Input).has_focus:
+            self._leave_find()  # escape in the find box returns to the table
+            return
         self.dismiss(None)
+
+    @property
+    def _table(self) -> DataTable[Text]:
+        return self.query_one("#actors-table", DataTable)
+
+    # The same moves as every list of the app (bindings.list_moves).
+    def action_cursor_down(self) -> None:
+        self._table.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self._table.action_cursor_up()
+
+    def action_top(self) -> None:
+        self._table.move_cursor(row=0, animate=False)
+
+    def action_bottom(self) -> None:
+        self._table.move_cursor(row=max(self._table.row_count - 1, 0), animate=False)
+
+    def action_page_down(self) -> None:
+        self._table.action_page_down()
+
+    def action_page_up(self) -> None:
+        self._table.action_page_up()
+
+    def action_find(self) -> None:
+        find = self.query_one("#actors-find", Input)
+        find.value = ""
+        find.display = True
+        find.focus()
+
+    @on(Input.Changed, "#actors-find")
+    def _find_typed(self, event: Input.Changed) -> None:
+        row = find_actor([c.name for c in self._counts], event.value)
+        if row is not None:
+            self._table.move_cursor(row=row, animate=False)
+
+    @on(Input.Submitted, "#actors-find")
+    def _find_done(self, event: Input.Submitted) -> None:
+        self._leave_find()
+
+    def _leave_find(self) -> None:
+        find = self.query_one("#actors-find", Input)
+        find.display = False
+        self._table.focus()
 
     def action_brief(self) -> None:
         actor = self._highlighted_id()

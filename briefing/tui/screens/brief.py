@@ -14,7 +14,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -27,6 +27,7 @@ from briefing.core.models import ItemFilter
 from briefing.core.text import clean_line
 from briefing.reports.export import brief_text, describe_filter
 from briefing.reports.summarize import ActorBrief, BriefSource, build_brief
+from briefing.tui.bindings import BRIEF_BINDINGS
 
 
 class BriefView(VerticalScroll):
@@ -103,10 +104,7 @@ class BriefScreen(Screen[None]):
     BriefScreen #brief-title { height: auto; padding: 0 1; background: $panel; color: $text-muted; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="brief-close", tooltip="Back to where you were"),
-        Binding("q", "close", "Close", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = BRIEF_BINDINGS
 
     def __init__(
         self,
@@ -138,3 +136,22 @@ class BriefScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    # The same moves as every list of the app (bindings.list_moves), over the brief's text.
+    def action_cursor_down(self) -> None:
+        self.query_one(BriefView).scroll_down(animate=False)
+
+    def action_cursor_up(self) -> None:
+        self.query_one(BriefView).scroll_up(animate=False)
+
+    def action_top(self) -> None:
+        self.query_one(BriefView).scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.query_one(BriefView).scroll_end(animate=False)
+
+    def action_page_down(self) -> None:
+        self.query_one(BriefView).scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.query_one(BriefView).scroll_page_up(animate=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import webbrowser
 from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -37,6 +38,7 @@ from briefing.tui.messages import FacetsLoaded, FetchFinished, FetchProgressed, 
 from briefing.tui.notify import say
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.brief import BriefScreen
+from briefing.tui.screens.date_range import DateRangeModal
 from briefing.tui.screens.dialog import TextDialog
 from briefing.tui.screens.export import ExportModal
 from briefing.tui.screens.help import HelpScreen
@@ -57,7 +59,19 @@ from briefing.tui.widgets.story_rows import story_reports
 from briefing.update.demo import is_demo_store
 
 OPENS_SOMETHING = frozenset(
-    {"tag", "note", "views", "export", "brief", "actors", "places", "story_brief", "help", "search"}
+    {
+        "tag",
+        "note",
+        "views",
+        "export",
+        "brief",
+        "actors",
+        "places",
+        "story_brief",
+        "help",
+        "search",
+        "date_range",
+    }
 )
 """Actions after which the next keys are typed into something else (a dialog, the search box)."""
 
@@ -91,6 +105,11 @@ class TriageScreen(Screen[None]):
         self._held: list[HeldKey] = []
         """Type-ahead for a dialog or the search box that is opening (see on_key)."""
         self._search_opening = False
+        self.last_look: datetime | None = None
+        """The analyst's previous look at this database, read when the screen opens."""
+        self._new_since_look: int | None = None
+        self._chip_order: list[filters.Chip] = []
+        """The filter's chips in the order they were added: backspace removes the newest."""
 
     @property
     def undo(self) -> UndoStack:
@@ -120,6 +139,9 @@ class TriageScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.labels = {a.id: a.name for a in self.store.actors()}
+        self.last_look = self.store.last_look()
+        self.query_one(FilterPanel).last_look = self.last_look
+        self._count_new()
         self.items.focus()
         self.apply_filter(ItemFilter())
         # The reading pane bakes theme colours into its Text: redraw it when the theme changes.
@@ -190,10 +212,18 @@ class TriageScreen(Screen[None]):
         if search.value != f.text and not search.has_focus:
             search.value = f.text
         search.display = bool(f.text) or search.has_focus
+        # Without names: an actor chip that gains its name later is not a newer chip.
+        self._chip_order = filters.chip_order(self._chip_order, filters.chips(f))
         self._refresh_counts()
 
     def toggle_filter(self, kind: str, value: str) -> None:
         """Add `value` to the filter's `kind` (actor, tag, feed, state, date), or take it out."""
+        if kind == "date" and value == "look":
+            self.action_since_look()
+            return
+        if kind == "date" and value == "range":
+            self.action_date_range()
+            return
         self.apply_filter(filters.toggle(self.filter, kind, value, now=self.context.now()))
 
     @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
@@ -223,6 +253,7 @@ class TriageScreen(Screen[None]):
             unread=self._unread,
             selected=len(self.items.selected),
             progress=self._progress,
+            new_since_look=self._new_since_look,
         )
 
     @on(ItemList.Counted)
@@ -239,9 +270,53 @@ class TriageScreen(Screen[None]):
         self.items.focus()
 
     def action_remove_chip(self) -> None:
-        chips = filters.chips(self.filter, self.labels)
-        if chips:
-            self.apply_filter(filters.remove_chip(self.filter, chips[-1].key))
+        if self._chip_order:
+            self.apply_filter(filters.remove_chip(self.filter, self._chip_order[-1].key))
+
+    # -- new since my last look, custom ranges -----------------------------------------------
+
+    def _count_new(self) -> None:
+        look = self.last_look
+        self._new_since_look = None if look is None else self.store.count(ItemFilter(since=look))
+
+    def action_since_look(self) -> None:
+        """Show what arrived since the last look (recorded when the app closed last time)."""
+        if self.last_look is None:
+            say(self, "No last look is recorded yet: it is kept when you leave the app.")
+            return
+        self.apply_filter(filters.since_look(self.filter, self.last_look))
+
+    def action_record_look(self) -> None:
+        """Make now the last look: "new since my last look" starts again from here."""
+        if not self.triage.writable():
+            return
+        now = self.context.now()
+        try:
+            self.store.record_look(now)
+        except BriefingError as error:
+            say(self, str(error), severity="error")
+            return
+        self.last_look = now
+        self.query_one(FilterPanel).last_look = now
+        self._count_new()
+        self._refresh_counts()
+        say(self, f"Last look recorded: {now:%Y-%m-%d %H:%M}")
+
+    def action_date_range(self) -> None:
+        f = self.filter
+        current = filters.describe_dates(f).replace(" → ", " to ") if f.since else ""
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                since, until = filters.parse_date_range(text, self.context.now().tzinfo)
+            except ValueError as error:
+                say(self, str(error), severity="error")
+                return
+            self.apply_filter(replace(self.filter, since=since, until=until, within=None))
+
+        self.app.push_screen(DateRangeModal(current if " to " in current else ""), done)
 
     def action_clear_filters(self) -> None:
         self.apply_filter(ItemFilter())
@@ -249,6 +324,14 @@ class TriageScreen(Screen[None]):
     def action_toggle_panel(self) -> None:
         panel = self.query_one(FilterPanel)
         panel.display = not panel.display
+
+    def action_jump_panel(self, kind: str) -> None:
+        """Focus the filter panel on one section (Tags, Feeds, State, Date)."""
+        panel = self.query_one(FilterPanel)
+        panel.display = True
+        panel.focus()
+        if not panel.jump_to(kind):
+            say(self, f"The filter panel has no {kind} entries yet.")
 
     # -- search ----------------------------------------------------------------------------
 
@@ -607,4 +690,5 @@ class TriageScreen(Screen[None]):
         text, severity = describe_fetch(message)
         say(self, text, severity=severity)
         self.labels = {a.id: a.name for a in self.store.actors()}
+        self._count_new()
         self.refresh_items()

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from briefing.core.models import Facet, Facets, ItemFilter
 from briefing.core.text import clean_line
-from briefing.tui.filters import DATE_RANGES, STATES, date_range_key
+from briefing.tui.filters import DATE_RANGES, STATES, TAGGED, date_range_key, is_since_look
 
 
 class FilterPanel(OptionList):
@@ -40,6 +40,8 @@ class FilterPanel(OptionList):
         super().__init__(id=id)
         self._now = now
         self._shown: Facets | None = None
+        self.last_look: datetime | None = None
+        """The analyst's previous look at this database (offered as a date entry when known)."""
 
     def watch_filter(self) -> None:
         self._show()
@@ -98,6 +100,8 @@ class FilterPanel(OptionList):
             if facets.places or f.places:
                 section("Places", "place", facets.places, f.places)
             section("Tags", "tag", facets.tags, f.tags)
+            for value, label in TAGGED:  # "everything I tagged", and its opposite
+                entry("tagged", value, label, None, f.tagged == value)
             section("Feeds", "feed", facets.feeds, f.feeds)
             heading("State")
             counts = {facet.value: facet.count for facet in facets.states}
@@ -106,7 +110,11 @@ class FilterPanel(OptionList):
         heading("Date")
         current = date_range_key(f, self._now())
         for key, (label, _back) in DATE_RANGES.items():
-            entry("date", key, label, None, current == key)
+            entry("date", key, label, None, current == key and not is_since_look(f, self.last_look))
+        if self.last_look is not None:
+            entry("date", "look", "since my last look", None, is_since_look(f, self.last_look))
+        custom = current is None and not is_since_look(f, self.last_look)
+        entry("date", "range", "custom range…", None, custom)
 
         self.set_options(options)
         if keep is not None:
@@ -114,6 +122,21 @@ class FilterPanel(OptionList):
                 self.highlighted = self.get_option_index(keep)
             except Exception:  # the entry is gone under the new filter
                 pass
+
+    def jump_to(self, kind: str) -> bool:
+        """Highlight the first entry of section `kind` (tag, feed, state, date), its heading
+        scrolled to the top; False when the section has no entry yet."""
+        # The Tags section ends with "any tag" / "untagged": there is always an entry to land on.
+        prefixes = tuple(f"{k}\x1f" for k in ((kind, "tagged") if kind == "tag" else (kind,)))
+        for index in range(self.option_count):
+            option = self.get_option_at_index(index)
+            if option.id is not None and option.id.startswith(prefixes):
+                self.highlighted = index
+                self.scroll_to_highlight(top=True)
+                # Its heading (and the rule above it) in view too: the section reads from its title.
+                self.scroll_to(y=max(self.scroll_y - 1, 0), animate=False, immediate=True)
+                return True
+        return False
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

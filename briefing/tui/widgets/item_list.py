@@ -343,12 +343,12 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         if row.id in self.selected:
             base = base + style("item-list--selected")
 
-        if row.flagged:
-            mark = Text("★", style=style("item-list--flag", partial=True))
-        elif not row.read and not row.dismissed:
-            mark = Text("●", style=style("item-list--unread-mark", partial=True))
+        # Unread and flagged are separate columns: a flagged or noted item keeps its dot.
+        if not row.read and not row.dismissed:
+            unread = Text("●", style=style("item-list--unread-mark", partial=True))
         else:
-            mark = Text(" ")
+            unread = Text(" ")
+        flag = Text("★" if row.flagged else " ", style=style("item-list--flag", partial=True))
         chosen = Text("▌" if row.id in self.selected else " ", style="bold")
         note = Text("✎" if row.has_note else " ", style=style("item-list--note", partial=True))
         date = Text(
@@ -359,7 +359,7 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         show_actors = width >= 120
         source_w = 16 if width >= 80 else 10
         actors_w = 24 if show_actors else 0
-        fixed = 3 + 1 + 11 + 1 + 1 + source_w + (1 + actors_w if show_actors else 0) + 1
+        fixed = 4 + 1 + 11 + 1 + 1 + source_w + (1 + actors_w if show_actors else 0) + 1
         also = f"+{len(row.also_in)}" if row.also_in else ""
         title_w = max(width - fixed - (len(also) + 1 if also else 0), 8)
 
@@ -378,7 +378,7 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
 
         source = Text(clean_line(row.feed, 60), style=style("item-list--source", partial=True))
         source.truncate(source_w, overflow="ellipsis", pad=True)
-        parts: list[Text] = [chosen, mark, note, Text(" "), date, Text(" "), title]
+        parts: list[Text] = [chosen, unread, flag, note, Text(" "), date, Text(" "), title]
         if also:
             parts += [Text(" "), Text(also, style=style("item-list--also", partial=True))]
         parts += [Text(" "), source]

@@ -23,6 +23,8 @@ class Counts:
     selected: int = 0
     progress: str | None = None
     """The background fetch's progress ("fetching 3/12"), None when none runs."""
+    new_since_look: int | None = None
+    """Items published since the analyst's last look (None before the first look)."""
 
 
 class StatusBar(Static):
@@ -58,6 +60,12 @@ class StatusBar(Static):
         parts += ["  ", (shown, "bold"), " items" if total != 1 or counts.counting else " item"]
         if counts.unread is not None:
             parts += ["  ·  ", (f"{counts.unread:,}", "bold"), " unread"]
+        if counts.new_since_look is not None:
+            parts += [
+                "  ·  ",
+                (f"{counts.new_since_look:,}", "bold $success"),
+                " new since last look",
+            ]
         if counts.selected:
             parts += ["  ·  ", (f"{counts.selected:,} selected", "bold $warning")]
         filter_text = describe(self.filter, self.labels)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from briefing.acquisition.parse import parse_feed
 from briefing.core.errors import ParseError
-from briefing.core.models import ActorInfo, Entry, Tagged, Verdict
+from briefing.core.models import ActorInfo, Entry, PlaceInfo, Tagged, Verdict
 from briefing.core.text import clean_line
 from briefing.store import PreparedFeed
 from briefing.update.pipeline.outcome import Failure, Stored
@@ -41,6 +41,9 @@ class Rows(Stored):
     rows: PreparedFeed
     actors: tuple[ActorInfo, ...] = ()
     """A worker's gazetteer, sent with its first feed: stored before the feed's mentions."""
+    places: tuple[PlaceInfo, ...] = ()
+    """The worker's place gazetteer, sent likewise (coordinates, and which town a quarter is in
+    for stories)."""
 
 
 def parse_and_tag(
@@ -65,7 +68,12 @@ def parse_and_tag(
         return Failure(clean_line(reason, 500))
 
 
-def to_rows(parsed: Parsed, rows: PreparedFeed, actors: tuple[ActorInfo, ...] = ()) -> Rows:
+def to_rows(
+    parsed: Parsed,
+    rows: PreparedFeed,
+    actors: tuple[ActorInfo, ...] = (),
+    places: tuple[PlaceInfo, ...] = (),
+) -> Rows:
     """The parsed feed with its rows (made by `prepare_feed`, here or in a worker)."""
     return Rows(
         title=parsed.title,
@@ -75,4 +83,5 @@ def to_rows(parsed: Parsed, rows: PreparedFeed, actors: tuple[ActorInfo, ...] = 
         warnings=parsed.warnings,
         rows=rows,
         actors=actors,
+        places=places,
     )

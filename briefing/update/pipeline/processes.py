@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from briefing.acquisition.fetch import FeedResponse
 from briefing.core.errors import StoreError
-from briefing.core.models import ActorInfo, Config, FetchOutcome
+from briefing.core.models import ActorInfo, Config, FetchOutcome, PlaceInfo
 from briefing.store import Store, prepare_feed
 from briefing.update.pipeline.outcome import Failure
 from briefing.update.pipeline.plan import FeedJob
@@ -113,10 +113,13 @@ class ParserProcess:
             result = parsed
         else:
             actors: tuple[ActorInfo, ...] = ()
+            places: tuple[PlaceInfo, ...] = ()
             if self.send_actors:
                 actors, self.send_actors = tuple(tagger.actor_infos()), False
+                places = tuple(tagger.place_infos())
             rows = prepare_feed(job.spec.name, parsed.tagged, parsed.dropped, job.run_id)
-            result = pickle.dumps(to_rows(parsed, rows, actors), protocol=pickle.HIGHEST_PROTOCOL)
+            ready = to_rows(parsed, rows, actors, places)
+            result = pickle.dumps(ready, protocol=pickle.HIGHEST_PROTOCOL)
         return result, time.monotonic() - started
 
 

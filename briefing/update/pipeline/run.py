@@ -186,6 +186,7 @@ def _runner(
         tagger = Tagger.from_config(config)
     if tagger is not None:
         store.sync_actors(tagger.actor_infos())
+        store.sync_places(tagger.place_infos())
     pooled = n_workers > 0 and can_fork()
     if not pooled or store.path is None:
         yield InProcessRunner(config, store, tagger, run_id)

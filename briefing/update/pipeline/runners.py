@@ -68,6 +68,7 @@ class InProcessRunner:
 
             self.tagger = Tagger.from_config(self.config)
             self.store.sync_actors(self.tagger.actor_infos())
+            self.store.sync_places(self.tagger.place_infos())
         return self.tagger
 
     async def process(self, job: FeedJob, response: FeedResponse) -> FeedReport:

@@ -36,6 +36,8 @@ def store_feed(
             # A worker's first feed: its actors go in before any mention of them (cheap when
             # the other worker's went in already).
             store.sync_actors(result.actors)
+        if result.places:
+            store.sync_places(result.places)
         stored = store.store_prepared(outcome, result.rows)
     except DiskFullError:
         raise
