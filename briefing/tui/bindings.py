@@ -219,6 +219,22 @@ TRIAGE_BINDINGS: list[BindingType] = [
         tooltip="A brief of the filtered items (of the actor, when exactly one actor is filtered)",
     ),
     Binding(
+        "s",
+        "story_rows",
+        "Stories",
+        show=False,
+        id="story-rows",
+        tooltip="One row per story (the newest report, with its other sources and languages), or one per item again; the reading pane lists a story's reports",
+    ),
+    Binding(
+        "z",
+        "expand_story",
+        "Story's reports",
+        show=False,
+        id="expand-story",
+        tooltip="List the highlighted story's reports, one row each (a chip; backspace returns)",
+    ),
+    Binding(
         "B",
         "story_brief",
         "Story brief",

@@ -55,7 +55,7 @@ from briefing.tui.widgets.filter_panel import FilterPanel
 from briefing.tui.widgets.item_detail import ItemDetailView
 from briefing.tui.widgets.item_list import ItemList
 from briefing.tui.widgets.status_bar import Counts, StatusBar
-from briefing.tui.widgets.story_rows import story_reports
+from briefing.tui.widgets.story_rows import StoryHeads, story_reports
 from briefing.update.demo import is_demo_store
 
 OPENS_SOMETHING = frozenset(
@@ -615,6 +615,31 @@ class TriageScreen(Screen[None]):
                 self.apply_filter(filters.toggle(self.filter, "actor", actor))
 
         self.app.push_screen(ActorsScreen(self.context), done)
+
+    def action_story_rows(self) -> None:
+        """One row per story, or one per item again (the filter stays)."""
+        items = self.items
+        if items.describe_story is None:
+            heads = StoryHeads(self.store)
+            items.use_source(heads)
+            items.describe_story = heads.label
+            say(self, "One row per story (s: one row per item)")
+        else:
+            items.use_source(self.store)
+            items.describe_story = None
+            say(self, "One row per item")
+        self.apply_filter(self.filter)
+
+    def action_expand_story(self) -> None:
+        """The highlighted story's reports, one row each (a chip; backspace goes back)."""
+        row = self.items.current
+        if row is None or row.story_id is None:
+            say(self, "This item is not part of a story.", severity="warning")
+            return
+        members = tuple(r.id for r in self.store.story_members(row.id))
+        if self.items.describe_story is not None:
+            self.action_story_rows()
+        self.apply_filter(replace(self.filter, ids=members))
 
     def action_story_brief(self) -> None:
         self.app.push_screen(StoryBriefScreen(self.context, self.filter, directory=Path.cwd()))
