@@ -18,11 +18,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_items import generate  # noqa: E402
+from gen_items import generate
 
-from briefing.core.models import NO_EVENT, Entry, EventVerdict, FeedSpec, PlaceMention  # noqa: E402
-from briefing.intelligence.matching import Prepared  # noqa: E402
-from briefing.intelligence.tagging import Tagger  # noqa: E402
+from briefing.core.models import NO_EVENT, Entry, EventVerdict, FeedSpec, PlaceMention
+from briefing.intelligence.matching import Prepared
+from briefing.intelligence.tagging import Tagger
 
 
 class _TodaysTagger(Tagger):

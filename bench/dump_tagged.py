@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_items import generate  # noqa: E402
+from gen_items import generate
 
-from briefing.acquisition.parse import parse_feed  # noqa: E402
-from briefing.core.models import Entry, FeedSpec, RelevanceRules, WeightedTerm  # noqa: E402
-from briefing.intelligence.tagging import Tagger  # noqa: E402
+from briefing.acquisition.parse import parse_feed
+from briefing.core.models import Entry, FeedSpec, RelevanceRules, WeightedTerm
+from briefing.intelligence.tagging import Tagger
 
 REPO = Path(__file__).resolve().parents[1]
 _USER_GAZETTEER = """

@@ -31,11 +31,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from briefing.core.config import load_config  # noqa: E402
-from briefing.store import Store  # noqa: E402
-from briefing.update.pipeline import update  # noqa: E402
-from tests.unit.cronkit import SoakReport, seed_database, soak, store_cron  # noqa: E402
-from tests.unit.fetchkit import rss  # noqa: E402
+from briefing.core.config import load_config
+from briefing.store import Store
+from briefing.update.pipeline import update
+from tests.unit.cronkit import SoakReport, seed_database, soak, store_cron
+from tests.unit.fetchkit import rss
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -58,7 +58,7 @@ class Feeds:
 
 def serve(feeds: Feeds) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        def do_GET(self) -> None:  # the http.server API
             name = self.path.rsplit("/", 1)[-1].removesuffix(".xml")
             if not name.isdigit() or int(name) >= feeds.feeds:
                 self.send_error(404)

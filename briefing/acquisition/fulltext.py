@@ -90,7 +90,7 @@ def extract_full_text(body: bytes, *, url: str, content_type: str | None = None)
             # so fetching the same article again (or in a test) would come back empty.
             deduplicate=False,
         )
-    except Exception as error:  # noqa: BLE001 - a broken page must never stop the caller
+    except Exception as error:  # a broken page must never stop the caller
         return _failed(f"extraction failed: {type(error).__name__}")
     if not text:
         return _failed("no article text found on the page")

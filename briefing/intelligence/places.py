@@ -171,7 +171,7 @@ def _place(raw: Any, where: str, base: Place | None) -> Place:
 def parse_places(text: str, source: str, base: PlaceGazetteer | None = None) -> PlaceGazetteer:
     """Parse a place gazetteer; places override `base`'s by id (only the keys given change)."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_Loader)  # a safe loader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 0

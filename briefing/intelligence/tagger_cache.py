@@ -97,7 +97,7 @@ def load_or_build(config: Config, build: Callable[[], T], kind: type[T]) -> T:
     path = folder / f"{_PREFIX}{key}.pickle"
     with suppress(Exception):  # missing, truncated, from another build: build it instead
         with path.open("rb") as handle:
-            loaded = pickle.load(handle)  # noqa: S301 - our own file, in the user's cache
+            loaded = pickle.load(handle)  # our own file, in the user's cache
         if isinstance(loaded, kind):
             return loaded
     built = build()

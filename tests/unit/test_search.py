@@ -175,7 +175,7 @@ _REFERENCE_MARKS = set(
     + "".join(map(chr, range(0x06EA, 0x06EE)))
     + "".join(map(chr, range(0x08D3, 0x0900)))
 )
-_REFERENCE_LETTERS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"}  # noqa: RUF001
+_REFERENCE_LETTERS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"}
 
 
 def reference_normalise(text: str, prefix: bool = False) -> str:

@@ -63,7 +63,7 @@ def parse_and_tag(
         return Parsed(parsed.title, tuple(tagged), tuple(dropped), parsed.parser, parsed.warnings)
     except ParseError as error:
         return Failure(clean_line(str(error), 500))
-    except Exception as error:  # noqa: BLE001 - a crashing parser or tagger fails this feed only
+    except Exception as error:  # a crashing parser or tagger fails this feed only
         reason = f"could not process the feed ({type(error).__name__}: {error})"
         return Failure(clean_line(reason, 500))
 

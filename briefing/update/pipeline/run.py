@@ -251,7 +251,7 @@ class _Fetch:
             return await runner.process(job, response)
         except DiskFullError:
             raise
-        except Exception as error:  # noqa: BLE001 - one feed's surprise must not stop the run
+        except Exception as error:  # one feed's surprise must not stop the run
             reason = clean_line(f"internal error: {type(error).__name__}: {error}", 500)
             job = FeedJob(spec, state, self.run_id, self.clock())
             failed = feed_outcome(job, None, Failure(reason), elapsed=time.monotonic() - started)
