@@ -73,6 +73,15 @@ TRIAGE_BINDINGS: list[BindingType] = [
         tooltip="Open the item's link in the web browser (http and https links only); where no browser can start, say so and offer to copy it",
     ),
     Binding(
+        "A",
+        "full_article",
+        "Full article",
+        show=False,
+        id="full-article",
+        tooltip="Fetch the item's article from its link, extract its main text, store it, tag the "
+        "item again on it and show it here (or say why it could not be had)",
+    ),
+    Binding(
         "y",
         "copy_link",
         "Copy link",
@@ -116,6 +125,23 @@ TRIAGE_BINDINGS: list[BindingType] = [
         "Select",
         id="select",
         tooltip="Select the item for a bulk action and move down: tag, quick tag, flag, dismiss and read/unread then apply to every selected item",
+    ),
+    Binding(
+        "ctrl+a",
+        "select_all",
+        "Select all",
+        show=False,
+        id="select-all",
+        tooltip="Select every item of the current filter (escape clears the selection)",
+    ),
+    Binding(
+        "M",
+        "mark_all_read",
+        "Mark all read",
+        show=False,
+        id="mark-all-read",
+        tooltip="Mark every unread item of the current filter read, after a confirmation that "
+        "says how many will change; u undoes it",
     ),
     Binding(
         "escape",

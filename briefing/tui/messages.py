@@ -44,3 +44,13 @@ class FacetsLoaded(Message):
 
 class MentionsReady(Message, bubble=False):
     """The Tagger is built: the reading pane can highlight actor mentions now."""
+
+
+@dataclass
+class ArticleFetched(Message):
+    """The full-article worker finished one item: `error` is one line when it could not run."""
+
+    item_id: int
+    status: str
+    reason: str
+    error: str | None = None

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pytest_httpserver import HTTPServer
 from textual.widgets import Button, DataTable
 
+from briefing.core.models import ItemFilter
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.brief import BriefView
+from briefing.tui.screens.confirm import ConfirmModal
 from briefing.tui.screens.date_range import DateRangeModal
 from briefing.tui.widgets.chips import FilterChips
 from briefing.tui.widgets.filter_panel import FilterPanel
-from tests.conftest import FROZEN_NOW
+from briefing.tui.widgets.item_detail import ItemDetailView
+from tests.conftest import FROZEN_NOW, tagged
 from tests.tui.conftest import SIZE, AppFactory
 from tests.tui.helpers import (
     item_list,
@@ -248,3 +252,129 @@ async def test_one_item_is_one_item_and_errors_stay(make_app: AppFactory) -> Non
         assert errors and all(n.timeout >= 3600 for n in errors)
         ordinary = [n for n in app._notifications if n.severity == "information"]
         assert ordinary and all(n.timeout < 60 for n in ordinary)
+
+
+PAGE = """<!DOCTYPE html><html><head><title>Harbour talks</title></head><body>
+<nav><a href="/">Front page</a> <a href="/sport">Sport</a></nav>
+<article><h1>Harbour talks go on</h1>
+<p>Negotiators sat down again on Tuesday to settle who manages the harbour, a spokesman said,
+after a fortnight during which tankers idled offshore and fuel queues grew in the city.</p>
+<p>The delegations agreed that revenue from the harbour would be held in a single account
+until a committee of engineers and auditors had reported on the state of the quays.</p>
+<p>A further meeting was set for the following week, said three officials who took part and
+asked not to be named. [bold red]Literal brackets[/] stay as typed.</p>
+</article><footer>All rights reserved</footer></body></html>
+"""
+
+
+async def _read_first_item_article(
+    make_app: AppFactory, httpserver: HTTPServer, path: str
+) -> tuple[str, str]:
+    url = httpserver.url_for(path)
+    extra = tagged(
+        "Harbour talks resume",
+        feed="Wire Service",
+        identity="harbour",
+        url=url,
+        summary="Talks resumed.",
+        published=FROZEN_NOW,
+    )
+    app = make_app([extra])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert item_list(app).current is not None
+        assert item_list(app).current.title == "Harbour talks resume"  # type: ignore[union-attr]
+        await pilot.press("A")
+        await settle(pilot)
+        detail = app.screen.query_one(ItemDetailView)
+        assert detail.detail is not None
+        return "\n".join(notices(app).splitlines()), screen_text(app)
+
+
+async def test_full_article_key_fetches_and_shows_the_text(
+    make_app: AppFactory, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/harbour").respond_with_data(PAGE, content_type="text/html")
+    said, shown = await _read_first_item_article(make_app, httpserver, "/harbour")
+    assert "Fetching the article" in said and "full article is in the reading pane" in said
+    assert "Negotiators sat down again on Tuesday" in shown
+    assert "[bold red]Literal brackets[/]" in shown  # literal, never markup
+    assert "Front page" not in shown
+
+
+async def test_full_article_failure_shows_the_reason(
+    make_app: AppFactory, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/gone").respond_with_data("gone", status=404)
+    said, shown = await _read_first_item_article(make_app, httpserver, "/gone")
+    assert "No article text" in said and "404" in said
+    assert "could not be fetched" in shown and "404" in shown
+    assert "Talks resumed." in shown  # the summary stays
+
+
+async def test_mark_all_read_confirms_the_count_and_undoes(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pick_in_panel(pilot, "actor", "lna")
+        under = item_list(app).total
+        await pilot.press("enter")  # one of them is read already
+        await settle(pilot)
+        await pilot.press("M")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert f"Mark {under - 1} items read?" in screen_text(app)
+        await pilot.press("n")  # no: nothing changes
+        await settle(pilot)
+        unread = ItemFilter(actors=("lna",), state="unread")
+        assert app.store.count(unread) == under - 1
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.store.count(unread) == 0
+        assert app.store.count(ItemFilter(state="unread")) == 20 - under
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.store.count(unread) == under - 1
+
+
+async def test_select_all_selects_every_item_of_the_filter(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pick_in_panel(pilot, "feed", "Libya Herald")
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert len(item_list(app).selected) == item_list(app).total == 10
+        assert "10 selected" in screen_text(app)
+        await pilot.press("f")  # a bulk action on all of them, then undo
+        await settle(pilot)
+        assert app.store.count(ItemFilter(state="flagged")) == 10
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.store.count(ItemFilter(state="flagged")) == 0
+
+
+async def test_a_long_paste_into_the_note_arrives_at_once(make_app: AppFactory) -> None:
+    from textual import events
+
+    pasted = ("A long pasted paragraph [b]literal[/b].\n" * 500).strip()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        # As a terminal delivers a bracketed paste: one Paste event through the driver.
+        driver = app._driver
+        assert driver is not None
+        paste = events.Paste(pasted)
+        paste.set_sender(app)
+        driver.send_message(paste)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        row = item_list(app).current
+        assert row is not None
+        detail = app.store.item(row.id)
+        assert detail is not None and detail.note == pasted

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -34,10 +34,18 @@ from briefing.tui.commands import Command, triage_commands
 from briefing.tui.context import TuiContext
 from briefing.tui.fetch_worker import demo_refusal, describe_fetch, run_fetch
 from briefing.tui.hints import NO_MATCH, PICK, READER_GUIDE, WELCOME
-from briefing.tui.messages import FacetsLoaded, FetchFinished, FetchProgressed, MentionsReady
+from briefing.tui.messages import (
+    ArticleFetched,
+    FacetsLoaded,
+    FetchFinished,
+    FetchProgressed,
+    MentionsReady,
+)
+from briefing.tui.notify import items as items_count
 from briefing.tui.notify import say
 from briefing.tui.screens.actors import ActorsScreen
 from briefing.tui.screens.brief import BriefScreen
+from briefing.tui.screens.confirm import ConfirmModal
 from briefing.tui.screens.date_range import DateRangeModal
 from briefing.tui.screens.dialog import TextDialog
 from briefing.tui.screens.export import ExportModal
@@ -108,6 +116,8 @@ class TriageScreen(Screen[None]):
         self.last_look: datetime | None = None
         """The analyst's previous look at this database, read when the screen opens."""
         self._new_since_look: int | None = None
+        self._tagger: Any = None
+        """The Tagger the full-article key re-tags with (built on first use, in its worker)."""
         self._chip_order: list[filters.Chip] = []
         """The filter's chips in the order they were added: backspace removes the newest."""
 
@@ -475,6 +485,50 @@ class TriageScreen(Screen[None]):
             severity="warning",
         )
 
+    # -- the full article -------------------------------------------------------------------
+
+    def action_full_article(self) -> None:
+        row = self.items.current
+        if row is None or not self.triage.writable():
+            return
+        if self._link() is None:
+            return
+        if any(w.group == "article" and w.is_running for w in self.workers):
+            say(self, "An article is already being fetched.")
+            return
+        self._progress = "fetching the article…"
+        self._update_status()
+        say(self, f"Fetching the article: {clean_line(row.title, 80)}")
+        self._fetch_article(row.id)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _fetch_article(self, item_id: int) -> None:
+        # Download, extraction and re-tagging block: off the UI thread, one at a time.
+        from briefing.intelligence.tagging import Tagger  # type: ignore[import-untyped,unused-ignore]
+        from briefing.update.fulltext import fetch_full_text
+
+        try:
+            if self._tagger is None:
+                self._tagger = Tagger.from_config(self.context.config)
+            outcome = fetch_full_text(self.store, self._tagger, item_id)
+        except BriefingError as error:
+            self.post_message(ArticleFetched(item_id, "failed", "", error=str(error)))
+            return
+        result = outcome.result
+        self.post_message(ArticleFetched(item_id, result.status, result.reason))
+
+    @on(ArticleFetched)
+    def _article_fetched(self, message: ArticleFetched) -> None:
+        self._progress = None
+        if message.error is not None:
+            say(self, f"The article could not be fetched: {message.error}", severity="error")
+        elif message.status == "ok":
+            say(self, "The full article is in the reading pane.")
+        else:
+            say(self, f"No article text: {message.reason}", severity="error")
+        self.labels = {a.id: a.name for a in self.store.actors()}
+        self._patched([message.item_id])
+
     def action_copy_link(self) -> None:
         url = self._link()
         if url is not None:
@@ -511,6 +565,34 @@ class TriageScreen(Screen[None]):
         self.items.toggle_selected()
         self.items.move(1)
         self._update_status()
+
+    def _ids_under(self, f: ItemFilter, *, unread_only: bool = False) -> list[int]:
+        """Every item id the filter `f` matches (not only the rows loaded so far)."""
+        total = self.store.count(f)
+        rows = self.store.items(f, limit=max(total, 1)) if total else []
+        return [row.id for row in rows if not (unread_only and row.read)]
+
+    def action_select_all(self) -> None:
+        ids = self._ids_under(self.filter)
+        self.items.selected.update(ids)
+        self.items.refresh()
+        self._update_status()
+        say(self, f"Selected {items_count(len(self.items.selected))}")
+
+    def action_mark_all_read(self) -> None:
+        if not self.triage.writable():
+            return
+        ids = self._ids_under(self.filter, unread_only=True)
+        if not ids:
+            say(self, "Nothing to mark: no unread item under this filter.")
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes and self.triage.set_read(ids, True):
+                self.refresh_items()
+
+        question = f"Mark {items_count(len(ids))} read? (u undoes it)"
+        self.app.push_screen(ConfirmModal(question), done)
 
     def action_undo(self) -> None:
         if self.triage.undo_last():

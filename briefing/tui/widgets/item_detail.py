@@ -165,12 +165,19 @@ class ItemDetailView(Static):
             lines = [clean_line(line) for line in detail.note[:5000].splitlines()]
             note = Text("\n".join(lines).strip(), style=s("item-detail--note", partial=True))
             fact("Note", note)
+        if detail.full_text_status == "failed":
+            # Shown literally: the reason may quote the page or the server.
+            reason = clean_line(detail.full_text_reason, 300) or "no reason given"
+            fact("Article", Text(f"could not be fetched: {reason}"))
+        elif detail.full_text_status == "ok":
+            fact("Article", Text("the full article is shown below (fetched from the link)"))
         if facts:
             facts.rstrip()
             parts.append(facts)
             parts.append(Rule(style=s("item-detail--meta", partial=True)))
 
-        body_text = clean_block(detail.content or detail.summary)
+        full = detail.full_text if detail.full_text_status == "ok" else ""
+        body_text = clean_block(full or detail.content or detail.summary)
         if len(body_text) > BODY_CAP:
             body_text = body_text[:BODY_CAP] + "\n\n[text cut here for display]"
         body = Text(body_text or "(no text in the feed; press o to open the link)")
