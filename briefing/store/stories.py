@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from briefing.core.models import EVENT_TYPES, EventType, ItemRow, PlaceInfo, Story
+from briefing.core.models import (
+    EVENT_TYPES,
+    EventType,
+    ItemFilter,
+    ItemRow,
+    PlaceInfo,
+    SortOrder,
+    Story,
+)
 from briefing.intelligence.stories import (
     GAP,
     PLACELESS_GAP,
@@ -27,6 +35,7 @@ from briefing.intelligence.stories import (
     choose,
     widen,
 )
+from briefing.store import query
 from briefing.store.base import StoreBase
 from briefing.store.codec import iso, json_list, require_iso
 from briefing.store.items import ROW_COLUMNS, ItemsMixin
@@ -235,6 +244,33 @@ class StoriesMixin(ItemsMixin, StoreBase):
             .fetchone()
         )
         return _story(row) if row else None
+
+    def story_heads(
+        self,
+        f: ItemFilter = ItemFilter(),
+        *,
+        sort: SortOrder = "newest",
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[ItemRow]:
+        """One page of the list with one row per story: the newest report of each story under
+        `f` (an item without a story stands alone), in `sort` order."""
+        clause, params = self._where(f)
+        sql = (
+            "WITH heads AS (SELECT items.id AS id, row_number() OVER (PARTITION BY "
+            f"coalesce(items.story_id, -items.id) ORDER BY {query.ORDER_BY['newest']}) AS rn "
+            f"FROM items WHERE {clause}) SELECT {ROW_COLUMNS} FROM items WHERE items.id IN "
+            f"(SELECT id FROM heads WHERE rn = 1) ORDER BY {query.ORDER_BY[sort]} LIMIT ? OFFSET ?"
+        )
+        return self._rows(self._db().execute(sql, [*params, limit, offset]).fetchall())
+
+    def count_story_heads(self, f: ItemFilter = ItemFilter()) -> int:
+        """How many rows `story_heads` has under `f` (stories, plus items without one)."""
+        clause, params = self._where(f)
+        sql = (
+            f"SELECT count(DISTINCT coalesce(items.story_id, -items.id)) FROM items WHERE {clause}"
+        )
+        return int(self._db().execute(sql, params).fetchone()[0])
 
     def story_members(self, item_id: int) -> list[ItemRow]:
         """The items of `item_id`'s story, itself included, oldest first (the story's reports)."""

@@ -245,6 +245,38 @@ TRIAGE_BINDINGS: list[BindingType] = [
         tooltip="A brief of the filtered items (of the actor, when exactly one actor is filtered)",
     ),
     Binding(
+        "s",
+        "story_rows",
+        "Stories",
+        show=False,
+        id="story-rows",
+        tooltip="One row per story (the newest report, with its other sources and languages), or one per item again; the reading pane lists a story's reports",
+    ),
+    Binding(
+        "z",
+        "expand_story",
+        "Story's reports",
+        show=False,
+        id="expand-story",
+        tooltip="List the highlighted story's reports, one row each (a chip; backspace returns)",
+    ),
+    Binding(
+        "B",
+        "story_brief",
+        "Story brief",
+        show=False,
+        id="story-brief",
+        tooltip="The story brief of the filter: bottom line, stories by actor, counts against the period before, places; choose the period, save it or export it as Markdown",
+    ),
+    Binding(
+        "m",
+        "places",
+        "Places",
+        show=False,
+        id="places",
+        tooltip="The places screen: a map of Libya with a mark per place and a list of counts; enter filters by the highlighted place",
+    ),
+    Binding(
         "R",
         "fetch",
         "Fetch",
@@ -336,6 +368,83 @@ ACTORS_BINDINGS: list[BindingType] = [
 ]
 """The actors screen's keys."""
 
+PLACES_BINDINGS: list[BindingType] = [
+    Binding("escape,m", "back", "Back", id="places-back", tooltip="Back to the item list"),
+    Binding("j", "cursor_down", "Down", show=False, id="places-down", tooltip="The next place"),
+    Binding("k", "cursor_up", "Up", show=False, id="places-up", tooltip="The previous place"),
+    Binding(
+        "enter",
+        "choose",
+        "Filter",
+        id="places-filter",
+        tooltip="Filter the item list by the highlighted place (again: take it out)",
+    ),
+    Binding("question_mark", "help", "Help", id="places-help", tooltip="Every key"),
+]
+"""The places screen's keys."""
+
+STORY_BRIEF_BINDINGS: list[BindingType] = [
+    Binding("escape,q", "close", "Back", id="story-brief-back", tooltip="Back to the item list"),
+    Binding(
+        "p",
+        "next_period",
+        "Period",
+        id="story-brief-period",
+        tooltip="The next period: last 7 days, last 30 days, since the last saved brief of this filter",
+    ),
+    Binding(
+        "j,down",
+        "scroll_down",
+        "Down",
+        show=False,
+        id="story-brief-down",
+        tooltip="Scroll down a line",
+    ),
+    Binding("k,up", "scroll_up", "Up", show=False, id="story-brief-up", tooltip="Scroll up a line"),
+    Binding(
+        "space,pagedown",
+        "page_down",
+        "Page",
+        show=False,
+        id="story-brief-page",
+        tooltip="Scroll down a page",
+    ),
+    Binding(
+        "pageup",
+        "page_up",
+        "Page up",
+        show=False,
+        id="story-brief-page-up",
+        tooltip="Scroll up a page",
+    ),
+    Binding(
+        "g,home", "top", "Top", show=False, id="story-brief-top", tooltip="The top of the brief"
+    ),
+    Binding(
+        "G,end",
+        "bottom",
+        "Bottom",
+        show=False,
+        id="story-brief-bottom",
+        tooltip="The end of the brief",
+    ),
+    Binding(
+        "s",
+        "save",
+        "Save",
+        id="story-brief-save",
+        tooltip="Record the brief in the database: the next brief of this filter marks stories new or updated",
+    ),
+    Binding(
+        "e",
+        "export",
+        "Export .md",
+        id="story-brief-export",
+        tooltip="Write the brief as Markdown to a new file in the current folder (and record it, like saving)",
+    ),
+    Binding("question_mark", "help", "Help", id="story-brief-help", tooltip="Every key"),
+]
+"""The story brief screen's keys."""
 BRIEF_BINDINGS: list[BindingType] = [
     Binding("escape", "close", "Close", id="brief-close", tooltip="Back to where you were"),
     Binding("q", "close", "Close", show=False, id="brief-quit", tooltip="Back to where you were"),

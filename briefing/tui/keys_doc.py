@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from briefing.tui.bindings import ACTORS_BINDINGS, HelpRow, declared, help_rows, main_bindings
 
@@ -56,5 +56,13 @@ def actors_key_table() -> str:
     """The actors screen's keys."""
     lines = ["| keys | action | what it does |", "| --- | --- | --- |"]
     for row in _rows(declared(ACTORS_BINDINGS)):
+        lines.append(f"| {_keys(row.keys)} | {_cell(row.description)} | {_cell(row.tooltip)} |")
+    return "\n".join(lines) + "\n"
+
+
+def screen_key_table(bindings: list[BindingType]) -> str:
+    """Another screen's keys (the places and story brief screens)."""
+    lines = ["| keys | action | what it does |", "| --- | --- | --- |"]
+    for row in _rows(declared(bindings)):
         lines.append(f"| {_keys(row.keys)} | {_cell(row.description)} | {_cell(row.tooltip)} |")
     return "\n".join(lines) + "\n"

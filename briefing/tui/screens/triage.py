@@ -51,6 +51,8 @@ from briefing.tui.screens.dialog import TextDialog
 from briefing.tui.screens.export import ExportModal
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.note import NoteModal
+from briefing.tui.screens.places import PlacesScreen
+from briefing.tui.screens.story_brief import StoryBriefScreen
 from briefing.tui.screens.tag import TagChange, TagModal
 from briefing.tui.screens.views import ViewChoice, ViewsModal
 from briefing.tui.triage_actions import TriageActions
@@ -61,11 +63,23 @@ from briefing.tui.widgets.filter_panel import FilterPanel
 from briefing.tui.widgets.item_detail import ItemDetailView
 from briefing.tui.widgets.item_list import ItemList
 from briefing.tui.widgets.status_bar import Counts, StatusBar
-from briefing.tui.widgets.story_rows import story_reports
+from briefing.tui.widgets.story_rows import StoryHeads, story_reports
 from briefing.update.demo import is_demo_store
 
 OPENS_SOMETHING = frozenset(
-    {"tag", "note", "views", "export", "brief", "actors", "help", "search", "date_range"}
+    {
+        "tag",
+        "note",
+        "views",
+        "export",
+        "brief",
+        "actors",
+        "places",
+        "story_brief",
+        "help",
+        "search",
+        "date_range",
+    }
 )
 """Actions after which the next keys are typed into something else (a dialog, the search box)."""
 
@@ -683,6 +697,41 @@ class TriageScreen(Screen[None]):
                 self.apply_filter(filters.toggle(self.filter, "actor", actor))
 
         self.app.push_screen(ActorsScreen(self.context), done)
+
+    def action_story_rows(self) -> None:
+        """One row per story, or one per item again (the filter stays)."""
+        items = self.items
+        if items.describe_story is None:
+            heads = StoryHeads(self.store)
+            items.use_source(heads)
+            items.describe_story = heads.label
+            say(self, "One row per story (s: one row per item)")
+        else:
+            items.use_source(self.store)
+            items.describe_story = None
+            say(self, "One row per item")
+        self.apply_filter(self.filter)
+
+    def action_expand_story(self) -> None:
+        """The highlighted story's reports, one row each (a chip; backspace goes back)."""
+        row = self.items.current
+        if row is None or row.story_id is None:
+            say(self, "This item is not part of a story.", severity="warning")
+            return
+        members = tuple(r.id for r in self.store.story_members(row.id))
+        if self.items.describe_story is not None:
+            self.action_story_rows()
+        self.apply_filter(replace(self.filter, ids=members))
+
+    def action_story_brief(self) -> None:
+        self.app.push_screen(StoryBriefScreen(self.context, self.filter, directory=Path.cwd()))
+
+    def action_places(self) -> None:
+        def done(place: str | None) -> None:
+            if place:
+                self.apply_filter(filters.toggle(self.filter, "place", place))
+
+        self.app.push_screen(PlacesScreen(self.context, self.filter), done)
 
     def action_export(self) -> None:
         def done(path: Path | None) -> None:

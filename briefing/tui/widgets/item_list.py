@@ -8,7 +8,7 @@ the same as 1,000 to show and to scroll.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -123,6 +123,12 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         self._generation = 0
         self.counting = False
         """True while the exact total is being counted (`total` is provisional)."""
+        self.describe_story: Callable[[ItemRow], str] | None = None
+        """In story mode: a row's "+3 sources · en ar fr" (replaces the "+N" of also-in)."""
+
+    def use_source(self, source: ItemSource) -> None:
+        """Page rows from `source` from the next `load` on (the story mode swaps it)."""
+        self._source = source
 
     # -- data ------------------------------------------------------------------------------
 
@@ -361,6 +367,8 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         actors_w = 24 if show_actors else 0
         fixed = 4 + 1 + 11 + 1 + 1 + source_w + (1 + actors_w if show_actors else 0) + 1
         also = f"+{len(row.also_in)}" if row.also_in else ""
+        if self.describe_story is not None:
+            also = clean_line(self.describe_story(row), 60) or also
         title_w = max(width - fixed - (len(also) + 1 if also else 0), 8)
 
         if row.dismissed:
