@@ -4,7 +4,8 @@ The YAML is composed into a node tree (not loaded straight into dicts) so that e
 the line it came from. `compose` reads a document; `mapping`, `sequence`, `string`, `number` …
 check one node each and raise `ConfigError` naming the file, the line and the key path. Used by
 feeds.yaml (`core.config`), the relevance rules (`intelligence.relevance`) and, through
-`compose_data` and `Reader` (which read what `yaml.safe_load` read), the actor gazetteer.
+`compose_data` and `Reader` (which read what `yaml.safe_load` read), the actor gazetteer and
+the event cues.
 """
 
 from __future__ import annotations
