@@ -3,7 +3,9 @@
 The YAML is composed into a node tree (not loaded straight into dicts) so that each value keeps
 the line it came from. `compose` reads a document; `mapping`, `sequence`, `string`, `number` …
 check one node each and raise `ConfigError` naming the file, the line and the key path. Used by
-feeds.yaml (`core.config`) and the relevance rules (`intelligence.relevance`).
+feeds.yaml (`core.config`), the relevance rules (`intelligence.relevance`) and, through
+`compose_data` and `Reader` (which read what `yaml.safe_load` read), the actor gazetteer and
+the event cues.
 """
 
 from __future__ import annotations
@@ -203,11 +205,82 @@ def compose(text: str, shown: str) -> Where | None:
     return None if root is None else Where(shown, root, "")
 
 
+def compose_data(text: str, shown: str) -> Where | None:
+    """As `compose`, with the data loaders' wording of a syntax error (`… — fix the YAML syntax`),
+    which the gazetteer and event files have always given and their users' tests pin."""
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        problem = (error.problem or "invalid YAML").strip()
+        raise ConfigError(f"{shown}:{line}: {problem} — fix the YAML syntax") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{shown}:1: invalid YAML ({error}) — fix the YAML syntax") from None
+    return None if root is None else Where(shown, root, "")
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class Reader:
+    """Reads located nodes exactly as `yaml.safe_load` builds them, for the loaders whose files
+    were once read with it (the gazetteers, the event cues): every file it accepted still loads
+    to the same values (a repeated key: the last wins; `<<: *anchor` merges), and an error can
+    name the line of the node it is about. One Reader per document."""
+
+    def __init__(self) -> None:
+        self._constructor = yaml.constructor.SafeConstructor()
+
+    def value(self, where: Where) -> Any:
+        """The node's Python value (a whole list or mapping for a collection)."""
+        node = where.node
+        if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
+            return node.value  # most values are text: the constructor would return it unchanged
+        try:
+            return self._constructor.construct_document(node)
+        except (yaml.YAMLError, ValueError) as error:
+            raise where.error(f"{scalar_repr(node)} cannot be read ({error})") from None
+
+    def entries(self, where: Where) -> dict[Any, Where] | None:
+        """A mapping's value nodes by key, or None when the node is not a mapping."""
+        node = where.node
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        if any(key.tag == _MERGE_TAG for key, _ in node.value):
+            self._constructor.flatten_mapping(node)
+        out: dict[Any, Where] = {}
+        for key_node, value_node in node.value:
+            key_where = Where(where.shown, key_node, "")
+            key = self.value(key_where)
+            try:
+                out[key] = where.child(value_node, str(key))
+            except TypeError:  # a list or a mapping as a key
+                raise key_where.error("found unhashable key — fix the YAML syntax") from None
+        return out
+
+    def items(self, where: Where) -> list[Where] | None:
+        """A list's item nodes, or None when the node is not a list."""
+        node = where.node
+        if not isinstance(node, yaml.SequenceNode):
+            return None
+        return [where.child(item, index) for index, item in enumerate(node.value)]
+
+    def is_null(self, where: Where | None) -> bool:
+        """True for a missing value and for `~`, `null` or nothing after the colon."""
+        return where is None or (
+            isinstance(where.node, yaml.ScalarNode) and self.value(where) is None
+        )
+
+
 __all__ = [
     "NO_STRINGS",
+    "Reader",
     "Where",
     "bool_value",
     "compose",
+    "compose_data",
     "get",
     "integer",
     "items",

@@ -29,10 +29,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
-import yaml
-
 from briefing.core.errors import ConfigError
 from briefing.core.models import EVENT_TYPES, NO_EVENT, EventType, EventVerdict
+from briefing.core.yamlwalk import Reader, Where, compose_data
 from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, longest, phrase_key
 
 _WORD_LISTS = (
@@ -79,47 +78,55 @@ class EventRules:
 # Loading (the only I/O): YAML validated into one-line ConfigErrors
 # ---------------------------------------------------------------------------------------------
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _at(where: Where) -> str:
+    return f"{where.shown}:{where.line}"
 
 
-def _parse_yaml(text: str, source: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_Loader)  # a safe loader
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        problem = (error.problem or "invalid YAML").strip()
-        raise ConfigError(f"{source}:{line}: {problem} — fix the YAML syntax") from None
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{source}:1: invalid YAML ({error}) — fix the YAML syntax") from None
-
-
-def _type(value: Any, source: str, key: str) -> EventType:
+def _type(value: Any, where: Where, key: str) -> EventType:
     if value not in EVENT_TYPES:
         raise ConfigError(
-            f"{source}: {key}: {value!r} is not an event type — use one of {', '.join(EVENT_TYPES)}"
+            f"{_at(where)}: {key}: {value!r} is not an event type — use one of "
+            f"{', '.join(EVENT_TYPES)}"
         )
     return cast(EventType, value)
 
 
-def _phrases_by_language(value: Any, source: str, key: str) -> Iterable[tuple[str, Any]]:
-    """(phrase or mapping, raw) of a {language: …} block; languages are labels, not filters."""
-    if value is None:
+def _mapping_or_empty(read: Reader, where: Where | None, problem: str) -> dict[Any, Where]:
+    """A mapping's entries; nothing for a missing, null or otherwise empty value (`types: []`)."""
+    if where is None or read.is_null(where):
+        return {}
+    entries = read.entries(where)
+    if entries is None:
+        if read.value(where):
+            raise ConfigError(f"{_at(where)}: {problem}")
+        return {}
+    return entries
+
+
+def _phrases_by_language(
+    read: Reader, where: Where | None, key: str
+) -> Iterable[tuple[Any, Where]]:
+    """(language, block) of a {language: …} block; languages are labels, not filters."""
+    if where is None or read.is_null(where):
         return []
-    if not isinstance(value, dict):
-        raise ConfigError(f"{source}: {key}: expected {{en: …, ar: …, fr: …}} — see the format")
+    value = read.entries(where)
+    if value is None:
+        raise ConfigError(f"{_at(where)}: {key}: expected {{en: …, ar: …, fr: …}} — see the format")
     for language in value:
         if str(language) not in _LANGUAGES:
-            raise ConfigError(f"{source}: {key}: unknown language {language!r} — use en, ar or fr")
+            raise ConfigError(
+                f"{_at(where)}: {key}: unknown language {language!r} — use en, ar or fr"
+            )
     return value.items()
 
 
 def parse_events(text: str, source: str, base: EventRules | None = None) -> EventRules:
     """Parse an event cue document; its weights replace `base`'s for the same phrase and type."""
-    data = _parse_yaml(text, source)
+    root = compose_data(text, source)
+    read = Reader()
+    data = {} if root is None or read.is_null(root) else read.entries(root)
     if data is None:
-        data = {}
-    if not isinstance(data, dict):
         raise ConfigError(f"{source}:1: an events file is a mapping with `types:` — see README")
     unknown = sorted(set(map(str, data)) - _TOP_KEYS)
     if unknown:
@@ -130,23 +137,25 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
         key: dict(types) for key, types in (base.cues.items() if base else ())
     }
     display: dict[str, str] = dict(base.display) if base else {}
-    raw_types = data.get("types") or {}
-    if not isinstance(raw_types, dict):
-        raise ConfigError(f"{source}: types: expected {{type: {{language: {{phrase: weight}}}}}}")
+    raw_types = _mapping_or_empty(
+        read, data.get("types"), "types: expected {type: {language: {phrase: weight}}}"
+    )
     for type_name, languages in raw_types.items():
-        event_type = _type(type_name, source, "types")
-        for language, block in _phrases_by_language(languages, source, f"types.{type_name}"):
-            if block is None:
+        event_type = _type(type_name, languages, "types")
+        for language, block in _phrases_by_language(read, languages, f"types.{type_name}"):
+            if read.is_null(block):
                 continue
-            if not isinstance(block, dict):
+            phrases = read.entries(block)
+            if phrases is None:
                 raise ConfigError(
-                    f"{source}: types.{type_name}.{language}: expected {{phrase: weight}}"
+                    f"{_at(block)}: types.{type_name}.{language}: expected {{phrase: weight}}"
                 )
-            for phrase, weight in block.items():
+            for phrase, weight_at in phrases.items():
+                weight = read.value(weight_at)
                 if isinstance(weight, bool) or not isinstance(weight, int | float):
                     raise ConfigError(
-                        f"{source}: types.{type_name}.{language}: {phrase!r}: weight must be a "
-                        "number (3 names the act, 0 cancels)"
+                        f"{_at(weight_at)}: types.{type_name}.{language}: {phrase!r}: weight must "
+                        "be a number (3 names the act, 0 cancels)"
                     )
                 key = phrase_key(str(phrase))
                 if not key.strip():
@@ -156,38 +165,40 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
     words: dict[str, frozenset[str]] = dict(base.words) if base else {}
     for list_name in _WORD_LISTS:
         folded: set[str] = set(words.get(list_name, frozenset()))
-        for language, block in _phrases_by_language(data.get(list_name), source, list_name):
-            if block is None:
+        for language, block in _phrases_by_language(read, data.get(list_name), list_name):
+            listed = read.value(block)
+            if listed is None:
                 continue
-            if not isinstance(block, list):
-                raise ConfigError(f"{source}: {list_name}.{language}: expected a list of phrases")
-            folded.update(phrase_key(str(p)) for p in block if str(p).strip())
+            if not isinstance(listed, list):
+                raise ConfigError(
+                    f"{_at(block)}: {list_name}.{language}: expected a list of phrases"
+                )
+            folded.update(phrase_key(str(p)) for p in listed if str(p).strip())
         words[list_name] = frozenset(folded)
     beats: dict[EventType, frozenset[EventType]] = dict(base.beats) if base else {}
-    raw_beats = data.get("beats") or {}
-    if not isinstance(raw_beats, dict):
-        raise ConfigError(f"{source}: beats: expected {{type: [types it beats]}}")
-    for winner, losers in raw_beats.items():
-        won = _type(winner, source, "beats")
-        if not isinstance(losers, list):
-            raise ConfigError(f"{source}: beats.{winner}: expected a list of types")
-        beats[won] = beats.get(won, frozenset()) | {_type(t, source, "beats") for t in losers}
-    violence = _type_set(data, "violence", source, base.violence if base else frozenset())
-    judges = _type_set(
-        data, "judges_violence", source, base.judges_violence if base else frozenset()
+    raw_beats = _mapping_or_empty(
+        read, data.get("beats"), "beats: expected {type: [types it beats]}"
     )
+    for winner, losers_at in raw_beats.items():
+        won = _type(winner, losers_at, "beats")
+        losers = read.value(losers_at)
+        if not isinstance(losers, list):
+            raise ConfigError(f"{_at(losers_at)}: beats.{winner}: expected a list of types")
+        beats[won] = beats.get(won, frozenset()) | {_type(t, losers_at, "beats") for t in losers}
+    violence = _type_set(read, data, "violence", base.violence if base else frozenset())
+    judges = _type_set(read, data, "judges_violence", base.judges_violence if base else frozenset())
     return EventRules(cues, words, beats, violence, judges, display)
 
 
 def _type_set(
-    data: dict[str, Any], key: str, source: str, default: frozenset[EventType]
+    read: Reader, data: dict[Any, Where], key: str, default: frozenset[EventType]
 ) -> frozenset[EventType]:
     if key not in data:
         return default
-    raw = data[key]
+    raw = read.value(data[key])
     if not isinstance(raw, list):
-        raise ConfigError(f"{source}: {key}: expected a list of types")
-    return frozenset(_type(t, source, key) for t in raw)
+        raise ConfigError(f"{_at(data[key])}: {key}: expected a list of types")
+    return frozenset(_type(t, data[key], key) for t in raw)
 
 
 def builtin_events_text() -> str:

@@ -15,7 +15,7 @@ from briefing.intelligence.events import (
     load_events,
     parse_events,
 )
-from briefing.intelligence.matching import prepare
+from briefing.intelligence.matching import phrase_key, prepare
 from briefing.intelligence.tagging import Tagger
 from tests.events_scoring import read_labelled, score
 
@@ -206,3 +206,35 @@ def test_blind_holdout_floor(tagger: Tagger) -> None:
     assert result.items == 80
     assert result.accuracy >= 0.85 and result.macro_f1 >= 0.80
     assert result.places_f1 >= 0.90
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "types:\n  protest:\n    en:\n      riot: loud\n",
+            "x.yaml:4: types.protest.en: 'riot': weight must be a number",
+        ),
+        ("types:\n  riots:\n    en: {riot: 3}\n", "x.yaml:3: types: 'riots' is not an event type"),
+        ("version: 1\nbeats:\n  protest: oil_energy\n", "x.yaml:3: beats.protest: expected"),
+        ("violence: armed_clash\n", "x.yaml:1: violence: expected a list of types"),
+        ("types:\n  protest:\n    en: {riot: 2019-13-45}\n", "x.yaml:3: types.protest.en.riot:"),
+    ],
+)
+def test_an_events_mistake_names_its_line(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_events(text, "x.yaml", builtin_events())
+    assert str(info.value).startswith(message) and "\n" not in str(info.value)
+
+
+def test_events_files_safe_load_accepted_stay_accepted() -> None:
+    text = (
+        "version: &cues {riot: 3}\n"
+        "types: {protest: {en: {<<: *cues, walkout: 2, walkout: 4}, fr: }}\n"
+        "beats: []\n"
+    )
+    rules = parse_events(text, "x.yaml", builtin_events())
+    assert rules.cues[phrase_key("riot")] == {"protest": 3.0}
+    assert rules.cues[phrase_key("walkout")] == {"protest": 4.0}
+    assert rules.beats == builtin_events().beats
+    assert parse_events("# nothing\n", "x.yaml").cues == {}
