@@ -4,8 +4,8 @@ The YAML is composed into a node tree (not loaded straight into dicts) so that e
 the line it came from. `compose` reads a document; `mapping`, `sequence`, `string`, `number` …
 check one node each and raise `ConfigError` naming the file, the line and the key path. Used by
 feeds.yaml (`core.config`), the relevance rules (`intelligence.relevance`) and, through
-`compose_data` and `Reader` (which read what `yaml.safe_load` read), the actor gazetteer and
-the event cues.
+`compose_data` and `Reader` (which read what `yaml.safe_load` read), the actor and place
+gazetteers and the event cues.
 """
 
 from __future__ import annotations
@@ -226,9 +226,9 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 class Reader:
     """Reads located nodes exactly as `yaml.safe_load` builds them, for the loaders whose files
-    were once read with it (the gazetteers, the event cues): every file it accepted still loads
-    to the same values (a repeated key: the last wins; `<<: *anchor` merges), and an error can
-    name the line of the node it is about. One Reader per document."""
+    were once read with it (the actor and place gazetteers, the event cues): every file it
+    accepted still loads to the same values (a repeated key: the last wins; `<<: *anchor`
+    merges), and an error can name the line of the node it is about. One Reader per document."""
 
     def __init__(self) -> None:
         self._constructor = yaml.constructor.SafeConstructor()

@@ -29,12 +29,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import Any, cast
 
 from briefing.core.errors import ConfigError
 from briefing.core.models import EventType, PlaceMention
+from briefing.core.yamlwalk import Reader, Where, compose_data
 from briefing.intelligence.gazetteer import Actor, Gazetteer
 from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, phrase_key
 
@@ -99,8 +98,6 @@ class PlaceGazetteer:
 # Loading (the only I/O): YAML validated into one-line ConfigErrors
 # ---------------------------------------------------------------------------------------------
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
     if value is None:
@@ -113,15 +110,18 @@ def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
 
 
 def _number(raw: dict[str, Any], key: str, where: str, default: float) -> float:
-    value = raw.get(key, default)
+    value = raw[key] if key in raw else default
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{where}: {key} must be a number")
     return float(value)
 
 
-def _place(raw: Any, where: str, base: Place | None) -> Place:
-    if not isinstance(raw, dict):
+def _place(node: Where, read: Reader, where: str, base: Place | None) -> Place:
+    entries = read.entries(node)
+    if entries is None:
         raise ConfigError(f"{where}: every entry of `places` must be a mapping with id and name")
+    # The values as safe_load built them: `places.yaml` is read as it always was.
+    raw = {key: read.value(value) for key, value in entries.items()}
     unknown = sorted(set(map(str, raw)) - _PLACE_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r} in place — see the format")
@@ -170,36 +170,37 @@ def _place(raw: Any, where: str, base: Place | None) -> Place:
 
 def parse_places(text: str, source: str, base: PlaceGazetteer | None = None) -> PlaceGazetteer:
     """Parse a place gazetteer; places override `base`'s by id (only the keys given change)."""
-    try:
-        data = yaml.load(text, Loader=_Loader)  # a safe loader
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        problem = (error.problem or "invalid YAML").strip()
-        raise ConfigError(f"{source}:{line}: {problem} — fix the YAML syntax") from None
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{source}:1: invalid YAML ({error}) — fix the YAML syntax") from None
+    root = compose_data(text, source)
+    read = Reader()
+    data = {} if root is None or read.is_null(root) else read.entries(root)
     if data is None:
-        data = {}
-    if not isinstance(data, dict):
         raise ConfigError(f"{source}:1: a place gazetteer is a mapping with `places:`")
     unknown = sorted(set(map(str, data)) - {"places", "abroad", "version"})
     if unknown:
         raise ConfigError(f"{source}:1: unknown top-level key {unknown[0]!r} — use places, abroad")
     places: dict[str, Place] = dict(base.places) if base else {}
-    raw_places = data.get("places") or []
-    if not isinstance(raw_places, list):
-        raise ConfigError(f"{source}:1: `places` must be a list")
+    places_node = data.get("places")
+    raw_places = [] if places_node is None or read.is_null(places_node) else read.items(places_node)
+    if raw_places is None:
+        if read.value(cast(Where, places_node)):
+            raise ConfigError(f"{source}:1: `places` must be a list")
+        raw_places = []  # `places: {}`, `places: ''`: no places
     seen: set[str] = set()
-    for number, raw in enumerate(raw_places, 1):
-        where = f"{source}: place {number}"
-        place_id = raw.get("id") if isinstance(raw, dict) else None
+    for number, node in enumerate(raw_places, 1):
+        where = f"{source}:{node.line}: place {number}"
+        fields = read.entries(node)
+        place_id = read.value(fields["id"]) if fields and "id" in fields else None
         if isinstance(place_id, str) and place_id in seen:
             raise ConfigError(f"{where}: duplicate place id {place_id!r}")
-        place = _place(raw, where, places.get(place_id) if isinstance(place_id, str) else None)
+        place = _place(
+            node, read, where, places.get(place_id) if isinstance(place_id, str) else None
+        )
         seen.add(place.id)
         places[place.id] = place
-    abroad = (base.abroad if base else ()) + _strings(data.get("abroad"), source, "abroad")
+    abroad_node = data.get("abroad")
+    abroad_at = source if abroad_node is None else f"{source}:{abroad_node.line}"
+    abroad_value = None if abroad_node is None else read.value(abroad_node)
+    abroad = (base.abroad if base else ()) + _strings(abroad_value, abroad_at, "abroad")
     return PlaceGazetteer(places, abroad)
 
 

@@ -231,3 +231,30 @@ def test_classify_json_prints_event_and_places(tmp_path: Path) -> None:
         {"id": "tripoli", "name": "Tripoli", "region": "Tripolitania", "primary": False},
     ]
     assert out["g"]["event"]["type"] == "talks_agreement" and out["g"]["places"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "places:\n  - {id: x, name: X}\n  - id: y\n    name: Y\n    lat: north\n",
+            "p.yaml:3: place 2: lat",
+        ),
+        ("abroad: {a: 1}\n", "p.yaml:1: abroad must be a list of text"),
+        (
+            "places:\n  - {id: x, name: X, lat: 2019-13-45}\n",
+            "p.yaml:2: places[0].lat: '2019-13-45'",
+        ),
+    ],
+)
+def test_a_places_mistake_names_its_line(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_places(text, "p.yaml", builtin_places())
+    assert str(info.value).startswith(message) and "\n" not in str(info.value)
+
+
+def test_places_files_safe_load_accepted_stay_accepted() -> None:
+    text = "version: &oasis {kind: town, lat: 25}\nplaces:\n  - {<<: *oasis, id: x, name: X, name: Xa}\n"
+    place = parse_places(text, "p.yaml", builtin_places()).places["x"]
+    assert (place.name, place.kind, place.lat) == ("Xa", "town", 25.0)
+    assert parse_places("places: {}\n", "p.yaml").places == {}
