@@ -304,3 +304,28 @@ def test_share_note_command(paths: tuple[Path, Path]) -> None:
     assert code == 1 and "no note on item" in err
     code, out, _ = cli(paths, "share-note", "--private", str(derna))
     assert code == 0 and out.strip() == "1 note private"
+
+
+# --- golden files -----------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "txt"])
+def test_golden_story_brief(store: Store, fmt: str) -> None:
+    """The brief of the fixed stories, whole, in each format (BRIEFING_UPDATE_GOLDEN=1 rewrites)."""
+    import os
+
+    from briefing.reports.brief import brief_text
+
+    fill(store)
+    brief = build_story_brief(store, ItemFilter(), now=FROZEN_NOW, title="Weekly brief")
+    text = {
+        "md": lambda: brief_markdown(brief),
+        "json": lambda: json.dumps(brief_to_dict(brief), ensure_ascii=False, indent=2) + "\n",
+        "txt": lambda: brief_text(brief).plain + "\n",
+    }[fmt]()
+    path = GOLDEN / f"story_brief.{fmt}"
+    if os.environ.get("BRIEFING_UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8", newline="")
+    assert text == path.read_text(encoding="utf-8")
