@@ -26,7 +26,7 @@ def fulltext(ctx: Context, item_ids: tuple[int, ...], as_json: bool) -> None:
     from briefing.update.fulltext import fetch_full_text
 
     tagger = Tagger.from_config(ctx.config)
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     specs = {f.name: f for f in ctx.config.feeds}
     store.sync_actors(tagger.actor_infos())
     failed = 0

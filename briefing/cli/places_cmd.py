@@ -38,7 +38,7 @@ def places(
         return
     ctx: Context = click_ctx.obj
     try:
-        store = ctx.open_store()
+        store = ctx.open_store(create=False)
         store.sync_places(tagger_for(ctx).place_infos())
     except BriefingError as error:  # a bad configuration or database: one line
         raise click.ClickException(str(error)) from error
@@ -116,7 +116,7 @@ def show(ctx: Context, name: str, limit: int) -> None:
 
     NAME is an id (sirte), a name or any alias (Syrte, سرت).
     """
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     store.sync_places(tagger_for(ctx).place_infos())
     place = place_named(store, name)
     out = plain_console()

@@ -48,6 +48,10 @@ def test_a_missing_config_creates_no_database(tmp_path: Path) -> None:
         ["feeds", "list"],
         ["actors"],
         ["fetch", "--explain", "W"],
+        ["places"],
+        ["places", "show", "Sirte"],
+        ["briefs"],
+        ["fulltext", "1"],
     ],
 )
 def test_a_read_command_on_a_mistyped_db_creates_nothing(
