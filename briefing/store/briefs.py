@@ -14,8 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from briefing.core.models import (
-    EVENT_TYPES,
-    EventType,
     ItemFilter,
     RecordedBrief,
     StoryActivity,
@@ -24,14 +22,10 @@ from briefing.core.models import (
 from briefing.core.text import clean_line
 from briefing.store import query
 from briefing.store.base import StoreBase
-from briefing.store.codec import iso, json_list, require_iso
+from briefing.store.codec import event_type_of, iso, json_list, require_iso
 from briefing.store.items import ACTOR_NOT_PLACE, ItemsMixin
 
 _CHUNK = 500
-
-
-def _event_type(value: object) -> EventType:
-    return value if isinstance(value, str) and value in EVENT_TYPES else "none"
 
 
 class BriefsMixin(ItemsMixin, StoreBase):
@@ -118,7 +112,7 @@ class BriefsMixin(ItemsMixin, StoreBase):
                 out.append(
                     StoryActivity(
                         story_id=int(s[0]),
-                        event_type=_event_type(s[1]),
+                        event_type=event_type_of(s[1]),
                         place=s[2],
                         region=s[3] or None,
                         headline=clean_line(str(s[4]), 500),

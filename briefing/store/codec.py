@@ -9,7 +9,15 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from briefing.core.models import ActorMention, Entry, ItemFilter, Reason, Verdict
+from briefing.core.models import (
+    EVENT_TYPES,
+    ActorMention,
+    Entry,
+    EventType,
+    ItemFilter,
+    Reason,
+    Verdict,
+)
 from briefing.core.text import clean_line
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
@@ -155,3 +163,8 @@ def filter_from_json(text: str) -> ItemFilter:
         else:
             kwargs[key] = value
     return ItemFilter(**kwargs)
+
+
+def event_type_of(value: object) -> EventType:
+    """A stored event type, or "none" for anything this version does not know."""
+    return value if isinstance(value, str) and value in EVENT_TYPES else "none"

@@ -8,10 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from briefing.core.models import (
-    EVENT_TYPES,
     ActorMention,
     Entry,
-    EventType,
     EventVerdict,
     Facet,
     Facets,
@@ -23,7 +21,7 @@ from briefing.core.models import (
 )
 from briefing.core.text import fold
 from briefing.store import query
-from briefing.store.codec import json_list, parse_iso, reasons_from_json, require_iso
+from briefing.store.codec import event_type_of, json_list, parse_iso, reasons_from_json, require_iso
 from briefing.store.fulltext import FullTextMixin
 
 ROW_COLUMNS = (
@@ -247,7 +245,7 @@ class ItemsMixin(FullTextMixin):
             tags=extras.tags.get(item_id, ()),
             also_in=tuple(s for s in extras.sources.get(item_id, ()) if s != feed),
             has_note=item_id in extras.notes,
-            event_type=_event_type(r[10]),
+            event_type=event_type_of(r[10]),
             story_id=r[11],
         )
 
@@ -269,7 +267,7 @@ class ItemsMixin(FullTextMixin):
                     reasons=reasons_from_json(r[18]),
                     mentions=extras.mentions.get(r[0], ()),
                     authors_details=r[19] or "",
-                    event=EventVerdict(_event_type(r[10]), json_list(r[20])),
+                    event=EventVerdict(event_type_of(r[10]), json_list(r[20])),
                     places=extras.places.get(r[0], ()),
                     story_reasons=json_list(r[21]),
                 )
@@ -329,10 +327,6 @@ class ItemsMixin(FullTextMixin):
                 )
             extras.places.update({k: tuple(v) for k, v in places.items()})
         return extras
-
-
-def _event_type(value: str | None) -> EventType:
-    return value if value in EVENT_TYPES else "none"
 
 
 _ENTRY_SELECT = (

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from briefing.core.models import (
-    EVENT_TYPES,
-    EventType,
     ItemFilter,
     ItemRow,
     PlaceInfo,
@@ -37,7 +35,7 @@ from briefing.intelligence.stories import (
 )
 from briefing.store import query
 from briefing.store.base import StoreBase
-from briefing.store.codec import iso, json_list, require_iso
+from briefing.store.codec import event_type_of, iso, json_list, require_iso
 from briefing.store.items import ROW_COLUMNS, ItemsMixin
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
@@ -47,10 +45,6 @@ _STORY_COLUMNS = (
     "s.id, s.event_type, s.place_id, p.name, s.headline, s.first_seen, s.last_seen, s.sources, "
     "s.languages, s.items"
 )
-
-
-def _event_type(value: str) -> EventType:
-    return value if value in EVENT_TYPES else "none"
 
 
 @dataclass(frozen=True)
@@ -289,7 +283,7 @@ class StoriesMixin(ItemsMixin, StoreBase):
 def _story(r: Sequence[object]) -> Story:
     return Story(
         id=int(r[0]),  # type: ignore[call-overload]
-        event_type=_event_type(str(r[1])),
+        event_type=event_type_of(r[1]),
         place_id=r[2] if isinstance(r[2], str) else None,
         place=r[3] if isinstance(r[3], str) else None,
         headline=str(r[4]),

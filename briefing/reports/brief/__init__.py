@@ -7,7 +7,6 @@ from briefing.reports.brief.build import (
     build_story_brief,
     fingerprint,
     trend_word,
-    with_recorded_id,
 )
 from briefing.reports.brief.model import Brief, brief_from_dict, brief_to_dict, event_label
 from briefing.reports.brief.render import brief_markdown, brief_text
@@ -25,5 +24,4 @@ __all__ = [
     "event_label",
     "fingerprint",
     "trend_word",
-    "with_recorded_id",
 ]

@@ -16,7 +16,6 @@ import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -32,6 +31,7 @@ from briefing.reports.brief.model import (
     Source,
     StoryLine,
     Trend,
+    brief_from_dict,
     event_label,
 )
 from briefing.reports.summarize import http_url
@@ -224,8 +224,6 @@ def build_story_brief(
     if previous is not None:
         document = source.brief_document(previous.id)
         if document is not None:
-            from briefing.reports.brief.model import brief_from_dict
-
             old = brief_from_dict(dict(document))
             dropped = tuple(s for s in old.stories if s.story_id not in by_id)
     return Brief(
@@ -257,10 +255,6 @@ def build_story_brief(
     )
 
 
-def with_recorded_id(brief: Brief, brief_id: int) -> Brief:
-    return replace(brief, recorded_as=brief_id)
-
-
 __all__ = [
     "BOTTOM_LINE",
     "DEFAULT_PERIOD",
@@ -268,5 +262,4 @@ __all__ = [
     "build_story_brief",
     "fingerprint",
     "trend_word",
-    "with_recorded_id",
 ]

@@ -242,13 +242,13 @@ def brief_from_dict(d: dict[str, Any]) -> Brief:
     stories = tuple(_line(s) for s in d["stories"])
     by_id = {s.story_id: s for s in stories}
 
-    def entry(x: dict[str, Any], actor_stories: list[StoryLine]) -> StoryLine | FoldedLine:
+    def entry(x: dict[str, Any]) -> StoryLine | FoldedLine:
         if "folded" in x:
             return FoldedLine(str(x["folded"]), tuple(by_id[i] for i in x["story_ids"]))
         return by_id[int(x["story_id"])]
 
     sections = tuple(
-        ActorSection(str(a["actor"]), tuple(entry(x, []) for x in a["lines"]), int(a["stories"]))
+        ActorSection(str(a["actor"]), tuple(entry(x) for x in a["lines"]), int(a["stories"]))
         for a in d["by_actor"]
     )
     return Brief(
