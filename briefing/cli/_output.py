@@ -1,7 +1,10 @@
-"""Console output the fetch and feeds commands share: plain lines, rich tables, status labels."""
+"""Console output the commands share: plain lines, rich tables, status labels, count tables."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -66,3 +69,52 @@ def when(moment: datetime | None, now: datetime) -> str:
     minutes = int(abs(delta) // 60)
     span = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
     return f"{local} ({'in ' + span if delta > 0 else span + ' ago'})"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a count table: its header, the row key it shows, and how it reads."""
+
+    header: str
+    key: str
+    right: bool = False
+    style: str = ""
+    blank: str = ""
+    """Shown where the value is empty (the JSON line keeps the empty value)."""
+
+
+def print_rows(
+    rows: Sequence[Mapping[str, object]],
+    columns: Sequence[Column],
+    *,
+    title: str,
+    as_json: bool,
+    empty: str,
+) -> None:
+    """Rows as JSON lines (every key, in order) or as a table of `columns`.
+
+    Names come from feeds and gazetteers, so every cell is a `Text`, never markup.
+    """
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(dict(row), ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(empty)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from briefing.cli._common import plain_console
+
+    table = Table(title=f"{len(rows)} {title}", title_justify="left")
+    for column in columns:
+        table.add_column(column.header, justify="right" if column.right else "left")
+    for row in rows:
+        table.add_row(
+            *(
+                Text(str(row[c.key]) if row[c.key] not in (None, "") else c.blank, style=c.style)
+                for c in columns
+            )
+        )
+    plain_console().print(table)

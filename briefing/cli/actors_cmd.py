@@ -5,15 +5,14 @@ Feed text is printed through `rich.text.Text` objects, never as markup.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import TYPE_CHECKING, get_args
 
 import click
-from rich.table import Table
 from rich.text import Text
 
 from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for, unknown_value
+from briefing.cli._output import Column, print_rows
 from briefing.core.models import ActorKind, ItemFilter
 from briefing.core.text import clean_line
 from briefing.intelligence.matching import phrase_key
@@ -68,55 +67,46 @@ def _list_actors(
         if isinstance(error, BriefingError):
             raise click.ClickException(str(error)) from error
         raise
-    rows: list[tuple[str, str, str, int, int, int]] = [
-        (c.id, c.name, c.kind, c.last_24h, c.last_7d, c.total) for c in counts
+    rows = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "kind": c.kind,
+            "last_24h": c.last_24h,
+            "last_7d": c.last_7d,
+            "total": c.total,
+        }
+        for c in counts
     ]
     if show_all:
-        seen = {r[0] for r in rows}
+        seen = {c.id for c in counts}
         rows.extend(
-            (a.id, a.name, a.kind, 0, 0, 0)
+            {"id": a.id, "name": a.name, "kind": a.kind, "last_24h": 0, "last_7d": 0, "total": 0}
             for a in sorted(tagger.gazetteer.actors.values(), key=lambda a: a.name.casefold())
             # A place is listed by `briefing places`, unless it acts as a faction (Misrata).
             if a.id not in seen and a.is_actor
         )
     if kinds:
-        rows = [r for r in rows if r[2] in kinds]
+        rows = [r for r in rows if r["kind"] in kinds]
     if limit is not None:
         rows = rows[:limit]
-    if as_json:
-        for r in rows:
-            click.echo(
-                json.dumps(
-                    {
-                        "id": r[0],
-                        "name": r[1],
-                        "kind": r[2],
-                        "last_24h": r[3],
-                        "last_7d": r[4],
-                        "total": r[5],
-                    },
-                    ensure_ascii=False,
-                )
-            )
-        return
-    if not rows:
-        click.echo("No actor is mentioned by a stored item yet (use --all to list the gazetteer).")
-        return
-    table = Table(title=f"{len(rows)} actors", title_justify="left")
-    for name, justify in (
-        ("actor", "left"),
-        ("id", "left"),
-        ("kind", "left"),
-        ("24 h", "right"),
-        ("7 days", "right"),
-        ("total", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for r in rows:
-        table.add_row(
-            Text(r[1]), Text(r[0], style="dim"), Text(r[2]), str(r[3]), str(r[4]), str(r[5])
-        )
-    plain_console().print(table)
+    print_rows(
+        rows,
+        _ACTOR_COLUMNS,
+        title="actors",
+        as_json=as_json,
+        empty="No actor is mentioned by a stored item yet (use --all to list the gazetteer).",
+    )
+
+
+_ACTOR_COLUMNS = (
+    Column("actor", "name"),
+    Column("id", "id", style="dim"),
+    Column("kind", "kind"),
+    Column("24 h", "last_24h", right=True),
+    Column("7 days", "last_7d", right=True),
+    Column("total", "total", right=True),
+)
 
 
 def find_actor(tagger: Tagger, name: str) -> Actor | None:

@@ -7,13 +7,11 @@ as markup.
 
 from __future__ import annotations
 
-import json
-
 import click
-from rich.table import Table
 from rich.text import Text
 
 from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for
+from briefing.cli._output import Column, print_rows
 from briefing.cli.export_cmd import place_named
 from briefing.core.errors import BriefingError
 from briefing.core.models import ItemFilter, PlaceCount
@@ -42,63 +40,51 @@ def places(
         store.sync_places(tagger_for(ctx).place_infos())
     except BriefingError as error:  # a bad configuration or database: one line
         raise click.ClickException(str(error)) from error
-    rows = store.place_counts()
+    counts = store.place_counts()
     if show_all:
-        seen = {r.id for r in rows}
-        rows.extend(
+        seen = {r.id for r in counts}
+        counts.extend(
             PlaceCount(p.id, p.name, p.region, 0, 0, 0, 0, p.lat, p.lon)
             for p in store.places()
             if p.id not in seen
         )
     if regions:
         wanted = {r.casefold() for r in regions}
-        rows = [r for r in rows if r.region.casefold() in wanted]
+        counts = [r for r in counts if r.region.casefold() in wanted]
     if limit is not None:
-        rows = rows[:limit]
-    if as_json:
-        for r in rows:
-            click.echo(
-                json.dumps(
-                    {
-                        "id": r.id,
-                        "name": r.name,
-                        "region": r.region,
-                        "last_24h": r.last_24h,
-                        "last_7d": r.last_7d,
-                        "total": r.total,
-                        "primary": r.primary,
-                        "lat": r.lat,
-                        "lon": r.lon,
-                    },
-                    ensure_ascii=False,
-                )
-            )
-        return
-    if not rows:
-        click.echo("No place is named by a stored item yet (use --all to list the known ones).")
-        return
-    table = Table(title=f"{len(rows)} places", title_justify="left")
-    for name, justify in (
-        ("place", "left"),
-        ("id", "left"),
-        ("region", "left"),
-        ("24 h", "right"),
-        ("7 days", "right"),
-        ("total", "right"),
-        ("event's place", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for r in rows:
-        table.add_row(
-            Text(r.name),
-            Text(r.id, style="dim"),
-            Text(r.region or "—"),
-            str(r.last_24h),
-            str(r.last_7d),
-            str(r.total),
-            str(r.primary),
-        )
-    plain_console().print(table)
+        counts = counts[:limit]
+    rows = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "region": r.region,
+            "last_24h": r.last_24h,
+            "last_7d": r.last_7d,
+            "total": r.total,
+            "primary": r.primary,
+            "lat": r.lat,
+            "lon": r.lon,
+        }
+        for r in counts
+    ]
+    print_rows(
+        rows,
+        _PLACE_COLUMNS,
+        title="places",
+        as_json=as_json,
+        empty="No place is named by a stored item yet (use --all to list the known ones).",
+    )
+
+
+_PLACE_COLUMNS = (
+    Column("place", "name"),
+    Column("id", "id", style="dim"),
+    Column("region", "region", blank="—"),
+    Column("24 h", "last_24h", right=True),
+    Column("7 days", "last_7d", right=True),
+    Column("total", "total", right=True),
+    Column("event's place", "primary", right=True),
+)
 
 
 @places.command("show")
