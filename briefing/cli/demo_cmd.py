@@ -11,6 +11,11 @@ from briefing.core.errors import BriefingError, ConfigError, StoreError
 
 
 def _default_path(ctx: Context) -> Path:
+    # `briefing --db x.db demo` means x.db, as for every other command; BRIEFING_DB does not,
+    # since it names the analyst's own database (refused below as not a demo).
+    root = click.get_current_context().find_root()
+    if root.get_parameter_source("db_path") is click.core.ParameterSource.COMMANDLINE:
+        return ctx.db_path
     return ctx.config_path.resolve().parent / "db" / "demo.db"
 
 
@@ -39,7 +44,7 @@ def _is_demo(path: Path) -> bool:
     "db_option",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Database to write [default: db/demo.db beside feeds.yaml].",
+    help="Database to write [default: the global --db, else db/demo.db beside feeds.yaml].",
 )
 @click.option(
     "--force", is_flag=True, help="Overwrite the database even if it is not a demo database."

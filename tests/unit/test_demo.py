@@ -158,3 +158,20 @@ def test_demo_command_refuses_a_non_demo_database(tmp_path: Path) -> None:
     reopened = Store.open(target, read_only=True)
     assert all(state.name != "Real feed" for state in reopened.feed_states())
     reopened.close()
+
+
+def test_the_global_db_option_names_the_demo_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "mine.db"
+    result = CliRunner().invoke(main, ["--db", str(mine), "demo"])
+    assert result.exit_code == 0, result.output
+    assert mine.exists() and not (tmp_path / "db" / "demo.db").exists()
+    # BRIEFING_DB names the analyst's own database: the demo keeps its default path.
+    own = tmp_path / "own.db"
+    result = CliRunner(env={"BRIEFING_DB": str(own)}).invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "db" / "demo.db").exists() and not own.exists()
