@@ -76,6 +76,7 @@ class BriefsMixin(ItemsMixin, StoreBase):
         also = self._also_in(item_ids)
         actors = self._story_actors(item_ids)
         notes = self._shared_notes(item_ids)
+        named = self._named_places(item_ids)
         out: list[StoryActivity] = []
         db = self._db()
         story_ids = list(reports)
@@ -109,12 +110,13 @@ class BriefsMixin(ItemsMixin, StoreBase):
                 counted: Counter[str] = Counter()
                 for rep in story_reports:
                     counted.update(actors.get(rep.item_id, ()))
+                place, region = (s[2], s[3] or None) if s[2] else _most_named(story_reports, named)
                 out.append(
                     StoryActivity(
                         story_id=int(s[0]),
                         event_type=event_type_of(s[1]),
-                        place=s[2],
-                        region=s[3] or None,
+                        place=place,
+                        region=region,
                         headline=clean_line(str(s[4]), 500),
                         first_seen=require_iso(s[5]),
                         last_seen=require_iso(s[6]),
@@ -136,12 +138,13 @@ class BriefsMixin(ItemsMixin, StoreBase):
             if story_id in known:
                 continue
             first = story_reports[0]
+            place, region = _most_named(story_reports, named)
             out.append(
                 StoryActivity(
                     story_id=story_id,
                     event_type="none",
-                    place=None,
-                    region=None,
+                    place=place,
+                    region=region,
                     headline=clean_line(first.title, 500),
                     first_seen=first.published,
                     last_seen=story_reports[-1].published,
@@ -163,6 +166,20 @@ class BriefsMixin(ItemsMixin, StoreBase):
                 chunk,
             ):
                 out[int(item_id)].append((str(feed), url))
+        return out
+
+    def _named_places(self, item_ids: Sequence[int]) -> dict[int, list[tuple[str, str | None]]]:
+        """Each item's named places (name, region), in the order the item names them."""
+        out: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+        for start in range(0, len(item_ids), _CHUNK):
+            chunk = list(item_ids[start : start + _CHUNK])
+            for item_id, name, region in self._db().execute(
+                "SELECT ip.item_id, p.name, p.region FROM item_places ip JOIN places p "
+                f"ON p.id = ip.place_id WHERE ip.item_id IN ({query.placeholders(chunk)}) "
+                "ORDER BY ip.item_id, ip.rowid",
+                chunk,
+            ):
+                out[int(item_id)].append((str(name), region or None))
         return out
 
     def _story_actors(self, item_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
@@ -293,3 +310,20 @@ def _recorded(r: Sequence[Any]) -> RecordedBrief:
 
 
 __all__ = ["BriefsMixin"]
+
+
+def _most_named(
+    reports: Sequence[StoryReport], named: dict[int, list[tuple[str, str | None]]]
+) -> tuple[str | None, str | None]:
+    """The place a story's reports name most often, for a story with no event's place.
+
+    An item with no discrete event (a statement, a water cut) has no event's place, yet it
+    is about somewhere; "no place named" above "… in Misrata" would be wrong. Ties go to
+    the place named first.
+    """
+    counted: Counter[tuple[str, str | None]] = Counter()
+    for rep in reports:
+        counted.update(dict.fromkeys(named.get(rep.item_id, ())))
+    if not counted:
+        return None, None
+    return counted.most_common(1)[0][0]

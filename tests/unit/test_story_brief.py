@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -206,6 +207,28 @@ def test_a_second_brief_marks_exactly_the_new_stories(store: Store) -> None:
         "Drone strike reported near Sirte",
     }
     assert since_last.since == FROZEN_NOW
+
+
+def test_a_story_with_no_event_place_is_placed_where_its_reports_say(store: Store) -> None:
+    """No discrete event (a statement, a water cut) means no event's place, but the brief
+    must not print "no place named" above a headline that names Sabha."""
+    from briefing.core.models import PlaceMention
+
+    store.sync_actors(ACTORS)
+    store.sync_places(PLACES)
+    statement = evented("Water cuts in Sabha for a third day", "none", None, feed="Wire")
+    named = PlaceMention("sabha", "Sabha", "Fezzan", ("Sabha",), False)
+    store.store_feed(
+        FetchOutcome("Wire", "ok", 200),
+        [
+            replace(statement, locations=(named,)),
+            evented("Analysis: what the budget means", "none", None, feed="Wire"),
+        ],
+    )
+    brief = build_story_brief(store, ItemFilter(), now=FROZEN_NOW + HOUR)
+    places = {s.headline: (s.place, s.region) for s in brief.stories}
+    assert places["Water cuts in Sabha for a third day"] == ("Sabha", "Fezzan")
+    assert places["Analysis: what the budget means"] == (None, None)
 
 
 def test_shared_notes_only(store: Store) -> None:
