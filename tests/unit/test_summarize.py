@@ -241,6 +241,29 @@ def test_key_points_rank_the_repeated_point_first() -> None:
     assert len(points) <= 3
 
 
+def test_a_sentence_carried_by_different_stories_is_boilerplate_and_ranks_last() -> None:
+    """Three outlets' different stories end with the same standing line; one story's own
+    sentence must lead, and the standing line comes after it however often it repeats."""
+    standing = "Haftar has led the eastern forces in Benghazi since the long war began."
+    items = [
+        replace(
+            d,
+            row=replace(d.row, story_id=story),
+        )
+        for d, story in (
+            (detail(1, "Strike", summary=f"Haftar ordered a strike near Derna. {standing}"), 1),
+            (detail(2, "Visit", summary=f"Haftar visited Cairo for border talks. {standing}"), 2),
+            (detail(3, "Budget", summary=f"Haftar rejected the budget in Tobruk. {standing}"), 3),
+        )
+    ]
+    points = extract_key_points(items, actor=HAFTAR, max_points=4)
+    texts = [p.text for p in points]
+    assert texts[-1] == standing and len(texts) == 4
+    # The same three reports of one story: the repeated sentence is wire copy and leads.
+    one_story = [replace(d, row=replace(d.row, story_id=1)) for d in items]
+    assert extract_key_points(one_story, actor=HAFTAR, max_points=4)[0].text == standing
+
+
 def test_key_points_across_a_filter_take_any_sentence() -> None:
     points = extract_key_points(corpus(), actor=None, max_points=20)
     assert any("Fuel queues" in p.text for p in points)

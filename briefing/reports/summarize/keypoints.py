@@ -3,7 +3,8 @@
 Candidates are sentences mentioning the actor (by name, alias or the surface the tagger
 matched in that item). Each is scored by cosine similarity between its binary TF-IDF vector and
 the centroid of all candidates, boosted by how many items carry the same sentence and damped
-for long sentences. Near-duplicates (most content words shared) are merged into one point whose
+for long sentences; a sentence carried by reports of different stories is boilerplate and comes
+last. Near-duplicates (most content words shared) are merged into one point whose
 coverage counts every item carrying it.
 """
 
@@ -105,6 +106,12 @@ class _Group:
     score: float = 0.0
 
 
+def _boilerplate(group: _Group) -> bool:
+    """Carried by reports of two or more stories (items with no story yet are not counted)."""
+    stories = {m.item.row.story_id for m in group.members} - {None}
+    return len(stories) > 1
+
+
 def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     """Two sentences make one point: most content words shared, or one nearly inside the other."""
     if not a or not b:
@@ -157,7 +164,11 @@ def extract_key_points(
         # point pays for its length, so the brief stays readable.
         brevity = min(1.0, LONG_POINT / len(group.terms)) ** 0.5 if group.terms else 1.0
         group.score = round(cosine * brevity * (1.0 + 0.25 * math.log(carriers)), 9)
-    ranked = sorted(groups.values(), key=lambda g: (-g.score, g.members[0].order))
+    # A sentence carried word for word by reports of different stories is boilerplate (an
+    # outlet's standing background line, "critics said such trips deepen foreign involvement"),
+    # not what happened: it ranks after every sentence that belongs to one story. Reports of one
+    # story repeating a sentence are wire copy, which the carriers boost above rewards.
+    ranked = sorted(groups.values(), key=lambda g: (_boilerplate(g), -g.score, g.members[0].order))
     chosen: list[_Group] = []
     for group in ranked:
         if any(near_duplicate(group.tokens, kept.tokens) for kept in chosen):
