@@ -132,6 +132,42 @@ def test_similar_stories_fold_into_one_line_per_actor(store: Store) -> None:
     assert "3 strikes and shelling: Derna, Sirte, Zintan" in md
 
 
+def test_actors_with_exactly_the_same_stories_share_one_section(store: Store) -> None:
+    store.sync_actors(ACTORS)
+    store.sync_places(PLACES)
+
+    def report(title: str, place: str | None, actors: tuple[str, ...], hours: int) -> None:
+        event = "remote_violence" if place else "talks_agreement"
+        item = evented(title, event, place, when=FROZEN_NOW - hours * HOUR, actors=actors)
+        store.store_feed(FetchOutcome("Wire", "ok", 200), [item])
+
+    report("Haftar's forces strike near Derna", "Derna", ("lna", "khalifa-haftar"), 50)
+    report("Haftar's forces strike near Sirte", "Sirte", ("lna", "khalifa-haftar"), 30)
+    report("The UAE and the GNA sign a port deal", None, ("uae", "gna"), 10)
+    brief = build_story_brief(store, ItemFilter(), now=FROZEN_NOW)
+    assert [(a.heading, a.stories) for a in brief.by_actor] == [
+        ("Khalifa Haftar and Libyan National Army", 2),
+        ("Government of National Accord and United Arab Emirates", 1),
+    ]
+    md = brief_markdown(brief)
+    assert md.count("### ") == 2 and "### Khalifa Haftar and Libyan National Army (2)" in md
+    # A document recorded before sections were merged (no "same_stories") still reads.
+    data = brief_to_dict(brief)
+    for section in data["by_actor"]:
+        section.pop("same_stories")
+    assert [a.heading for a in brief_from_dict(data).by_actor] == [
+        "Khalifa Haftar",
+        "Government of National Accord",
+    ]
+    # One more LNA story without Haftar: their sets differ, so two sections again.
+    report("LNA shells positions near Zintan", "Zintan", ("lna",), 5)
+    brief = build_story_brief(store, ItemFilter(), now=FROZEN_NOW)
+    assert [(a.heading, a.stories) for a in brief.by_actor][:2] == [
+        ("Libyan National Army", 3),
+        ("Khalifa Haftar", 2),
+    ]
+
+
 def test_counts_against_the_previous_period_and_regions(store: Store) -> None:
     fill(store)
     brief = build_story_brief(store, ItemFilter(), now=FROZEN_NOW)

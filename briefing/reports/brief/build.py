@@ -217,7 +217,12 @@ def build_story_brief(
     for line in lines:
         for actor in line.actors:
             per_actor[actor].append(line)
-    actors = sorted(per_actor, key=lambda a: (-len(per_actor[a]), a.casefold()))[:ACTORS_SHOWN]
+    # Actors with exactly the same stories (an implied parent: UNSMIL's stories are the UN's)
+    # share one section, named in rank order, rather than repeat it line for line.
+    same: dict[frozenset[int], list[str]] = defaultdict(list)
+    for a in sorted(per_actor, key=lambda a: (-len(per_actor[a]), a.casefold())):
+        same[frozenset(s.story_id for s in per_actor[a])].append(a)
+    actors = list(same.values())[:ACTORS_SHOWN]
     by_type, by_region = _counts(activity, earlier)
     place_counts = Counter((s.place, s.region or "") for s in lines if s.place)
     dropped: tuple[StoryLine, ...] = ()
@@ -236,7 +241,13 @@ def build_story_brief(
         stories=tuple(lines),
         bottom_line=tuple(lines[:BOTTOM_LINE]),
         by_actor=tuple(
-            ActorSection(clean_line(a, 100), _fold(per_actor[a]), len(per_actor[a])) for a in actors
+            ActorSection(
+                clean_line(names[0], 100),
+                _fold(per_actor[names[0]]),
+                len(per_actor[names[0]]),
+                tuple(clean_line(a, 100) for a in names[1:]),
+            )
+            for names in actors
         ),
         by_type=by_type,
         by_region=by_region,

@@ -94,6 +94,12 @@ class ActorSection:
     actor: str
     lines: tuple[StoryLine | FoldedLine, ...]
     stories: int
+    same: tuple[str, ...] = ()
+    """Other actors with exactly these stories (UNSMIL's are the UN's): one section, not two."""
+
+    @property
+    def heading(self) -> str:
+        return " and ".join((self.actor, *self.same))
 
 
 @dataclass(frozen=True)
@@ -190,7 +196,12 @@ def brief_to_dict(b: Brief) -> dict[str, Any]:
         "stories": [_line_dict(s) for s in b.stories],
         "bottom_line": [s.story_id for s in b.bottom_line],
         "by_actor": [
-            {"actor": a.actor, "stories": a.stories, "lines": [entry(x) for x in a.lines]}
+            {
+                "actor": a.actor,
+                "same_stories": list(a.same),
+                "stories": a.stories,
+                "lines": [entry(x) for x in a.lines],
+            }
             for a in b.by_actor
         ],
         "counts": {
@@ -248,7 +259,13 @@ def brief_from_dict(d: dict[str, Any]) -> Brief:
         return by_id[int(x["story_id"])]
 
     sections = tuple(
-        ActorSection(str(a["actor"]), tuple(entry(x) for x in a["lines"]), int(a["stories"]))
+        ActorSection(
+            str(a["actor"]),
+            tuple(entry(x) for x in a["lines"]),
+            int(a["stories"]),
+            # Briefs recorded before sections were merged have no "same_stories".
+            tuple(str(x) for x in a.get("same_stories", ())),
+        )
         for a in d["by_actor"]
     )
     return Brief(

@@ -83,7 +83,7 @@ def brief_markdown(b: Brief) -> str:
         out.append("## By actor")
         out.append("")
         for section in b.by_actor:
-            out.append(f"### {md_escape(section.actor)} ({section.stories})")
+            out.append(f"### {md_escape(section.heading)} ({section.stories})")
             out.append("")
             for line in section.lines:
                 if isinstance(line, FoldedLine):
@@ -165,7 +165,7 @@ def brief_text(b: Brief) -> Text:
     if b.by_actor:
         out.append("\nBy actor\n", style="bold underline")
         for section in b.by_actor:
-            out.append(f" {clean_line(section.actor, 100)} ({section.stories})\n", style="bold")
+            out.append(f" {clean_line(section.heading, 300)} ({section.stories})\n", style="bold")
             for line in section.lines:
                 if isinstance(line, FoldedLine):
                     out.append("  " + clean_line(_folded_text(line), 400) + "\n")
