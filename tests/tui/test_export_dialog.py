@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,11 @@ from textual.widgets import Button, Checkbox, Input, Select
 
 from briefing.core.models import ItemFilter
 from briefing.store import Store
+from briefing.tui.context import TuiContext
 from briefing.tui.screens.export import ExportModal
 from tests.conftest import FROZEN_NOW
 from tests.export_fixture import populate
+from tests.tui.conftest import make_config
 from tests.tui.helpers import screen_text
 
 SIZE = (120, 50)
@@ -35,15 +36,12 @@ class Host(App[None]):
 
     def __init__(self, store: Store, f: ItemFilter, folder: Path) -> None:
         super().__init__()
-        self.store, self.f, self.folder = store, f, folder
+        self.context = TuiContext(store, make_config(folder), now=lambda: FROZEN_NOW)
+        self.f, self.folder = f, folder
         self.results: list[Path | None] = []
 
-    def now(self) -> datetime:
-        return FROZEN_NOW
-
     def on_mount(self) -> None:
-        modal = ExportModal(self.store, self.f, self.folder, now=self.now)
-        self.push_screen(modal, self.results.append)
+        self.push_screen(ExportModal(self.context, self.f, self.folder), self.results.append)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -91,7 +89,7 @@ async def test_format_grouping_title_and_dismissed(store: Store, tmp_path: Path)
         assert dialog.query_one("#export-name", Input).value == "weekly-b-digest-b.html"
         await pilot.press("tab", "tab", "tab", "space")  # folder, file name, the checkbox
         assert dialog.query_one("#export-dismissed", Checkbox).value
-        await pilot.press("tab", "tab", "enter")  # Cancel, then Export
+        await pilot.press("tab", "tab", "tab", "enter")  # notes, Cancel, then Export
         await settle(pilot)
     (path,) = app.results
     assert path is not None and path.parent == tmp_path and path.name == "weekly-b-digest-b.html"
