@@ -121,9 +121,7 @@ class ExportModal(ModalScreen[Path | None]):
                 yield Checkbox(
                     Content("Include my notes"), c.notes, id="export-notes", compact=True
                 )
-            gone = ""
-            if c.gone:
-                gone = f"The last folder, {c.gone}, no longer exists — using {c.folder}"
+            gone = f"Last folder no longer exists (default used): {_tail(c.gone)}" if c.gone else ""
             yield _line(gone, "export-note")
             yield _line("", "export-error")
             with Horizontal(id="export-buttons"):
@@ -262,3 +260,8 @@ def _row(label: str) -> Horizontal:
 def _line(message: str, widget_id: str) -> Static:
     """A line of literal text that takes no room while empty."""
     return Static(Text(message), id=widget_id, classes="" if message else "-empty")
+
+
+def _tail(path: str, width: int = 60) -> str:
+    # The end of a path names the folder; its start is usually the home directory.
+    return path if len(path) <= width else "…" + path[-(width - 1) :]
