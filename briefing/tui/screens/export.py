@@ -55,7 +55,7 @@ class ExportModal(ModalScreen[Path | None]):
     # One line per field, the label beside it: the whole dialog, buttons included, fits 80×24.
     DEFAULT_CSS = """
     ExportModal { align: center middle; }
-    ExportModal > Vertical {
+    ExportModal #export-box {
         width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent 60%; background: $surface; padding: 1 2; overflow-y: auto;
     }
@@ -96,7 +96,7 @@ class ExportModal(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         c = self.choices
         title = c.title or self._title
-        with Vertical():
+        with Vertical(id="export-box"):
             yield Static(Content("Export a digest"), id="export-heading")
             yield Static(Text(describe_filter(self.filter, self.store)), id="export-filter")
             with _row("Format"):
