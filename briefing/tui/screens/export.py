@@ -182,10 +182,11 @@ class ExportModal(ModalScreen[Path | None]):
         error.set_class(not message, "-empty")
 
     def _export(self) -> None:
-        folder = Path(self.query_one("#export-dir", Input).value.strip() or ".").expanduser()
-        if not is_folder(folder):
-            self._error(f"{folder}: no such folder — choose an existing one")
+        typed = Path(self.query_one("#export-dir", Input).value.strip() or ".")
+        if not is_folder(typed):  # before expanduser: `~nobody` raises there
+            self._error(f"{_tail(str(typed))}: no such folder — choose an existing one")
             return
+        folder = typed.expanduser()
         self._error("")
         self.query_one("#export-ok", Button).disabled = True
         title = self.query_one("#export-title", Input).value.strip()
