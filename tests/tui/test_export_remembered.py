@@ -231,3 +231,21 @@ async def test_notes_reach_the_digest_only_when_ticked(
     assert "Misrata source" not in left_out
     assert first.title in left_out  # the item itself is there, only its note is not
     assert "Exported to" in notices(app)
+
+
+async def test_a_read_only_database_exports_without_remembering(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app(read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_dialog(pilot)
+        await pilot.press("tab", "tab")
+        await replace_text(pilot, "Read only")
+        await pilot.press(*["tab"] * 4, "space")
+        written = await export_by_keys(pilot)
+        assert written == tmp_path / "read-only.md"
+        await open_dialog(pilot)
+        assert shown(app)["title"] == DEFAULT_TITLE
+    assert app.store.export_choices() == {}
