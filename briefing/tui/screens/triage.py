@@ -738,7 +738,7 @@ class TriageScreen(Screen[None]):
             if path is not None:
                 say(self, f"Exported to {path}")
 
-        modal = ExportModal(self.store, self.filter, Path.cwd(), now=self.context.now)
+        modal = ExportModal(self.context, self.filter, Path.cwd())
         self.app.push_screen(modal, done)
 
     def action_brief(self) -> None:
