@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.cli import brief_cmd, main
-from briefing.core.models import FetchOutcome, ItemFilter, PlaceInfo
+from briefing.core.models import EventType, FetchOutcome, ItemFilter, PlaceInfo
 from briefing.reports.brief import (
     brief_from_dict,
     brief_markdown,
@@ -137,7 +137,7 @@ def test_actors_with_exactly_the_same_stories_share_one_section(store: Store) ->
     store.sync_places(PLACES)
 
     def report(title: str, place: str | None, actors: tuple[str, ...], hours: int) -> None:
-        event = "remote_violence" if place else "talks_agreement"
+        event: EventType = "remote_violence" if place else "talks_agreement"
         item = evented(title, event, place, when=FROZEN_NOW - hours * HOUR, actors=actors)
         store.store_feed(FetchOutcome("Wire", "ok", 200), [item])
 
