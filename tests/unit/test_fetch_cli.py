@@ -126,6 +126,34 @@ def test_unknown_feed_is_one_line_error(tmp_path: Path, served: HTTPServer) -> N
     assert code == 1 and "unknown feed 'Goood' — did you mean 'Good'?" in err
 
 
+def test_fetch_refuses_a_demo_database_as_the_app_does(
+    tmp_path: Path, served: HTTPServer
+) -> None:
+    from briefing.store import Store
+    from briefing.update.demo import demo_feeds, is_demo_store
+
+    config = write_config(tmp_path, {"Good": served.url_for("/good")})
+    store = Store.open(tmp_path / "b.db")
+    store.sync_feeds(demo_feeds())  # what `briefing demo` leaves: only the shipped feeds
+    store.close()
+    code, out, err = invoke(config, "fetch")
+    assert code == 1
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert f"{tmp_path / 'b.db'}: is a demo database" in err
+    assert f"briefing demo --db {tmp_path / 'b.db'}" in err and " — " in err
+    assert served.log == []
+    reopened = Store.open(tmp_path / "b.db", read_only=True)
+    try:
+        assert is_demo_store(reopened)
+        assert "Good" not in {state.name for state in reopened.feed_states()}
+    finally:
+        reopened.close()
+    # Reading what a run dropped fetches nothing: it stays allowed.
+    code, out, _ = invoke(config, "fetch", "--explain", "Good")
+    assert code == 0 and "no fetch recorded yet" in out
+
+
 def test_second_fetch_exits_0_saying_another_is_running(tmp_path: Path, served: HTTPServer) -> None:
     config = write_config(tmp_path, {"Good": served.url_for("/good")})
     with fetch_lock(tmp_path / "b.db"):
