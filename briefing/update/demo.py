@@ -245,4 +245,11 @@ def build_demo(store: Store, config: Config | None, *, now: datetime | None = No
     )
 
 
-__all__ = ["DEMO_DIR", "DemoReport", "build_demo", "demo_feeds", "is_demo_store", "refuse_fetch_into_demo"]
+__all__ = [
+    "DEMO_DIR",
+    "DemoReport",
+    "build_demo",
+    "demo_feeds",
+    "is_demo_store",
+    "refuse_fetch_into_demo",
+]

@@ -126,9 +126,7 @@ def test_unknown_feed_is_one_line_error(tmp_path: Path, served: HTTPServer) -> N
     assert code == 1 and "unknown feed 'Goood' — did you mean 'Good'?" in err
 
 
-def test_fetch_refuses_a_demo_database_as_the_app_does(
-    tmp_path: Path, served: HTTPServer
-) -> None:
+def test_fetch_refuses_a_demo_database_as_the_app_does(tmp_path: Path, served: HTTPServer) -> None:
     from briefing.store import Store
     from briefing.update.demo import demo_feeds, is_demo_store
 
