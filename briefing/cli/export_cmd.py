@@ -28,7 +28,7 @@ from briefing.core.models import (
     TriageState,
 )
 from briefing.core.search import check_search
-from briefing.core.text import clean_line
+from briefing.core.text import clean_line, tag_key
 from briefing.reports.export import (
     EXTENSIONS,
     FORMATS,
@@ -238,8 +238,9 @@ def check_tags(store: FilterSource, tags: Sequence[str]) -> None:
         return
     known = {t.value for t in store.tags()}
     known.update(tag for spec in store.feed_specs().values() for tag in spec.tags)
+    keys = {tag_key(tag) for tag in known}  # a tag is one whatever its case
     for tag in tags:
-        if tag not in known:
+        if tag_key(tag) not in keys:
             raise unknown_value(
                 "tag", tag, known, "the filter panel and `briefing status` count them"
             )

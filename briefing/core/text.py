@@ -71,6 +71,12 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def tag_key(tag: str) -> str:
+    """A tag's identity: "Élan", "élan" and "ÉLAN" are one tag, as are "Straße" and "STRASSE"
+    (case-folded over all of Unicode, then composed); accents still count ("Elan" is another)."""
+    return unicodedata.normalize("NFC", tag.casefold())
+
+
 _NOT_WORD = re.compile(r"[\W_]+")
 
 

@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 
-from briefing.core.text import clean_line
+from briefing.core.text import clean_line, tag_key
 
 FEED = "feed"
 ANALYST = "analyst"
@@ -30,11 +30,14 @@ def normalise_tag(tag: str) -> str:
 
 
 def tag_id(conn: sqlite3.Connection, name: str) -> int:
-    """The id of tag `name` (case-insensitive), created when missing. Inside a transaction."""
-    row = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+    """The id of tag `name` whatever its case (`tag_key`, m014), created with this spelling
+    when missing. Inside a transaction."""
+    key = tag_key(name)
+    row = conn.execute("SELECT id FROM tags WHERE name_key = ?", (key,)).fetchone()
     if row is not None:
         return int(row[0])
-    return int(conn.execute("INSERT INTO tags (name) VALUES (?)", (name,)).lastrowid or 0)
+    cursor = conn.execute("INSERT INTO tags (name, name_key) VALUES (?, ?)", (name, key))
+    return int(cursor.lastrowid or 0)
 
 
 def stored_feed_tags(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:

@@ -124,8 +124,8 @@ def test_summarize_unknown_actor_is_one_line(paths: tuple[Path, Path]) -> None:
             "(the filter panel and `briefing status` count them)",
         ),
         (
-            ("summarize", "--tag", "Ceasefire"),
-            "unknown tag 'Ceasefire' — did you mean 'ceasefire'? "
+            ("summarize", "--tag", "Ceasfire"),
+            "unknown tag 'Ceasfire' — did you mean 'ceasefire'? "
             "(the filter panel and `briefing status` count them)",
         ),
         (
@@ -167,6 +167,10 @@ def test_known_filter_values_still_work(paths: tuple[Path, Path]) -> None:
     )
     assert code == 0, out
     assert '"items"' in out
+    # A tag is one whatever its case: "CEASEFIRE" is the stored "ceasefire".
+    code, out, _ = run(paths, "export", "--tag", "CEASEFIRE", "--format", "json")
+    assert code == 0, out
+    assert "GNA calls for a ceasefire" in out
 
 
 def test_summarize_never_reads_markup(paths: tuple[Path, Path]) -> None:
