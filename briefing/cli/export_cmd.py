@@ -16,7 +16,6 @@ from briefing.cli._common import Context, pass_ctx, unknown_value
 from briefing.core.errors import BriefingError, SearchSyntaxError
 from briefing.core.models import (
     EVENT_TYPES,
-    MAX_TAG_CHARS,
     ActorInfo,
     EventType,
     Facet,
@@ -28,7 +27,7 @@ from briefing.core.models import (
     TriageState,
 )
 from briefing.core.search import check_search
-from briefing.core.text import clean_line, tag_key
+from briefing.core.text import clean_line, tag_key, tag_too_long
 from briefing.reports.export import (
     EXTENSIONS,
     FORMATS,
@@ -229,11 +228,9 @@ def check_tags(store: FilterSource, tags: Sequence[str]) -> None:
         BriefingError: one line naming the value.
     """
     for tag in tags:
-        if len(tag) > MAX_TAG_CHARS:
-            raise BriefingError(
-                f"--tag {clean_line(tag, 40)!r} is {len(tag)} characters; "
-                f"a tag has at most {MAX_TAG_CHARS}"
-            )
+        problem = tag_too_long(tag)
+        if problem is not None:
+            raise BriefingError(f"--tag {problem}")
     if not tags:
         return
     known = {t.value for t in store.tags()}

@@ -14,19 +14,32 @@ import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 
-from briefing.core.text import clean_line, tag_key
+from briefing.core.errors import StoreError
+from briefing.core.text import clean_line, tag_key, tag_too_long
 
 FEED = "feed"
 ANALYST = "analyst"
-MAX_TAG_CHARS = 64
 
 _ITEM_FEEDS = "SELECT id AS item_id, feed FROM items UNION SELECT item_id, feed FROM item_sources"
 """Every (item, feed) pair: the feed that first carried the item, and every other that did."""
 
 
+def clean_tag(tag: str) -> str:
+    """Tags are single lines; commas separate tags in the UI, so none inside one."""
+    return clean_line(tag.replace(",", " "))
+
+
 def normalise_tag(tag: str) -> str:
-    """Tags are short single lines; commas separate tags in the UI, so none inside one."""
-    return clean_line(tag.replace(",", " "), MAX_TAG_CHARS)
+    """`tag` cleaned, to be given to items.
+
+    Raises:
+        StoreError: the tag is longer than `MAX_TAG_CHARS` (refused, never cut).
+    """
+    name = clean_tag(tag)
+    problem = tag_too_long(name)
+    if problem is not None:
+        raise StoreError(f"tag {problem}")
+    return name
 
 
 def tag_id(conn: sqlite3.Connection, name: str) -> int:

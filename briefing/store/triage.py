@@ -13,7 +13,7 @@ from briefing.core.models import Facet, ItemFilter, SavedView, Triage
 from briefing.core.text import clean_line, strip_unsafe, tag_key
 from briefing.store.base import StoreBase
 from briefing.store.codec import filter_from_json, filter_to_json, iso
-from briefing.store.feedtags import ANALYST, FEED, normalise_tag, tag_id
+from briefing.store.feedtags import ANALYST, FEED, clean_tag, normalise_tag, tag_id
 from briefing.store.query import placeholders
 
 
@@ -67,7 +67,8 @@ class TriageMixin(StoreBase):
     def remove_tags(self, ids: Sequence[int], tags: Sequence[str]) -> None:
         """Take tags off items. A feed tag removed this way stays off: fetches and `retag`
         do not add it back (see `briefing.store.feedtags`)."""
-        names = [tag_key(normalise_tag(t)) for t in tags]
+        # Only looked up: a name too long to be a tag matches none, and is no error.
+        names = [tag_key(clean_tag(t)) for t in tags]
         if not ids or not names:
             return
         chosen = (
@@ -162,7 +163,8 @@ class TriageMixin(StoreBase):
                 "SELECT tag_id, source FROM item_tags WHERE item_id = ?", (item_id,)
             )
         }
-        wanted = {self._tag_id(n) for n in (normalise_tag(n) for n in names) if n}
+        # Names from a snapshot of stored tags: restored as they are, whatever their length.
+        wanted = {self._tag_id(n) for n in (clean_tag(n) for n in names) if n}
         for tag in current.keys() - wanted:
             conn.execute("DELETE FROM item_tags WHERE item_id = ? AND tag_id = ?", (item_id, tag))
         for tag in wanted - current.keys():

@@ -148,7 +148,7 @@ def test_summarize_unknown_actor_is_one_line(paths: tuple[Path, Path]) -> None:
         ),
         (
             ("export", "--tag", "x" * 61),
-            f"--tag {'x' * 39 + '…'!r} is 61 characters; a tag has at most 60",
+            f"--tag {'x' * 39 + '…'!r} is 61 characters; a tag has at most 60 — shorten it",
         ),
     ],
 )

@@ -217,3 +217,21 @@ def test_the_migration_merges_tags_that_differ_only_in_case(tmp_path: Path) -> N
         assert store.count(ItemFilter(tags=("élan",), state="all")) == 5  # item 4's stays off
     finally:
         store.close()
+
+
+def test_a_tag_over_the_limit_is_refused_never_cut(store: Store) -> None:
+    import pytest
+
+    from briefing.core.errors import StoreError
+    from briefing.core.models import MAX_TAG_CHARS
+
+    _store(store, HERALD, "One")
+    (row,) = store.items()
+    with pytest.raises(StoreError, match=f"a tag has at most {MAX_TAG_CHARS} — shorten it"):
+        store.add_tags([row.id], ["ok", "x" * (MAX_TAG_CHARS + 1)])
+    assert _tags(store)["One"] == ()  # nothing of the refused call was written
+    store.add_tags([row.id], ["x" * MAX_TAG_CHARS])
+    assert _tags(store)["One"] == ("x" * MAX_TAG_CHARS,)
+    # Naming a longer tag to take off is no error: no tag can have that name.
+    store.remove_tags([row.id], ["x" * (MAX_TAG_CHARS + 5)])
+    assert _tags(store)["One"] == ("x" * MAX_TAG_CHARS,)
