@@ -236,6 +236,50 @@ def _briefing(config: Path, *args: str) -> list[str]:
     ]
 
 
+_FETCH_TWO_FEEDS = """
+import json, sys
+from pathlib import Path
+from briefing.core.models import Config, FeedSpec, RelevanceRules
+from briefing.store import Store
+from briefing.update.pipeline import update
+
+folder = Path(sys.argv[1])
+feeds = tuple(FeedSpec(n, str(folder / f), relevance="all") for n, f in
+              (("Pipe", "pipe.xml"), ("Good", "good.xml")))
+config = Config(path=folder / "feeds.yaml", feeds=feeds, rules=RelevanceRules(), seed=None)
+report = update(config, Store.open(folder / "b.db"), workers=0)
+print(json.dumps({r.feed: [r.status, r.error, r.new] for r in report.feeds}))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_feed_that_is_a_fifo_fails_alone_and_never_blocks_the_fetch(tmp_path: Path) -> None:
+    # feeds.yaml refuses a FIFO when it is loaded; a file that becomes one later (the app
+    # open, `fetch --watch` keeping its feeds.yaml) reaches the fetcher, which reads it itself.
+    (tmp_path / "good.xml").write_bytes(rss(libya_items("g", 2)))
+    pipe = tmp_path / "pipe.xml"
+    os.mkfifo(pipe)  # no writer: opening it to read would wait forever
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _FETCH_TWO_FEEDS, str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=REPO,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the fetch blocked on a feed that is a FIFO")
+    assert done.returncode == 0, done.stderr
+    feeds = json.loads(done.stdout)
+    assert feeds["Good"] == ["ok", None, 2]
+    assert feeds["Pipe"] == [
+        "error",
+        f"{pipe}: is a pipe or a device, not a regular file — save a feed to a file and give "
+        "its path",
+        0,
+    ]
+
+
 @pytest.fixture
 def slow_server(httpserver: HTTPServer) -> Iterator[HTTPServer]:
     """40 feeds of 30 items, each answered after a short pause so a run takes a while."""
