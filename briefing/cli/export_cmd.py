@@ -449,6 +449,10 @@ def export(
         events=events,
         places=places,
     )
+    if view:
+        # Named as it was saved: view names ignore case, so what was typed may differ.
+        saved = store.view(view)
+        view = saved.name if saved is not None else view
     fmt = fmt or _format_from(output)
     now = _now()
     options: dict[str, Any] = {

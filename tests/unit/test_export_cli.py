@@ -233,6 +233,13 @@ def test_export_view_and_override(paths: tuple[Path, Path]) -> None:
     assert json.loads(out)["counts"]["items"] == 1
     code, _, err = run(paths, "export", "--view", "Nope")
     assert code == 1 and "no saved view 'Nope' (views: Escalation)" in err
+    # View names ignore case: the digest names the view as it was saved, not as typed.
+    code, out, _ = run(paths, "export", "--view", "eSCALATION", "--format", "json")
+    assert code == 0, out
+    assert json.loads(out)["filter"]["view"] == "Escalation"
+    code, out, _ = run(paths, "export", "--view", "eSCALATION")
+    assert code == 0, out
+    assert "view: Escalation" in out and "eSCALATION" not in out
 
 
 def test_export_to_file_infers_format(paths: tuple[Path, Path], tmp_path: Path) -> None:
