@@ -221,6 +221,12 @@ async def test_quick_tags_toggle_and_unknown_number_warns(make_app: AppFactory) 
         await pilot.press("9")
         await pilot.pause()
         assert "No quick tag 9" in notices(app)
+        # A tag spelled "HUMANITARIAN" exists: the quick tag "humanitarian" is it, both ways.
+        app.store.add_tags([first.id + 1], ["HUMANITARIAN"])
+        await pilot.press("3")
+        assert app.store.item(first.id).row.tags == ("HUMANITARIAN",)  # type: ignore[union-attr]
+        await pilot.press("3")
+        assert app.store.item(first.id).row.tags == ()  # type: ignore[union-attr]
 
 
 async def test_note_dialog_writes_a_multiline_note(make_app: AppFactory) -> None:
