@@ -29,6 +29,7 @@ import certifi
 
 from briefing import __version__
 from briefing.core.errors import FetchError
+from briefing.core.files import read_capped
 from briefing.core.models import FeedSpec, FeedState
 from briefing.core.text import clean_line
 
@@ -498,12 +499,11 @@ class Fetcher:
                     last_modified=stamp,
                     elapsed=time.monotonic() - started,
                 )
-            with path.open("rb") as handle:
-                body = handle.read(self.limits.max_body_bytes + 1)
         except OSError as error:
             raise _Failure(f"cannot read {path}: {error.strerror or error}") from error
-        if len(body) > self.limits.max_body_bytes:
-            raise _Failure(f"file over {human_bytes(self.limits.max_body_bytes)} cap")
+        # Only a regular file, and only up to the cap: a FIFO would block this fetch forever,
+        # /dev/zero fill the memory (read_capped refuses both, without waiting for a writer).
+        body = read_capped(path, self.limits.max_body_bytes, "a feed", _Failure)
         return FeedResponse(
             feed=spec.name,
             status="ok",

@@ -16,7 +16,6 @@ from briefing.cli._common import Context, pass_ctx, unknown_value
 from briefing.core.errors import BriefingError, SearchSyntaxError
 from briefing.core.models import (
     EVENT_TYPES,
-    MAX_TAG_CHARS,
     ActorInfo,
     EventType,
     Facet,
@@ -28,7 +27,7 @@ from briefing.core.models import (
     TriageState,
 )
 from briefing.core.search import check_search
-from briefing.core.text import clean_line
+from briefing.core.text import clean_line, tag_key, tag_too_long
 from briefing.reports.export import (
     EXTENSIONS,
     FORMATS,
@@ -229,17 +228,16 @@ def check_tags(store: FilterSource, tags: Sequence[str]) -> None:
         BriefingError: one line naming the value.
     """
     for tag in tags:
-        if len(tag) > MAX_TAG_CHARS:
-            raise BriefingError(
-                f"--tag {clean_line(tag, 40)!r} is {len(tag)} characters; "
-                f"a tag has at most {MAX_TAG_CHARS}"
-            )
+        problem = tag_too_long(tag)
+        if problem is not None:
+            raise BriefingError(f"--tag {problem}")
     if not tags:
         return
     known = {t.value for t in store.tags()}
     known.update(tag for spec in store.feed_specs().values() for tag in spec.tags)
+    keys = {tag_key(tag) for tag in known}  # a tag is one whatever its case
     for tag in tags:
-        if tag not in known:
+        if tag_key(tag) not in keys:
             raise unknown_value(
                 "tag", tag, known, "the filter panel and `briefing status` count them"
             )
@@ -451,6 +449,10 @@ def export(
         events=events,
         places=places,
     )
+    if view:
+        # Named as it was saved: view names ignore case, so what was typed may differ.
+        saved = store.view(view)
+        view = saved.name if saved is not None else view
     fmt = fmt or _format_from(output)
     now = _now()
     options: dict[str, Any] = {

@@ -293,13 +293,17 @@ def fetch(
     """Download the due feeds, keep what is about Libya, and store it.
 
     Exit status: 0 when every fetched feed worked (or another fetch is already running),
-    3 when some feeds failed (the others are stored), 1 on a configuration or database error.
+    3 when some feeds failed (the others are stored), 1 on a configuration or database error
+    (a demo database, whose feeds are the shipped samples, is refused as the app's R does).
     """
     config = ctx.config
     check_feed_names(config, (*feeds, *([explain] if explain is not None else [])))
     if explain is not None:
         _explain(ctx, explain)
         return
+    from briefing.update.demo import refuse_fetch_into_demo
+
+    refuse_fetch_into_demo(ctx.open_store())
     err = stderr_console()
     show_progress = not (quiet or as_json) and err.is_terminal
     try:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from briefing.core.models import MAX_TAG_CHARS
+
 # C0 except tab and newline, DEL, C1; bidi embeddings/overrides/isolates; BOM and other
 # invisibles that only serve to disguise text. Lone surrogates cannot be encoded: drop them too.
 _UNSAFE = re.compile(
@@ -69,6 +71,23 @@ def fold(text: str) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tag_too_long(tag: str) -> str | None:
+    """Why `tag` cannot be a tag for its length, or None: one limit (`MAX_TAG_CHARS`) for the
+    store, the command line and the app, where a longer tag is refused, never cut."""
+    if len(tag) <= MAX_TAG_CHARS:
+        return None
+    return (
+        f"{clean_line(tag, 40)!r} is {len(tag)} characters; a tag has at most {MAX_TAG_CHARS} "
+        "— shorten it"
+    )
+
+
+def tag_key(tag: str) -> str:
+    """A tag's identity: "Élan", "élan" and "ÉLAN" are one tag, as are "Straße" and "STRASSE"
+    (case-folded over all of Unicode, then composed); accents still count ("Elan" is another)."""
+    return unicodedata.normalize("NFC", tag.casefold())
 
 
 _NOT_WORD = re.compile(r"[\W_]+")

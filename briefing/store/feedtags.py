@@ -14,27 +14,43 @@ import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 
-from briefing.core.text import clean_line
+from briefing.core.errors import StoreError
+from briefing.core.text import clean_line, tag_key, tag_too_long
 
 FEED = "feed"
 ANALYST = "analyst"
-MAX_TAG_CHARS = 64
 
 _ITEM_FEEDS = "SELECT id AS item_id, feed FROM items UNION SELECT item_id, feed FROM item_sources"
 """Every (item, feed) pair: the feed that first carried the item, and every other that did."""
 
 
+def clean_tag(tag: str) -> str:
+    """Tags are single lines; commas separate tags in the UI, so none inside one."""
+    return clean_line(tag.replace(",", " "))
+
+
 def normalise_tag(tag: str) -> str:
-    """Tags are short single lines; commas separate tags in the UI, so none inside one."""
-    return clean_line(tag.replace(",", " "), MAX_TAG_CHARS)
+    """`tag` cleaned, to be given to items.
+
+    Raises:
+        StoreError: the tag is longer than `MAX_TAG_CHARS` (refused, never cut).
+    """
+    name = clean_tag(tag)
+    problem = tag_too_long(name)
+    if problem is not None:
+        raise StoreError(f"tag {problem}")
+    return name
 
 
 def tag_id(conn: sqlite3.Connection, name: str) -> int:
-    """The id of tag `name` (case-insensitive), created when missing. Inside a transaction."""
-    row = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+    """The id of tag `name` whatever its case (`tag_key`, m014), created with this spelling
+    when missing. Inside a transaction."""
+    key = tag_key(name)
+    row = conn.execute("SELECT id FROM tags WHERE name_key = ?", (key,)).fetchone()
     if row is not None:
         return int(row[0])
-    return int(conn.execute("INSERT INTO tags (name) VALUES (?)", (name,)).lastrowid or 0)
+    cursor = conn.execute("INSERT INTO tags (name, name_key) VALUES (?, ?)", (name, key))
+    return int(cursor.lastrowid or 0)
 
 
 def stored_feed_tags(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:

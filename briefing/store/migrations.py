@@ -8,6 +8,7 @@ is refused rather than misread.
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -537,6 +538,56 @@ def m013_briefs(db: Database) -> None:
         "PRIMARY KEY (brief_id, story_id))"
     )
     db.execute("ALTER TABLE notes ADD COLUMN shared INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m014_tag_names_casefolded(db: Database) -> None:
+    """Tags are one whatever their case in any script: "Élan" and "élan" are one tag.
+
+    `tags.name_key` holds the case-folded name (`briefing.core.text.tag_key`, as it was here)
+    under a unique index; the `COLLATE NOCASE` of m001 folded ASCII only. Existing clashes are
+    merged into the tag created first, which keeps its spelling: each item keeps the tag once,
+    as the analyst's own if any spelling was (else the feed's), with its earliest date; a feed
+    tag the analyst had removed under any spelling stays removed, unless the item has the tag.
+    """
+    conn = db.conn
+    conn.execute("ALTER TABLE tags ADD COLUMN name_key TEXT")
+    keeper: dict[str, int] = {}
+    merges: list[tuple[int, int]] = []  # (merged tag, tag it merges into)
+    for tag, name in conn.execute("SELECT id, name FROM tags ORDER BY id").fetchall():
+        key = unicodedata.normalize("NFC", str(name).casefold())
+        if key in keeper:
+            merges.append((tag, keeper[key]))
+        else:
+            keeper[key] = tag
+            conn.execute("UPDATE tags SET name_key = ? WHERE id = ?", [key, tag])
+    other = "(SELECT o.{} FROM item_tags o WHERE o.item_id = item_tags.item_id AND o.tag_id = ?1)"
+    for old, keep in merges:
+        # Items with both spellings: the kept row takes the analyst's claim and the first date
+        # (min() of two values is NULL if either is: coalesce both ways first).
+        conn.execute(
+            "UPDATE item_tags SET source = CASE WHEN "
+            f"{other.format('source')} = 'analyst' THEN 'analyst' ELSE source END, "
+            f"created_at = min(coalesce(created_at, {other.format('created_at')}), "
+            f"coalesce({other.format('created_at')}, created_at)) "
+            "WHERE tag_id = ?2 AND item_id IN (SELECT item_id FROM item_tags WHERE tag_id = ?1)",
+            [old, keep],
+        )
+        for table in ("item_tags", "removed_feed_tags"):
+            conn.execute(
+                f"DELETE FROM {table} WHERE tag_id = ?1 AND item_id IN "
+                f"(SELECT item_id FROM {table} WHERE tag_id = ?2)",
+                [old, keep],
+            )
+            conn.execute(f"UPDATE {table} SET tag_id = ?2 WHERE tag_id = ?1", [old, keep])
+        # An item that has the tag (by another spelling) has nothing removed any more.
+        conn.execute(
+            "DELETE FROM removed_feed_tags WHERE tag_id = ?1 AND item_id IN "
+            "(SELECT item_id FROM item_tags WHERE tag_id = ?1)",
+            [keep],
+        )
+        conn.execute("DELETE FROM tags WHERE id = ?", [old])
+    conn.execute("CREATE UNIQUE INDEX tags_name_key ON tags (name_key)")
 
 
 SCHEMA_VERSION = len(migrations._migrations)

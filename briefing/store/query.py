@@ -9,6 +9,7 @@ from typing import Any
 from briefing.core.errors import SearchSyntaxError
 from briefing.core.models import ItemFilter, SortOrder
 from briefing.core.search import AllOf, AnyOf, Node, Not, Term, parse_search
+from briefing.core.text import tag_key
 from briefing.store.codec import iso
 
 ORDER_BY: dict[SortOrder, str] = {
@@ -110,9 +111,9 @@ def where(
     if f.tags:
         clauses.append(
             "items.id IN (SELECT item_tags.item_id FROM item_tags JOIN tags ON tags.id = "
-            f"item_tags.tag_id WHERE tags.name IN ({placeholders(f.tags)}))"
+            f"item_tags.tag_id WHERE tags.name_key IN ({placeholders(f.tags)}))"
         )
-        params.extend(f.tags)
+        params.extend(tag_key(tag) for tag in f.tags)
     if f.feeds:
         marks = placeholders(f.feeds)
         # A UNION of two indexed look-ups; `feed IN … OR id IN …` made SQLite scan every item.

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 from briefing.core.errors import StoreError
 from briefing.core.models import Facet, ItemFilter, SavedView, Triage
-from briefing.core.text import clean_line, strip_unsafe
+from briefing.core.text import clean_line, strip_unsafe, tag_key
 from briefing.store.base import StoreBase
 from briefing.store.codec import filter_from_json, filter_to_json, iso
-from briefing.store.feedtags import ANALYST, FEED, normalise_tag, tag_id
+from briefing.store.feedtags import ANALYST, FEED, clean_tag, normalise_tag, tag_id
 from briefing.store.query import placeholders
 
 
@@ -41,7 +41,12 @@ class TriageMixin(StoreBase):
         self._set_flag("dismissed", ids, dismissed)
 
     def add_tags(self, ids: Sequence[int], tags: Sequence[str]) -> None:
-        names = [n for n in dict.fromkeys(normalise_tag(t) for t in tags) if n]
+        spelled: dict[str, str] = {}  # one spelling per tag (the first), whatever its case
+        for tag in tags:
+            name = normalise_tag(tag)
+            if name:
+                spelled.setdefault(tag_key(name), name)
+        names = list(spelled.values())
         if not ids or not names:
             return
         now = iso(self.clock())
@@ -62,12 +67,13 @@ class TriageMixin(StoreBase):
     def remove_tags(self, ids: Sequence[int], tags: Sequence[str]) -> None:
         """Take tags off items. A feed tag removed this way stays off: fetches and `retag`
         do not add it back (see `briefing.store.feedtags`)."""
-        names = [normalise_tag(t) for t in tags]
+        # Only looked up: a name too long to be a tag matches none, and is no error.
+        names = [tag_key(clean_tag(t)) for t in tags]
         if not ids or not names:
             return
         chosen = (
             f"FROM item_tags WHERE item_id IN ({placeholders(ids)}) AND tag_id IN "
-            f"(SELECT id FROM tags WHERE name IN ({placeholders(names)}))"
+            f"(SELECT id FROM tags WHERE name_key IN ({placeholders(names)}))"
         )
         with self._write() as db:
             db.execute(
@@ -157,7 +163,8 @@ class TriageMixin(StoreBase):
                 "SELECT tag_id, source FROM item_tags WHERE item_id = ?", (item_id,)
             )
         }
-        wanted = {self._tag_id(n) for n in (normalise_tag(n) for n in names) if n}
+        # Names from a snapshot of stored tags: restored as they are, whatever their length.
+        wanted = {self._tag_id(n) for n in (clean_tag(n) for n in names) if n}
         for tag in current.keys() - wanted:
             conn.execute("DELETE FROM item_tags WHERE item_id = ? AND tag_id = ?", (item_id, tag))
         for tag in wanted - current.keys():

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from briefing.core.errors import StoreError
 from briefing.core.models import Triage
+from briefing.core.text import tag_key
 from briefing.store import Store
 from briefing.tui.notify import items
 from briefing.tui.undo import UndoStack
@@ -92,8 +93,10 @@ class TriageActions:
     def toggle_tag(self, ids: Sequence[int], tag: str) -> bool:
         """A quick tag: added to every chosen item, or removed when all of them have it."""
 
+        key = tag_key(tag)  # a tag is one whatever its case: "Oil" on an item is "oil"
+
         def change(chosen: list[int], snap: list[Triage]) -> str:
-            if all(tag in t.tags for t in snap):
+            if all(key in {tag_key(name) for name in t.tags} for t in snap):
                 self.store.remove_tags(chosen, [tag])
                 return f"Removed tag {tag}"
             self.store.add_tags(chosen, [tag])

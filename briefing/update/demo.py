@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
+from briefing.core.errors import StoreError
 from briefing.core.models import Config, FeedSpec, ItemFilter, ItemRow, RelevanceRules
 from briefing.core.text import fold
 from briefing.intelligence.tagging import Tagger
@@ -86,6 +87,23 @@ def is_demo_store(store: Store) -> bool:
         "/data/demo/" in state.url.replace("\\", "/") and Path(state.url).name in names
         for state in states
     )
+
+
+def refuse_fetch_into_demo(store: Store) -> None:
+    """Refuse `briefing fetch` into a demo database, as the app's `R` does.
+
+    Its feeds are the shipped sample files: feeds.yaml's would mix real news into invented
+    news, and `briefing demo` would then refuse to rebuild the database.
+
+    Raises:
+        StoreError: one line naming the database and how to go on.
+    """
+    if is_demo_store(store):
+        raise StoreError(
+            f"{store.path}: is a demo database, so feeds.yaml's feeds are not fetched into it "
+            f"— `briefing demo --db {store.path}` rebuilds it; leave out --db (or BRIEFING_DB) "
+            "to fetch into your own database"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,4 +245,11 @@ def build_demo(store: Store, config: Config | None, *, now: datetime | None = No
     )
 
 
-__all__ = ["DEMO_DIR", "DemoReport", "build_demo", "demo_feeds", "is_demo_store"]
+__all__ = [
+    "DEMO_DIR",
+    "DemoReport",
+    "build_demo",
+    "demo_feeds",
+    "is_demo_store",
+    "refuse_fetch_into_demo",
+]

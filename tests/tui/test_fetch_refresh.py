@@ -116,3 +116,33 @@ async def test_fetch_refuses_a_demo_database(
         assert is_demo_store(store)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("page_size", [100, 3], ids=["in-first-page", "asked-of-the-store"])
+async def test_fetch_keeps_the_cursor_on_its_item_not_its_row(
+    make_app: AppFactory,
+    httpserver: HTTPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    page_size: int,
+) -> None:
+    # With pages of 3 rows the item is past the first page: the store's `position` finds it,
+    # where with pages of 100 the first page does; both must land on the same item.
+    monkeypatch.setattr("briefing.tui.widgets.item_list.PAGE_SIZE", page_size)
+    app = make_app(config=loopback_config(httpserver, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(8):
+            await pilot.press("down")
+        await settle(pilot)
+        items = item_list(app)
+        before = items.current
+        assert before is not None and items.cursor == 8
+        await pilot.press("R")
+        await settle(pilot)
+        assert "2 new items" in notices(app)
+        after = items.current
+        assert after is not None
+        # The new items sort above it: the row under the cursor moved down, the cursor with it.
+        assert after.id == before.id, (before.title, after.title)
+        assert items.cursor == 10

@@ -180,6 +180,34 @@ async def test_tag_dialog_cancel_changes_nothing(make_app: AppFactory) -> None:
         assert len(triage(app).undo) == 0
 
 
+async def test_tag_dialog_refuses_a_tag_over_the_limit_and_keeps_what_was_typed(
+    make_app: AppFactory,
+) -> None:
+    from briefing.core.models import MAX_TAG_CHARS
+    from briefing.tui.screens.tag import TagModal
+
+    app = make_app()
+    long_tag = "w" * (MAX_TAG_CHARS + 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = item_list(app).current
+        assert first is not None
+        await pilot.press("t", *f"oil, {long_tag}", "enter")
+        await settle(pilot)
+        # Nothing is cut or saved: the dialog says why and keeps the text for shortening.
+        assert isinstance(app.screen, TagModal)
+        said = str(app.screen.query_one("#tag-error").render())
+        assert f"is {MAX_TAG_CHARS + 1} characters; a tag has at most {MAX_TAG_CHARS}" in said
+        assert app.screen.query_one("#tag-input", Input).value == f"oil, {long_tag}"
+        assert app.store.item(first.id).row.tags == ()  # type: ignore[union-attr]
+        await pilot.press("backspace", "enter")  # now exactly at the limit
+        await settle(pilot)
+        assert not isinstance(app.screen, TagModal)
+        detail = app.store.item(first.id)
+        assert detail is not None
+        assert set(detail.row.tags) == {"oil", "w" * MAX_TAG_CHARS}
+
+
 async def test_quick_tags_toggle_and_unknown_number_warns(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -193,6 +221,12 @@ async def test_quick_tags_toggle_and_unknown_number_warns(make_app: AppFactory) 
         await pilot.press("9")
         await pilot.pause()
         assert "No quick tag 9" in notices(app)
+        # A tag spelled "HUMANITARIAN" exists: the quick tag "humanitarian" is it, both ways.
+        app.store.add_tags([first.id + 1], ["HUMANITARIAN"])
+        await pilot.press("3")
+        assert app.store.item(first.id).row.tags == ("HUMANITARIAN",)  # type: ignore[union-attr]
+        await pilot.press("3")
+        assert app.store.item(first.id).row.tags == ()  # type: ignore[union-attr]
 
 
 async def test_note_dialog_writes_a_multiline_note(make_app: AppFactory) -> None:

@@ -124,8 +124,8 @@ def test_summarize_unknown_actor_is_one_line(paths: tuple[Path, Path]) -> None:
             "(the filter panel and `briefing status` count them)",
         ),
         (
-            ("summarize", "--tag", "Ceasefire"),
-            "unknown tag 'Ceasefire' — did you mean 'ceasefire'? "
+            ("summarize", "--tag", "Ceasfire"),
+            "unknown tag 'Ceasfire' — did you mean 'ceasefire'? "
             "(the filter panel and `briefing status` count them)",
         ),
         (
@@ -148,7 +148,7 @@ def test_summarize_unknown_actor_is_one_line(paths: tuple[Path, Path]) -> None:
         ),
         (
             ("export", "--tag", "x" * 61),
-            f"--tag {'x' * 39 + '…'!r} is 61 characters; a tag has at most 60",
+            f"--tag {'x' * 39 + '…'!r} is 61 characters; a tag has at most 60 — shorten it",
         ),
     ],
 )
@@ -167,6 +167,10 @@ def test_known_filter_values_still_work(paths: tuple[Path, Path]) -> None:
     )
     assert code == 0, out
     assert '"items"' in out
+    # A tag is one whatever its case: "CEASEFIRE" is the stored "ceasefire".
+    code, out, _ = run(paths, "export", "--tag", "CEASEFIRE", "--format", "json")
+    assert code == 0, out
+    assert "GNA calls for a ceasefire" in out
 
 
 def test_summarize_never_reads_markup(paths: tuple[Path, Path]) -> None:
@@ -229,6 +233,13 @@ def test_export_view_and_override(paths: tuple[Path, Path]) -> None:
     assert json.loads(out)["counts"]["items"] == 1
     code, _, err = run(paths, "export", "--view", "Nope")
     assert code == 1 and "no saved view 'Nope' (views: Escalation)" in err
+    # View names ignore case: the digest names the view as it was saved, not as typed.
+    code, out, _ = run(paths, "export", "--view", "eSCALATION", "--format", "json")
+    assert code == 0, out
+    assert json.loads(out)["filter"]["view"] == "Escalation"
+    code, out, _ = run(paths, "export", "--view", "eSCALATION")
+    assert code == 0, out
+    assert "view: Escalation" in out and "eSCALATION" not in out
 
 
 def test_export_to_file_infers_format(paths: tuple[Path, Path], tmp_path: Path) -> None:

@@ -137,3 +137,101 @@ def test_export_by_feed_tag_on_the_demo(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert '"items": []' not in result.stdout and '"libya-media"' in result.stdout
+
+
+def test_tags_are_one_whatever_their_case_in_any_script(store: Store) -> None:
+    store.sync_feeds([FeedSpec("Herald", "https://h.example/rss", tags=("ÉLAN",))])
+    _store(store, FeedSpec("Herald", "https://h.example/rss"), "One", "Two")
+    rows = {row.title: row for row in store.items()}
+    first, second = rows["One"], rows["Two"]
+    store.add_tags([first.id], ["Élan", "Ὀδυσσεύς"])
+    store.add_tags([second.id], ["élan", "ὀδυσσεύς"])
+    # One tag each: the feed's "ÉLAN" (created first) and the analyst's spellings are one.
+    assert {t.value: t.count for t in store.tags()} == {"ÉLAN": 2, "Ὀδυσσεύς": 2}
+    assert store.count(ItemFilter(tags=("élan",))) == 2
+    assert store.count(ItemFilter(tags=("ὈΔΥΣΣΕΎΣ",))) == 2
+    store.remove_tags([first.id], ["élan", "ὀδυσσεύς"])
+    assert _tags(store) == {"One": (), "Two": ("ÉLAN", "Ὀδυσσεύς")}
+    # The feed tag the analyst removed, under another case, stays removed.
+    store.retag([], {"Herald": ("Élan",)})
+    assert _tags(store)["One"] == ()
+
+
+def test_the_migration_merges_tags_that_differ_only_in_case(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = Database(conn)
+    migrations.apply(db, stop_before="m014_tag_names_casefolded")
+    conn.execute(
+        "INSERT INTO feeds (name, url, tags) VALUES ('Herald', 'https://h.example', '[\"élan\"]')"
+    )
+    for item_id in range(1, 7):
+        conn.execute(
+            "INSERT INTO items (id, feed, identity, title, sort_at) "
+            "VALUES (?, 'Herald', ?, ?, '2026')",
+            [item_id, str(item_id), f"item {item_id}"],
+        )
+    # Spellings SQLite's NOCASE (ASCII only) keeps apart, and one unrelated tag.
+    conn.executemany(
+        "INSERT INTO tags (id, name) VALUES (?, ?)",
+        [(1, "Élan"), (2, "élan"), (3, "Straße"), (4, "STRASSE"), (5, "oil")],
+    )
+    conn.executemany(
+        "INSERT INTO item_tags (item_id, tag_id, created_at, source) VALUES (?, ?, ?, ?)",
+        [
+            (1, 1, "2025-01-02", "analyst"),
+            (2, 1, "2025-01-05", "feed"),  # the same item under two spellings: one row,
+            (2, 2, "2025-01-01", "feed"),  # with the first date
+            (3, 4, "2025-01-03", "analyst"),
+            (3, 5, "2025-01-03", "analyst"),
+            (5, 3, "2025-01-04", "analyst"),
+            (6, 1, "2025-01-02", "feed"),  # the analyst's claim wins over the feed's
+            (6, 2, "2025-01-01", "analyst"),
+        ],
+    )
+    # Removed feed tags follow the merge; item 1 has the tag by hand, so its removal is moot.
+    conn.executemany(
+        "INSERT INTO removed_feed_tags (item_id, tag_id, removed_at) VALUES (?, 2, 'x')",
+        [(1,), (4,)],
+    )
+    conn.close()
+    store = Store.open(path)
+    try:
+        assert {t.value: t.count for t in store.tags()} == {"Élan": 3, "Straße": 2, "oil": 1}
+        check = store._db().conn
+        rows = check.execute(
+            "SELECT it.item_id, t.name, it.source, it.created_at FROM item_tags it "
+            "JOIN tags t ON t.id = it.tag_id ORDER BY it.item_id, t.name"
+        ).fetchall()
+        assert rows == [
+            (1, "Élan", "analyst", "2025-01-02"),
+            (2, "Élan", "feed", "2025-01-01"),
+            (3, "oil", "analyst", "2025-01-03"),  # tags.name sorts without case (NOCASE)
+            (3, "Straße", "analyst", "2025-01-03"),
+            (5, "Straße", "analyst", "2025-01-04"),
+            (6, "Élan", "analyst", "2025-01-01"),
+        ]
+        assert check.execute("SELECT item_id, tag_id FROM removed_feed_tags").fetchall() == [(4, 1)]
+        assert store.count(ItemFilter(tags=("strasse",), state="all")) == 2
+        store.retag([], {"Herald": ("ÉLAN",)})
+        assert store.count(ItemFilter(tags=("élan",), state="all")) == 5  # item 4's stays off
+    finally:
+        store.close()
+
+
+def test_a_tag_over_the_limit_is_refused_never_cut(store: Store) -> None:
+    import pytest
+
+    from briefing.core.errors import StoreError
+    from briefing.core.models import MAX_TAG_CHARS
+
+    _store(store, HERALD, "One")
+    (row,) = store.items()
+    with pytest.raises(StoreError, match=f"a tag has at most {MAX_TAG_CHARS} — shorten it"):
+        store.add_tags([row.id], ["ok", "x" * (MAX_TAG_CHARS + 1)])
+    assert _tags(store)["One"] == ()  # nothing of the refused call was written
+    store.add_tags([row.id], ["x" * MAX_TAG_CHARS])
+    assert _tags(store)["One"] == ("x" * MAX_TAG_CHARS,)
+    # Naming a longer tag to take off is no error: no tag can have that name.
+    store.remove_tags([row.id], ["x" * (MAX_TAG_CHARS + 5)])
+    assert _tags(store)["One"] == ("x" * MAX_TAG_CHARS,)

@@ -126,6 +126,32 @@ def test_unknown_feed_is_one_line_error(tmp_path: Path, served: HTTPServer) -> N
     assert code == 1 and "unknown feed 'Goood' — did you mean 'Good'?" in err
 
 
+def test_fetch_refuses_a_demo_database_as_the_app_does(tmp_path: Path, served: HTTPServer) -> None:
+    from briefing.store import Store
+    from briefing.update.demo import demo_feeds, is_demo_store
+
+    config = write_config(tmp_path, {"Good": served.url_for("/good")})
+    store = Store.open(tmp_path / "b.db")
+    store.sync_feeds(demo_feeds())  # what `briefing demo` leaves: only the shipped feeds
+    store.close()
+    code, out, err = invoke(config, "fetch")
+    assert code == 1
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert f"{tmp_path / 'b.db'}: is a demo database" in err
+    assert f"briefing demo --db {tmp_path / 'b.db'}" in err and " — " in err
+    assert served.log == []
+    reopened = Store.open(tmp_path / "b.db", read_only=True)
+    try:
+        assert is_demo_store(reopened)
+        assert "Good" not in {state.name for state in reopened.feed_states()}
+    finally:
+        reopened.close()
+    # Reading what a run dropped fetches nothing: it stays allowed.
+    code, out, _ = invoke(config, "fetch", "--explain", "Good")
+    assert code == 0 and "no fetch recorded yet" in out
+
+
 def test_second_fetch_exits_0_saying_another_is_running(tmp_path: Path, served: HTTPServer) -> None:
     config = write_config(tmp_path, {"Good": served.url_for("/good")})
     with fetch_lock(tmp_path / "b.db"):
@@ -207,6 +233,50 @@ def _briefing(config: Path, *args: str) -> list[str]:
         "--db",
         str(config.parent / "b.db"),
         *args,
+    ]
+
+
+_FETCH_TWO_FEEDS = """
+import json, sys
+from pathlib import Path
+from briefing.core.models import Config, FeedSpec, RelevanceRules
+from briefing.store import Store
+from briefing.update.pipeline import update
+
+folder = Path(sys.argv[1])
+feeds = tuple(FeedSpec(n, str(folder / f), relevance="all") for n, f in
+              (("Pipe", "pipe.xml"), ("Good", "good.xml")))
+config = Config(path=folder / "feeds.yaml", feeds=feeds, rules=RelevanceRules(), seed=None)
+report = update(config, Store.open(folder / "b.db"), workers=0)
+print(json.dumps({r.feed: [r.status, r.error, r.new] for r in report.feeds}))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_feed_that_is_a_fifo_fails_alone_and_never_blocks_the_fetch(tmp_path: Path) -> None:
+    # feeds.yaml refuses a FIFO when it is loaded; a file that becomes one later (the app
+    # open, `fetch --watch` keeping its feeds.yaml) reaches the fetcher, which reads it itself.
+    (tmp_path / "good.xml").write_bytes(rss(libya_items("g", 2)))
+    pipe = tmp_path / "pipe.xml"
+    os.mkfifo(pipe)  # no writer: opening it to read would wait forever
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _FETCH_TWO_FEEDS, str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=REPO,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the fetch blocked on a feed that is a FIFO")
+    assert done.returncode == 0, done.stderr
+    feeds = json.loads(done.stdout)
+    assert feeds["Good"] == ["ok", None, 2]
+    assert feeds["Pipe"] == [
+        "error",
+        f"{pipe}: is a pipe or a device, not a regular file — save a feed to a file and give "
+        "its path",
+        0,
     ]
 
 

@@ -17,17 +17,18 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from briefing.core.models import Facet
-from briefing.core.text import clean_line
+from briefing.core.text import clean_line, tag_key, tag_too_long
 from briefing.tui.screens.dialog import TextDialog
 
 
 def parse_tags(value: str) -> list[str]:
-    """`"escalation, Tripoli ,,oil"` → `["escalation", "Tripoli", "oil"]` (order kept, no repeats)."""
+    """`"escalation, Tripoli ,,oil"` → `["escalation", "Tripoli", "oil"]` (order kept, no repeats
+    whatever their case). Never cut: `_finish` refuses a tag over the limit."""
     seen: dict[str, str] = {}
     for part in value.split(","):
-        tag = clean_line(part, 60)
-        if tag and tag.casefold() not in seen:
-            seen[tag.casefold()] = tag
+        tag = clean_line(part)
+        if tag:
+            seen.setdefault(tag_key(tag), tag)
     return list(seen.values())
 
 
@@ -164,7 +165,13 @@ class TagModal(TextDialog[TagChange | None]):
         field.call_later(lambda: self._finish(field.value))
 
     def _finish(self, typed: str) -> None:
-        add = tuple(t for t in parse_tags(typed) if t not in self._current)
+        tags = parse_tags(typed)
+        problem = next((p for p in map(tag_too_long, tags) if p is not None), None)
+        if problem is not None:
+            self.query_one("#tag-error", Static).update(Content(f"Not saved: tag {problem}."))
+            return
+        current = {tag_key(tag) for tag in self._current}
+        add = tuple(t for t in tags if tag_key(t) not in current)
         remove = tuple(sorted(self._removing - set(add), key=self._current.index))
         if not add and not remove:
             self.dismiss(None)

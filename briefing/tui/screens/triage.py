@@ -106,6 +106,7 @@ class TriageScreen(Screen[None]):
         self.triage = TriageActions(context.store, partial(say, self))
         """The triage writes (and their undo stack)."""
         self._keep_cursor = False
+        self._keep_item = False
         self._facets_generation = 0
         self._unread: int | None = None
         self._progress: str | None = None
@@ -196,7 +197,9 @@ class TriageScreen(Screen[None]):
 
     # -- the filter ------------------------------------------------------------------------
 
-    def apply_filter(self, f: ItemFilter, *, keep_cursor: bool = False) -> None:
+    def apply_filter(
+        self, f: ItemFilter, *, keep_cursor: bool = False, keep_item: bool = False
+    ) -> None:
         """Make `f` the filter: list, chips, panel, header, search box and facets follow."""
         try:
             check_search(f.text)
@@ -205,16 +208,17 @@ class TriageScreen(Screen[None]):
             say(self, str(error), severity="error")
             return
         self._keep_cursor = keep_cursor
+        self._keep_item = keep_item
         try:
             self.filter = f
         finally:
-            self._keep_cursor = False
+            self._keep_cursor = self._keep_item = False
 
     def watch_filter(self, f: ItemFilter) -> None:
         items = self.items
         items.empty_lines = WELCOME if f.is_empty() else NO_MATCH
         try:
-            items.load(f, keep_cursor=self._keep_cursor)
+            items.load(f, keep_cursor=self._keep_cursor, keep_item=self._keep_item)
         except BriefingError as error:
             say(self, f"That filter cannot run: {error}", severity="error")
             return
@@ -656,9 +660,10 @@ class TriageScreen(Screen[None]):
         self._facets_generation += 1
         self._load_facets(self.filter, self._facets_generation)
 
-    def refresh_items(self) -> None:
-        """Re-read the list after a change, keeping the cursor where it was."""
-        self.apply_filter(self.filter, keep_cursor=True)
+    def refresh_items(self, *, keep_item: bool = False) -> None:
+        """Re-read the list after a change, keeping the cursor where it was: on the same row,
+        or with `keep_item` on the same item (a fetch adds rows above it)."""
+        self.apply_filter(self.filter, keep_cursor=True, keep_item=keep_item)
 
     # -- other screens ---------------------------------------------------------------------
 
@@ -787,7 +792,7 @@ class TriageScreen(Screen[None]):
     def _fetch_progressed(self, message: FetchProgressed) -> None:
         self._progress = f"fetching {message.done}/{message.total}"
         if message.new:
-            self.refresh_items()
+            self.refresh_items(keep_item=True)
         else:
             self._update_status()
 
@@ -798,4 +803,4 @@ class TriageScreen(Screen[None]):
         say(self, text, severity=severity)
         self.labels = {a.id: a.name for a in self.store.actors()}
         self._count_new()
-        self.refresh_items()
+        self.refresh_items(keep_item=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -51,6 +51,15 @@ class ItemSource(Protocol):
     ) -> list[ItemRow]: ...
 
     def count(self, f: ItemFilter = ...) -> int: ...
+
+
+@runtime_checkable
+class Positions(Protocol):
+    """A source that can say where an item sits under a filter (the `Store` can)."""
+
+    def position(
+        self, item_id: int, f: ItemFilter = ..., *, sort: SortOrder = ...
+    ) -> int | None: ...
 
 
 class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -141,14 +150,25 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         return self._filter
 
     def load(
-        self, f: ItemFilter, *, keep_cursor: bool = False, sort: SortOrder | None = None
+        self,
+        f: ItemFilter,
+        *,
+        keep_cursor: bool = False,
+        sort: SortOrder | None = None,
+        keep_item: bool = False,
     ) -> None:
         """Show the items matching `f`: one page query now, the exact count in a worker.
 
         Counting a large filtered set can take far longer than fetching its first page (the
         page stops after 100 rows, the count visits them all), so the list shows at once with
         a provisional total and `Counted` corrects it when the worker is done.
+
+        Args:
+            keep_cursor: keep the cursor's row number (a refresh after a triage write).
+            keep_item: keep the cursor on the item it was on, wherever that item now sits (a
+                fetch adds rows above it); its row number when the item has left the list.
         """
+        held = self.current if keep_item and self._total else None
         self._filter = f
         if sort is not None:
             self._sort = sort
@@ -165,8 +185,16 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
             # Keep the old total on a refresh (it is nearly right); else one page's worth.
             self._set_total(max(self._total, PAGE_SIZE) if keep_cursor else PAGE_SIZE)
             self._count(f, self._generation)
+        keep_cursor = keep_cursor or keep_item
         cursor = min(self.cursor, self._total - 1) if keep_cursor else 0
         cursor = max(cursor, 0)
+        found = self._find(held.id, first) if held is not None else None
+        if found is not None:
+            if found >= self._total:  # past the provisional total: `Counted` confirms it
+                self._set_total(found + 1)
+            # The viewport moves with the item, so it stays on the same screen line.
+            self.scroll_to(y=self.scroll_y + found - self.cursor, animate=False, immediate=True)
+            cursor = found
         if not keep_cursor:
             self.scroll_to(y=0, animate=False, immediate=True)
         self._last_highlight = -1
@@ -175,6 +203,16 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self.cursor = cursor
         self.refresh()
+
+    def _find(self, item_id: int, first: list[ItemRow]) -> int | None:
+        """Where `item_id` sits under the current filter: in the first page, else asked of the
+        source (None when it has left the list, or the source cannot say)."""
+        for number, row in enumerate(first):
+            if row.id == item_id:
+                return number
+        if len(first) < PAGE_SIZE or not isinstance(self._source, Positions):
+            return None
+        return self._source.position(item_id, self._filter, sort=self._sort)
 
     def _set_total(self, total: int) -> None:
         self._total = total
