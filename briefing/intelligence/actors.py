@@ -10,6 +10,8 @@ pass per rule over the item's candidates:
 * a bare surname resolves only when the item names no other member of the family in full;
 * weak aliases (colliding acronyms: GNA, NOC, GNU…) need the item to be about Libya otherwise;
 * `unless_near` / `unless` words cancel a mention (Tripoli, Lebanon; Benghazi + Clinton);
+* a state (or a place that acts) named only as a location ("talks in Cairo", "bound for
+  Italy", "the Chad border") scores for relevance but is not reported as an actor;
 * a role phrase ("the UN envoy") resolves to whoever held the role on the item's date.
 
 Pure: no I/O.
@@ -35,6 +37,7 @@ from briefing.intelligence.matching import (
     after_past_marker,
     fold_cased,
     fold_with_offsets,
+    is_arabic,
     longest,
     phrase_key,
     prepare,
@@ -52,26 +55,6 @@ _KIN = frozenset(
 _KIN_NAMES = ("son", "daughter", "brother", "sister", "cousin", "nephew", "wife")
 _INDEFINITE = frozenset("a an former ex another un une ancien ancienne previous late".split())
 _KIN_AR = ("نجل", "ابن", "أبناء", "ابناء", "نجلي", "عائلة")
-# A state named only as geography — a border, a destination — is not a party to the story:
-# "near the borders with Niger and Chad", "the Algerian border", "bound for Italy".
-_GEO_BEFORE = re.compile(
-    r"(?: (?:borders?|frontiers?) with| towards?| bound for| heading for| headed for)"
-    r"(?: [^ \x00]+){0,2} $"
-)
-_GEO_AFTER = frozenset("border borders frontier frontiers".split())
-
-
-def _has_geo_word(text: str) -> bool:
-    return (
-        " border" in text
-        or " toward" in text
-        or " frontier" in text
-        or " bound for" in text
-        or " heading for" in text
-        or " headed for" in text
-    )
-
-
 # Navy and merchant ship prefixes: "HMAS Tobruk", "USS Tripoli" are ships, not the places.
 _CACHE_CAP = 20_000
 """Entries kept by each of the small caches below (mentions, blocker splits)."""
@@ -198,6 +181,9 @@ class ActorMatcher:
                     self._role_implies.setdefault(actor.id, []).append((role, spec.implies))
         self._implying = frozenset((*self._implies, *self._role_implies))
         self._states = frozenset(a.id for a in gazetteer.actors.values() if a.kind == "state")
+        self._locate = _Locator(gazetteer)
+        # States and acting places: a mention of one may be only a location.
+        self._locatable = self._states | self._locate.actors
         self.place_ids: frozenset[str] = frozenset(
             a.id for a in gazetteer.actors.values() if not a.is_actor
         )
@@ -586,14 +572,15 @@ class ActorMatcher:
         whether a Libya context word is there. `in_person`: the `id`s of the hits that lie
         inside a person's name.
 
-        An alias is not a mention after a ship prefix (USS Tripoli), nor a state named only as
-        geography (the Chad border), nor a person's name inside another person's name.
+        An alias is not a mention after a ship prefix (USS Tripoli), nor a person's name inside
+        another person's name; a state's name used as a location ("in Egypt", "the Chad
+        border") is marked `located`.
         """
         text = item.lowered
         # Per-item prechecks (one C-level scan each) so that most hits skip the per-hit rules.
         cased = item.cased if len(item.cased) == len(text) else ""
-        states = self._states
-        geo: bool | None = None  # does the item have a border/destination word? (asked once)
+        locatable, located = self._locatable, self._locate.located
+        last_located = -1  # where the last name read as a location ends ("in Egypt and …")
         weak = context = False
         candidates: list[Candidate] = []
         surnames: list[_Phrase] = []
@@ -617,16 +604,14 @@ class ActorMatcher:
                         and _after_ship_prefix(cased, start)
                     ):
                         continue
-                    if actor_id in states:
-                        if geo is None:
-                            geo = _has_geo_word(text)
-                        if geo and _geography(text, hit):
-                            continue
+                    how = "alias"
+                    if actor_id in locatable and located(text, hit, actor_id, last_located):
+                        how, last_located = "located", hit[1]
                     if is_person and in_person and id(hit) in in_person:
                         continue
                     weak = weak or is_weak
                     where = first_field if start < first_end else later or item.field_of(start)
-                    candidates.append((actor_id, start, where, is_weak, "alias", hit[2]))
+                    candidates.append((actor_id, start, where, is_weak, how, hit[2]))
                 elif code == "C":
                     context = True
                 elif code == "S":
@@ -808,8 +793,8 @@ class ActorMatcher:
     def _summarise(
         self, candidates: list[Candidate], libya: bool, alone: frozenset[str]
     ) -> ActorResult:
-        # The result depends only on each candidate's (actor, field, key), in order (an implied
-        # actor has no key), and on `libya`: items that name the same actors the same way
+        # The result depends only on each candidate's (actor, field, key, how), in order (an
+        # implied actor has no key), and on `libya`: items that name the same actors the same way
         # share it.
         signature = (libya, alone, *map(_SUMMARY_PART, candidates))
         result = self._summaries.get(signature)
@@ -826,7 +811,14 @@ class ActorMatcher:
         counts: dict[str, int] = {}
         keys: dict[str, list[str]] = {}  # the matched keys, in order: surfaces with padding
         pairs: dict[tuple[str, str], None] = {}
+        # Actors named only as a location (every one of their candidates `located`).
+        located: set[str] = set()
+        acting: set[str] = set()
         for actor_id, _, where, _, how, key in candidates:
+            if how == "located":
+                located.add(actor_id)
+            else:
+                acting.add(actor_id)
             if how == "implied":
                 # Named through another actor: no surface to highlight, no relevance evidence.
                 counts.setdefault(actor_id, 1)
@@ -851,11 +843,16 @@ class ActorMatcher:
         mentions = self._mentions
         actors: list[ActorMention] = []
         places: list[ActorMention] = []
+        only_located = located - acting if located else _NO_IDS
         for a in order:
+            if only_located and a in only_located and a not in self._places:
+                continue  # a state that is only where something happens: relevance only
             # Mentions recur from item to item (same actor, count and keys): frozen, so shared.
             signature = (a, counts[a], tuple(keys[a]))
             mention = mentions.get(signature) or self._mention(signature)
-            (places if a in place_ids else actors).append(mention)
+            # (A place that acts but is named only as a location is reported as a place.)
+            as_place = a in place_ids or (only_located and a in only_located)
+            (places if as_place else actors).append(mention)
         # (A module-level alias: a subscripted type written here is built anew on every call.)
         hits = cast(_FieldPairs, tuple(pairs))
         return ActorResult(tuple(actors), hits, tuple(places) if places else (), alone)
@@ -918,7 +915,7 @@ _ID_OF = itemgetter(_C_ID)  # of a candidate
 _KEY_OF = itemgetter(_C_KEY)  # of a candidate
 _KEY = itemgetter(2)
 _NO_WORDS: frozenset[str] = frozenset()
-_SUMMARY_PART = itemgetter(_C_ID, _C_FIELD, _C_KEY)
+_SUMMARY_PART = itemgetter(_C_ID, _C_FIELD, _C_KEY, _C_HOW)
 
 
 _NO_ROLES: frozenset[str] = frozenset()
@@ -1019,18 +1016,6 @@ def _shouting(item: Prepared, pos: int) -> bool:
     return len(segment) > 16 and segment.isupper()
 
 
-def _geography(text: str, hit: Hit[Any]) -> bool:
-    """True when a state is named as a border or a destination, not as an actor."""
-    start, end = hit[0], hit[1]
-    after = text[end : end + 12].split()[:2]
-    if after and (
-        after[0] in _GEO_AFTER or (after[0] == "s" and after[1:2] and after[1] in _GEO_AFTER)
-    ):
-        return True
-    before = text[max(0, start - 40) : start]
-    return _GEO_BEFORE.search(before) is not None
-
-
 def _after_ship_prefix(cased: str, start: int) -> bool:
     """True when the word before `start` is a ship prefix (HMAS Tobruk, USS Tripoli)."""
     before = cased[max(0, start - 8) : start].split()
@@ -1054,3 +1039,93 @@ def _of_kin(text: str, hit: Hit[Any]) -> bool:
     start = hit[0]
     before = text[max(0, start - 24) : start].split()
     return len(before) >= 2 and before[-2] in _KIN
+
+
+# Words that may follow the end of a noun phrase: after "in the UAE" one of them (or the end of
+# the field) says the name is the phrase's head; any other word makes it a modifier ("in the
+# Berlin process"). Without an article a country or a capital is a head anyway.
+_PHRASE_ENDS = frozenset(
+    "and or but on in at to for from with after before by as where which who that this last "
+    "next since over amid during while until is was were are has have had will would said says "
+    "of et ou mais pour avec apres avant par dans sur ce cette selon afin depuis le la les un une "
+    "de du des en au aux".split()
+)
+
+
+def _phrase_ends(text: str, end: int) -> bool:
+    """True when the name ending at `end` ends its noun phrase (see `_PHRASE_ENDS`)."""
+    after = text[end : end + 16].split()[:1]
+    return not after or after[0] == "\x00" or after[0] in _PHRASE_ENDS
+
+
+class _Locator:
+    """Tells a state's name used as a location ("in Egypt", "bound for Italy", "بمصر", "the Chad
+    border") from one used for the state itself, by the gazetteer's `locatives` words."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        loc = gazetteer.locatives
+        # The `before` phrases by their last word: one dictionary look-up per name.
+        self._before: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in loc.before:
+            words = tuple(phrase_key(phrase).split())
+            if words:
+                self._before.setdefault(words[-1], []).append(words)
+        self._after = frozenset(w for t in loc.after for w in phrase_key(t).split())
+        self._articles = frozenset(w for t in loc.articles for w in phrase_key(t).split())
+        self._and = frozenset(w for t in loc.conjunctions for w in phrase_key(t).split())
+        longest_phrase = max((len(p) for ps in self._before.values() for p in ps), default=0)
+        self._reach = 12 * (longest_phrase + 3)  # (folded characters: the phrase and articles)
+        prefixes = [phrase_key(p).strip() for p in loc.prefixes]
+        self._names: dict[str, frozenset[str]] = {}  # actor id -> keys of its place names
+        joined: set[str] = set()  # Arabic names with a preposition joined (بمصر)
+        carried: set[str] = set()  # Arabic names with "and" joined (وتونس)
+        for actor in gazetteer.actors.values():
+            if not actor.place_names:
+                continue
+            keys: set[str] = set()
+            for name in actor.place_names:
+                key = phrase_key(name)
+                keys.add(key)
+                core = key.strip()
+                if core and is_arabic(core[0]):
+                    with_in = {f" {p}{core} " for p in prefixes if p}
+                    with_and = {f" {p}{core} " for p in ("و", "ف")}
+                    keys |= with_in | with_and
+                    joined |= with_in
+                    carried |= with_and
+            self._names[actor.id] = frozenset(keys)
+        self._joined, self._carried = frozenset(joined), frozenset(carried)
+        self.actors = frozenset(self._names)
+        """The actors (other than states) whose names may be locations."""
+
+    def located(self, text: str, hit: Hit[Any], actor_id: str, last: int) -> bool:
+        """True when the name at `hit` is only a location; `last` is where the item's previous
+        name read as a location ends (-1: none), which a conjunction carries on."""
+        start, end, key = hit[0], hit[1], hit[2]
+        if text.startswith(" s ", end):
+            return False  # "Egypt's": the state's own
+        after = text[end : end + 16].split()[:1]
+        if after and after[0] in self._after:
+            return True  # "the Chad border", "the Egyptian border"
+        names = self._names.get(actor_id)
+        if names is None or key not in names:
+            return False  # a demonym, a leader, a ministry: the state acting
+        if key in self._joined:
+            return True
+        if key in self._carried:
+            return last >= 0 and not text[last:start].strip()
+        words = text[max(0, start - self._reach) : start].split()
+        article = False
+        while words and words[-1] in self._articles:
+            words.pop()
+            article = True
+        if article and not _phrase_ends(text, end):
+            return False  # "to the Berlin process", "at the US mission": a modifier
+        if words and words[-1] in self._and:
+            # "in Egypt and (the) Tunisia": only what lies between them may come between
+            between = text[last:start].split() if last >= 0 else ["?"]
+            return all(w in self._and or w in self._articles for w in between)
+        for phrase in self._before.get(words[-1], ()) if words else ():
+            if tuple(words[-len(phrase) :]) == phrase:
+                return True
+        return False
