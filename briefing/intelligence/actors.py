@@ -226,6 +226,7 @@ class ActorMatcher:
         for term in gazetteer.ignore:
             self._ci.add(term, ("I",), channel=self._channel)
         families: dict[str, list[Actor]] = {}
+        respell: list[tuple[str, Entry]] = []  # aliases whose other spellings are added last
         for actor in gazetteer.actors.values():
             family = actor.family or actor.id
             families.setdefault(family, []).append(actor)
@@ -241,8 +242,11 @@ class ActorMatcher:
                 for kin in _KIN_NAMES:
                     self._add_alias(f"{kin} {given}", ("A", actor.id, True, True))
             person = actor.kind == "person"
+            respelled = actor.signal > 0 and actor.kind in _RESPELLED
             for alias in actor.aliases:
                 self._add_alias(alias, ("A", actor.id, False, person))
+                if respelled:
+                    respell.append((alias, ("A", actor.id, False, person)))
             for alias in actor.weak:
                 self._add_alias(alias, ("A", actor.id, True, person))
             for surname in actor.surnames:
@@ -257,6 +261,9 @@ class ActorMatcher:
                 phrase_key(t).strip() for t in spec.unless_near
             )
             blockers |= self._near["role:" + spec.id]
+        # (After every name: a spelling that is already some name is that name.)
+        for alias, entry in respell:
+            self._add_spellings(alias, entry)
         for word in blockers:
             if word:
                 self._ci.add(f" {word} ", ("B", word), folded=True, channel=self._channel)
@@ -286,6 +293,18 @@ class ActorMatcher:
         )
         if self._own:
             self._ci.build()
+
+    def _add_spellings(self, alias: str, entry: Entry) -> None:
+        """The alias as other languages spell it (`spellings`: Ansar al-Charia), unless that
+        spelling is already a name of anything in the gazetteer."""
+        if _case_sensitive(alias) or not alias.isascii():
+            return
+        key = phrase_key(alias)
+        for old, new in self.gazetteer.spellings:
+            if old in key:
+                other = key.replace(old, new)
+                if not self._ci.payloads(other, self._channel):
+                    self._ci.add(other, entry, folded=True, channel=self._channel)
 
     def _add_alias(self, alias: str, entry: Entry) -> None:
         if _case_sensitive(alias):
@@ -581,6 +600,9 @@ class ActorMatcher:
         cased = item.cased if len(item.cased) == len(text) else ""
         locatable, located = self._locatable, self._locate.located
         last_located = -1  # where the last name read as a location ends ("in Egypt and …")
+        # Names read as locations: a name inside one (Emirates in "in the United Arab
+        # Emirates", a covered hit read after it) is one too.
+        spans: list[tuple[int, int, str]] = []
         weak = context = False
         candidates: list[Candidate] = []
         surnames: list[_Phrase] = []
@@ -605,8 +627,11 @@ class ActorMatcher:
                     ):
                         continue
                     how = "alias"
-                    if actor_id in locatable and located(text, hit, actor_id, last_located):
+                    if actor_id in locatable and (
+                        located(text, hit, actor_id, last_located) or _inside(spans, hit, actor_id)
+                    ):
                         how, last_located = "located", hit[1]
+                        spans.append((start, hit[1], actor_id))
                     if is_person and in_person and id(hit) in in_person:
                         continue
                     weak = weak or is_weak
@@ -922,6 +947,9 @@ _NO_ROLES: frozenset[str] = frozenset()
 _NO_HITS: frozenset[int] = frozenset()
 _NO_IDS: frozenset[str] = frozenset()
 _NOT_COLLIDING: frozenset[str] = frozenset(["(not colliding)"])
+# Kinds whose Libyan names are written in other spellings too (`spellings`): not states,
+# companies or organisations, whose names are not transliterated from Arabic.
+_RESPELLED = frozenset(["person", "armed_group", "government", "place"])
 # Kinds whose officers make the news by title alone ("NOC chairman", "CBL governor").
 _INSTITUTIONS = frozenset(["government", "company", "organisation", "armed_group"])
 _OFFICER_GAP = 10
@@ -1016,6 +1044,14 @@ def _shouting(item: Prepared, pos: int) -> bool:
     return len(segment) > 16 and segment.isupper()
 
 
+def _inside(spans: list[tuple[int, int, str]], hit: Hit[Any], actor_id: str) -> bool:
+    """True when `hit` lies inside a name of the same actor read as a location."""
+    for start, end, other in spans:
+        if other == actor_id and start <= hit[0] and hit[1] <= end:
+            return True
+    return False
+
+
 def _after_ship_prefix(cased: str, start: int) -> bool:
     """True when the word before `start` is a ship prefix (HMAS Tobruk, USS Tripoli)."""
     before = cased[max(0, start - 8) : start].split()
@@ -1075,6 +1111,8 @@ class _Locator:
         self._and = frozenset(w for t in loc.conjunctions for w in phrase_key(t).split())
         longest_phrase = max((len(p) for ps in self._before.values() for p in ps), default=0)
         self._reach = 12 * (longest_phrase + 3)  # (folded characters: the phrase and articles)
+        # One-letter locative words (a folded French "à"): see `located`.
+        self._short = frozenset(w for w in self._before if len(w) == 1 and (w,) in self._before[w])
         prefixes = [phrase_key(p).strip() for p in loc.prefixes]
         self._names: dict[str, frozenset[str]] = {}  # actor id -> keys of its place names
         joined: set[str] = set()  # Arabic names with a preposition joined (بمصر)
@@ -1122,10 +1160,28 @@ class _Locator:
         if article and not _phrase_ends(text, end):
             return False  # "to the Berlin process", "at the US mission": a modifier
         if words and words[-1] in self._and:
-            # "in Egypt and (the) Tunisia": only what lies between them may come between
+            # "in Egypt and (the) Tunisia": only a conjunction lies between the two names;
+            # "to Lampedusa and Valletta": a short name after a locative word comes before it
             between = text[last:start].split() if last >= 0 else ["?"]
-            return all(w in self._and or w in self._articles for w in between)
-        for phrase in self._before.get(words[-1], ()) if words else ():
-            if tuple(words[-len(phrase) :]) == phrase:
+            if all(w in self._and or w in self._articles for w in between):
+                return True
+            return any(self._ends_in_locative(words[: -1 - size]) for size in (1, 2, 3))
+        if not words:
+            return False
+        if words[-1] in self._short:
+            # French "à" loses its accent in folding and reads like the English "a": only a
+            # name that ends its phrase counts ("à Malte", not "a Turkey-backed force")
+            return _phrase_ends(text, end)
+        return self._ends_in_locative(words)
+
+    def _ends_in_locative(self, words: list[str]) -> bool:
+        """True when `words` end in a `before` phrase, articles skipped."""
+        end = len(words)
+        while end and words[end - 1] in self._articles:
+            end -= 1
+        if not end:
+            return False
+        for phrase in self._before.get(words[end - 1], ()):
+            if len(phrase) <= end and tuple(words[end - len(phrase) : end]) == phrase:
                 return True
         return False

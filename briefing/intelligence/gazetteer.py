@@ -141,6 +141,8 @@ class Gazetteer:
     ("NOC chairman") they name that institution's officer."""
     locatives: Locatives = field(default_factory=Locatives)
     """The words that mark a state named only as a location (see `Actor.place_names`)."""
+    spellings: tuple[tuple[str, str], ...] = ()
+    """Other spellings of Libyan names: (letters, also written as) — ("sh", "ch") in French."""
 
     def holders(self, role: str, when: date | None) -> list[str]:
         """Ids of the actors holding `role` on `when` (None: the current holder)."""
@@ -283,7 +285,7 @@ def _actor(node: Where, read: Reader, base: Actor | None) -> Actor:
 
 
 _TOP_KEYS = frozenset(
-    "actors roles context_terms ignore history_terms officer_titles locatives version".split()
+    "actors roles context_terms ignore history_terms officer_titles locatives spellings version".split()
 )
 
 
@@ -351,6 +353,7 @@ def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Ga
     history = (base.history_terms if base else ()) + terms("history_terms")
     officers = (base.officer_titles if base else ()) + terms("officer_titles")
     locatives = _locatives(data.get("locatives"), read, where, base.locatives if base else None)
+    spellings = (base.spellings if base else ()) + _spellings(data.get("spellings"), read, where)
     for actor in actors.values():
         # An actor of this file is named with its line; one of the base file is already valid.
         at = f"{source}:{seen[actor.id]}" if actor.id in seen else source
@@ -374,7 +377,27 @@ def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Ga
         history_terms=history,
         officer_titles=officers,
         locatives=locatives,
+        spellings=tuple(dict.fromkeys(spellings)),
     )
+
+
+def _spellings(node: Where | None, read: Reader, where: str) -> tuple[tuple[str, str], ...]:
+    """`spellings: [[sh, ch], ...]`: pairs of letters."""
+    if node is None or read.is_null(node):
+        return ()
+    value = read.value(node)
+    pairs: list[tuple[str, str]] = []
+    for pair in value if isinstance(value, list) else [value]:
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(p, str) and p.strip() for p in pair)
+        ):
+            raise ConfigError(
+                f"{where}: spellings must be a list of [letters, other letters] pairs"
+            )
+        pairs.append((pair[0].strip().lower(), pair[1].strip().lower()))
+    return tuple(pairs)
 
 
 _LOCATIVE_KEYS = ("before", "after", "articles", "prefixes", "conjunctions")
