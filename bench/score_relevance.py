@@ -113,6 +113,9 @@ def score(labelled: Path, output: Path) -> None:
     # Libya's affairs, while the gazetteer reports every state an item names (its convention).
     states, ids = _states()
     stp = sfp = sfn = 0
+    # And on the items labelled relevant only: the holdout lists no actor for an item that is
+    # not about Libya, while the tool reports whoever such an item names.
+    rtp = rfp = rfn = 0
     unmapped: set[str] = set()
     wrong: list[str] = []
     for item_id, row in gold.items():
@@ -140,6 +143,10 @@ def score(labelled: Path, output: Path) -> None:
         stp += len(found_s & expected_s)
         sfp += len((found_s - expected_s) - IMPLIED)
         sfn += len(expected_s - found_s)
+        if want:
+            rtp += len(found & expected)
+            rfp += len((found - expected) - IMPLIED)
+            rfn += len(expected - found)
         if want != have or found - IMPLIED != expected - IMPLIED:
             reasons = "; ".join(
                 f"{r['term']} ({r['field'][0]}) {r['weight']:+g}" for r in out["reasons"]
@@ -160,6 +167,11 @@ def score(labelled: Path, output: Path) -> None:
     sp, sr, sf = _f1(stp, sfp, sfn)
     print(
         f"actors, states left out: P={sp:.3f} R={sr:.3f} micro-F1={sf:.3f} (tp {stp}, fp {sfp}, fn {sfn})"
+    )
+    rp, rr, rf = _f1(rtp, rfp, rfn)
+    print(
+        f"actors, items labelled relevant only: P={rp:.3f} R={rr:.3f} micro-F1={rf:.3f}"
+        f" (tp {rtp}, fp {rfp}, fn {rfn})"
     )
     if unmapped:
         print(f"names without an id: {sorted(unmapped)}")

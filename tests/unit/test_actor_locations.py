@@ -172,6 +172,24 @@ def test_spellings_leave_states_and_existing_names_alone(tmp_path: Path) -> None
     assert ids(own, "Shams Brigade meets") == {"shams-brigade"}
 
 
+@pytest.mark.parametrize(
+    "title,summary,expected",
+    [
+        ("Eastern commander orders troops south of Sirte", "", True),
+        ("المشير يستقبل السفير الإيطالي في بنغازي", "", True),
+        ("Le maréchal reçoit l'émissaire russe à Benghazi", "", True),
+        # another marshal, another country's commander, any LNA field commander
+        ("المشير طنطاوي يلتقي وفدا في القاهرة", "", False),
+        ("Le maréchal Pétain", "Un livre sur Vichy.", False),
+        ("ICC renews call to hand over Werfalli", "The LNA commander is at large.", False),
+    ],
+)
+def test_the_lna_commanders_titles_name_him(
+    matcher: ActorMatcher, title: str, summary: str, expected: bool
+) -> None:
+    assert ("khalifa-haftar" in ids(matcher, title, summary)) is expected
+
+
 def test_the_february_17_brigade_is_an_actor(matcher: ActorMatcher) -> None:
     found = ids(matcher, "Review: February 17th Martyrs Brigade guards left the compound")
     assert "february-17-brigade" in found
