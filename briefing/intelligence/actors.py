@@ -1106,7 +1106,7 @@ class _Locator:
             words = tuple(phrase_key(phrase).split())
             if words:
                 self._before.setdefault(words[-1], []).append(words)
-        self._after = frozenset(w for t in loc.after for w in phrase_key(t).split())
+        self._nouns = frozenset(w for t in loc.nouns for w in phrase_key(t).split())
         self._articles = frozenset(w for t in loc.articles for w in phrase_key(t).split())
         self._and = frozenset(w for t in loc.conjunctions for w in phrase_key(t).split())
         longest_phrase = max((len(p) for ps in self._before.values() for p in ps), default=0)
@@ -1142,9 +1142,17 @@ class _Locator:
         start, end, key = hit[0], hit[1], hit[2]
         if text.startswith(" s ", end):
             return False  # "Egypt's": the state's own
-        after = text[end : end + 16].split()[:1]
-        if after and after[0] in self._after:
-            return True  # "the Chad border", "the Egyptian border"
+        # A geographic noun next to the name, itself ending its phrase ("the Egyptian border",
+        # not "Egyptian border guards") or opening one ("près de la frontière tunisienne",
+        # "قرب الحدود المصرية", not "garde-côtes italiens", "حرس الحدود المصري").
+        after = text[end : end + 32].split()[:2]
+        if after and after[0] in self._nouns:
+            if len(after) == 1 or after[1] == "\x00" or after[1] in _PHRASE_ENDS:
+                return True
+        before = text[max(0, start - 40) : start].split()[-2:]
+        if before and before[-1] in self._nouns:
+            if len(before) == 1 or before[0] in self._articles or before[0] in self._before:
+                return True
         names = self._names.get(actor_id)
         if names is None or key not in names:
             return False  # a demonym, a leader, a ministry: the state acting

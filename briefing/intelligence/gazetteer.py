@@ -114,8 +114,10 @@ class Locatives:
 
     before: tuple[str, ...] = ()
     """Prepositions and phrases right before the name: in, to, في, en, bound for, border with."""
-    after: tuple[str, ...] = ()
-    """Words right after any of its names: "the Chad border", "the Egyptian border"."""
+    nouns: tuple[str, ...] = ()
+    """Geographic nouns next to any of its names, demonyms included: right after in English
+    ("the Chad border", "the Greek island", "Cairo-based"), right before in French and Arabic
+    ("la frontière tunisienne", "les eaux maltaises", "الحدود المصرية")."""
     articles: tuple[str, ...] = ()
     """Words skipped between the preposition and the name ("in the UAE")."""
     prefixes: tuple[str, ...] = ()
@@ -400,11 +402,11 @@ def _spellings(node: Where | None, read: Reader, where: str) -> tuple[tuple[str,
     return tuple(pairs)
 
 
-_LOCATIVE_KEYS = ("before", "after", "articles", "prefixes", "conjunctions")
+_LOCATIVE_KEYS = ("before", "nouns", "articles", "prefixes", "conjunctions")
 
 
 def _locatives(node: Where | None, read: Reader, where: str, base: Locatives | None) -> Locatives:
-    """`locatives: {before: [..], after: [..], ...}`; a user file's words are added."""
+    """`locatives: {before: [..], nouns: [..], ...}`; a user file's words are added."""
     old = base or Locatives()
     if node is None or read.is_null(node):
         return old

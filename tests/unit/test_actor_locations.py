@@ -78,6 +78,29 @@ def test_a_state_that_acts_is_an_actor(
     assert present in ids(matcher, title, summary)
 
 
+@pytest.mark.parametrize(
+    "title,located",
+    [
+        ("Libyan coast guard intercepts boat in Maltese waters", True),
+        ("Wildfire on the Greek island of Crete", True),
+        ("Fighting near the Egyptian border", True),
+        ("Les garde-côtes libyens interceptent un bateau dans les eaux maltaises", True),
+        ("Des heurts près de la frontière tunisienne", True),
+        ("اشتباكات قرب الحدود المصرية", True),
+        # the noun inside a longer name: the state's own coast guard or border guards act
+        ("Italian coast guard rescues migrants", False),
+        ("Egyptian border guards arrest smugglers", False),
+        ("Les garde-côtes italiens secourent des migrants", False),
+        ("حرس الحدود المصري يعتقل مهربين", False),
+    ],
+)
+def test_a_demonym_next_to_a_geographic_noun_is_a_location(
+    matcher: ActorMatcher, title: str, located: bool
+) -> None:
+    states = {"malta", "greece", "egypt", "tunisia", "italy"}
+    assert states.isdisjoint(ids(matcher, title)) is located
+
+
 def test_a_located_state_still_counts_for_relevance(matcher: ActorMatcher) -> None:
     result = matcher.match([("title", "Libyan rivals meet in Cairo")], date(2024, 5, 1))
     assert "egypt" not in {m.actor_id for m in result.everything}

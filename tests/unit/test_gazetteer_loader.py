@@ -68,7 +68,7 @@ def test_the_shipped_gazetteer_loads_as_safe_load_reads_it() -> None:
         assert role.implies == _texts(spec.get("implies"))
     for key in ("context_terms", "ignore", "history_terms", "officer_titles"):
         assert getattr(gazetteer, key) == _texts(plain.get(key)), key
-    for key in ("before", "after", "articles", "prefixes", "conjunctions"):
+    for key in ("before", "nouns", "articles", "prefixes", "conjunctions"):
         assert getattr(gazetteer.locatives, key) == _texts(plain["locatives"].get(key)), key
     assert gazetteer.spellings == tuple((a, b) for a, b in plain["spellings"])
 
