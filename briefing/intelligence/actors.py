@@ -1134,7 +1134,8 @@ class _Locator:
             self._names[actor.id] = frozenset(keys)
         self._joined, self._carried = frozenset(joined), frozenset(carried)
         self.actors = frozenset(self._names)
-        """The actors (other than states) whose names may be locations."""
+        """The actors with `place_names` (states, places that act): their names may be
+        locations. (Any state's demonym may be one too, next to a geographic noun.)"""
 
     def located(self, text: str, hit: Hit[Any], actor_id: str, last: int) -> bool:
         """True when the name at `hit` is only a location; `last` is where the item's previous
