@@ -11,6 +11,11 @@ feed is judged in the `default` mode unless `--focused-all` is given: the labels
 item is about, which `all` does not judge). `score` prints relevance precision, recall and F1
 overall and per kind, and the actor micro-F1 after mapping each name to a gazetteer id by the
 table below (written by hand; a name missing from it is reported and counted as a miss).
+`-v` lists the items with a wrong verdict or wrong actors, with their reasons.
+
+The own labelled sets (tests/data/labelled/relevance.jsonl, holdout.jsonl) are read too: their
+actors are gazetteer ids already, and their `lang`, `mode` and `published` are passed on:
+    uv run python bench/score_relevance.py items tests/data/labelled/relevance.jsonl > /tmp/own.jsonl
 """
 
 from __future__ import annotations
@@ -60,11 +65,13 @@ NAME_TO_ID = {
 IMPLIED = {"united-nations"}
 
 
-def _states() -> set[str]:
-    """Ids of the gazetteer's states (imported here: `items` and `score` need no briefing)."""
+def _states() -> tuple[set[str], set[str]]:
+    """Ids of the gazetteer's states, and all its ids (imported here: `items` needs no
+    briefing)."""
     from briefing.intelligence.gazetteer import load_gazetteer
 
-    return {a.id for a in load_gazetteer().actors.values() if a.kind == "state"}
+    actors = load_gazetteer().actors.values()
+    return {a.id for a in actors if a.kind == "state"}, {a.id for a in actors}
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -74,14 +81,19 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 def items(path: Path, focused: str) -> None:
     for row in _read(path):
-        mode = focused if row.get("feed_mode") == "focused" else "default"
+        if "mode" in row:  # the own sets name the mode they are judged in
+            mode = row["mode"]
+        else:
+            mode = focused if row.get("feed_mode") == "focused" else "default"
         item = {
             "id": row["id"],
             "title": row["title"],
             "summary": row.get("summary", ""),
-            "lang": row.get("language"),
+            "lang": row.get("language", row.get("lang")),
             "mode": mode,
         }
+        if row.get("published"):
+            item["published"] = row["published"]
         print(json.dumps(item, ensure_ascii=False))
 
 
@@ -99,8 +111,11 @@ def score(labelled: Path, output: Path) -> None:
     atp = afp = afn = 0
     # The same without states on either side: the holdout names a state only when it acts in
     # Libya's affairs, while the gazetteer reports every state an item names (its convention).
-    states = _states()
+    states, ids = _states()
     stp = sfp = sfn = 0
+    # And on the items labelled relevant only: the holdout lists no actor for an item that is
+    # not about Libya, while the tool reports whoever such an item names.
+    rtp = rfp = rfn = 0
     unmapped: set[str] = set()
     wrong: list[str] = []
     for item_id, row in gold.items():
@@ -114,6 +129,9 @@ def score(labelled: Path, output: Path) -> None:
             counts[kind][slot] += 1
         expected: set[str] = set()
         for name in row["actors"]:
+            if name in ids:  # the own sets label with ids
+                expected.add(name)
+                continue
             if name not in NAME_TO_ID:
                 unmapped.add(name)
             expected.add(NAME_TO_ID.get(name, f"?{name}"))
@@ -125,6 +143,10 @@ def score(labelled: Path, output: Path) -> None:
         stp += len(found_s & expected_s)
         sfp += len((found_s - expected_s) - IMPLIED)
         sfn += len(expected_s - found_s)
+        if want:
+            rtp += len(found & expected)
+            rfp += len((found - expected) - IMPLIED)
+            rfn += len(expected - found)
         if want != have or found - IMPLIED != expected - IMPLIED:
             reasons = "; ".join(
                 f"{r['term']} ({r['field'][0]}) {r['weight']:+g}" for r in out["reasons"]
@@ -145,6 +167,11 @@ def score(labelled: Path, output: Path) -> None:
     sp, sr, sf = _f1(stp, sfp, sfn)
     print(
         f"actors, states left out: P={sp:.3f} R={sr:.3f} micro-F1={sf:.3f} (tp {stp}, fp {sfp}, fn {sfn})"
+    )
+    rp, rr, rf = _f1(rtp, rfp, rfn)
+    print(
+        f"actors, items labelled relevant only: P={rp:.3f} R={rr:.3f} micro-F1={rf:.3f}"
+        f" (tp {rtp}, fp {rfp}, fn {rfn})"
     )
     if unmapped:
         print(f"names without an id: {sorted(unmapped)}")

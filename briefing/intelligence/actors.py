@@ -10,6 +10,8 @@ pass per rule over the item's candidates:
 * a bare surname resolves only when the item names no other member of the family in full;
 * weak aliases (colliding acronyms: GNA, NOC, GNU…) need the item to be about Libya otherwise;
 * `unless_near` / `unless` words cancel a mention (Tripoli, Lebanon; Benghazi + Clinton);
+* a state (or a place that acts) named only as a location ("talks in Cairo", "bound for
+  Italy", "the Chad border") scores for relevance but is not reported as an actor;
 * a role phrase ("the UN envoy") resolves to whoever held the role on the item's date.
 
 Pure: no I/O.
@@ -35,6 +37,7 @@ from briefing.intelligence.matching import (
     after_past_marker,
     fold_cased,
     fold_with_offsets,
+    is_arabic,
     longest,
     phrase_key,
     prepare,
@@ -52,26 +55,6 @@ _KIN = frozenset(
 _KIN_NAMES = ("son", "daughter", "brother", "sister", "cousin", "nephew", "wife")
 _INDEFINITE = frozenset("a an former ex another un une ancien ancienne previous late".split())
 _KIN_AR = ("نجل", "ابن", "أبناء", "ابناء", "نجلي", "عائلة")
-# A state named only as geography — a border, a destination — is not a party to the story:
-# "near the borders with Niger and Chad", "the Algerian border", "bound for Italy".
-_GEO_BEFORE = re.compile(
-    r"(?: (?:borders?|frontiers?) with| towards?| bound for| heading for| headed for)"
-    r"(?: [^ \x00]+){0,2} $"
-)
-_GEO_AFTER = frozenset("border borders frontier frontiers".split())
-
-
-def _has_geo_word(text: str) -> bool:
-    return (
-        " border" in text
-        or " toward" in text
-        or " frontier" in text
-        or " bound for" in text
-        or " heading for" in text
-        or " headed for" in text
-    )
-
-
 # Navy and merchant ship prefixes: "HMAS Tobruk", "USS Tripoli" are ships, not the places.
 _CACHE_CAP = 20_000
 """Entries kept by each of the small caches below (mentions, blocker splits)."""
@@ -198,6 +181,9 @@ class ActorMatcher:
                     self._role_implies.setdefault(actor.id, []).append((role, spec.implies))
         self._implying = frozenset((*self._implies, *self._role_implies))
         self._states = frozenset(a.id for a in gazetteer.actors.values() if a.kind == "state")
+        self._locate = _Locator(gazetteer)
+        # States and acting places: a mention of one may be only a location.
+        self._locatable = self._states | self._locate.actors
         self.place_ids: frozenset[str] = frozenset(
             a.id for a in gazetteer.actors.values() if not a.is_actor
         )
@@ -240,6 +226,7 @@ class ActorMatcher:
         for term in gazetteer.ignore:
             self._ci.add(term, ("I",), channel=self._channel)
         families: dict[str, list[Actor]] = {}
+        respell: list[tuple[str, Entry]] = []  # aliases whose other spellings are added last
         for actor in gazetteer.actors.values():
             family = actor.family or actor.id
             families.setdefault(family, []).append(actor)
@@ -255,8 +242,11 @@ class ActorMatcher:
                 for kin in _KIN_NAMES:
                     self._add_alias(f"{kin} {given}", ("A", actor.id, True, True))
             person = actor.kind == "person"
+            respelled = actor.signal > 0 and actor.kind in _RESPELLED
             for alias in actor.aliases:
                 self._add_alias(alias, ("A", actor.id, False, person))
+                if respelled:
+                    respell.append((alias, ("A", actor.id, False, person)))
             for alias in actor.weak:
                 self._add_alias(alias, ("A", actor.id, True, person))
             for surname in actor.surnames:
@@ -271,6 +261,9 @@ class ActorMatcher:
                 phrase_key(t).strip() for t in spec.unless_near
             )
             blockers |= self._near["role:" + spec.id]
+        # (After every name: a spelling that is already some name is that name.)
+        for alias, entry in respell:
+            self._add_spellings(alias, entry)
         for word in blockers:
             if word:
                 self._ci.add(f" {word} ", ("B", word), folded=True, channel=self._channel)
@@ -300,6 +293,18 @@ class ActorMatcher:
         )
         if self._own:
             self._ci.build()
+
+    def _add_spellings(self, alias: str, entry: Entry) -> None:
+        """The alias as other languages spell it (`spellings`: Ansar al-Charia), unless that
+        spelling is already a name of anything in the gazetteer."""
+        if _case_sensitive(alias) or not alias.isascii():
+            return
+        key = phrase_key(alias)
+        for old, new in self.gazetteer.spellings:
+            if old in key:
+                other = key.replace(old, new)
+                if not self._ci.payloads(other, self._channel):
+                    self._ci.add(other, entry, folded=True, channel=self._channel)
 
     def _add_alias(self, alias: str, entry: Entry) -> None:
         if _case_sensitive(alias):
@@ -586,14 +591,18 @@ class ActorMatcher:
         whether a Libya context word is there. `in_person`: the `id`s of the hits that lie
         inside a person's name.
 
-        An alias is not a mention after a ship prefix (USS Tripoli), nor a state named only as
-        geography (the Chad border), nor a person's name inside another person's name.
+        An alias is not a mention after a ship prefix (USS Tripoli), nor a person's name inside
+        another person's name; a state's name used as a location ("in Egypt", "the Chad
+        border") is marked `located`.
         """
         text = item.lowered
         # Per-item prechecks (one C-level scan each) so that most hits skip the per-hit rules.
         cased = item.cased if len(item.cased) == len(text) else ""
-        states = self._states
-        geo: bool | None = None  # does the item have a border/destination word? (asked once)
+        locatable, located = self._locatable, self._locate.located
+        last_located = -1  # where the last name read as a location ends ("in Egypt and …")
+        # Names read as locations: a name inside one (Emirates in "in the United Arab
+        # Emirates", a covered hit read after it) is one too.
+        spans: list[tuple[int, int, str]] = []
         weak = context = False
         candidates: list[Candidate] = []
         surnames: list[_Phrase] = []
@@ -617,16 +626,17 @@ class ActorMatcher:
                         and _after_ship_prefix(cased, start)
                     ):
                         continue
-                    if actor_id in states:
-                        if geo is None:
-                            geo = _has_geo_word(text)
-                        if geo and _geography(text, hit):
-                            continue
+                    how = "alias"
+                    if actor_id in locatable and (
+                        located(text, hit, actor_id, last_located) or _inside(spans, hit, actor_id)
+                    ):
+                        how, last_located = "located", hit[1]
+                        spans.append((start, hit[1], actor_id))
                     if is_person and in_person and id(hit) in in_person:
                         continue
                     weak = weak or is_weak
                     where = first_field if start < first_end else later or item.field_of(start)
-                    candidates.append((actor_id, start, where, is_weak, "alias", hit[2]))
+                    candidates.append((actor_id, start, where, is_weak, how, hit[2]))
                 elif code == "C":
                     context = True
                 elif code == "S":
@@ -808,8 +818,8 @@ class ActorMatcher:
     def _summarise(
         self, candidates: list[Candidate], libya: bool, alone: frozenset[str]
     ) -> ActorResult:
-        # The result depends only on each candidate's (actor, field, key), in order (an implied
-        # actor has no key), and on `libya`: items that name the same actors the same way
+        # The result depends only on each candidate's (actor, field, key, how), in order (an
+        # implied actor has no key), and on `libya`: items that name the same actors the same way
         # share it.
         signature = (libya, alone, *map(_SUMMARY_PART, candidates))
         result = self._summaries.get(signature)
@@ -826,7 +836,14 @@ class ActorMatcher:
         counts: dict[str, int] = {}
         keys: dict[str, list[str]] = {}  # the matched keys, in order: surfaces with padding
         pairs: dict[tuple[str, str], None] = {}
+        # Actors named only as a location (every one of their candidates `located`).
+        located: set[str] = set()
+        acting: set[str] = set()
         for actor_id, _, where, _, how, key in candidates:
+            if how == "located":
+                located.add(actor_id)
+            else:
+                acting.add(actor_id)
             if how == "implied":
                 # Named through another actor: no surface to highlight, no relevance evidence.
                 counts.setdefault(actor_id, 1)
@@ -851,11 +868,16 @@ class ActorMatcher:
         mentions = self._mentions
         actors: list[ActorMention] = []
         places: list[ActorMention] = []
+        only_located = located - acting if located else _NO_IDS
         for a in order:
+            if only_located and a in only_located and a not in self._places:
+                continue  # a state that is only where something happens: relevance only
             # Mentions recur from item to item (same actor, count and keys): frozen, so shared.
             signature = (a, counts[a], tuple(keys[a]))
             mention = mentions.get(signature) or self._mention(signature)
-            (places if a in place_ids else actors).append(mention)
+            # (A place that acts but is named only as a location is reported as a place.)
+            as_place = a in place_ids or (only_located and a in only_located)
+            (places if as_place else actors).append(mention)
         # (A module-level alias: a subscripted type written here is built anew on every call.)
         hits = cast(_FieldPairs, tuple(pairs))
         return ActorResult(tuple(actors), hits, tuple(places) if places else (), alone)
@@ -918,13 +940,16 @@ _ID_OF = itemgetter(_C_ID)  # of a candidate
 _KEY_OF = itemgetter(_C_KEY)  # of a candidate
 _KEY = itemgetter(2)
 _NO_WORDS: frozenset[str] = frozenset()
-_SUMMARY_PART = itemgetter(_C_ID, _C_FIELD, _C_KEY)
+_SUMMARY_PART = itemgetter(_C_ID, _C_FIELD, _C_KEY, _C_HOW)
 
 
 _NO_ROLES: frozenset[str] = frozenset()
 _NO_HITS: frozenset[int] = frozenset()
 _NO_IDS: frozenset[str] = frozenset()
 _NOT_COLLIDING: frozenset[str] = frozenset(["(not colliding)"])
+# Kinds whose Libyan names are written in other spellings too (`spellings`): not states,
+# companies or organisations, whose names are not transliterated from Arabic.
+_RESPELLED = frozenset(["person", "armed_group", "government", "place"])
 # Kinds whose officers make the news by title alone ("NOC chairman", "CBL governor").
 _INSTITUTIONS = frozenset(["government", "company", "organisation", "armed_group"])
 _OFFICER_GAP = 10
@@ -1019,16 +1044,12 @@ def _shouting(item: Prepared, pos: int) -> bool:
     return len(segment) > 16 and segment.isupper()
 
 
-def _geography(text: str, hit: Hit[Any]) -> bool:
-    """True when a state is named as a border or a destination, not as an actor."""
-    start, end = hit[0], hit[1]
-    after = text[end : end + 12].split()[:2]
-    if after and (
-        after[0] in _GEO_AFTER or (after[0] == "s" and after[1:2] and after[1] in _GEO_AFTER)
-    ):
-        return True
-    before = text[max(0, start - 40) : start]
-    return _GEO_BEFORE.search(before) is not None
+def _inside(spans: list[tuple[int, int, str]], hit: Hit[Any], actor_id: str) -> bool:
+    """True when `hit` lies inside a name of the same actor read as a location."""
+    for start, end, other in spans:
+        if other == actor_id and start <= hit[0] and hit[1] <= end:
+            return True
+    return False
 
 
 def _after_ship_prefix(cased: str, start: int) -> bool:
@@ -1054,3 +1075,122 @@ def _of_kin(text: str, hit: Hit[Any]) -> bool:
     start = hit[0]
     before = text[max(0, start - 24) : start].split()
     return len(before) >= 2 and before[-2] in _KIN
+
+
+# Words that may follow the end of a noun phrase: after "in the UAE" one of them (or the end of
+# the field) says the name is the phrase's head; any other word makes it a modifier ("in the
+# Berlin process"). Without an article a country or a capital is a head anyway.
+_PHRASE_ENDS = frozenset(
+    "and or but on in at to for from with after before by as where which who that this last "
+    "next since over amid during while until is was were are has have had will would said says "
+    "of et ou mais pour avec apres avant par dans sur ce cette selon afin depuis le la les un une "
+    "de du des en au aux".split()
+)
+
+
+def _phrase_ends(text: str, end: int) -> bool:
+    """True when the name ending at `end` ends its noun phrase (see `_PHRASE_ENDS`)."""
+    after = text[end : end + 16].split()[:1]
+    return not after or after[0] == "\x00" or after[0] in _PHRASE_ENDS
+
+
+class _Locator:
+    """Tells a state's name used as a location ("in Egypt", "bound for Italy", "بمصر", "the Chad
+    border") from one used for the state itself, by the gazetteer's `locatives` words."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        loc = gazetteer.locatives
+        # The `before` phrases by their last word: one dictionary look-up per name.
+        self._before: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in loc.before:
+            words = tuple(phrase_key(phrase).split())
+            if words:
+                self._before.setdefault(words[-1], []).append(words)
+        self._nouns = frozenset(w for t in loc.nouns for w in phrase_key(t).split())
+        self._articles = frozenset(w for t in loc.articles for w in phrase_key(t).split())
+        self._and = frozenset(w for t in loc.conjunctions for w in phrase_key(t).split())
+        longest_phrase = max((len(p) for ps in self._before.values() for p in ps), default=0)
+        self._reach = 12 * (longest_phrase + 3)  # (folded characters: the phrase and articles)
+        # One-letter locative words (a folded French "à"): see `located`.
+        self._short = frozenset(w for w in self._before if len(w) == 1 and (w,) in self._before[w])
+        prefixes = [phrase_key(p).strip() for p in loc.prefixes]
+        self._names: dict[str, frozenset[str]] = {}  # actor id -> keys of its place names
+        joined: set[str] = set()  # Arabic names with a preposition joined (بمصر)
+        carried: set[str] = set()  # Arabic names with "and" joined (وتونس)
+        for actor in gazetteer.actors.values():
+            if not actor.place_names:
+                continue
+            keys: set[str] = set()
+            for name in actor.place_names:
+                key = phrase_key(name)
+                keys.add(key)
+                core = key.strip()
+                if core and is_arabic(core[0]):
+                    with_in = {f" {p}{core} " for p in prefixes if p}
+                    with_and = {f" {p}{core} " for p in ("و", "ف")}
+                    keys |= with_in | with_and
+                    joined |= with_in
+                    carried |= with_and
+            self._names[actor.id] = frozenset(keys)
+        self._joined, self._carried = frozenset(joined), frozenset(carried)
+        self.actors = frozenset(self._names)
+        """The actors with `place_names` (states, places that act): their names may be
+        locations. (Any state's demonym may be one too, next to a geographic noun.)"""
+
+    def located(self, text: str, hit: Hit[Any], actor_id: str, last: int) -> bool:
+        """True when the name at `hit` is only a location; `last` is where the item's previous
+        name read as a location ends (-1: none), which a conjunction carries on."""
+        start, end, key = hit[0], hit[1], hit[2]
+        if text.startswith(" s ", end):
+            return False  # "Egypt's": the state's own
+        # A geographic noun next to the name, itself ending its phrase ("the Egyptian border",
+        # not "Egyptian border guards") or opening one ("près de la frontière tunisienne",
+        # "قرب الحدود المصرية", not "garde-côtes italiens", "حرس الحدود المصري").
+        after = text[end : end + 32].split()[:2]
+        if after and after[0] in self._nouns:
+            if len(after) == 1 or after[1] == "\x00" or after[1] in _PHRASE_ENDS:
+                return True
+        before = text[max(0, start - 40) : start].split()[-2:]
+        if before and before[-1] in self._nouns:
+            if len(before) == 1 or before[0] in self._articles or before[0] in self._before:
+                return True
+        names = self._names.get(actor_id)
+        if names is None or key not in names:
+            return False  # a demonym, a leader, a ministry: the state acting
+        if key in self._joined:
+            return True
+        if key in self._carried:
+            return last >= 0 and not text[last:start].strip()
+        words = text[max(0, start - self._reach) : start].split()
+        article = False
+        while words and words[-1] in self._articles:
+            words.pop()
+            article = True
+        if article and not _phrase_ends(text, end):
+            return False  # "to the Berlin process", "at the US mission": a modifier
+        if words and words[-1] in self._and:
+            # "in Egypt and (the) Tunisia": only a conjunction lies between the two names;
+            # "to Lampedusa and Valletta": a short name after a locative word comes before it
+            between = text[last:start].split() if last >= 0 else ["?"]
+            if all(w in self._and or w in self._articles for w in between):
+                return True
+            return any(self._ends_in_locative(words[: -1 - size]) for size in (1, 2, 3))
+        if not words:
+            return False
+        if words[-1] in self._short:
+            # French "à" loses its accent in folding and reads like the English "a": only a
+            # name that ends its phrase counts ("à Malte", not "a Turkey-backed force")
+            return _phrase_ends(text, end)
+        return self._ends_in_locative(words)
+
+    def _ends_in_locative(self, words: list[str]) -> bool:
+        """True when `words` end in a `before` phrase, articles skipped."""
+        end = len(words)
+        while end and words[end - 1] in self._articles:
+            end -= 1
+        if not end:
+            return False
+        for phrase in self._before.get(words[end - 1], ()):
+            if len(phrase) <= end and tuple(words[end - len(phrase) : end]) == phrase:
+                return True
+        return False

@@ -71,6 +71,10 @@ class Actor:
     """Every name of it collides (`collides: true`)."""
     confirm: tuple[str, ...] = ()
     """Words that, anywhere in the item, say a colliding name means this actor."""
+    place_names: tuple[str, ...] = ()
+    """For a state or a place that acts: the names of its territory and seat (Egypt, Cairo),
+    as against its demonyms, leaders and ministries. Named only after a locative word ("in
+    Egypt", "talks in Cairo"), it is where something happens, not a party to it."""
 
     @property
     def is_actor(self) -> bool:
@@ -105,6 +109,25 @@ class RoleSpec:
 
 
 @dataclass(frozen=True)
+class Locatives:
+    """The words that make a state's place name a location rather than an actor."""
+
+    before: tuple[str, ...] = ()
+    """Prepositions and phrases right before the name: in, to, في, en, bound for, border with."""
+    nouns: tuple[str, ...] = ()
+    """Geographic nouns next to any of its names, demonyms included: right after in English
+    ("the Chad border", "the Greek island", "Cairo-based"), right before in French and Arabic
+    ("la frontière tunisienne", "les eaux maltaises", "الحدود المصرية")."""
+    articles: tuple[str, ...] = ()
+    """Words skipped between the preposition and the name ("in the UAE")."""
+    prefixes: tuple[str, ...] = ()
+    """Arabic prepositions written joined to the name (بمصر: in Egypt)."""
+    conjunctions: tuple[str, ...] = ()
+    """Words that carry a location on to the next name ("in Egypt and Tunisia"); the Arabic
+    و joined to a name does too."""
+
+
+@dataclass(frozen=True)
 class Gazetteer:
     """The merged gazetteer: actors by id, role phrases, context words and ignored phrases."""
 
@@ -118,6 +141,10 @@ class Gazetteer:
     officer_titles: tuple[str, ...] = ()
     """Officer titles (chairman, governor): right next to a weak alias of a Libyan institution
     ("NOC chairman") they name that institution's officer."""
+    locatives: Locatives = field(default_factory=Locatives)
+    """The words that mark a state named only as a location (see `Actor.place_names`)."""
+    spellings: tuple[tuple[str, str], ...] = ()
+    """Other spellings of Libyan names: (letters, also written as) — ("sh", "ch") in French."""
 
     def holders(self, role: str, when: date | None) -> list[str]:
         """Ids of the actors holding `role` on `when` (None: the current holder)."""
@@ -165,7 +192,7 @@ def _date(value: Any, where: str, key: str) -> date | None:
 
 _ACTOR_KEYS = frozenset(
     "id name kind aliases weak surnames family unless_near unless affiliations roles signal "
-    "description acts implies collides confirm".split()
+    "description acts implies collides confirm place_names".split()
 )
 
 
@@ -255,11 +282,12 @@ def _actor(node: Where, read: Reader, base: Actor | None) -> Actor:
         collides=collides,
         collides_all=collides_all,
         confirm=pick("confirm", base.confirm if base else ()),
+        place_names=pick("place_names", base.place_names if base else ()),
     )
 
 
 _TOP_KEYS = frozenset(
-    "actors roles context_terms ignore history_terms officer_titles version".split()
+    "actors roles context_terms ignore history_terms officer_titles locatives spellings version".split()
 )
 
 
@@ -326,6 +354,8 @@ def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Ga
     ignore = (base.ignore if base else ()) + terms("ignore")
     history = (base.history_terms if base else ()) + terms("history_terms")
     officers = (base.officer_titles if base else ()) + terms("officer_titles")
+    locatives = _locatives(data.get("locatives"), read, where, base.locatives if base else None)
+    spellings = (base.spellings if base else ()) + _spellings(data.get("spellings"), read, where)
     for actor in actors.values():
         # An actor of this file is named with its line; one of the base file is already valid.
         at = f"{source}:{seen[actor.id]}" if actor.id in seen else source
@@ -348,7 +378,54 @@ def parse_gazetteer(text: str, source: str, base: Gazetteer | None = None) -> Ga
         ignore=ignore,
         history_terms=history,
         officer_titles=officers,
+        locatives=locatives,
+        spellings=tuple(dict.fromkeys(spellings)),
     )
+
+
+def _spellings(node: Where | None, read: Reader, where: str) -> tuple[tuple[str, str], ...]:
+    """`spellings: [[sh, ch], ...]`: pairs of letters."""
+    if node is None or read.is_null(node):
+        return ()
+    value = read.value(node)
+    pairs: list[tuple[str, str]] = []
+    for pair in value if isinstance(value, list) else [value]:
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(p, str) and p.strip() for p in pair)
+        ):
+            raise ConfigError(
+                f"{where}: spellings must be a list of [letters, other letters] pairs"
+            )
+        pairs.append((pair[0].strip().lower(), pair[1].strip().lower()))
+    return tuple(pairs)
+
+
+_LOCATIVE_KEYS = ("before", "nouns", "articles", "prefixes", "conjunctions")
+
+
+def _locatives(node: Where | None, read: Reader, where: str, base: Locatives | None) -> Locatives:
+    """`locatives: {before: [..], nouns: [..], ...}`; a user file's words are added."""
+    old = base or Locatives()
+    if node is None or read.is_null(node):
+        return old
+    fields = read.entries(node)
+    if fields is None:
+        raise ConfigError(
+            f"{where}: locatives must be a mapping of {', '.join(_LOCATIVE_KEYS)} — see the format"
+        )
+    unknown = sorted((k for k in fields if k not in _LOCATIVE_KEYS), key=str)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} in locatives")
+
+    def words(key: str) -> tuple[str, ...]:
+        added = (
+            _strings(read.value(fields[key]), where, f"locatives.{key}") if key in fields else ()
+        )
+        return tuple(dict.fromkeys((*getattr(old, key), *added)))
+
+    return Locatives(*(words(key) for key in _LOCATIVE_KEYS))
 
 
 def builtin_gazetteer_text() -> str:

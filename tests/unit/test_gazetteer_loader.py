@@ -46,6 +46,7 @@ def test_the_shipped_gazetteer_loads_as_safe_load_reads_it() -> None:
         for key in ("weak", "surnames", "unless_near", "unless", "affiliations", "implies"):
             assert getattr(actor, key) == _texts(raw.get(key)), (raw["id"], key)
         assert actor.confirm == _texts(raw.get("confirm"))
+        assert actor.place_names == _texts(raw.get("place_names"))
         collides = raw.get("collides")
         assert actor.collides_all == (collides is True)
         assert actor.collides == (() if isinstance(collides, bool) else _texts(collides))
@@ -67,6 +68,9 @@ def test_the_shipped_gazetteer_loads_as_safe_load_reads_it() -> None:
         assert role.implies == _texts(spec.get("implies"))
     for key in ("context_terms", "ignore", "history_terms", "officer_titles"):
         assert getattr(gazetteer, key) == _texts(plain.get(key)), key
+    for key in ("before", "nouns", "articles", "prefixes", "conjunctions"):
+        assert getattr(gazetteer.locatives, key) == _texts(plain["locatives"].get(key)), key
+    assert gazetteer.spellings == tuple((a, b) for a, b in plain["spellings"])
 
 
 def _nodes(where: Where) -> list[Where]:
