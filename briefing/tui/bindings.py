@@ -65,6 +65,15 @@ TRIAGE_BINDINGS: list[BindingType] = [
         tooltip="Scroll the reading pane down a page",
     ),
     Binding(
+        "w",
+        "toggle_details",
+        "Details",
+        show=False,
+        id="details",
+        tooltip="Unfold the reading pane's details (why it counted, story, places), or fold "
+        "them to one line each; below 100 columns they start folded",
+    ),
+    Binding(
         "o",
         "open_link",
         "Link",
@@ -180,7 +189,8 @@ TRIAGE_BINDINGS: list[BindingType] = [
         "Filters",
         show=False,
         id="filters-panel",
-        tooltip="Show or hide the filter panel (tab moves into it)",
+        tooltip="Show or hide the filter panel (tab moves into it); below 100 columns it "
+        "folds away by itself and p opens it",
     ),
     *[
         Binding(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.tui.conftest import SIZE, AppFactory
@@ -16,17 +17,23 @@ from tests.tui.helpers import item_list, settle, triage
 
 SnapCompare = Callable[..., bool]
 
+BOTH_SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+"""The two sizes the main views are drawn at: the smallest usual terminal and a large one
+(below 100 columns the panel folds away and the reading pane folds its details)."""
+
 
 async def _ready(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-def test_main_screen(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+@pytest.mark.parametrize("size", BOTH_SIZES)
+def test_main_screen(snap_compare: SnapCompare, make_app: AppFactory, size: Any) -> None:
     app = make_app()
-    assert snap_compare(app, terminal_size=SIZE, run_before=_ready)
+    assert snap_compare(app, terminal_size=size, run_before=_ready)
 
 
-def test_reading_pane(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+@pytest.mark.parametrize("size", BOTH_SIZES)
+def test_reading_pane(snap_compare: SnapCompare, make_app: AppFactory, size: Any) -> None:
     app = make_app()
 
     async def open_tagged_item(pilot: Pilot[Any]) -> None:
@@ -40,7 +47,7 @@ def test_reading_pane(snap_compare: SnapCompare, make_app: AppFactory) -> None:
         await pilot.press("j", "j", "x", "k", "k", "k", "enter")
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_tagged_item)
+    assert snap_compare(app, terminal_size=size, run_before=open_tagged_item)
 
 
 def test_actors_screen(snap_compare: SnapCompare, make_app: AppFactory) -> None:
@@ -54,7 +61,8 @@ def test_actors_screen(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=open_actors)
 
 
-def test_help_screen(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+@pytest.mark.parametrize("size", BOTH_SIZES)
+def test_help_screen(snap_compare: SnapCompare, make_app: AppFactory, size: Any) -> None:
     app = make_app()
 
     async def open_help(pilot: Pilot[Any]) -> None:
@@ -62,7 +70,7 @@ def test_help_screen(snap_compare: SnapCompare, make_app: AppFactory) -> None:
         await pilot.press("question_mark")
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_help)
+    assert snap_compare(app, terminal_size=size, run_before=open_help)
 
 
 def test_light_theme_empty_state(snap_compare: SnapCompare, make_app: AppFactory) -> None:

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from briefing.tui.bindings import HelpRow
+from briefing.tui.narrow import is_narrow
 
 
 def key_label(key: str, display: Callable[[Binding], str]) -> str:
@@ -20,12 +21,14 @@ def key_label(key: str, display: Callable[[Binding], str]) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key of the screen it was opened from; any of escape, q or ? closes it."""
+    """Every key of the screen it was opened from; any of escape, q or ? closes it.
+
+    Below `NARROW_BELOW` columns the table has two columns, so descriptions are not squeezed."""
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 96; max-width: 95%; height: 90%;
+        width: 120; max-width: 95%; height: 90%;
         border: thick $accent 60%; background: $surface; padding: 0 1;
     }
     """
@@ -38,8 +41,24 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.rows = list(rows)
         self._title = title
+        self._narrow = False
 
     def compose(self) -> ComposeResult:
+        self.table = self._table(narrow=is_narrow(self.app.size.width))
+        """The rendered table (tests read it whole; the screen may need scrolling)."""
+        with VerticalScroll():
+            yield Static(self.table, id="help-table")
+
+    def on_resize(self) -> None:
+        narrow = is_narrow(self.app.size.width)
+        if narrow != self._narrow:
+            self.table = self._table(narrow=narrow)
+            self.query_one("#help-table", Static).update(self.table)
+
+    def _table(self, *, narrow: bool) -> Table:
+        """Four columns; below `NARROW_BELOW` columns two, each key's action and config name
+        over its description, so the description keeps the width of the screen."""
+        self._narrow = narrow
         table = Table(
             title=Text(self._title, style="bold"),
             caption=Text("Rebind any of these in feeds.yaml under tui: keys: (action: key)."),
@@ -48,19 +67,28 @@ class HelpScreen(ModalScreen[None]):
             padding=(0, 1),
             show_edge=False,
         )
-        table.add_column("Keys", style="bold", no_wrap=True, min_width=14)
-        table.add_column("Action", no_wrap=True)
-        table.add_column("What it does", ratio=1)
-        table.add_column("Config name", style="dim", no_wrap=True)
+        if narrow:
+            table.add_column("Keys", style="bold", max_width=12)
+            table.add_column("Action · config name / what it does", ratio=1)
+        else:
+            table.add_column("Keys", style="bold", no_wrap=True, min_width=14)
+            table.add_column("Action", no_wrap=True)
+            table.add_column("What it does", ratio=1)
+            table.add_column("Config name", style="dim", no_wrap=True)
         for row in self.rows:
-            keys = " ".join(key_label(k, self.app.get_key_display) for k in row.keys)
-            table.add_row(
-                Text(keys), Text(row.description), Text(row.tooltip), Text(row.binding_id or "")
-            )
-        self.table = table
-        """The rendered table (tests read it whole; the screen may need scrolling)."""
-        with VerticalScroll():
-            yield Static(table, id="help-table")
+            keys = Text(" ".join(key_label(k, self.app.get_key_display) for k in row.keys))
+            if narrow:
+                about = Text(row.description, style="bold")
+                if row.binding_id:
+                    about.append(f" · {row.binding_id}", style="dim")
+                about.append("\n")
+                about.append(row.tooltip)
+                table.add_row(keys, about)
+            else:
+                table.add_row(
+                    keys, Text(row.description), Text(row.tooltip), Text(row.binding_id or "")
+                )
+        return table
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -41,6 +41,7 @@ from briefing.tui.messages import (
     FetchProgressed,
     MentionsReady,
 )
+from briefing.tui.narrow import is_narrow
 from briefing.tui.notify import items as items_count
 from briefing.tui.notify import say
 from briefing.tui.screens.actors import ActorsScreen
@@ -95,7 +96,7 @@ class TriageScreen(Screen[None]):
     filter: reactive[ItemFilter] = reactive(ItemFilter, init=False, always_update=True)
     """The active filter: what the list, chips, panel, header and facets show."""
     labels: reactive[dict[str, str]] = reactive(dict, init=False)
-    """Actor id → name, for chips and the header."""
+    """Actor and place id → name, for chips, the header and the panel (`display_names`)."""
     facets: reactive[Facets | None] = reactive(None, init=False)
     """Facet counts under the filter (from a worker; None until the first arrive)."""
 
@@ -121,6 +122,8 @@ class TriageScreen(Screen[None]):
         """The Tagger the full-article key re-tags with (built on first use, in its worker)."""
         self._chip_order: list[filters.Chip] = []
         """The filter's chips in the order they were added: backspace removes the newest."""
+        self._narrow: bool | None = None
+        """Whether the layout is folded for a narrow terminal (None before the first look)."""
 
     @property
     def undo(self) -> UndoStack:
@@ -139,7 +142,9 @@ class TriageScreen(Screen[None]):
         yield search
         yield FilterChips(now, id="chips").data_bind(TriageScreen.filter, TriageScreen.labels)
         with Horizontal(id="main"):
-            yield FilterPanel(now, id="filters").data_bind(TriageScreen.filter, TriageScreen.facets)
+            yield FilterPanel(now, id="filters").data_bind(
+                TriageScreen.filter, TriageScreen.facets, TriageScreen.labels
+            )
             with Vertical(id="right"):
                 yield ItemList(self.store, id="items")
                 with VerticalScroll(id="reader"):
@@ -149,14 +154,23 @@ class TriageScreen(Screen[None]):
     AUTO_FOCUS = "#items"
 
     def on_mount(self) -> None:
-        self.labels = {a.id: a.name for a in self.store.actors()}
+        self.labels = self.display_names()
         self.last_look = self.store.last_look()
         self.query_one(FilterPanel).last_look = self.last_look
         self._count_new()
         self.items.focus()
+        detail = self.query_one(ItemDetailView)
+        detail.fold_key = self.context.keymap.get("details", "w").split(",")[0]
+        self._fit_width()
         self.apply_filter(ItemFilter())
         # The reading pane bakes theme colours into its Text: redraw it when the theme changes.
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def display_names(self) -> dict[str, str]:
+        """Id → name of every actor and place the store knows: nothing is shown by its id."""
+        names = {place.id: place.name for place in self.store.places()}
+        names.update((actor.id, actor.name) for actor in self.store.actors())
+        return names
 
     def _theme_changed(self, _theme: object) -> None:
         self.call_after_refresh(self.show_item, self.items.current)
@@ -244,6 +258,11 @@ class TriageScreen(Screen[None]):
     def _load_facets(self, f: ItemFilter, generation: int) -> None:
         # Facet counts group over the whole filtered set: a worker keeps typing smooth.
         facets = self.store.facets(f)
+        if not facets.tags:
+            # Nothing tagged under the filter (0 results, say): the tags that exist are listed
+            # with 0, to choose from, rather than "none yet".
+            existing = tuple(replace(tag, count=0) for tag in self.store.tags()[:50])
+            facets = replace(facets, tags=existing)
         self.post_message(FacetsLoaded(facets, generation))
 
     @on(FacetsLoaded)
@@ -338,6 +357,36 @@ class TriageScreen(Screen[None]):
     def action_toggle_panel(self) -> None:
         panel = self.query_one(FilterPanel)
         panel.display = not panel.display
+        if not panel.display and panel.has_focus:
+            self.items.focus()
+        elif panel.display and self._narrow:
+            panel.focus()  # opened on demand at a narrow width: to choose from it
+
+    # -- narrow terminals ------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._fit_width()
+
+    def on_screen_resume(self) -> None:
+        self._fit_width()  # the terminal may have been resized under a dialog
+
+    def _fit_width(self) -> None:
+        """Fold the panel and the reading pane's long blocks below `NARROW_BELOW` columns,
+        unfold them above. Only crossing the width changes them: p (and w) hold till then."""
+        narrow = is_narrow(self.app.size.width)
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        self.set_class(narrow, "-narrow")
+        panel = self.query_one(FilterPanel)
+        panel.display = not narrow
+        if narrow and panel.has_focus:
+            self.items.focus()
+        self.query_one(ItemDetailView).narrow = narrow
+
+    def action_toggle_details(self) -> None:
+        """Unfold the reading pane's long blocks (why it counted, story…), or fold them."""
+        self.query_one(ItemDetailView).toggle_fold()
 
     def action_jump_panel(self, kind: str) -> None:
         """Focus the filter panel on one section (Tags, Feeds, State, Date)."""
@@ -530,7 +579,7 @@ class TriageScreen(Screen[None]):
             say(self, "The full article is in the reading pane.")
         else:
             say(self, f"No article text: {message.reason}", severity="error")
-        self.labels = {a.id: a.name for a in self.store.actors()}
+        self.labels = self.display_names()
         self._patched([message.item_id])
 
     def action_copy_link(self) -> None:
@@ -801,6 +850,6 @@ class TriageScreen(Screen[None]):
         self._progress = None
         text, severity = describe_fetch(message)
         say(self, text, severity=severity)
-        self.labels = {a.id: a.name for a in self.store.actors()}
+        self.labels = self.display_names()
         self._count_new()
         self.refresh_items(keep_item=True)

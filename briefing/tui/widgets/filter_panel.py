@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from briefing.core.models import Facet, Facets, ItemFilter
 from briefing.core.text import clean_line
+from briefing.tui.cells import fit
 from briefing.tui.filters import DATE_RANGES, STATES, TAGGED, date_range_key, is_since_look
 
 
@@ -28,6 +29,8 @@ class FilterPanel(OptionList):
     """The filter whose values carry a check mark (bound to the triage screen's filter)."""
     facets: reactive[Facets | None] = reactive(None, init=False)
     """The counts under that filter (bound; None until the first count arrives)."""
+    labels: reactive[dict[str, str]] = reactive(dict, init=False)
+    """Actor and place id → display name (bound): a chosen value with no count is named too."""
 
     @dataclass
     class Toggled(Message):
@@ -43,11 +46,25 @@ class FilterPanel(OptionList):
         self.last_look: datetime | None = None
         """The analyst's previous look at this database (offered as a date entry when known)."""
 
+    def on_focus(self) -> None:
+        # Focus lands on an entry (tab, or p at a narrow width): enter then chooses at once.
+        if self.highlighted is None:
+            self.action_first()
+
     def watch_filter(self) -> None:
         self._show()
 
     def watch_facets(self) -> None:
         self._show()
+
+    def watch_labels(self) -> None:
+        self._show()
+
+    def _label(self, kind: str, value: str) -> str:
+        """How a chosen value is named when the counts do not carry it (it matches nothing)."""
+        if kind in ("actor", "place"):
+            return self.labels.get(value, value)
+        return value.replace("_", " ") if kind == "event" else value
 
     def _show(self) -> None:
         """Rebuild the entries for the facets under the filter, keeping the highlighted entry."""
@@ -68,13 +85,12 @@ class FilterPanel(OptionList):
         width = max(self.scrollable_content_region.width, 30) - 2
 
         def entry(kind: str, value: str, label: str, count: int | None, on_: bool) -> None:
-            # One line per entry: the label is cut so its count stays visible.
+            # One line per entry, measured in cells (a wide or emoji label must not push the
+            # count or the border): the label is cut so its count stays visible.
             number = f" {count:,}" if count is not None else ""
             text = Text("✓ " if on_ else "  ", style="bold")
-            text.append(clean_line(label, max(width - 3 - len(number), 4)) or "—")
-            if number:
-                pad = max(width - text.cell_len - len(number), 1)
-                text.append(" " * pad + number, style="dim")
+            text.append_text(fit(clean_line(label) or "—", max(width - 2 - len(number), 4)))
+            text.append(number, style="dim")
             options.append(Option(text, id=f"{kind}\x1f{value}"))
 
         def section(
@@ -84,11 +100,12 @@ class FilterPanel(OptionList):
             shown = {v.value for v in values}
             for value in chosen:  # chosen values stay visible even when their count is 0
                 if value not in shown:
-                    entry(kind, value, value, 0, True)
+                    entry(kind, value, self._label(kind, value), 0, True)
             for facet in values:
                 entry(kind, facet.value, facet.label, facet.count, facet.value in chosen)
             if not values and not chosen:
-                options.append(Option(Text("  none yet", style="dim italic"), disabled=True))
+                empty = "  none yet" if f.is_empty() else "  none under this filter"
+                options.append(Option(Text(empty, style="dim italic"), disabled=True))
 
         if facets is not None:
             section("Actors", "actor", facets.actors, f.actors)

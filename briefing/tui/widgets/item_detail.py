@@ -14,12 +14,17 @@ from briefing.core.models import ItemDetail, ItemRow, Reason
 from briefing.core.text import clean_block, clean_line
 
 MentionFinder = Callable[[str], list[tuple[int, int, str]]]
+"""`Tagger.find_mentions`: (start, end, actor id) spans in the text it is given."""
 StoryReport = tuple[ItemRow, str | None]
 """Another report of the item's story: its row and its language."""
 
+_Shown = tuple[ItemDetail, Sequence[str], MentionFinder | None, Sequence[StoryReport]]
+
+KEEP_WHOLE = frozenset({"Note"})
+"""Details never folded: the analyst's own words."""
+
 STORY_SHOWN = 12
 """Reports of a story listed in the pane; the rest are counted."""
-"""`Tagger.find_mentions`: (start, end, actor id) spans in the text it is given."""
 
 BODY_CAP = 200_000
 """Longest body shown; beyond it the pane says the text was cut (the store keeps it all)."""
@@ -54,6 +59,43 @@ class ItemDetailView(Static):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
         self.detail: ItemDetail | None = None
+        self._narrow = False
+        self._fold: bool | None = None
+        """The analyst's choice (w, or a click on the fold line); None follows the width."""
+        self.fold_key = "w"
+        """The key that folds and unfolds, as the analyst bound it (named on the fold line)."""
+        self._shown: _Shown | None = None
+        """What `show` was last given, to lay it out again when the folding changes."""
+
+    @property
+    def narrow(self) -> bool:
+        """Set by the screen: a narrow terminal folds the long blocks by default."""
+        return self._narrow
+
+    @narrow.setter
+    def narrow(self, narrow: bool) -> None:
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self._fold = None  # crossing the width resets the analyst's choice
+            self._redraw()
+
+    @property
+    def folded(self) -> bool:
+        """Whether the details (why, story, places…) show one line each."""
+        return self._narrow if self._fold is None else self._fold
+
+    def toggle_fold(self) -> None:
+        """Unfold the details, or fold them, for this and the next items (till a resize)."""
+        self._fold = not self.folded
+        self._redraw()
+
+    def action_toggle_fold(self) -> None:
+        self.toggle_fold()  # a click on the fold line
+
+    def _redraw(self) -> None:
+        if self.detail is not None and self._shown is not None:
+            detail, words, find_mentions, story = self._shown
+            self.show(detail, words=words, find_mentions=find_mentions, story=story)
 
     def show_hint(self, lines: Sequence[str]) -> None:
         """The pane with nothing to show: a short, literal hint."""
@@ -76,6 +118,8 @@ class ItemDetailView(Static):
         """Lay out `detail`; `words` are highlighted (search), mentions marked in the text;
         `story` is the other reports of its story (`Store.story_members`), with languages."""
         self.detail = detail
+        self._shown = (detail, words, find_mentions, story)
+        folded = self.folded
         s = self.get_component_rich_style
         row = detail.row
         parts: list[Text | Rule] = []
@@ -92,7 +136,6 @@ class ItemDetailView(Static):
             meta.append(clean_line(detail.author, 200))
         if detail.language:
             meta.append(f"  ·  {clean_line(detail.language, 10)}")
-        parts.append(meta)
         states = [
             name
             for name, on in (
@@ -103,20 +146,34 @@ class ItemDetailView(Static):
             )
             if on
         ]
-        if states:
-            parts.append(Text("  ".join(states), style=s("item-detail--state", partial=True)))
+        state_style = s("item-detail--state", partial=True)
+        if folded:
+            # One line for both, the states first (the line ends in "…" when it is longer):
+            # the text below is what a narrow pane is for.
+            line = Text(no_wrap=True, overflow="ellipsis")
+            if states:
+                line.append("  ".join(states), style=state_style)
+                line.append("  ·  ", style=meta.style)
+            line.append_text(meta)
+            parts.append(line)
+        else:
+            parts.append(meta)
+            if states:
+                parts.append(Text("  ".join(states), style=state_style))
         link = row.url or detail.canonical_url
         if link:
-            parts.append(Text(clean_line(link, 500), style=s("item-detail--link", partial=True)))
+            shown_link = Text(clean_line(link, 500), style=s("item-detail--link", partial=True))
+            if folded:
+                shown_link.no_wrap = True
+                shown_link.overflow = "ellipsis"
+            parts.append(shown_link)
         parts.append(Rule(style=s("item-detail--meta", partial=True)))
 
-        facts = Text()
+        facts: list[tuple[str, Text]] = []
         label = s("item-detail--label", partial=True)
 
         def fact(name: str, value: Text) -> None:
-            facts.append(f"{name:<10}", style=label)
-            facts.append_text(value)
-            facts.append("\n")
+            facts.append((name, value))
 
         if detail.mentions:
             actors = Text()
@@ -174,9 +231,7 @@ class ItemDetailView(Static):
         elif detail.full_text_status == "ok":
             fact("Article", Text("the full article is shown below (fetched from the link)"))
         if facts:
-            facts.rstrip()
-            parts.append(facts)
-            parts.append(Rule(style=s("item-detail--meta", partial=True)))
+            parts += self._facts(facts, folded)
 
         full = detail.full_text if detail.full_text_status == "ok" else ""
         body_text = clean_block(full or detail.content or detail.summary)
@@ -195,6 +250,44 @@ class ItemDetailView(Static):
                 )
             )
         self.update(Group(*parts))
+
+    def _facts(self, facts: Sequence[tuple[str, Text]], folded: bool) -> list[Text | Rule]:
+        """The labelled details, then a rule; folded, each but the note is one line ending
+        in "…" when it is longer, and the rule says how to unfold them (a click does too)."""
+        label = self.get_component_rich_style("item-detail--label", partial=True)
+        meta = self.get_component_rich_style("item-detail--meta", partial=True)
+        out: list[Text | Rule] = []
+        whole = Text()
+        for name, value in facts:
+            if not folded or name in KEEP_WHOLE:
+                whole.append(f"{name:<10}", style=label)
+                whole.append_text(value)
+                whole.append("\n")
+                continue
+            if whole:
+                whole.rstrip()
+                out.append(whole)
+                whole = Text()
+            lines = value.split("\n")
+            line = Text(f"{name:<10}", style=label, no_wrap=True, overflow="ellipsis")
+            line.append_text(lines[0])
+            if len(lines) > 1:
+                line.append(" …")
+            out.append(line)
+        if whole:
+            whole.rstrip()
+            out.append(whole)
+        # The rule names the key wherever folding is in play; the wide default stays plain.
+        key = clean_line(self.fold_key, 20)
+        hint = f"{key}: fold details" if self._narrow or self._fold is not None else ""
+        if folded:
+            hint = f"{key}: all details"
+        if hint:
+            click = Style(meta={"@click": "toggle_fold"})
+            out.append(Rule(Text(hint, style=meta + click), align="right", style=meta))
+        else:
+            out.append(Rule(style=meta))
+        return out
 
     def _story(self, reports: Sequence[StoryReport], language: str | None) -> Text:
         """The story's other reports, one line each: feed, language, date, title."""

@@ -401,7 +401,7 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         )
 
         show_actors = width >= 120
-        source_w = 16 if width >= 80 else 10
+        source_w = 16 if width >= 76 else 10  # whole feed names in an 80-column terminal
         actors_w = 24 if show_actors else 0
         fixed = 4 + 1 + 11 + 1 + 1 + source_w + (1 + actors_w if show_actors else 0) + 1
         also = f"+{len(row.also_in)}" if row.also_in else ""

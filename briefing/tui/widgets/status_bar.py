@@ -6,11 +6,15 @@ from dataclasses import dataclass
 
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widget import Widget
 
 from briefing.core.models import ItemFilter
 from briefing.core.text import clean_line
-from briefing.tui.filters import describe
+from briefing.tui.filters import chips
+
+SETTINGS_FIRST = ("date", "state", "tags")
+"""Chip kinds the header names first: one each and short, so a clipped header still says
+which time window and state are on (a 7-day filter stays visible at 80 columns)."""
 
 
 @dataclass(frozen=True)
@@ -27,8 +31,18 @@ class Counts:
     """Items published since the analyst's last look (None before the first look)."""
 
 
-class StatusBar(Static):
-    """Counts · filter · notice · progress, assembled from literal Content pieces."""
+def describe_filter(f: ItemFilter, labels: dict[str, str]) -> str:
+    """The filter in one line, its single-valued settings (date, state, tagged) first."""
+    shown = sorted(chips(f, labels), key=lambda c: c.kind not in SETTINGS_FIRST)
+    return " ".join(f"{c.kind}={c.label}" for c in shown)
+
+
+class StatusBar(Widget):
+    """Counts · filter · notice · progress, assembled from literal Content pieces.
+
+    Laid out for the width it has: when the full line does not fit, a compact one (no name,
+    short words) is used, and whatever still does not fit ends in "…" — never cut silently.
+    """
 
     filter: reactive[ItemFilter] = reactive(ItemFilter, init=False)
     """The filter shown (bound to the triage screen's filter)."""
@@ -40,39 +54,38 @@ class StatusBar(Static):
         super().__init__(id=id)
         self._notice = notice
 
-    def on_mount(self) -> None:
-        self._show()
+    def render(self) -> Content:
+        width = self.content_region.width
+        full = self.line(compact=False)
+        if full.cell_length <= width:
+            return full
+        return self.line(compact=True).truncate(width, ellipsis=True)
 
-    def watch_filter(self) -> None:
-        self._show()
-
-    def watch_labels(self) -> None:
-        self._show()
-
-    def watch_counts(self) -> None:
-        self._show()
-
-    def _show(self) -> None:
+    def line(self, *, compact: bool) -> Content:
+        """The whole header, uncut: the long form, or the compact one for narrow terminals."""
         counts = self.counts
         total = counts.total
-        parts: list[str | tuple[str, str] | Content] = [("briefing", "bold $accent")]
+        sep = " · " if compact else "  ·  "
+        parts: list[str | tuple[str, str] | Content] = []
+        if not compact:
+            parts += [("briefing", "bold $accent"), "  "]
         shown = f"{total:,}+" if counts.counting else f"{total:,}"
-        parts += ["  ", (shown, "bold"), " items" if total != 1 or counts.counting else " item"]
+        parts += [(shown, "bold"), " items" if total != 1 or counts.counting else " item"]
         if counts.unread is not None:
-            parts += ["  ·  ", (f"{counts.unread:,}", "bold"), " unread"]
+            parts += [sep, (f"{counts.unread:,}", "bold"), " unread"]
         if counts.new_since_look is not None:
             parts += [
-                "  ·  ",
+                sep,
                 (f"{counts.new_since_look:,}", "bold $success"),
-                " new since last look",
+                " new" if compact else " new since last look",
             ]
         if counts.selected:
-            parts += ["  ·  ", (f"{counts.selected:,} selected", "bold $warning")]
-        filter_text = describe(self.filter, self.labels)
-        if filter_text != "none":
-            parts += ["  ·  filter: ", (clean_line(filter_text, 120), "$secondary")]
+            parts += [sep, (f"{counts.selected:,} selected", "bold $warning")]
+        filter_text = describe_filter(self.filter, self.labels)
+        if filter_text:
+            parts += [f"{sep}filter: ", (clean_line(filter_text, 120), "$secondary")]
         if counts.progress:
-            parts += ["  ·  ", (clean_line(counts.progress, 80), "italic $success")]
+            parts += [sep, (clean_line(counts.progress, 80), "italic $success")]
         if self._notice:
-            parts += ["  ·  ", (clean_line(self._notice, 120), "bold $error")]
-        self.update(Content.assemble(*parts))
+            parts += [sep, (clean_line(self._notice, 120), "bold $error")]
+        return Content.assemble(*parts)
