@@ -29,7 +29,7 @@ class _TodaysTagger(Tagger):
     """The same Tagger without the event and place step."""
 
     def _event_and_places(
-        self, item: Prepared, hits: Any, found: Any
+        self, item: Prepared, hits: Any, found: Any, cue_hits: Any
     ) -> tuple[EventVerdict, tuple[PlaceMention, ...]]:
         return NO_EVENT, ()
 

@@ -242,13 +242,7 @@ class EventClassifier:
         self.rules = rules
         self._caching = cache
         self._matcher: PhraseMatcher[_Payload] = PhraseMatcher()
-        for key, types in rules.cues.items():
-            self._matcher.add(key, ("E", tuple(types.items())), folded=True)
-        for list_name, keys in rules.words.items():
-            if list_name == "subordinators":
-                continue  # short, frequent words: found by a scan of the headline's words
-            for key in keys:
-                self._matcher.add(key, ("W", list_name), folded=True)
+        self.add_cues(self._matcher)
         # Subordinators are short and frequent ("as", "for"): one regular expression over the
         # headline finds them faster than the automaton reports them over the whole item.
         openers = sorted((k.strip() for k in rules.words.get("subordinators", ())), key=len)
@@ -262,12 +256,30 @@ class EventClassifier:
         self._verdicts: dict[tuple[Any, ...], EventVerdict] = {}
         self._texts: dict[Any, EventVerdict] = {}
 
-    def classify(self, item: Prepared, hints: Sequence[Hint] = ()) -> EventVerdict:
+    def add_cues(self, matcher: PhraseMatcher[Any], channel: int = 0) -> None:
+        """Add the cue phrases to `matcher` on `channel` (before its `build`): a caller that
+        scans each item once for other phrases too passes this channel's hits to `classify`."""
+        for key, types in self.rules.cues.items():
+            matcher.add(key, ("E", tuple(types.items())), folded=True, channel=channel)
+        for list_name, keys in self.rules.words.items():
+            if list_name == "subordinators":
+                continue  # short, frequent words: found by a scan of the headline's words
+            for key in keys:
+                matcher.add(key, ("W", list_name), folded=True, channel=channel)
+
+    def classify(
+        self,
+        item: Prepared,
+        hints: Sequence[Hint] = (),
+        hits: list[Hit[tuple[_Payload, ...]]] | None = None,
+    ) -> EventVerdict:
         """The event type of a prepared item (its title and summary are read).
 
         Args:
             item: the item folded by `briefing.intelligence.matching.prepare`.
             hints: extra evidence, e.g. oil sites named in the headline.
+            hits: the cue hits of a shared scan of the whole `item.lowered` (`add_cues`'s
+                channel), fewer than `MAX_HITS` of any key in all; None: scanned here.
 
         Returns:
             The type, and as reasons the deciding words then the rule applied.
@@ -291,7 +303,14 @@ class EventClassifier:
         seen = self._texts.get(seen_key)
         if seen is not None:
             return seen
-        verdict = self._classify(item, text, title_end, text_end, hints)
+        if hits is None:
+            hits = self._matcher.find(text)
+        elif hits and hits[-1][1] >= text_end:
+            # The shared scan also read the article body: its cues are not the item's.
+            # (A hit's end is its last character's index; the fields end with NUL, which no
+            # key holds, so a hit ends before its field's bound or lies after it.)
+            hits = [hit for hit in hits if hit[1] < text_end]
+        verdict = self._classify(item, hits, title_end, text_end, hints)
         if self._caching:
             if len(self._texts) >= 20_000:
                 self._texts.clear()
@@ -299,9 +318,14 @@ class EventClassifier:
         return verdict
 
     def _classify(
-        self, item: Prepared, text: str, title_end: int, text_end: int, hints: Sequence[Hint]
+        self,
+        item: Prepared,
+        hits: list[Hit[tuple[_Payload, ...]]],
+        title_end: int,
+        text_end: int,
+        hints: Sequence[Hint],
     ) -> EventVerdict:
-        hits = self._matcher.find(text)
+        text = item.lowered
         kept = longest(hits)[0] if len(hits) > 1 else hits
         # (Clauses matter only when the headline has more than one thing to weigh.)
         in_title = sum(1 for hit in kept if hit[0] < title_end)

@@ -378,6 +378,23 @@ class PhraseMatcher(Generic[T]):
                 if three:
                     third.append((start, end, key, three))
             return [first, second, third]
+        if self._channels == 4:
+            # The same with the event cues on a fourth channel.
+            first4: list[Hit[tuple[T, ...]]] = []
+            second4: list[Hit[tuple[T, ...]]] = []
+            third4: list[Hit[tuple[T, ...]]] = []
+            fourth4: list[Hit[tuple[T, ...]]] = []
+            for end, (key, offset, _, one, two, three, four) in found:
+                start = end - offset
+                if one:
+                    first4.append((start, end, key, one))
+                if two:
+                    second4.append((start, end, key, two))
+                if three:
+                    third4.append((start, end, key, three))
+                if four:
+                    fourth4.append((start, end, key, four))
+            return [first4, second4, third4, fourth4]
         out: list[list[Hit[tuple[T, ...]]]] = [[] for _ in range(self._channels)]
         for end, (key, offset, pairs, *_) in found:
             # The key includes a padding space on each side; report the word span inside.

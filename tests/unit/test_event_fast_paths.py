@@ -1,0 +1,130 @@
+"""The event and place step's fast paths against their plain definitions.
+
+The Tagger finds the event cues in the same automaton scan as the actors and the relevance
+terms; the classifier alone scans the item's title and summary with its own automaton. On the
+labelled and holdout items, random mixes of their sentences, items with an article body and a
+pathological item with thousands of hits, both must give the same event and places.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefing.core.models import NO_EVENT, Entry, EventVerdict, FeedSpec, PlaceMention, Tagged
+from briefing.intelligence.events import EventClassifier
+from briefing.intelligence.matching import MAX_HITS, Hit, Prepared, prepare
+from briefing.intelligence.relevance import entry_fields
+from briefing.intelligence.tagging import Tagger
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _texts() -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for path in sorted((DATA / "labelled").glob("*.jsonl")) + sorted(
+        (DATA / "holdout").glob("*.jsonl")
+    ):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            pairs.append((str(item.get("title") or ""), str(item.get("summary") or "")))
+    return pairs
+
+
+def corpus() -> list[Entry]:
+    """Every labelled item, then seeded random mixes of their titles and summaries (another
+    item's summary, two titles run together, a title as the body)."""
+    pairs = _texts()
+    entries = [
+        Entry(identity=str(i), feed="f", title=t, summary=s) for i, (t, s) in enumerate(pairs)
+    ]
+    rng = random.Random(12)
+    for number in range(600):
+        (t1, s1), (t2, s2), (t3, _) = rng.sample(pairs, 3)
+        shape = number % 4
+        if shape == 0:
+            entries.append(Entry(identity=f"m{number}", feed="f", title=t1, summary=s2))
+        elif shape == 1:
+            entries.append(Entry(identity=f"m{number}", feed="f", title=f"{t1} {t2}", summary=s1))
+        elif shape == 2:
+            entries.append(
+                Entry(identity=f"m{number}", feed="f", title=t1, summary=s1, content=f"{t2} {s2}")
+            )
+        else:
+            entries.append(Entry(identity=f"m{number}", feed="f", title="", summary="", content=t3))
+    return entries
+
+
+class PlainTagger(Tagger):
+    """The Tagger with the classifier scanning each item alone (its definition)."""
+
+    def _event_and_places(
+        self,
+        item: Prepared,
+        hits: list[Hit[tuple[Any, ...]]],
+        found: Any,
+        cue_hits: list[Hit[tuple[Any, ...]]] | None,
+    ) -> tuple[EventVerdict, tuple[PlaceMention, ...]]:
+        return super()._event_and_places(item, hits, found, None)
+
+
+@pytest.fixture(scope="module")
+def taggers() -> tuple[Tagger, Tagger]:
+    return Tagger.build(), PlainTagger.build()
+
+
+def _outcome(tagged: Tagged) -> tuple[object, ...]:
+    return (tagged.event, tagged.locations, tagged.actors, tagged.places, tagged.verdict)
+
+
+def test_shared_scan_gives_the_classifiers_own_verdicts(taggers: tuple[Tagger, Tagger]) -> None:
+    fast, plain = taggers
+    feed = FeedSpec(name="f", url="https://example.org")
+    entries = corpus()
+    typed = 0
+    for entry in entries:
+        got, want = fast.tag(entry, feed), plain.tag(entry, feed)
+        assert _outcome(got) == _outcome(want), entry
+        typed += got.event != NO_EVENT
+    assert typed > len(entries) // 2  # the corpus has events to type
+
+
+def test_cues_in_the_body_are_not_the_items(taggers: tuple[Tagger, Tagger]) -> None:
+    fast, _ = taggers
+    quiet = Entry(identity="b", feed="f", title="Libya weather", summary="Sunny in Tripoli.")
+    loud = Entry(
+        identity="b",
+        feed="f",
+        title=quiet.title,
+        summary=quiet.summary,
+        content="Clashes erupted and a drone strike hit the airport.",
+    )
+    assert fast.tag(quiet).event == fast.tag(loud).event
+
+
+def test_a_pathological_item_falls_back_to_scans_per_side(
+    taggers: tuple[Tagger, Tagger],
+) -> None:
+    fast, plain = taggers
+    # Far more hits than MAX_HITS, cues and actors alike: each side still reads its first
+    # MAX_HITS, as it did when each side scanned alone.
+    summary = "Haftar forces clash with militias in Tripoli, protesters shut Sharara. " * 400
+    entry = Entry(identity="p", feed="f", title="Clashes in Zawiya", summary=summary)
+    lists = fast.automaton.find_all(prepare(entry_fields(entry)).lowered)
+    assert sum(map(len, lists)) >= MAX_HITS  # the fallback is taken
+    assert _outcome(fast.tag(entry)) == _outcome(plain.tag(entry))
+
+
+def test_classifier_with_shared_hits_equals_its_own_scan(taggers: tuple[Tagger, Tagger]) -> None:
+    fast, _ = taggers
+    own = EventClassifier(fast.classifier.rules, cache=False)
+    for entry in corpus():
+        item = prepare(entry_fields(entry))
+        if not item.bounds:
+            continue
+        cue_hits = fast.automaton.find_all(item.lowered)[3]
+        assert own.classify(item, (), cue_hits) == own.classify(item), entry
