@@ -330,6 +330,9 @@ class EventClassifier:
         # (Clauses matter only when the headline has more than one thing to weigh.)
         in_title = sum(1 for hit in kept if hit[0] < title_end)
         in_title += sum(1 for hint in hints if hint[3] < title_end)
+        if self._caching:
+            return self._decide_fast(item, kept, title_end, text_end, hints, in_title > 1)
+        # The plain path (`cache=False`): the rules as written, step by step.
         opening = self._clause_openers(text[:title_end]) if in_title > 1 else ()
         cased = item.cased[:text_end]
         # "UN", "EU", "US" speak for diplomacy only in capitals (French "un" is "a").
@@ -362,6 +365,144 @@ class EventClassifier:
             words.append(("diplomats", acronym.lower(), -1))
         words.extend(opening)
         return self._judge(cues, words, title_end)
+
+    def _decide_fast(
+        self,
+        item: Prepared,
+        kept: Sequence[Hit[tuple[_Payload, ...]]],
+        title_end: int,
+        text_end: int,
+        hints: Sequence[Hint],
+        clauses: bool,
+    ) -> EventVerdict:
+        """`_decide` and `_judge` in fewer passes, for the same verdict (tests/unit/
+        test_event_fast_paths.py checks it against the plain path).
+
+        What the plain path works out for every item and reads only on some paths is worked
+        out where it is read: the capitalised acronyms (only a bare reaction asks who spoke),
+        the headline's clause openers (only once the headline has a strong cue). A word of
+        the headline that makes the item `none` (opinion, anniversary, forecast) ends the
+        walk over the hits: the plain path returns on the first of those too, and nothing
+        before it in its word list can change that.
+        """
+        cues: list[tuple[EventType, float, str, int, bool]] = []
+        reactions: list[tuple[int, str]] = []
+        facts = False
+        diplomat = ""
+        for start, _, key, payload in kept:
+            in_title = start < title_end
+            for entry in payload:
+                if entry[0] == "E":
+                    for event_type, weight in entry[1]:
+                        cues.append((event_type, weight, key, start, in_title))
+                    continue
+                name = entry[1]
+                if name == "diplomats":
+                    diplomat = diplomat or key
+                elif not in_title:
+                    continue
+                elif name == "opinion":
+                    if start <= _OPENER_REACH:
+                        return self._verdict(
+                            "none", [key], "analysis or opinion: no discrete event"
+                        )
+                elif name == "retrospective":
+                    return self._verdict(
+                        "none", [key], "anniversary or look back: no discrete event"
+                    )
+                elif name == "forecast":
+                    return self._verdict("none", [key], "a forecast: no discrete event")
+                elif name == "reactions":
+                    reactions.append((start, key))
+                elif name == "facts":
+                    facts = True
+        if hints:
+            for event_type, weight, word, start in hints:
+                cues.append((event_type, weight, f" {word} ", start, start < title_end))
+            cues.sort(key=_START)
+        title_cues = [c for c in cues if c[4] and c[1] > 0]
+        anchor = min((c[3] for c in title_cues if c[1] >= _ANCHOR), default=None)
+        clause_end = title_end
+        if anchor is not None and clauses and self._openers is not None:
+            # The first clause opener after the anchor (`_clause_openers`, read in order).
+            for match in self._openers.finditer(item.lowered, 0, title_end):
+                if match.start() + 1 > anchor:
+                    clause_end = match.start() + 1
+                    break
+        main = (
+            [c for c in title_cues if c[3] < clause_end] if clause_end < title_end else title_cues
+        )
+
+        # Rule 1: a bare reaction takes the speaker's act.
+        if reactions and not facts:
+            reaction = min((r for r in reactions if r[0] < clause_end), default=None)
+            if reaction is not None:
+                where = reaction[0]
+                first_cue = min(
+                    (c[3] for c in main if c[1] >= _ANCHOR and c[3] != where), default=None
+                )
+                if first_cue is None or where < first_cue:
+                    reacted = [key for start, key in reactions if start == where]
+                    if not diplomat:
+                        cased = item.cased
+                        diplomat = next(
+                            (a for a in _DIPLOMAT_ACRONYMS if cased.find(a, 0, text_end) >= 0), ""
+                        ).lower()
+                    if diplomat:
+                        return self._verdict(
+                            "talks_agreement",
+                            [diplomat, *reacted],
+                            "a bare reaction takes the speaker's act: diplomacy",
+                        )
+                    return self._verdict(
+                        "none", reacted, "a bare reaction takes the speaker's act: a statement"
+                    )
+
+        # Rule 2: violence first (the headline's, else a summary's strong violence).
+        violence = self.rules.violence
+        judges = self.rules.judges_violence
+        strong_other = judged = False
+        for c in main:
+            if c[1] >= 3:
+                if c[0] in violence:
+                    if c[0] in judges:
+                        judged = True
+                else:
+                    strong_other = True
+                    if c[0] in judges:
+                        judged = True
+        if any(
+            c[0] in violence and c[1] >= _ANCHOR and not (judged and c[3] >= clause_end)
+            for c in title_cues
+        ) or (
+            not strong_other
+            and not judged
+            and any(not c[4] and c[0] in violence and c[1] >= 3 for c in cues)
+        ):
+            pool = [c for c in cues if c[0] in violence and c[1] > 0]
+            chosen, deciding, _ = _best(pool, clause_end, title_end)
+            return self._verdict(chosen, deciding, "violence first")
+
+        # Rule 3: the headline's main verb.
+        if main:
+            chosen, deciding, scores = _best(main, clause_end, title_end)
+            if scores[chosen] >= _ANCHOR:
+                for other, score in scores.items():
+                    if score >= _ANCHOR and chosen in self.rules.beats.get(other, ()):
+                        chosen = other
+                        deciding = [c[2] for c in main if c[0] == other]
+                        return self._verdict(
+                            chosen, deciding, "the headline's main verb (a known pair)"
+                        )
+                return self._verdict(chosen, deciding, "the headline's main verb")
+
+        # Rule 4: the rest of the headline and the summary.
+        pool = [c for c in cues if c[1] > 0]
+        if pool:
+            chosen, deciding, scores = _best(pool, clause_end, title_end)
+            if scores[chosen] >= 1.2:
+                return self._verdict(chosen, deciding, "the summary's cues")
+        return self._verdict("none", [], "no event cue")
 
     def _clause_openers(self, title: str) -> list[tuple[str, str, int]]:
         """("subordinators", word, position) of each word of the folded headline that opens a

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from briefing.core.models import NO_EVENT, Entry, EventVerdict, FeedSpec, PlaceMention, Tagged
-from briefing.intelligence.events import EventClassifier
+from briefing.intelligence.events import EventClassifier, Hint
 from briefing.intelligence.matching import MAX_HITS, Hit, Prepared, prepare
 from briefing.intelligence.relevance import entry_fields
 from briefing.intelligence.tagging import Tagger
@@ -128,3 +128,46 @@ def test_classifier_with_shared_hits_equals_its_own_scan(taggers: tuple[Tagger, 
             continue
         cue_hits = fast.automaton.find_all(item.lowered)[3]
         assert own.classify(item, (), cue_hits) == own.classify(item), entry
+
+
+def _phrase_soup(classifier: EventClassifier, rng: random.Random, count: int) -> list[Entry]:
+    """Items made of the rules' own phrases (cues, reactions, speakers, openers, opinion and
+    forecast words) and capitalised acronyms, in random order: every rule gets exercised."""
+    rules = classifier.rules
+    phrases = [k.strip() for k in rules.cues] + [
+        k.strip() for words in rules.words.values() for k in words
+    ]
+    phrases += ["UN", "EU", "US", "Un", "Tripoli", "Sharara", "in", "after", "x", "A"]
+    entries = []
+    for number in range(count):
+        title = " ".join(rng.choice(phrases) for _ in range(rng.randint(1, 7)))
+        summary = " ".join(rng.choice(phrases) for _ in range(rng.randint(0, 9)))
+        entries.append(Entry(identity=f"s{number}", feed="f", title=title, summary=summary))
+    # A headline opened by an opinion word, or one word later (the reach is a few characters).
+    for word in sorted(rules.words.get("opinion", ())):
+        for opener in ("", "x ", "xy ", "A "):
+            title = f"{opener}{word.strip()} clashes in Tripoli"
+            entries.append(Entry(identity=f"o{word}{opener}", feed="f", title=title))
+    return entries
+
+
+def test_fast_decision_equals_the_plain_rules(taggers: tuple[Tagger, Tagger]) -> None:
+    fast_tagger, _ = taggers
+    rules = fast_tagger.classifier.rules
+    fast, plain = EventClassifier(rules), EventClassifier(rules, cache=False)
+    rng = random.Random(16)
+    entries = corpus() + _phrase_soup(plain, rng, 4000)
+    rules_seen = set()
+    for entry in entries:
+        item = prepare(entry_fields(entry))
+        if not item.bounds:
+            continue
+        title_end = item.bounds[0][0] if item.bounds[0][1] == "title" else 0
+        # Oil-site hints at random headline positions, as the Tagger passes them.
+        hints: list[Hint] = []
+        if title_end and rng.random() < 0.3:
+            hints = [("oil_energy", 2.0, "sharara", rng.randrange(title_end))]
+        want = plain.classify(item, hints)
+        assert fast.classify(item, hints) == want, entry
+        rules_seen.update(want.reasons[-1:])
+    assert len(rules_seen) >= 8  # every rule was reached, the early returns too
