@@ -157,7 +157,7 @@ def test_fast_decision_equals_the_plain_rules(taggers: tuple[Tagger, Tagger]) ->
     fast, plain = EventClassifier(rules), EventClassifier(rules, cache=False)
     rng = random.Random(16)
     entries = corpus() + _phrase_soup(plain, rng, 4000)
-    rules_seen = set()
+    rules_seen: set[str] = set()
     for entry in entries:
         item = prepare(entry_fields(entry))
         if not item.bounds:
