@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from briefing.core.models import NO_EVENT, Entry, EventVerdict, FeedSpec, PlaceMention, Tagged
+from briefing.intelligence import places as places_module
 from briefing.intelligence.events import EventClassifier, Hint
 from briefing.intelligence.matching import MAX_HITS, Hit, Prepared, prepare
 from briefing.intelligence.relevance import entry_fields
@@ -171,3 +172,39 @@ def test_fast_decision_equals_the_plain_rules(taggers: tuple[Tagger, Tagger]) ->
         assert fast.classify(item, hints) == want, entry
         rules_seen.update(want.reasons[-1:])
     assert len(rules_seen) >= 8  # every rule was reached, the early returns too
+
+
+class _EveryWord(frozenset[str]):
+    """A set that holds every word: with it, `_score` joins every word pair (the plain way)."""
+
+    def __contains__(self, word: object) -> bool:
+        return True
+
+
+def test_place_scores_join_pairs_only_where_one_can_match(
+    taggers: tuple[Tagger, Tagger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, _ = taggers
+    locator = fast.locator
+    # Headlines made of place names and the words the place rules read around them.
+    words = [
+        *"Tripoli Sirte Misrata Zawiya Sharara Benghazi Geneva in near the town of".split(),
+        *"based government bound for close to visit heading including south s".split(),
+        *"في قرب طرابلس بنغازي مقرها الحكومه pres de a Zaouia".split(),
+    ]
+    rng = random.Random(7)
+    cases = []
+    for _ in range(3000):
+        title = " ".join(rng.choice(words) for _ in range(rng.randint(2, 9)))
+        summary = " ".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+        item = prepare([("title", title), ("summary", summary)])
+        hits = fast.automaton.find_all(item.lowered)[0]
+        occurrences, containers = locator.occurrences(hits, locator._all_places)
+        if occurrences:
+            event = rng.choice(["armed_clash", "legal_sanctions", "none", "protest"])
+            cases.append((item, occurrences, containers, event))
+    quick = [locator._locate(*case) for case in cases]
+    monkeypatch.setattr(places_module, "_PAIR_ENDS", _EveryWord())
+    plain = [locator._locate(*case) for case in cases]
+    assert quick == plain
+    assert sum(any(m.primary for m in found) for found in quick) > len(cases) // 3
