@@ -15,7 +15,15 @@ from typing import Any
 
 import pytest
 
-from briefing.core.models import NO_EVENT, Entry, EventVerdict, FeedSpec, PlaceMention, Tagged
+from briefing.core.models import (
+    NO_EVENT,
+    Entry,
+    EventType,
+    EventVerdict,
+    FeedSpec,
+    PlaceMention,
+    Tagged,
+)
 from briefing.intelligence import places as places_module
 from briefing.intelligence.events import EventClassifier, Hint
 from briefing.intelligence.matching import MAX_HITS, Hit, Prepared, prepare
@@ -193,7 +201,7 @@ def test_place_scores_join_pairs_only_where_one_can_match(
         *"في قرب طرابلس بنغازي مقرها الحكومه pres de a Zaouia".split(),
     ]
     rng = random.Random(7)
-    cases = []
+    cases: list[tuple[Prepared, Any, Any, EventType]] = []
     for _ in range(3000):
         title = " ".join(rng.choice(words) for _ in range(rng.randint(2, 9)))
         summary = " ".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
@@ -201,7 +209,8 @@ def test_place_scores_join_pairs_only_where_one_can_match(
         hits = fast.automaton.find_all(item.lowered)[0]
         occurrences, containers = locator.occurrences(hits, locator._all_places)
         if occurrences:
-            event = rng.choice(["armed_clash", "legal_sanctions", "none", "protest"])
+            types: list[EventType] = ["armed_clash", "legal_sanctions", "none", "protest"]
+            event = rng.choice(types)
             cases.append((item, occurrences, containers, event))
     quick = [locator._locate(*case) for case in cases]
     monkeypatch.setattr(places_module, "_PAIR_ENDS", _EveryWord())
