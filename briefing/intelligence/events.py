@@ -229,6 +229,9 @@ def load_events(user_file: Path | None = None) -> EventRules:
 
 # Payload entries: ("E", ((type, weight), …)) a cue; ("W", list name) a word of a word list.
 _Payload = tuple[Any, ...]
+_Cues = tuple[tuple[tuple[EventType, float], ...], tuple[str, ...]]
+"""A key's payloads as the automaton reports them (`_compile`): its (type, weight) cues, then
+the word lists it is in."""
 Hint = tuple[EventType, float, str, int]
 """Extra evidence from elsewhere (a place's kind): (type, weight, word, position in the folded
 text); counted like a cue found there ("Sharara" names an oil field)."""
@@ -241,7 +244,7 @@ class EventClassifier:
         """Compile `rules`; `cache` keeps verdicts by evidence (off: the slow reference path)."""
         self.rules = rules
         self._caching = cache
-        self._matcher: PhraseMatcher[_Payload] = PhraseMatcher()
+        self._matcher: PhraseMatcher[Any] = PhraseMatcher()
         self.add_cues(self._matcher)
         # Subordinators are short and frequent ("as", "for"): one regular expression over the
         # headline finds them faster than the automaton reports them over the whole item.
@@ -259,6 +262,7 @@ class EventClassifier:
     def add_cues(self, matcher: PhraseMatcher[Any], channel: int = 0) -> None:
         """Add the cue phrases to `matcher` on `channel` (before its `build`): a caller that
         scans each item once for other phrases too passes this channel's hits to `classify`."""
+        matcher.shape(channel, _compile)
         for key, types in self.rules.cues.items():
             matcher.add(key, ("E", tuple(types.items())), folded=True, channel=channel)
         for list_name, keys in self.rules.words.items():
@@ -271,7 +275,7 @@ class EventClassifier:
         self,
         item: Prepared,
         hints: Sequence[Hint] = (),
-        hits: list[Hit[tuple[_Payload, ...]]] | None = None,
+        hits: list[Hit[_Cues]] | None = None,
     ) -> EventVerdict:
         """The event type of a prepared item (its title and summary are read).
 
@@ -320,19 +324,19 @@ class EventClassifier:
     def _classify(
         self,
         item: Prepared,
-        hits: list[Hit[tuple[_Payload, ...]]],
+        hits: list[Hit[_Cues]],
         title_end: int,
         text_end: int,
         hints: Sequence[Hint],
     ) -> EventVerdict:
         text = item.lowered
         kept = longest(hits)[0] if len(hits) > 1 else hits
+        if self._caching:
+            return self._decide_fast(item, kept, title_end, text_end, hints)
+        # The plain path (`cache=False`): the rules as written, step by step.
         # (Clauses matter only when the headline has more than one thing to weigh.)
         in_title = sum(1 for hit in kept if hit[0] < title_end)
         in_title += sum(1 for hint in hints if hint[3] < title_end)
-        if self._caching:
-            return self._decide_fast(item, kept, title_end, text_end, hints, in_title > 1)
-        # The plain path (`cache=False`): the rules as written, step by step.
         opening = self._clause_openers(text[:title_end]) if in_title > 1 else ()
         cased = item.cased[:text_end]
         # "UN", "EU", "US" speak for diplomacy only in capitals (French "un" is "a").
@@ -341,7 +345,7 @@ class EventClassifier:
 
     def _decide(
         self,
-        kept: Sequence[Hit[tuple[_Payload, ...]]],
+        kept: Sequence[Hit[_Cues]],
         title_end: int,
         hints: Sequence[Hint],
         acronym: str,
@@ -350,13 +354,11 @@ class EventClassifier:
         # Cues as (type, weight, key, start, in title); word-list hits as (list, key, start).
         cues: list[tuple[EventType, float, str, int, bool]] = []
         words: list[tuple[str, str, int]] = []
-        for start, _, key, payload in kept:
-            for entry in payload:
-                if entry[0] == "E":
-                    for event_type, weight in entry[1]:
-                        cues.append((event_type, weight, key, start, start < title_end))
-                else:
-                    words.append((entry[1], key, start))
+        for start, _, key, (types, names) in kept:
+            for event_type, weight in types:
+                cues.append((event_type, weight, key, start, start < title_end))
+            for name in names:
+                words.append((name, key, start))
         for event_type, weight, word, start in hints:
             cues.append((event_type, weight, f" {word} ", start, start < title_end))
         if hints:
@@ -369,11 +371,10 @@ class EventClassifier:
     def _decide_fast(
         self,
         item: Prepared,
-        kept: Sequence[Hit[tuple[_Payload, ...]]],
+        kept: Sequence[Hit[_Cues]],
         title_end: int,
         text_end: int,
         hints: Sequence[Hint],
-        clauses: bool,
     ) -> EventVerdict:
         """`_decide` and `_judge` in fewer passes, for the same verdict (tests/unit/
         test_event_fast_paths.py checks it against the plain path).
@@ -391,17 +392,16 @@ class EventClassifier:
         reactions: list[tuple[int, str]] = []
         facts = False
         diplomat = ""
-        for start, _, key, payload in kept:
+        in_title_count = 0
+        for start, _, key, (types, names) in kept:
             in_title = start < title_end
-            for entry in payload:
-                if entry[0] == "E":
-                    for event_type, weight in entry[1]:
-                        cue = (event_type, weight, key, start, in_title)
-                        cues.append(cue)
-                        if in_title and weight > 0:
-                            title_cues.append(cue)
-                    continue
-                name = entry[1]
+            in_title_count += in_title
+            for event_type, weight in types:
+                cue = (event_type, weight, key, start, in_title)
+                cues.append(cue)
+                if in_title and weight > 0:
+                    title_cues.append(cue)
+            for name in names:
                 if name == "diplomats":
                     diplomat = diplomat or key
                 elif not in_title:
@@ -432,7 +432,10 @@ class EventClassifier:
                 anchor = cue[3]
                 break
         clause_end = title_end
-        if anchor is not None and clauses and self._openers is not None:
+        if hints:
+            in_title_count += sum(1 for hint in hints if hint[3] < title_end)
+        # (Clauses matter only when the headline has more than one thing to weigh.)
+        if anchor is not None and in_title_count > 1 and self._openers is not None:
             # The first clause opener after the anchor (`_clause_openers`, read in order).
             for match in self._openers.finditer(item.lowered, 0, title_end):
                 if match.start() + 1 > anchor:
@@ -683,6 +686,13 @@ def _best_fast(
     else:
         weight *= _SUMMARY
     return event_type, [key], {event_type: weight + _REST * 0.0}
+
+
+def _compile(payloads: tuple[_Payload, ...]) -> _Cues:
+    """A key's payload entries, read once when the automaton is built rather than on every
+    hit: its cues' (type, weight) pairs in order, and its word lists in order."""
+    types = tuple(pair for entry in payloads if entry[0] == "E" for pair in entry[1])
+    return types, tuple(entry[1] for entry in payloads if entry[0] == "W")
 
 
 _START = itemgetter(3)
