@@ -74,6 +74,7 @@ class Tagger:
         self.locator = PlaceLocator(places)
         self.places = places
         self.place_ids = frozenset(places.places)
+        self._oil_sites = frozenset(p.id for p in places.places.values() if p.kind in OIL_KINDS)
         self.classifier = EventClassifier(events if events is not None else load_events())
         self.matcher = ActorMatcher(gazetteer, self.automaton, channel=0, blocker_channel=1)
         self.rules: CompiledRules = compile_rules(
@@ -182,10 +183,11 @@ class Tagger:
         occurrences, containers = self.locator.occurrences(hits, place_ids)
         title_end = item.bounds[0][0] if item.bounds[0][1] == "title" else 0
         # An oil site in the headline is an oil word ("Protesters shut Sharara").
+        oil_sites = self._oil_sites  # (`locator.kind(place_id) in OIL_KINDS`, worked out once)
         hints: list[Hint] = [
             ("oil_energy", 2.0, key.strip(), start)
             for start, _, key, place_id in occurrences
-            if start < title_end and self.locator.kind(place_id) in OIL_KINDS
+            if start < title_end and place_id in oil_sites
         ]
         event = self.classifier.classify(item, hints, cue_hits)
         return event, self.locator.locate(item, occurrences, containers, event.type)

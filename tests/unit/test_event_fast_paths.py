@@ -27,6 +27,7 @@ from briefing.core.models import (
 from briefing.intelligence import places as places_module
 from briefing.intelligence.events import EventClassifier, Hint
 from briefing.intelligence.matching import MAX_HITS, Hit, Prepared, prepare
+from briefing.intelligence.places import OIL_KINDS
 from briefing.intelligence.relevance import entry_fields
 from briefing.intelligence.tagging import Tagger
 
@@ -217,3 +218,10 @@ def test_place_scores_join_pairs_only_where_one_can_match(
     plain = [locator._locate(*case) for case in cases]
     assert quick == plain
     assert sum(any(m.primary for m in found) for found in quick) > len(cases) // 3
+
+
+def test_oil_sites_are_the_places_of_oil_kinds(taggers: tuple[Tagger, Tagger]) -> None:
+    fast, _ = taggers
+    oil = {p for p in fast.place_ids if fast.locator.kind(p) in OIL_KINDS}
+    assert fast._oil_sites == oil
+    assert "sharara-field" in oil
