@@ -229,6 +229,9 @@ def load_events(user_file: Path | None = None) -> EventRules:
 
 # Payload entries: ("E", ((type, weight), …)) a cue; ("W", list name) a word of a word list.
 _Payload = tuple[Any, ...]
+_Cues = tuple[tuple[tuple[EventType, float], ...], tuple[str, ...]]
+"""A key's payloads as the automaton reports them (`_compile`): its (type, weight) cues, then
+the word lists it is in."""
 Hint = tuple[EventType, float, str, int]
 """Extra evidence from elsewhere (a place's kind): (type, weight, word, position in the folded
 text); counted like a cue found there ("Sharara" names an oil field)."""
@@ -241,14 +244,8 @@ class EventClassifier:
         """Compile `rules`; `cache` keeps verdicts by evidence (off: the slow reference path)."""
         self.rules = rules
         self._caching = cache
-        self._matcher: PhraseMatcher[_Payload] = PhraseMatcher()
-        for key, types in rules.cues.items():
-            self._matcher.add(key, ("E", tuple(types.items())), folded=True)
-        for list_name, keys in rules.words.items():
-            if list_name == "subordinators":
-                continue  # short, frequent words: found by a scan of the headline's words
-            for key in keys:
-                self._matcher.add(key, ("W", list_name), folded=True)
+        self._matcher: PhraseMatcher[Any] = PhraseMatcher()
+        self.add_cues(self._matcher)
         # Subordinators are short and frequent ("as", "for"): one regular expression over the
         # headline finds them faster than the automaton reports them over the whole item.
         openers = sorted((k.strip() for k in rules.words.get("subordinators", ())), key=len)
@@ -262,12 +259,31 @@ class EventClassifier:
         self._verdicts: dict[tuple[Any, ...], EventVerdict] = {}
         self._texts: dict[Any, EventVerdict] = {}
 
-    def classify(self, item: Prepared, hints: Sequence[Hint] = ()) -> EventVerdict:
+    def add_cues(self, matcher: PhraseMatcher[Any], channel: int = 0) -> None:
+        """Add the cue phrases to `matcher` on `channel` (before its `build`): a caller that
+        scans each item once for other phrases too passes this channel's hits to `classify`."""
+        matcher.shape(channel, _compile)
+        for key, types in self.rules.cues.items():
+            matcher.add(key, ("E", tuple(types.items())), folded=True, channel=channel)
+        for list_name, keys in self.rules.words.items():
+            if list_name == "subordinators":
+                continue  # short, frequent words: found by a scan of the headline's words
+            for key in keys:
+                matcher.add(key, ("W", list_name), folded=True, channel=channel)
+
+    def classify(
+        self,
+        item: Prepared,
+        hints: Sequence[Hint] = (),
+        hits: list[Hit[_Cues]] | None = None,
+    ) -> EventVerdict:
         """The event type of a prepared item (its title and summary are read).
 
         Args:
             item: the item folded by `briefing.intelligence.matching.prepare`.
             hints: extra evidence, e.g. oil sites named in the headline.
+            hits: the cue hits of a shared scan of the whole `item.lowered` (`add_cues`'s
+                channel), fewer than `MAX_HITS` of any key in all; None: scanned here.
 
         Returns:
             The type, and as reasons the deciding words then the rule applied.
@@ -291,7 +307,14 @@ class EventClassifier:
         seen = self._texts.get(seen_key)
         if seen is not None:
             return seen
-        verdict = self._classify(item, text, title_end, text_end, hints)
+        if hits is None:
+            hits = self._matcher.find(text)
+        elif hits and hits[-1][1] >= text_end:
+            # The shared scan also read the article body: its cues are not the item's.
+            # (A hit's end is its last character's index; the fields end with NUL, which no
+            # key holds, so a hit ends before its field's bound or lies after it.)
+            hits = [hit for hit in hits if hit[1] < text_end]
+        verdict = self._classify(item, hits, title_end, text_end, hints)
         if self._caching:
             if len(self._texts) >= 20_000:
                 self._texts.clear()
@@ -299,10 +322,18 @@ class EventClassifier:
         return verdict
 
     def _classify(
-        self, item: Prepared, text: str, title_end: int, text_end: int, hints: Sequence[Hint]
+        self,
+        item: Prepared,
+        hits: list[Hit[_Cues]],
+        title_end: int,
+        text_end: int,
+        hints: Sequence[Hint],
     ) -> EventVerdict:
-        hits = self._matcher.find(text)
+        text = item.lowered
         kept = longest(hits)[0] if len(hits) > 1 else hits
+        if self._caching:
+            return self._decide_fast(item, kept, title_end, text_end, hints)
+        # The plain path (`cache=False`): the rules as written, step by step.
         # (Clauses matter only when the headline has more than one thing to weigh.)
         in_title = sum(1 for hit in kept if hit[0] < title_end)
         in_title += sum(1 for hint in hints if hint[3] < title_end)
@@ -314,7 +345,7 @@ class EventClassifier:
 
     def _decide(
         self,
-        kept: Sequence[Hit[tuple[_Payload, ...]]],
+        kept: Sequence[Hit[_Cues]],
         title_end: int,
         hints: Sequence[Hint],
         acronym: str,
@@ -323,13 +354,11 @@ class EventClassifier:
         # Cues as (type, weight, key, start, in title); word-list hits as (list, key, start).
         cues: list[tuple[EventType, float, str, int, bool]] = []
         words: list[tuple[str, str, int]] = []
-        for start, _, key, payload in kept:
-            for entry in payload:
-                if entry[0] == "E":
-                    for event_type, weight in entry[1]:
-                        cues.append((event_type, weight, key, start, start < title_end))
-                else:
-                    words.append((entry[1], key, start))
+        for start, _, key, (types, names) in kept:
+            for event_type, weight in types:
+                cues.append((event_type, weight, key, start, start < title_end))
+            for name in names:
+                words.append((name, key, start))
         for event_type, weight, word, start in hints:
             cues.append((event_type, weight, f" {word} ", start, start < title_end))
         if hints:
@@ -338,6 +367,154 @@ class EventClassifier:
             words.append(("diplomats", acronym.lower(), -1))
         words.extend(opening)
         return self._judge(cues, words, title_end)
+
+    def _decide_fast(
+        self,
+        item: Prepared,
+        kept: Sequence[Hit[_Cues]],
+        title_end: int,
+        text_end: int,
+        hints: Sequence[Hint],
+    ) -> EventVerdict:
+        """`_decide` and `_judge` in fewer passes, for the same verdict (tests/unit/
+        test_event_fast_paths.py checks it against the plain path).
+
+        What the plain path works out for every item and reads only on some paths is worked
+        out where it is read: the capitalised acronyms (only a bare reaction asks who spoke),
+        the headline's clause openers (only once the headline has a strong cue). A word of
+        the headline that makes the item `none` (opinion, anniversary, forecast) ends the
+        walk over the hits: the plain path returns on the first of those too, and nothing
+        before it in its word list can change that.
+        """
+        cues: list[tuple[EventType, float, str, int, bool]] = []
+        # The headline's positive cues, in start order: `kept` is in start order (`longest`).
+        title_cues: list[tuple[EventType, float, str, int, bool]] = []
+        reactions: list[tuple[int, str]] = []
+        facts = False
+        diplomat = ""
+        in_title_count = 0
+        for start, _, key, (types, names) in kept:
+            in_title = start < title_end
+            in_title_count += in_title
+            for event_type, weight in types:
+                cue = (event_type, weight, key, start, in_title)
+                cues.append(cue)
+                if in_title and weight > 0:
+                    title_cues.append(cue)
+            for name in names:
+                if name == "diplomats":
+                    diplomat = diplomat or key
+                elif not in_title:
+                    continue
+                elif name == "opinion":
+                    if start <= _OPENER_REACH:
+                        return self._verdict(
+                            "none", [key], "analysis or opinion: no discrete event"
+                        )
+                elif name == "retrospective":
+                    return self._verdict(
+                        "none", [key], "anniversary or look back: no discrete event"
+                    )
+                elif name == "forecast":
+                    return self._verdict("none", [key], "a forecast: no discrete event")
+                elif name == "reactions":
+                    reactions.append((start, key))
+                elif name == "facts":
+                    facts = True
+        if hints:
+            for event_type, weight, word, start in hints:
+                cues.append((event_type, weight, f" {word} ", start, start < title_end))
+            cues.sort(key=_START)
+            title_cues = [c for c in cues if c[4] and c[1] > 0]
+        anchor = None
+        for cue in title_cues:  # (the earliest strong one)
+            if cue[1] >= _ANCHOR:
+                anchor = cue[3]
+                break
+        clause_end = title_end
+        if hints:
+            in_title_count += sum(1 for hint in hints if hint[3] < title_end)
+        # (Clauses matter only when the headline has more than one thing to weigh.)
+        if anchor is not None and in_title_count > 1 and self._openers is not None:
+            # The first clause opener after the anchor (`_clause_openers`, read in order).
+            for match in self._openers.finditer(item.lowered, 0, title_end):
+                if match.start() + 1 > anchor:
+                    clause_end = match.start() + 1
+                    break
+        main = (
+            [c for c in title_cues if c[3] < clause_end] if clause_end < title_end else title_cues
+        )
+
+        # Rule 1: a bare reaction takes the speaker's act.
+        if reactions and not facts:
+            reaction = min((r for r in reactions if r[0] < clause_end), default=None)
+            if reaction is not None:
+                where = reaction[0]
+                first_cue = min(
+                    (c[3] for c in main if c[1] >= _ANCHOR and c[3] != where), default=None
+                )
+                if first_cue is None or where < first_cue:
+                    reacted = [key for start, key in reactions if start == where]
+                    if not diplomat:
+                        cased = item.cased
+                        diplomat = next(
+                            (a for a in _DIPLOMAT_ACRONYMS if cased.find(a, 0, text_end) >= 0), ""
+                        ).lower()
+                    if diplomat:
+                        return self._verdict(
+                            "talks_agreement",
+                            [diplomat, *reacted],
+                            "a bare reaction takes the speaker's act: diplomacy",
+                        )
+                    return self._verdict(
+                        "none", reacted, "a bare reaction takes the speaker's act: a statement"
+                    )
+
+        # Rule 2: violence first (the headline's, else a summary's strong violence).
+        violence = self.rules.violence
+        judges = self.rules.judges_violence
+        strong_other = judged = False
+        for c in main:
+            if c[1] >= 3:
+                if c[0] in violence:
+                    if c[0] in judges:
+                        judged = True
+                else:
+                    strong_other = True
+                    if c[0] in judges:
+                        judged = True
+        if any(
+            c[0] in violence and c[1] >= _ANCHOR and not (judged and c[3] >= clause_end)
+            for c in title_cues
+        ) or (
+            not strong_other
+            and not judged
+            and any(not c[4] and c[0] in violence and c[1] >= 3 for c in cues)
+        ):
+            pool = [c for c in cues if c[0] in violence and c[1] > 0]
+            chosen, deciding, _ = _best_fast(pool, clause_end, title_end)
+            return self._verdict(chosen, deciding, "violence first")
+
+        # Rule 3: the headline's main verb.
+        if main:
+            chosen, deciding, scores = _best_fast(main, clause_end, title_end)
+            if scores[chosen] >= _ANCHOR:
+                for other, score in scores.items():
+                    if score >= _ANCHOR and chosen in self.rules.beats.get(other, ()):
+                        chosen = other
+                        deciding = [c[2] for c in main if c[0] == other]
+                        return self._verdict(
+                            chosen, deciding, "the headline's main verb (a known pair)"
+                        )
+                return self._verdict(chosen, deciding, "the headline's main verb")
+
+        # Rule 4: the rest of the headline and the summary.
+        pool = [c for c in cues if c[1] > 0]
+        if pool:
+            chosen, deciding, scores = _best_fast(pool, clause_end, title_end)
+            if scores[chosen] >= 1.2:
+                return self._verdict(chosen, deciding, "the summary's cues")
+        return self._verdict("none", [], "no event cue")
 
     def _clause_openers(self, title: str) -> list[tuple[str, str, int]]:
         """("subordinators", word, position) of each word of the folded headline that opens a
@@ -492,6 +669,30 @@ def _best(
     scores = {t: strongest[t] + _REST * others[t] for t in strongest}
     chosen = max(scores, key=lambda t: (scores[t], -first[t]))
     return chosen, [c[2] for c in cues if c[0] == chosen], scores
+
+
+def _best_fast(
+    cues: Sequence[tuple[EventType, float, str, int, bool]], clause_end: int, title_end: int
+) -> tuple[EventType, list[str], dict[EventType, float]]:
+    """`_best`, with a lone cue (the usual main clause) settled without the tallies: its
+    type wins with its weighted weight (plus a quarter of no others: x + 0.0 is x)."""
+    if len(cues) != 1:
+        return _best(cues, clause_end, title_end)
+    event_type, weight, key, start, _ = cues[0]
+    if start < clause_end:
+        weight *= _MAIN
+    elif start < title_end:
+        weight *= _SUBORDINATE
+    else:
+        weight *= _SUMMARY
+    return event_type, [key], {event_type: weight + _REST * 0.0}
+
+
+def _compile(payloads: tuple[_Payload, ...]) -> _Cues:
+    """A key's payload entries, read once when the automaton is built rather than on every
+    hit: its cues' (type, weight) pairs in order, and its word lists in order."""
+    types = tuple(pair for entry in payloads if entry[0] == "E" for pair in entry[1])
+    return types, tuple(entry[1] for entry in payloads if entry[0] == "W")
 
 
 _START = itemgetter(3)

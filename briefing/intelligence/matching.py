@@ -280,6 +280,7 @@ class PhraseMatcher(Generic[T]):
         self._pending: dict[str, list[list[T]]] = {}
         self._derived: dict[str, list[list[T]]] = {}
         self._routes: list[tuple[int, int, Callable[[T], bool]]] = []
+        self._shapes: dict[int, Callable[[tuple[T, ...]], Any]] = {}
 
     def _slot(self, table: dict[str, list[list[T]]], key: str, channel: int) -> list[T]:
         slots = table.get(key)
@@ -314,6 +315,12 @@ class PhraseMatcher(Generic[T]):
         """
         self._routes.append((source, target, test))
 
+    def shape(self, channel: int, compile_payloads: Callable[[tuple[T, ...]], Any]) -> None:
+        """Report `compile_payloads(payloads)` for a key's payloads on `channel` instead of the
+        tuple itself (call before `build`; the result must be true): a user whose payloads
+        are read the same way on every hit has that work done once per key."""
+        self._shapes[channel] = compile_payloads
+
     def build(self) -> None:
         # A phrase written out in full (الليبي) wins over the same string derived by adding a
         # prefix to a shorter one (ال + ليبي), so it is not counted twice.
@@ -335,8 +342,12 @@ class PhraseMatcher(Generic[T]):
                 if moved:
                     payloads[source] = tuple(p for p in payloads[source] if not test(p))
                     payloads[target] += moved
-            pairs = tuple((c, p) for c, p in enumerate(payloads) if p)
-            self._automaton.add_word(key, (key, len(key) - 2, pairs, *payloads))
+            shaped: list[Any] = list(payloads)
+            for channel, compile_payloads in self._shapes.items():
+                if payloads[channel]:
+                    shaped[channel] = compile_payloads(payloads[channel])
+            pairs = tuple((c, p) for c, p in enumerate(shaped) if p)
+            self._automaton.add_word(key, (key, len(key) - 2, pairs, *shaped))
         if words:
             self._automaton.make_automaton()
 
@@ -378,6 +389,23 @@ class PhraseMatcher(Generic[T]):
                 if three:
                     third.append((start, end, key, three))
             return [first, second, third]
+        if self._channels == 4:
+            # The same with the event cues on a fourth channel.
+            first4: list[Hit[tuple[T, ...]]] = []
+            second4: list[Hit[tuple[T, ...]]] = []
+            third4: list[Hit[tuple[T, ...]]] = []
+            fourth4: list[Hit[tuple[T, ...]]] = []
+            for end, (key, offset, _, one, two, three, four) in found:
+                start = end - offset
+                if one:
+                    first4.append((start, end, key, one))
+                if two:
+                    second4.append((start, end, key, two))
+                if three:
+                    third4.append((start, end, key, three))
+                if four:
+                    fourth4.append((start, end, key, four))
+            return [first4, second4, third4, fourth4]
         out: list[list[Hit[tuple[T, ...]]]] = [[] for _ in range(self._channels)]
         for end, (key, offset, pairs, *_) in found:
             # The key includes a padding space on each side; report the word span inside.

@@ -352,6 +352,11 @@ _DIRECTION_PAIRS = frozenset(
         "متجها الي",
     )
 )
+# The last words of the pairs above: a word pair can only be one of them when its last word is
+# one of these (most words before a place are not), so the pair is joined only then.
+_PAIR_ENDS = frozenset(
+    pair.split()[-1] for pair in (*_LOCATIVE_PAIRS, *_INSTITUTION_PAIRS, *_DIRECTION_PAIRS)
+)
 _FIELD_SCORE = {"title": 3.0, "summary": 1.5}
 _KIND_SCORE = {"region": -2.0, "city": 0.0, "town": 0.2}
 _SPECIFIC = 0.5
@@ -481,33 +486,37 @@ class PlaceLocator:
         # The event's place is told in the headline and the summary; an article body counts
         # only when they name none.
         lead_end = item.bounds[1][0] if len(item.bounds) > 1 else len(text) + 1
-        in_lead = any(o[0] < lead_end for o in occurrences)
+        # (Occurrences come in start order: the first is the earliest.)
+        in_lead = occurrences[0][0] < lead_end
+        # Scores only choose the event's place: an item with no event has none to choose.
+        scoring = event != "none"
+        needs_locative = event in _NEEDS_LOCATIVE
+        adjectives = self._adjectives
         for start, end, key, place_id in occurrences:
-            if key in self._adjectives.get(place_id, ()):
+            if key in adjectives.get(place_id, ()):
                 continue  # "Misratan": the people, not the place
-            order.setdefault(place_id, start)
-            surface = key.strip()
-            shown = surfaces.setdefault(place_id, [])
-            if surface not in shown:
-                shown.append(surface)
-            if in_lead and start >= lead_end:
+            if place_id not in order:
+                order[place_id] = start
+                surfaces[place_id] = [key.strip()]
+            else:
+                shown = surfaces[place_id]
+                surface = key.strip()
+                if surface not in shown:
+                    shown.append(surface)
+            if not scoring or (in_lead and start >= lead_end):
                 continue
-            if containers and any(
-                a <= start and end <= b and (b - a) > (end - start) for a, b in containers
-            ):
+            if containers and _inside_longer(start, end, containers):
                 continue
-            score = self._score(
-                text, start, end, key, place_id, title_end, item, event in _NEEDS_LOCATIVE
-            )
+            score = self._score(text, start, end, key, place_id, title_end, item, needs_locative)
             if score is not None and score > best.get(place_id, -99.0):
                 best[place_id] = score
         if not order:
             return ()
         primary = ""
-        if event != "none" and best and not self._abroad_first(text, title_end, best, item):
+        if scoring and best and not self._abroad_first(text, title_end, best, item):
             primary = max(best, key=lambda p: (best[p], -order[p]))
-        ranked = sorted(order, key=lambda p: (p != primary, order[p]))
-        return tuple(self._mention(p, tuple(surfaces[p]), p == primary) for p in ranked)
+        ranked = sorted(order, key=lambda p: (p != primary, order[p])) if len(order) > 1 else order
+        return tuple([self._mention(p, tuple(surfaces[p]), p == primary) for p in ranked])
 
     def _score(
         self,
@@ -524,7 +533,8 @@ class PlaceLocator:
         before = text[max(0, start - 60) : start].split()
         after = text[end : end + 30].split()
         last = before[-1] if before else ""
-        pair = " ".join(before[-2:])
+        # (A pair is joined only when its last word ends some pair: the sets hold only pairs.)
+        pair = " ".join(before[-2:]) if last in _PAIR_ENDS else ""
         if not _LISTING.isdisjoint(before[-4:]):
             return None  # one example among several places
         # The locative before any articles and nouns of place ("in the town of X").
@@ -532,7 +542,7 @@ class PlaceLocator:
         while index > 0 and before[index] in _FILLER and len(before) - index <= 4:
             index -= 1
         word = before[index] if before else ""
-        word_pair = " ".join(before[max(0, index - 1) : index + 1])
+        word_pair = " ".join(before[max(0, index - 1) : index + 1]) if word in _PAIR_ENDS else ""
         following = after[0] if after else ""
         if following == "s" and len(after) > 1:
             following = after[1]  # "Tripoli's government"
@@ -588,6 +598,14 @@ class PlaceLocator:
                 self._mentions.clear()
             self._mentions[signature] = mention
         return mention
+
+
+def _inside_longer(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """True when [start, end) lies inside a longer one of `spans`."""
+    for a, b in spans:
+        if a <= start and end <= b and (b - a) > (end - start):
+            return True
+    return False
 
 
 def _is_arabic(text: str) -> bool:

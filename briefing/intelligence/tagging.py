@@ -32,7 +32,7 @@ from briefing.core.models import (
 from briefing.intelligence.actors import ActorMatcher, ActorResult
 from briefing.intelligence.events import EventClassifier, EventRules, Hint, load_events
 from briefing.intelligence.gazetteer import Gazetteer, load_gazetteer
-from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, prepare
+from briefing.intelligence.matching import MAX_HITS, Hit, PhraseMatcher, Prepared, prepare
 from briefing.intelligence.places import (
     OIL_KINDS,
     PlaceGazetteer,
@@ -64,21 +64,23 @@ class Tagger:
         places: PlaceGazetteer | None = None,
         events: EventRules | None = None,
     ) -> None:
-        # One automaton holds the gazetteer's phrases, its blocker words and the relevance
-        # terms: each item is scanned once, and each side reads the hits that carry its own
-        # payloads (one list per channel).
-        self.automaton: PhraseMatcher[Any] = PhraseMatcher(channels=3)
+        # One automaton holds the gazetteer's phrases, its blocker words, the relevance terms
+        # and the event cues: each item is scanned once, and each side reads the hits that
+        # carry its own payloads (one list per channel).
+        self.automaton: PhraseMatcher[Any] = PhraseMatcher(channels=4)
         places = places if places is not None else builtin_places()
         gazetteer = with_places(gazetteer, places)
         self.gazetteer = gazetteer
         self.locator = PlaceLocator(places)
         self.places = places
         self.place_ids = frozenset(places.places)
+        self._oil_sites = frozenset(p.id for p in places.places.values() if p.kind in OIL_KINDS)
         self.classifier = EventClassifier(events if events is not None else load_events())
         self.matcher = ActorMatcher(gazetteer, self.automaton, channel=0, blocker_channel=1)
         self.rules: CompiledRules = compile_rules(
             rules or RelevanceRules(), matcher=self.automaton, channel=2
         )
+        self.classifier.add_cues(self.automaton, channel=3)
         self.automaton.build()
         self._scores = _ScoreTable(gazetteer, self.rules)
 
@@ -116,7 +118,7 @@ class Tagger:
         if not item.bounds:
             return Tagged(entry, judge(entry, (), self.rules, mode, prepared=item, hits=()))
         # (NO_EVENT and no places: an item with no text has no event.)
-        actor_hits, blockers, term_hits = self.automaton.find_all(item.lowered)
+        actor_hits, blockers, term_hits, cue_hits = self._scan(item.lowered)
         found = self.matcher.resolve(item, entry.published, actor_hits, blockers)
         scored = list(map(self._scores.__getitem__, found.hits))
         alone = self._lone_scores(found) if found.alone else None
@@ -136,8 +138,24 @@ class Tagger:
         fields["verdict"] = verdict
         fields["actors"] = found.mentions
         fields["places"] = found.places
-        fields["event"], fields["locations"] = self._event_and_places(item, actor_hits, found)
+        fields["event"], fields["locations"] = self._event_and_places(
+            item, actor_hits, found, cue_hits
+        )
         return tagged
+
+    def _scan(self, lowered: str) -> _Scan:
+        """The hits of each channel, as if each side had scanned the item alone.
+
+        Each side reads at most `MAX_HITS` occurrences of its own phrases; one scan of them
+        all stops at `MAX_HITS` of any. Only an item with that many hits in all (a
+        pathological text) can tell the difference: it is scanned again per side (the cue
+        channel then None: the classifier scans the item's title and summary itself).
+        """
+        phrases, blockers, terms, cues = self.automaton.find_all(lowered)
+        if len(phrases) + len(blockers) + len(terms) + len(cues) < MAX_HITS:
+            return phrases, blockers, terms, cues
+        phrases, blockers, terms = self.automaton.find_in(lowered, (0, 1, 2))
+        return phrases, blockers, terms, None
 
     def _lone_scores(self, found: ActorResult) -> list[ActorScore]:
         actors, rules, alone = self.gazetteer.actors, self.rules, found.alone
@@ -149,23 +167,29 @@ class Tagger:
         ]
 
     def _event_and_places(
-        self, item: Prepared, hits: list[Hit[tuple[Any, ...]]], found: Any
+        self,
+        item: Prepared,
+        hits: list[Hit[tuple[Any, ...]]],
+        found: Any,
+        cue_hits: list[Hit[tuple[Any, ...]]] | None,
     ) -> tuple[EventVerdict, tuple[PlaceMention, ...]]:
-        """The event type, then the places with the event's place marked."""
+        """The event type (from `cue_hits`, the scan's event channel), then the places with
+        the event's place marked."""
         place_ids = {m.actor_id for m in found.places}
         if found.mentions:
             place_ids.update(m.actor_id for m in found.mentions if m.actor_id in self.place_ids)
         if not place_ids:
-            return self.classifier.classify(item), ()
+            return self.classifier.classify(item, (), cue_hits), ()
         occurrences, containers = self.locator.occurrences(hits, place_ids)
         title_end = item.bounds[0][0] if item.bounds[0][1] == "title" else 0
         # An oil site in the headline is an oil word ("Protesters shut Sharara").
+        oil_sites = self._oil_sites  # (`locator.kind(place_id) in OIL_KINDS`, worked out once)
         hints: list[Hint] = [
             ("oil_energy", 2.0, key.strip(), start)
             for start, _, key, place_id in occurrences
-            if start < title_end and self.locator.kind(place_id) in OIL_KINDS
+            if start < title_end and place_id in oil_sites
         ]
-        event = self.classifier.classify(item, hints)
+        event = self.classifier.classify(item, hints, cue_hits)
         return event, self.locator.locate(item, occurrences, containers, event.type)
 
     def actor_infos(self) -> list[ActorInfo]:
@@ -185,6 +209,8 @@ class Tagger:
 
 
 _new = object.__new__
+_Hits = list[Hit[tuple[Any, ...]]]
+_Scan = tuple[_Hits, _Hits, _Hits, _Hits | None]
 
 
 class _ScoreTable(dict[tuple[str, TextField], ActorScore]):

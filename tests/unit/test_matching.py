@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from briefing.intelligence.matching import _TABLE, Hit, PhraseMatcher, fold_cased, longest
 
@@ -98,6 +99,26 @@ def test_routed_payloads_come_from_the_same_scan_on_their_own_channel() -> None:
     assert terms == [(8, 13, " talks ", (("T", "talks"),))]
     assert matcher.find_in(text, (0, 1)) == [phrases, blockers]
     assert matcher.find(text, 2) == terms
+
+
+def test_four_channels_and_shaped_payloads_match_the_general_scan() -> None:
+    # The Tagger's shape: four channels in one scan, the fourth's payloads compiled per key.
+    matcher: PhraseMatcher[tuple[str, str]] = PhraseMatcher(channels=4)
+    matcher.add("Haftar", ("A", "haftar"), channel=0)
+    matcher.add("clashes", ("E", "clash"), channel=3)
+    matcher.add("clashes", ("W", "fact"), channel=3)
+    matcher.add("talks", ("T", "talks"), channel=2)
+    matcher.add("talks", ("E", "talk"), channel=3)
+    matcher.shape(3, lambda payloads: ("shaped", *sorted(p[1] for p in payloads)))
+    matcher.build()
+    text = " haftar clashes talks haftar "
+    lists: list[list[Any]] = list(matcher.find_all(text))
+    assert lists[3] == [
+        (8, 15, " clashes ", ("shaped", "clash", "fact")),
+        (16, 21, " talks ", ("shaped", "talk")),
+    ]
+    assert lists == matcher.find_in(text, (0, 1, 2, 3))  # the general loop, channel by channel
+    assert [hit[0] for hit in lists[0]] == [1, 22]
 
 
 def _reference_fold_char(ch: str) -> str:
