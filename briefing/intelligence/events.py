@@ -301,9 +301,11 @@ class EventClassifier:
         if not text_end:
             return NO_EVENT
         text = item.lowered[:text_end]
-        # Feeds repeat items (the same wire story, the same headline): the same folded text
-        # and hints give the same verdict.
-        seen_key = (text, *hints) if hints else text
+        # Feeds repeat items (the same wire story, the same headline): the same text and hints
+        # give the same verdict. The key is the cased text (`lowered` is made from it): the
+        # rules read capitals too ("UN" speaks for diplomacy, "Un" is French for "a").
+        cased = item.cased[:text_end]
+        seen_key = (cased, *hints) if hints else cased
         seen = self._texts.get(seen_key)
         if seen is not None:
             return seen

@@ -225,3 +225,19 @@ def test_oil_sites_are_the_places_of_oil_kinds(taggers: tuple[Tagger, Tagger]) -
     oil = {p for p in fast.place_ids if fast.locator.kind(p) in OIL_KINDS}
     assert fast._oil_sites == oil
     assert "sharara-field" in oil
+
+
+def test_the_verdict_cache_tells_capitals_apart(taggers: tuple[Tagger, Tagger]) -> None:
+    """The words "UN condemns" and "Un condemns" fold alike, yet only the first names the UN:
+    a verdict remembered for one must not answer for the other."""
+    rules = taggers[0].classifier.rules
+    fast, plain = EventClassifier(rules), EventClassifier(rules, cache=False)
+    titles = [
+        "UN condemns the killing of protesters in Tripoli",
+        "Un condemns the killing of protesters in Tripoli",
+        "EU welcomes the agreement on the budget",
+        "Eu welcomes the agreement on the budget",
+    ]
+    for title in titles + titles[::-1]:
+        item = prepare(entry_fields(Entry(identity=title, feed="f", title=title)))
+        assert fast.classify(item) == plain.classify(item), title
