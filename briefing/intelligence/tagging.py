@@ -123,11 +123,13 @@ class Tagger:
         scored = list(map(self._scores.__getitem__, found.hits))
         alone = self._lone_scores(found) if found.alone else None
         verdict = judge_scored(entry, self.rules, mode, item, term_hits, scored, alone)
-        if alone is not None and not verdict.relevant:
-            # A lone collision-prone name in an item judged not about Libya most likely means
-            # the other thing (another Tripoli, a namesake): it is not reported either.
-            mentions, places = found.without(found.alone)
-            found = found._replace(mentions=mentions, places=places)
+        if not verdict.relevant:
+            # Actors are the parties to what an item about Libya reports: an item judged not
+            # about Libya (Italy's budget, a namesake) has none, whatever names it holds (the
+            # relevance reasons still show what scored). A lone collision-prone name there most
+            # likely means the other thing (another Tripoli): not reported as a place either.
+            places = found.without(found.alone)[1] if alone is not None else found.places
+            found = found._replace(mentions=(), places=places)
         # Places score for relevance like any actor, but are reported apart: a city where
         # something happened is not a party to it (unless its forces act: `acts: true`).
         # Tagged is a frozen dataclass: its __init__ sets each field through

@@ -47,12 +47,14 @@ def test_tag_uses_the_feed_mode_and_reports_actors(tagger: Tagger) -> None:
     entry = Entry(
         identity="1", feed="f", title="Erdogan speaks to Putin", summary="They touched on Libya."
     )
-    assert tagger.tag(entry).verdict.relevant  # no feed: default mode
+    kept = tagger.tag(entry)
+    assert kept.verdict.relevant  # no feed: default mode
+    assert {m.actor_id for m in kept.actors} == {"turkey", "russia"}
+    assert all(m.count >= 1 and m.surfaces for m in kept.actors)
     strict = FeedSpec(name="world", url="https://example.org", relevance="strict")
     tagged = tagger.tag(entry, strict)
     assert not tagged.verdict.relevant
-    assert {m.actor_id for m in tagged.actors} == {"turkey", "russia"}
-    assert all(m.count >= 1 and m.surfaces for m in tagged.actors)
+    assert tagged.actors == ()  # not about Libya: no parties to report
 
 
 def test_actor_mentions_feed_relevance_reasons(tagger: Tagger) -> None:
