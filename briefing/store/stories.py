@@ -27,6 +27,7 @@ from briefing.intelligence.stories import (
     PLACELESS_GAP,
     SPAN,
     StoryCandidate,
+    StoryGazetteer,
     StorySignature,
     area_map,
     candidate,
@@ -182,6 +183,13 @@ def areas_of(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
         PlaceInfo(r[0], r[1], kind=r[2], district=r[3])
         for r in conn.execute("SELECT id, name, kind, district FROM places")
     )
+
+
+def gazetteer_of(conn: sqlite3.Connection) -> StoryGazetteer:
+    """The towns of places inside one and the actors that are states, from the places and
+    actors tables; read once per feed by the writer."""
+    states = frozenset(r[0] for r in conn.execute("SELECT id FROM actors WHERE kind = 'state'"))
+    return StoryGazetteer(areas_of(conn), states)
 
 
 def leave_story(conn: sqlite3.Connection, item_id: int) -> None:

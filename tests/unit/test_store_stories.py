@@ -314,3 +314,36 @@ def test_a_quarter_joins_its_town_s_story_in_the_store(store: Store) -> None:
     assert by_title["Clashes in Abu Salim"] != by_title["Fighting in Tripoli"]
     story = store.story(by_title["Fighting in Tripoli"] or 0)
     assert story is not None and story.place == "Tripoli" and story.place_id == "tripoli"
+
+
+def test_without_a_place_a_shared_state_alone_does_not_join_in_the_store(store: Store) -> None:
+    """The writer reads which actors are states from the actors table (kind `state`)."""
+    store.sync_actors(ACTORS)  # "uae" is a state, "khalifa-haftar" a person
+    visits = [
+        evented(
+            "Haftar visits Abu Dhabi", "talks_agreement", None, actors=("khalifa-haftar", "uae")
+        ),
+        evented(
+            "GNA delegation in the Emirates",
+            "talks_agreement",
+            None,
+            actors=("gna", "uae"),
+            when=FROZEN_NOW + 6 * HOUR,
+        ),
+        evented(
+            "حفتر يزور أبوظبي",
+            "talks_agreement",
+            None,
+            actors=("khalifa-haftar", "uae"),
+            language="ar",
+            when=FROZEN_NOW + 2 * HOUR,
+        ),
+    ]
+    store.store_feed(ok("Libya Observer"), visits)
+    by_title = {r.title: r.story_id for r in store.items()}
+    assert by_title["Haftar visits Abu Dhabi"] == by_title["حفتر يزور أبوظبي"]
+    assert by_title["GNA delegation in the Emirates"] != by_title["Haftar visits Abu Dhabi"]
+    # Rebuilt by retag, the same stories.
+    ids = {r.title: r.id for r in store.items()}
+    store.retag([(ids[t.entry.title], t) for t in visits])
+    assert {r.title: r.story_id for r in store.items()} == by_title
