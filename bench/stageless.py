@@ -12,7 +12,7 @@ their modules are loaded:
   place locator are not run);
 * the writer's `signature` is a stub and `join_story`, `add_story_source` do nothing (no story
   signature, no candidate query, no story rows; items keep story_id NULL);
-* the writer reads no story gazetteer (`gazetteer_of`).
+* the writer reads no story gazetteer (`IngestMixin._story_gazetteer`).
 
 What it cannot remove: the place gazetteer's names in the tagger's automaton (one scan over
 the text finds actors and places together) and the per-item place rows the matcher reports.
@@ -47,10 +47,11 @@ def _ingest(module):
     module.signature = lambda tagged, when, *args: StorySignature("none", None, None, when)
     module.join_story = lambda conn, item_id, *args: item_id
     module.add_story_source = lambda *args: None
-    module.gazetteer_of = lambda *args: StoryGazetteer()
+    module.IngestMixin._story_gazetteer = lambda self, *args: StoryGazetteer()
 
 
 _PATCHES = {"briefing.intelligence.tagging": _tagging, "briefing.store.ingest": _ingest}
+_PATCHES = {name: _PATCHES[name] for name in WITHOUT}
 
 
 class _Finder(importlib.abc.MetaPathFinder):
@@ -78,13 +79,25 @@ sys.meta_path.insert(0, _Finder())
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", type=Path, help="a new folder")
+    parser.add_argument(
+        "--without",
+        choices=("all", "tagging", "stories"),
+        default="all",
+        help="leave out only the tagging stages (events, places) or only the story stage",
+    )
     args = parser.parse_args()
+    modules = {
+        "all": ("briefing.intelligence.tagging", "briefing.store.ingest"),
+        "tagging": ("briefing.intelligence.tagging",),
+        "stories": ("briefing.store.ingest",),
+    }[args.without]
     args.tree.mkdir(parents=True, exist_ok=True)
     link = args.tree / "briefing"
     if not link.exists():
         link.symlink_to(REPO / "briefing", target_is_directory=True)
-    (args.tree / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
-    print(f"{args.tree}: briefing from {REPO}, without events, places and stories")
+    site = SITECUSTOMIZE.replace("WITHOUT", repr(modules))
+    (args.tree / "sitecustomize.py").write_text(site, encoding="utf-8")
+    print(f"{args.tree}: briefing from {REPO}, without {args.without} of the new stages")
 
 
 if __name__ == "__main__":

@@ -35,8 +35,8 @@ from briefing.store.feeds import FeedsMixin
 from briefing.store.feedtags import feed_tag_ids
 from briefing.store.places import PlaceRow, place_rows, replace_places
 from briefing.store.stories import (
+    GazetteerCache,
     add_story_source,
-    gazetteer_of,
     join_story,
     leave_story,
     story_unchanged,
@@ -183,7 +183,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         with self._write() as db:
             known = self._known_actors(db)
             known_places = self._known_places(db)
-            gazetteer = gazetteer_of(db.conn)
+            gazetteer = self._story_gazetteer(db.conn)
             arrived: list[int] = []
             for item in prepared.items:
                 result, item_id = self._store_one(db, item, now, known, known_places, gazetteer)
@@ -265,6 +265,12 @@ class IngestMixin(FeedsMixin, StoreBase):
         replace_places(conn, item_id, item.places, known_places, fresh=True)
         join_story(conn, item_id, story, (e.feed,))
         return "new", item_id
+
+    def _story_gazetteer(self, conn: sqlite3.Connection) -> StoryGazetteer:
+        cache = self.__dict__.get("_gazetteers")
+        if cache is None:
+            cache = self.__dict__["_gazetteers"] = GazetteerCache()
+        return cache.get(conn)
 
     def _item_feeds(self, conn: sqlite3.Connection, item_id: int) -> list[str]:
         return [
@@ -394,7 +400,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             self._replace_mentions(db, item_id, _mention_rows(tagged))
             conn = db.conn
             replace_places(conn, item_id, place_rows(tagged), self._known_places(db), fresh=fresh)
-            story = gazetteer_of(conn).apply(signature(tagged, e.published or now))
+            story = self._story_gazetteer(conn).apply(signature(tagged, e.published or now))
             if fresh or not story_unchanged(conn, item_id, story):
                 leave_story(conn, item_id)
                 join_story(conn, item_id, story, (e.feed,))
@@ -424,7 +430,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         with self._write() as db:
             conn = db.conn
             known_places = self._known_places(db)
-            gazetteer = gazetteer_of(conn)
+            gazetteer = self._story_gazetteer(conn)
             if feed_tags is not None:
                 wanted = {**feedtags.stored_feed_tags(db.conn), **feed_tags}
                 tags_added, tags_removed = feedtags.sync_all(

@@ -347,3 +347,24 @@ def test_without_a_place_a_shared_state_alone_does_not_join_in_the_store(store: 
     ids = {r.title: r.id for r in store.items()}
     store.retag([(ids[t.entry.title], t) for t in visits])
     assert {r.title: r.story_id for r in store.items()} == by_title
+
+
+def test_the_writer_sees_a_place_gazetteer_synced_after_its_first_feed(store: Store) -> None:
+    """The story gazetteer is kept between feeds and read again when a sync changed it."""
+    tripoli = PlaceInfo("tripoli", "Tripoli", "Tripolitania", "Tripoli", "city")
+    store.sync_places([tripoli])
+
+    def at(title: str, place_id: str, name: str, hours: int) -> Tagged:
+        t = evented(title, "armed_clash", name, when=FROZEN_NOW + hours * HOUR)
+        return replace(t, locations=(PlaceMention(place_id, name, "Tripolitania", (name,), True),))
+
+    store.store_feed(ok("Wire"), [at("Fighting in Tripoli", "tripoli", "Tripoli", 0)])
+    # Not yet known as a quarter of Tripoli: a story of its own.
+    store.store_feed(ok("Wire"), [at("Clashes in Souq al-Juma", "souq-al-juma", "Souq al-Juma", 1)])
+    store.sync_places(
+        [tripoli, PlaceInfo("souq-al-juma", "Souq al-Juma", "Tripolitania", "Tripoli", "district")]
+    )
+    store.store_feed(ok("Hebdo"), [at("Combats a Souq al-Juma", "souq-al-juma", "Souq al-Juma", 2)])
+    by_title = {r.title: r.story_id for r in store.items()}
+    assert by_title["Clashes in Souq al-Juma"] != by_title["Fighting in Tripoli"]
+    assert by_title["Combats a Souq al-Juma"] == by_title["Fighting in Tripoli"]
