@@ -99,11 +99,6 @@ _PHASES: dict[str, tuple[str, ...]] = {
 
 # Folded like the text they are looked for in (fold drops the hamza of ئ, as in استئناف).
 _PHASE_WORDS = {phase: tuple(fold(w) for w in words) for phase, words in _PHASES.items()}
-# One search per phase instead of one per word (every stored item is looked at).
-_PHASE_SEARCH = {
-    phase: re.compile("|".join(map(re.escape, words))).search
-    for phase, words in _PHASE_WORDS.items()
-}
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -239,8 +234,8 @@ class StoryGazetteer:
 def phase_of(text: str) -> str:
     """ "followup" or "restart" when the text reports new facts about an earlier event, else ""."""
     folded = fold(text)
-    for phase, search in _PHASE_SEARCH.items():
-        if search(folded):
+    for phase, words in _PHASE_WORDS.items():
+        if any(word in folded for word in words):
             return phase
     return ""
 

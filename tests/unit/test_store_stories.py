@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import timedelta
@@ -368,3 +369,18 @@ def test_the_writer_sees_a_place_gazetteer_synced_after_its_first_feed(store: St
     by_title = {r.title: r.story_id for r in store.items()}
     assert by_title["Clashes in Souq al-Juma"] != by_title["Fighting in Tripoli"]
     assert by_title["Combats a Souq al-Juma"] == by_title["Fighting in Tripoli"]
+
+
+def test_story_sets_decode_as_json_list_does() -> None:
+    """Differential: the writer's short path for a story's stored lists against `json_list`."""
+    from briefing.store.codec import json_list
+    from briefing.store.stories import _set
+
+    rng = random.Random(8)
+    words = ["haftar", "سرت", "12", "1.5", 'a "quoted" one', "back\\slash", "é", ""]
+    for _ in range(500):
+        value = rng.sample(words, rng.randrange(0, 5))
+        text = json.dumps(value, ensure_ascii=rng.random() < 0.5)
+        assert _set(text) == frozenset(json_list(text))
+    for odd in (None, "", "[]", "{}", "3", '"x"', "[1, 2]"):
+        assert _set(odd) == frozenset(json_list(odd))
