@@ -1,6 +1,8 @@
 """Make a tree that runs this checkout's briefing without the events, places and stories stages.
 
-    uv run python bench/stageless.py /tmp/stageless
+    uv run python bench/stageless.py /tmp/stageless                      # neither
+    uv run python bench/stageless.py /tmp/notag --without tagging        # no events, no places
+    uv run python bench/stageless.py /tmp/nostory --without stories      # no story step
     uv run python bench/ab_fetch.py --feeds 1000 --latency 0 --runs 6 /tmp/stageless .
 
 For `ab_fetch.py` (issue 12: "a cold 1,000-feed fetch stays within 5% of today's time"): the
@@ -14,8 +16,11 @@ their modules are loaded:
   signature, no candidate query, no story rows; items keep story_id NULL);
 * the writer reads no story gazetteer (`IngestMixin._story_gazetteer`).
 
+(`--without tagging` keeps only the first change, `--without stories` only the other two.)
+
 What it cannot remove: the place gazetteer's names in the tagger's automaton (one scan over
-the text finds actors and places together) and the per-item place rows the matcher reports.
+the text finds actors and places together), and the places the matcher reports beside the
+actors (stored with them so lists filter by both).
 Comparing with the commit before the events layer covers those too.
 
 Nothing in briefing reads this file; it exists only for the benchmark.
