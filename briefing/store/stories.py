@@ -322,7 +322,11 @@ class StoriesMixin(ItemsMixin, StoreBase):
         """One page of the list with one row per story: the newest report of each story under
         `f` (an item without a story stands alone), in `sort` order."""
         clause, params = self._where(f)
-        if sort in _WALKED:
+        db = self._db()
+        # The walk repeats the filter's parameters: a filter of thousands of ids could pass
+        # SQLite's limit on them (32,766 in most builds), and takes the window instead.
+        room = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - 2
+        if sort in _WALKED and 2 * len(params) <= room:
             # The list's own walk down the `sort_at` index, keeping an item when no newer report
             # of its story passes `f` (one range of `idx_items_story_sort` per item looked at):
             # the first page costs about what the item list's does.
@@ -340,7 +344,7 @@ class StoriesMixin(ItemsMixin, StoreBase):
                 f"FROM items WHERE {clause}) SELECT {ROW_COLUMNS} FROM items WHERE items.id IN "
                 f"(SELECT id FROM heads WHERE rn = 1) ORDER BY {query.ORDER_BY[sort]} LIMIT ? OFFSET ?"
             )
-        return self._rows(self._db().execute(sql, [*params, limit, offset]).fetchall())
+        return self._rows(db.execute(sql, [*params, limit, offset]).fetchall())
 
     def count_story_heads(self, f: ItemFilter = ItemFilter()) -> int:
         """How many rows `story_heads` has under `f` (stories, plus items without one)."""

@@ -210,3 +210,14 @@ def _schema_13(path: Path) -> list[tuple[str, str]]:
     migrations.apply(Database(conn), stop_before="m014_story_reports_by_time")
     conn.close()
     return _schema(path)
+
+
+def test_a_filter_of_many_ids_still_pages_story_heads(tmp_path: Path) -> None:
+    """Ids past half SQLite's parameter limit: the walk would repeat them past it."""
+    store, _ = _filled(tmp_path, 4)
+    # This build's limit may be far above the usual 32,766: lower it to what the test needs.
+    store._db().conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 1_000)
+    ids = [r.id for r in store.items(ItemFilter(state="all"), limit=10_000)][:400]
+    f = ItemFilter(state="all", ids=(*ids, *range(100_000, 100_200)))
+    assert [r.id for r in store.story_heads(f, limit=50)] == _definition(store, f, "newest", 50, 0)
+    store.close()
