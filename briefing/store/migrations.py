@@ -540,7 +540,7 @@ def m013_briefs(db: Database) -> None:
 
 
 @migrations()
-def m014_story_reports_by_time(db: Database) -> None:
+def m015_story_reports_by_time(db: Database) -> None:
     """Each story's reports indexed by time, for one row per story without a window.
 
     The list in story mode keeps an item when no newer report of its story passes the filter;

@@ -30,7 +30,7 @@ from briefing.core.models import (
 )
 from briefing.store import Store, query
 from briefing.store.items import ROW_COLUMNS
-from briefing.store.migrations import migrations
+from briefing.store.migrations import SCHEMA_VERSION, migrations
 from tests.conftest import FROZEN_NOW
 from tests.unit.test_stories import evented
 
@@ -176,14 +176,14 @@ def test_a_database_before_the_story_index_migrates_intact(tmp_path: Path) -> No
     before = [(r.id, r.story_id, r.title) for r in store.items(ItemFilter(state="all"))]
     stories = store._db().execute("SELECT * FROM stories ORDER BY id").fetchall()
     store.close()
-    # Take the file back to schema 13: the old index, and m014 not yet applied.
+    # Take the file back to the schema before m015: the old index, m015 not yet applied.
     conn = sqlite3.connect(path)
     conn.execute("DROP INDEX idx_items_story_sort")
     conn.execute("CREATE INDEX idx_items_story ON items (story_id)")
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm014_story_reports_by_time'")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_story_reports_by_time'")
     conn.commit()
     conn.close()
-    assert _schema(path) == _schema_13(tmp_path / "schema13.db")
+    assert _schema(path) == _schema_before(tmp_path / "before.db")
 
     store = Store.open(path)
     assert [(r.id, r.story_id, r.title) for r in store.items(ItemFilter(state="all"))] == before
@@ -193,7 +193,8 @@ def test_a_database_before_the_story_index_migrates_intact(tmp_path: Path) -> No
     f = ItemFilter(state="all")
     assert [r.id for r in store.story_heads(f)] == _definition(store, f, "newest", 200, 0)
     store.close()
-    assert list(tmp_path.glob("briefing.db.bak-v13-*")), "no backup before migrating"
+    version = SCHEMA_VERSION - 1
+    assert list(tmp_path.glob(f"briefing.db.bak-v{version}-*")), "no backup before migrating"
 
 
 def _schema(path: Path) -> list[tuple[str, str]]:
@@ -205,9 +206,9 @@ def _schema(path: Path) -> list[tuple[str, str]]:
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
-def _schema_13(path: Path) -> list[tuple[str, str]]:
+def _schema_before(path: Path) -> list[tuple[str, str]]:
     conn = sqlite3.connect(path, isolation_level=None)
-    migrations.apply(Database(conn), stop_before="m014_story_reports_by_time")
+    migrations.apply(Database(conn), stop_before="m015_story_reports_by_time")
     conn.close()
     return _schema(path)
 
