@@ -1,9 +1,10 @@
-"""A/B: cold `briefing fetch` runs of two code trees, alternated, against one loopback server.
+"""A/B: cold `briefing fetch` runs of two or more code trees, alternated, against one server.
 
 On a shared machine whose speed moves by tens of percent from one minute to the next, two
-versions are only comparable when their runs are interleaved: A B B A A B … Each tree is a
-checkout of this repository (for example `git worktree add /tmp/a <commit>`); both run with
-this Python environment.
+versions are only comparable when their runs are interleaved: A B B A A B … (with three trees,
+each run rotates the order). Each tree is a checkout of this repository (for example
+`git worktree add /tmp/a <commit>`, or `bench/stageless.py`); all run with this Python
+environment. The medians of the later trees are also given as a ratio to the first's.
 
     uv run python bench/ab_fetch.py --feeds 200 --latency 0.05 --runs 8 /tmp/a /tmp/b
 """
@@ -24,12 +25,14 @@ from gen_feeds import write_corpus
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("trees", nargs=2, type=Path, help="two checkouts of the repository")
+    parser.add_argument("trees", nargs="+", type=Path, help="two or more checkouts")
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--runs", type=int, default=8)
     parser.add_argument("--work", type=Path, default=Path("/tmp/briefing-bench"))
     args = parser.parse_args()
+    if len(args.trees) < 2:
+        parser.error("give at least two trees")
     corpus = args.work / "corpus-50-v2"
     write_corpus(corpus, 1000, 50)
     for tree in args.trees:
@@ -45,7 +48,11 @@ def main() -> None:
     try:
         config = briefing_config(folder, urls(args.feeds, port))
         for run in range(args.runs):
-            order = args.trees if run % 2 == 0 else args.trees[::-1]
+            if len(args.trees) == 2:
+                order = args.trees if run % 2 == 0 else args.trees[::-1]
+            else:
+                shift = run % len(args.trees)
+                order = args.trees[shift:] + args.trees[:shift]
             for tree in order:
                 db = folder / "ab.db"
                 for suffix in ("", "-wal", "-shm", ".fetch.lock"):
@@ -58,11 +65,16 @@ def main() -> None:
         server.terminate()
         server.wait()
     print(f"{args.feeds} feeds × 50 items, {args.latency * 1000:.0f} ms latency, {HOSTS} hosts")
+    first: tuple[float, float] | None = None
     for tree, values in results.items():
         wall = statistics.median(s for s, _ in values)
         cpu = statistics.median(c for _, c in values)
         runs = " ".join(f"{s:.2f}" for s, _ in values)
-        print(f"{tree}: median {wall:.2f} s wall, {cpu:.2f} s CPU (runs: {runs})")
+        ratio = (
+            "" if first is None else f"; {wall / first[0]:.3f} × wall, {cpu / first[1]:.3f} × CPU"
+        )
+        print(f"{tree}: median {wall:.2f} s wall, {cpu:.2f} s CPU (runs: {runs}){ratio}")
+        first = first or (wall, cpu)
 
 
 if __name__ == "__main__":

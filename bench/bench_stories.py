@@ -100,10 +100,17 @@ def main() -> int:
         )
         new = [item(rng, args.items + n, f"new-{n // 20}") for n in range(args.new)]
         plan = db.execute(
-            "EXPLAIN QUERY PLAN SELECT id, phase, first_seen, last_seen, actors, numbers FROM "
-            "stories WHERE event_type = ? AND place_id IS ? AND last_seen >= ? AND first_seen <= ? "
-            "ORDER BY last_seen DESC LIMIT 20",
-            ("armed_clash", "place-1", "2026-10-10", "2026-10-14"),
+            "EXPLAIN QUERY PLAN " + store_stories.CANDIDATE_SQL,
+            (
+                "armed_clash",
+                "place-1",
+                "",
+                "2026-10-10",
+                "2026-10-14",
+                "2026-10-09",
+                "2026-10-15",
+                20,
+            ),
         ).fetchall()
         print("candidate query plan:", "; ".join(str(r[-1]) for r in plan))
 

@@ -38,7 +38,7 @@ from briefing.core.models import (  # noqa: E402
     Tagged,
 )
 from briefing.core.text import fold  # noqa: E402
-from briefing.intelligence.stories import group, signature  # noqa: E402
+from briefing.intelligence.stories import group, signature, with_states  # noqa: E402
 from tests.stories_scoring import score  # noqa: E402
 
 
@@ -83,7 +83,10 @@ def _oracle(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
         )
         t = tagger.tag(entry, spec)
         tagged.append(replace(t, event=EventVerdict(kind), locations=locations))  # type: ignore[arg-type]
-    grouped = group([signature(t, t.entry.published or datetime.now(UTC)) for t in tagged])
+    states = frozenset(a.id for a in tagger.actor_infos() if a.kind == "state")
+    grouped = group(
+        [with_states(signature(t, t.entry.published or datetime.now(UTC)), states) for t in tagged]
+    )
     return {
         tagged[i].entry.identity: tagged[first].entry.identity
         for i, (first, _) in enumerate(grouped)

@@ -22,7 +22,7 @@ from rich.text import Text
 from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for
 from briefing.core.errors import ConfigError, ParseError
 from briefing.core.files import read_capped
-from briefing.core.models import Entry, FeedSpec, PlaceInfo, RelevanceMode, Tagged
+from briefing.core.models import ActorInfo, Entry, FeedSpec, PlaceInfo, RelevanceMode, Tagged
 from briefing.core.text import clean_line
 
 _MODES = ("all", "default", "strict")
@@ -171,15 +171,17 @@ def verdict_json(tagged: Tagged, mode: RelevanceMode) -> dict[str, Any]:
     }
 
 
-def story_json(tagged: Sequence[Tagged], places: Sequence[PlaceInfo] = ()) -> list[dict[str, Any]]:
+def story_json(
+    tagged: Sequence[Tagged], places: Sequence[PlaceInfo] = (), actors: Sequence[ActorInfo] = ()
+) -> list[dict[str, Any]]:
     """Per item, `story` (the id of the item that starts its story in this list) and
     `story_reasons` (why it joined; empty for the item that starts it). `places` tell which
-    places lie inside a town (its quarters, airport, port)."""
-    from briefing.intelligence.stories import area_map, group, in_area, signature
+    places lie inside a town (its quarters, airport, port); `actors`, which actors are states."""
+    from briefing.intelligence.stories import StoryGazetteer, group, signature
 
     undated = datetime.now(UTC)
-    areas = area_map(places)
-    grouped = group([in_area(signature(t, t.entry.published or undated), areas) for t in tagged])
+    gazetteer = StoryGazetteer.of(places, actors)
+    grouped = group([gazetteer.apply(signature(t, t.entry.published or undated)) for t in tagged])
     return [
         {"story": tagged[first].entry.identity, "story_reasons": list(reasons)}
         for first, reasons in grouped
@@ -228,7 +230,7 @@ def classify(ctx: Context, file: Path, as_json: bool, mode: str | None, only: st
         spec = FeedSpec(name=entry.feed, url=str(file), relevance=chosen)
         every.append((tagger.tag(entry, spec), chosen))
     # Stories are judged over the whole file, before --only, so ids do not depend on the filter.
-    stories = story_json([t for t, _ in every], tagger.place_infos())
+    stories = story_json([t for t, _ in every], tagger.place_infos(), tagger.actor_infos())
     results: list[tuple[Tagged, RelevanceMode]] = []
     story_of: list[dict[str, Any]] = []
     for (tagged, chosen), story in zip(every, stories, strict=True):

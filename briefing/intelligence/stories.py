@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from briefing.core.models import EventType, PlaceInfo, Tagged
+from briefing.core.models import ActorInfo, EventType, PlaceInfo, Tagged
 from briefing.core.text import fold, title_key
 
 GAP = timedelta(hours=48)
@@ -27,8 +28,8 @@ SPAN = timedelta(hours=72)
 """…and the story, with it, spans no more than this ("within a few days"). Two events of one
 kind in one city five days apart are two stories."""
 PLACELESS_GAP = timedelta(hours=36)
-"""Items with no place (talks abroad, a central-bank decision) need shared actors or figures,
-and a shorter gap."""
+"""Items with no place (talks abroad, a central-bank decision) need a shared actor that is not a
+state, or a shared figure, and a shorter gap."""
 SAME_TITLE_GAP = timedelta(days=3)
 """The "also in" rule: the same headline this close in time (store.ingest.DUPLICATE_WINDOW)."""
 MIN_TITLE_KEY = 24
@@ -114,6 +115,10 @@ class StorySignature:
     phase: str = ""
     """"" for the event itself; "followup" or "restart" for a report of new facts."""
     actors: frozenset[str] = frozenset()
+    states: frozenset[str] = frozenset()
+    """The actors among `actors` that are states (`with_states`). Two visits to one capital by
+    different delegations both name its country: without a place, a shared state alone does
+    not make two reports one story."""
     numbers: frozenset[str] = frozenset()
     """Figures in the headline and summary (tolls, amounts), without years."""
     spot: str | None = None
@@ -202,6 +207,30 @@ def in_area(sig: StorySignature, areas: Areas) -> StorySignature:
     return replace(sig, place_id=area[0], place=area[1], spot=sig.place_id)
 
 
+def with_states(sig: StorySignature, states: AbstractSet[str]) -> StorySignature:
+    """`sig` knowing which of its actors are states (`states`: the ids of the gazetteer's actors
+    of kind `state`)."""
+    found = sig.actors & states
+    return replace(sig, states=frozenset(found)) if found or sig.states else sig
+
+
+@dataclass(frozen=True)
+class StoryGazetteer:
+    """What the rules need from the gazetteers besides the item: the town each place inside one
+    is in (`area_map`), and which actors are states. The store reads it once per feed."""
+
+    areas: Areas = field(default_factory=dict)
+    states: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, places: Iterable[PlaceInfo], actors: Iterable[ActorInfo]) -> StoryGazetteer:
+        return cls(area_map(places), frozenset(a.id for a in actors if a.kind == "state"))
+
+    def apply(self, sig: StorySignature) -> StorySignature:
+        """`sig` keyed by its town (`in_area`), its states marked (`with_states`)."""
+        return with_states(in_area(sig, self.areas), self.states)
+
+
 def phase_of(text: str) -> str:
     """ "followup" or "restart" when the text reports new facts about an earlier event, else ""."""
     folded = fold(text)
@@ -271,8 +300,11 @@ def _fits(sig: StorySignature, c: StoryCandidate) -> tuple[str, ...] | None:
     actors = sorted(sig.actors & c.actors)
     numbers = sorted(sig.numbers & c.numbers, key=lambda n: (len(n), n))
     if sig.place_id is None:
-        # No place to anchor on: the same act by the same actors, or with the same figures.
-        if gap > PLACELESS_GAP or not (actors or numbers):
+        # No place to anchor on: the same act by the same people or bodies, or with the same
+        # figures. A state is named by every report of a visit to its capital or of talks it
+        # hosts, so it does not count here.
+        agents = [a for a in actors if a not in sig.states]
+        if gap > PLACELESS_GAP or not (agents or numbers):
             return None
     elif gap > GAP:
         return None

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from briefing.core.models import Entry, FetchOutcome, StoreResult, Tagged, Verdict
 from briefing.core.search import search_copy
 from briefing.core.text import clean_block, clean_line, strip_unsafe, title_key
-from briefing.intelligence.stories import Areas, StorySignature, in_area, signature
+from briefing.intelligence.stories import StoryGazetteer, StorySignature, signature
 from briefing.store import feedtags
 from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
 from briefing.store.codec import (
@@ -35,8 +35,8 @@ from briefing.store.feeds import FeedsMixin
 from briefing.store.feedtags import feed_tag_ids
 from briefing.store.places import PlaceRow, place_rows, replace_places
 from briefing.store.stories import (
+    GazetteerCache,
     add_story_source,
-    areas_of,
     join_story,
     leave_story,
     story_unchanged,
@@ -183,10 +183,10 @@ class IngestMixin(FeedsMixin, StoreBase):
         with self._write() as db:
             known = self._known_actors(db)
             known_places = self._known_places(db)
-            areas = areas_of(db.conn)
+            gazetteer = self._story_gazetteer(db.conn)
             arrived: list[int] = []
             for item in prepared.items:
-                result, item_id = self._store_one(db, item, now, known, known_places, areas)
+                result, item_id = self._store_one(db, item, now, known, known_places, gazetteer)
                 new += result == "new"
                 updated += result == "updated"
                 unchanged += result == "unchanged"
@@ -215,7 +215,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         now: datetime,
         known: set[str],
         known_places: set[str],
-        areas: Areas,
+        gazetteer: StoryGazetteer,
     ) -> tuple[str, int]:
         """Store one item: ("new" | "updated" | "unchanged" | "merged", its id)."""
         # The hot path of a fetch: plain prepared statements (sqlite3 caches them), because
@@ -223,7 +223,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         e = item.entry
         fields = item.fields
         conn = db.conn
-        story = in_area(item.story, areas)
+        story = gazetteer.apply(item.story)
         source = conn.execute(
             "SELECT item_id FROM item_sources WHERE feed = ? AND identity = ?", (e.feed, e.identity)
         ).fetchone()
@@ -234,7 +234,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             ).fetchone()
             if current is None:  # pragma: no cover - foreign keys keep this from happening
                 conn.execute("DELETE FROM item_sources WHERE item_id = ?", (item_id,))
-                return self._store_one(db, item, now, known, known_places, areas)
+                return self._store_one(db, item, now, known, known_places, gazetteer)
             same = (current[0], current[1], current[2], current[3]) == (
                 fields["title"],
                 fields["summary"],
@@ -265,6 +265,12 @@ class IngestMixin(FeedsMixin, StoreBase):
         replace_places(conn, item_id, item.places, known_places, fresh=True)
         join_story(conn, item_id, story, (e.feed,))
         return "new", item_id
+
+    def _story_gazetteer(self, conn: sqlite3.Connection) -> StoryGazetteer:
+        cache = self.__dict__.get("_gazetteers")
+        if cache is None:
+            cache = self.__dict__["_gazetteers"] = GazetteerCache()
+        return cache.get(conn)
 
     def _item_feeds(self, conn: sqlite3.Connection, item_id: int) -> list[str]:
         return [
@@ -394,7 +400,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             self._replace_mentions(db, item_id, _mention_rows(tagged))
             conn = db.conn
             replace_places(conn, item_id, place_rows(tagged), self._known_places(db), fresh=fresh)
-            story = in_area(signature(tagged, e.published or now), areas_of(conn))
+            story = self._story_gazetteer(conn).apply(signature(tagged, e.published or now))
             if fresh or not story_unchanged(conn, item_id, story):
                 leave_story(conn, item_id)
                 join_story(conn, item_id, story, (e.feed,))
@@ -424,7 +430,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         with self._write() as db:
             conn = db.conn
             known_places = self._known_places(db)
-            areas = areas_of(conn)
+            gazetteer = self._story_gazetteer(conn)
             if feed_tags is not None:
                 wanted = {**feedtags.stored_feed_tags(db.conn), **feed_tags}
                 tags_added, tags_removed = feedtags.sync_all(
@@ -447,7 +453,7 @@ class IngestMixin(FeedsMixin, StoreBase):
                         (t.event.type, event_reasons, item_id),
                     )
                 replace_places(conn, item_id, place_rows(t), known_places)
-                stories.append((item_id, in_area(signature(t, require_iso(row[5])), areas)))
+                stories.append((item_id, gazetteer.apply(signature(t, require_iso(row[5])))))
                 old_score = float(row[0] or 0.0)
                 new_reasons = reasons_to_json(t.verdict.reasons)
                 was_relevant = bool(row[2])

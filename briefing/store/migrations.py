@@ -590,6 +590,18 @@ def m014_tag_names_casefolded(db: Database) -> None:
     conn.execute("CREATE UNIQUE INDEX tags_name_key ON tags (name_key)")
 
 
+@migrations()
+def m015_story_reports_by_time(db: Database) -> None:
+    """Each story's reports indexed by time, for one row per story without a window.
+
+    The list in story mode keeps an item when no newer report of its story passes the filter;
+    with `sort_at` in the index that check is one range read. The old index on `story_id` alone
+    is a prefix of this one, so it goes.
+    """
+    db.execute("CREATE INDEX idx_items_story_sort ON items (story_id, sort_at)")
+    db.execute("DROP INDEX idx_items_story")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 """How many migrations this version of briefing knows."""
 

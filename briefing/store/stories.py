@@ -27,6 +27,7 @@ from briefing.intelligence.stories import (
     PLACELESS_GAP,
     SPAN,
     StoryCandidate,
+    StoryGazetteer,
     StorySignature,
     area_map,
     candidate,
@@ -41,6 +42,16 @@ from briefing.store.items import ROW_COLUMNS, ItemsMixin
 _JSON = json.JSONEncoder(ensure_ascii=False)
 _CANDIDATES = 20
 """More than one story of one type in one place within three days is rare; twenty is plenty."""
+_WALKED: frozenset[SortOrder] = frozenset({"newest", "oldest"})
+"""Sort orders the `sort_at` index serves, so a page of story heads is found by walking it."""
+_NO_NEWER_REPORT = (
+    "(items.story_id IS NULL OR NOT EXISTS (SELECT 1 FROM items AS newer "
+    "WHERE newer.story_id = items.story_id AND (newer.sort_at, newer.id) > (items.sort_at, items.id) "
+    # The filter is written against `items`: here that name is bound to the newer report.
+    "AND EXISTS (SELECT 1 FROM items WHERE items.id = newer.id AND {})))"
+)
+"""An item is its story's head under a filter when no newer report of its story passes the same
+filter ("newer" as the list's `newest` order: sort_at, then id)."""
 _STORY_COLUMNS = (
     "s.id, s.event_type, s.place_id, p.name, s.headline, s.first_seen, s.last_seen, s.sources, "
     "s.languages, s.items"
@@ -49,12 +60,24 @@ _STORY_COLUMNS = (
 
 @dataclass(frozen=True)
 class _StoredStory:
-    """A candidate story's row: what `choose` reads, and what joining it updates."""
+    """A candidate story's row: what `choose` reads, and what joining it updates (its sources
+    and languages kept as stored: only the story joined needs them decoded)."""
 
     candidate: StoryCandidate
-    sources: tuple[str, ...]
-    languages: tuple[str, ...]
+    sources: str
+    languages: str
     headline_rank: float
+
+
+CANDIDATE_SQL = (
+    "SELECT id, first_seen, last_seen, actors, numbers, spots, sources, languages, headline_rank "
+    "FROM stories WHERE event_type = ? AND place_id IS ? AND phase = ? "
+    "AND last_seen >= ? AND first_seen <= ? AND first_seen >= ? AND last_seen <= ? "
+    "ORDER BY last_seen DESC LIMIT ?"
+)
+"""Stories `choose` could accept: same type, place and phase; the item within the gap of the
+story's nearest report; the story with the item within the span. Each condition is one
+`stories._fits` checks again, so the query only spares decoding stories that cannot fit."""
 
 
 def find_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[StoryCandidate]:
@@ -65,13 +88,19 @@ def find_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[Story
 def _stored_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[_StoredStory]:
     if not sig.eventful:
         return []
-    gap = max(GAP, PLACELESS_GAP)
+    gap = GAP if sig.place_id is not None else PLACELESS_GAP
     rows = conn.execute(
-        "SELECT id, phase, first_seen, last_seen, actors, numbers, sources, languages, "
-        "headline_rank, spots FROM stories "
-        "WHERE event_type = ? AND place_id IS ? AND last_seen >= ? AND first_seen <= ? "
-        "ORDER BY last_seen DESC LIMIT ?",
-        (sig.event_type, sig.place_id, iso(sig.when - gap), iso(sig.when + SPAN), _CANDIDATES),
+        CANDIDATE_SQL,
+        (
+            sig.event_type,
+            sig.place_id,
+            sig.phase,
+            iso(sig.when - gap),
+            iso(sig.when + gap),
+            iso(sig.when - SPAN),
+            iso(sig.when + SPAN),
+            _CANDIDATES,
+        ),
     ).fetchall()
     return [
         _StoredStory(
@@ -79,19 +108,32 @@ def _stored_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[_S
                 id=r[0],
                 event_type=sig.event_type,
                 place_id=sig.place_id,
-                phase=r[1],
-                first_seen=require_iso(r[2]),
-                last_seen=require_iso(r[3]),
-                actors=frozenset(json_list(r[4])),
-                numbers=frozenset(json_list(r[5])),
-                spots=frozenset(json_list(r[9])),
+                phase=sig.phase,
+                first_seen=require_iso(r[1]),
+                last_seen=require_iso(r[2]),
+                actors=_set(r[3]),
+                numbers=_set(r[4]),
+                spots=_set(r[5]),
             ),
-            json_list(r[6]),
-            json_list(r[7]),
+            r[6],
+            r[7],
             float(r[8] or 0.0),
         )
         for r in rows
     ]
+
+
+_NONE: frozenset[str] = frozenset()
+_DECODE = json.JSONDecoder().raw_decode
+
+
+def _set(text: str | None) -> frozenset[str]:
+    """A stored JSON list of strings as a set: `json_list`'s result by a shorter path (this
+    runs for every candidate of every new item), and nothing to decode for an empty list."""
+    if not text or text == "[]":
+        return _NONE
+    value = _DECODE(text)[0]
+    return frozenset(map(str, value)) if isinstance(value, list) else _NONE
 
 
 def join_story(
@@ -132,8 +174,8 @@ def join_story(
         return item_id
     story = stored[match.story_id]
     grown = widen(story.candidate, sig)
-    feeds = list(dict.fromkeys([*story.sources, *sources]))
-    languages = list(story.languages)
+    feeds = list(dict.fromkeys([*json_list(story.sources), *sources]))
+    languages = list(json_list(story.languages))
     if sig.language and sig.language not in languages:
         languages.append(sig.language)
     better = sig.headline_rank > story.headline_rank
@@ -172,6 +214,36 @@ def areas_of(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
         PlaceInfo(r[0], r[1], kind=r[2], district=r[3])
         for r in conn.execute("SELECT id, name, kind, district FROM places")
     )
+
+
+def gazetteer_of(conn: sqlite3.Connection) -> StoryGazetteer:
+    """The towns of places inside one and the actors that are states, from the places and
+    actors tables; read once per feed by the writer."""
+    states = frozenset(r[0] for r in conn.execute("SELECT id FROM actors WHERE kind = 'state'"))
+    return StoryGazetteer(areas_of(conn), states)
+
+
+class GazetteerCache:
+    """One database's story gazetteer, read again only after a sync changed its places or actors
+    (each sync writes its content hash into meta): reading it costs ~0.4 ms, once per feed."""
+
+    def __init__(self) -> None:
+        self._held: tuple[tuple[tuple[str, str], ...], StoryGazetteer] | None = None
+
+    def get(self, conn: sqlite3.Connection) -> StoryGazetteer:
+        key = tuple(
+            (str(k), str(v))
+            for k, v in conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('actors_hash', 'places_hash') "
+                "ORDER BY key"
+            )
+        )
+        held = self._held
+        if held is not None and held[0] == key and len(key) == 2:
+            return held[1]
+        gazetteer = gazetteer_of(conn)
+        self._held = (key, gazetteer)  # one assignment: a reader in another thread sees a pair
+        return gazetteer
 
 
 def leave_story(conn: sqlite3.Connection, item_id: int) -> None:
@@ -250,13 +322,29 @@ class StoriesMixin(ItemsMixin, StoreBase):
         """One page of the list with one row per story: the newest report of each story under
         `f` (an item without a story stands alone), in `sort` order."""
         clause, params = self._where(f)
-        sql = (
-            "WITH heads AS (SELECT items.id AS id, row_number() OVER (PARTITION BY "
-            f"coalesce(items.story_id, -items.id) ORDER BY {query.ORDER_BY['newest']}) AS rn "
-            f"FROM items WHERE {clause}) SELECT {ROW_COLUMNS} FROM items WHERE items.id IN "
-            f"(SELECT id FROM heads WHERE rn = 1) ORDER BY {query.ORDER_BY[sort]} LIMIT ? OFFSET ?"
-        )
-        return self._rows(self._db().execute(sql, [*params, limit, offset]).fetchall())
+        db = self._db()
+        # The walk repeats the filter's parameters: a filter of thousands of ids could pass
+        # SQLite's limit on them (32,766 in most builds), and takes the window instead.
+        room = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - 2
+        if sort in _WALKED and 2 * len(params) <= room:
+            # The list's own walk down the `sort_at` index, keeping an item when no newer report
+            # of its story passes `f` (one range of `idx_items_story_sort` per item looked at):
+            # the first page costs about what the item list's does.
+            sql = (
+                f"SELECT {ROW_COLUMNS} FROM items WHERE {clause} AND "
+                f"{_NO_NEWER_REPORT.format(clause)} ORDER BY {query.ORDER_BY[sort]} LIMIT ? OFFSET ?"
+            )
+            params = [*params, *params]
+        else:
+            # No index gives this order, so every matching item is read and sorted anyway; then
+            # one window over them costs less than a check per item.
+            sql = (
+                "WITH heads AS (SELECT items.id AS id, row_number() OVER (PARTITION BY "
+                f"coalesce(items.story_id, -items.id) ORDER BY {query.ORDER_BY['newest']}) AS rn "
+                f"FROM items WHERE {clause}) SELECT {ROW_COLUMNS} FROM items WHERE items.id IN "
+                f"(SELECT id FROM heads WHERE rn = 1) ORDER BY {query.ORDER_BY[sort]} LIMIT ? OFFSET ?"
+            )
+        return self._rows(db.execute(sql, [*params, limit, offset]).fetchall())
 
     def count_story_heads(self, f: ItemFilter = ItemFilter()) -> int:
         """How many rows `story_heads` has under `f` (stories, plus items without one)."""

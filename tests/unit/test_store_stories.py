@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import timedelta
@@ -314,3 +315,72 @@ def test_a_quarter_joins_its_town_s_story_in_the_store(store: Store) -> None:
     assert by_title["Clashes in Abu Salim"] != by_title["Fighting in Tripoli"]
     story = store.story(by_title["Fighting in Tripoli"] or 0)
     assert story is not None and story.place == "Tripoli" and story.place_id == "tripoli"
+
+
+def test_without_a_place_a_shared_state_alone_does_not_join_in_the_store(store: Store) -> None:
+    """The writer reads which actors are states from the actors table (kind `state`)."""
+    store.sync_actors(ACTORS)  # "uae" is a state, "khalifa-haftar" a person
+    visits = [
+        evented(
+            "Haftar visits Abu Dhabi", "talks_agreement", None, actors=("khalifa-haftar", "uae")
+        ),
+        evented(
+            "GNA delegation in the Emirates",
+            "talks_agreement",
+            None,
+            actors=("gna", "uae"),
+            when=FROZEN_NOW + 6 * HOUR,
+        ),
+        evented(
+            "حفتر يزور أبوظبي",
+            "talks_agreement",
+            None,
+            actors=("khalifa-haftar", "uae"),
+            language="ar",
+            when=FROZEN_NOW + 2 * HOUR,
+        ),
+    ]
+    store.store_feed(ok("Libya Observer"), visits)
+    by_title = {r.title: r.story_id for r in store.items()}
+    assert by_title["Haftar visits Abu Dhabi"] == by_title["حفتر يزور أبوظبي"]
+    assert by_title["GNA delegation in the Emirates"] != by_title["Haftar visits Abu Dhabi"]
+    # Rebuilt by retag, the same stories.
+    ids = {r.title: r.id for r in store.items()}
+    store.retag([(ids[t.entry.title], t) for t in visits])
+    assert {r.title: r.story_id for r in store.items()} == by_title
+
+
+def test_the_writer_sees_a_place_gazetteer_synced_after_its_first_feed(store: Store) -> None:
+    """The story gazetteer is kept between feeds and read again when a sync changed it."""
+    tripoli = PlaceInfo("tripoli", "Tripoli", "Tripolitania", "Tripoli", "city")
+    store.sync_places([tripoli])
+
+    def at(title: str, place_id: str, name: str, hours: int) -> Tagged:
+        t = evented(title, "armed_clash", name, when=FROZEN_NOW + hours * HOUR)
+        return replace(t, locations=(PlaceMention(place_id, name, "Tripolitania", (name,), True),))
+
+    store.store_feed(ok("Wire"), [at("Fighting in Tripoli", "tripoli", "Tripoli", 0)])
+    # Not yet known as a quarter of Tripoli: a story of its own.
+    store.store_feed(ok("Wire"), [at("Clashes in Souq al-Juma", "souq-al-juma", "Souq al-Juma", 1)])
+    store.sync_places(
+        [tripoli, PlaceInfo("souq-al-juma", "Souq al-Juma", "Tripolitania", "Tripoli", "district")]
+    )
+    store.store_feed(ok("Hebdo"), [at("Combats a Souq al-Juma", "souq-al-juma", "Souq al-Juma", 2)])
+    by_title = {r.title: r.story_id for r in store.items()}
+    assert by_title["Clashes in Souq al-Juma"] != by_title["Fighting in Tripoli"]
+    assert by_title["Combats a Souq al-Juma"] == by_title["Fighting in Tripoli"]
+
+
+def test_story_sets_decode_as_json_list_does() -> None:
+    """Differential: the writer's short path for a story's stored lists against `json_list`."""
+    from briefing.store.codec import json_list
+    from briefing.store.stories import _set
+
+    rng = random.Random(8)
+    words = ["haftar", "سرت", "12", "1.5", 'a "quoted" one', "back\\slash", "é", ""]
+    for _ in range(500):
+        value = rng.sample(words, rng.randrange(0, 5))
+        text = json.dumps(value, ensure_ascii=rng.random() < 0.5)
+        assert _set(text) == frozenset(json_list(text))
+    for odd in (None, "", "[]", "{}", "3", '"x"', "[1, 2]"):
+        assert _set(odd) == frozenset(json_list(odd))
