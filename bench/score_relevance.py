@@ -10,7 +10,8 @@ actors as plain English names; `items` writes them in the shape `classify` reads
 feed is judged in the `default` mode unless `--focused-all` is given: the labels say what an
 item is about, which `all` does not judge). `score` prints relevance precision, recall and F1
 overall and per kind, and the actor micro-F1 after mapping each name to a gazetteer id by the
-table below (written by hand; a name missing from it is reported and counted as a miss).
+table below (written by hand), else by the gazetteer's names and aliases; a name found in
+neither is reported and counted as a miss.
 `-v` lists the items with a wrong verdict or wrong actors, with their reasons.
 
 The own labelled sets (tests/data/labelled/relevance.jsonl, holdout.jsonl) are read too: their
@@ -65,13 +66,18 @@ NAME_TO_ID = {
 IMPLIED = {"united-nations"}
 
 
-def _states() -> tuple[set[str], set[str]]:
-    """Ids of the gazetteer's states, and all its ids (imported here: `items` needs no
-    briefing)."""
+def _states() -> tuple[set[str], set[str], dict[str, str]]:
+    """Ids of the gazetteer's states, all its ids, and each folded name or alias's id (imported
+    here: `items` needs no briefing)."""
     from briefing.intelligence.gazetteer import load_gazetteer
+    from briefing.intelligence.matching import phrase_key
 
     actors = load_gazetteer().actors.values()
-    return {a.id for a in actors if a.kind == "state"}, {a.id for a in actors}
+    by_name: dict[str, str] = {}
+    for a in actors:
+        for name in (a.name, a.id, *a.aliases):
+            by_name.setdefault(phrase_key(name), a.id)
+    return {a.id for a in actors if a.kind == "state"}, {a.id for a in actors}, by_name
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -111,7 +117,9 @@ def score(labelled: Path, output: Path) -> None:
     atp = afp = afn = 0
     # The same without states on either side: the holdout names a state only when it acts in
     # Libya's affairs, while the gazetteer reports every state an item names (its convention).
-    states, ids = _states()
+    states, ids, by_name = _states()
+    from briefing.intelligence.matching import phrase_key
+
     stp = sfp = sfn = 0
     # And on the items labelled relevant only: the holdout lists no actor for an item that is
     # not about Libya, while the tool reports whoever such an item names.
@@ -132,9 +140,12 @@ def score(labelled: Path, output: Path) -> None:
             if name in ids:  # the own sets label with ids
                 expected.add(name)
                 continue
-            if name not in NAME_TO_ID:
+            # A name the table lacks is looked up among the gazetteer's names and aliases (a
+            # leader's name stands for the state: "Vladimir Putin" is russia).
+            known = NAME_TO_ID.get(name) or by_name.get(phrase_key(name))
+            if known is None:
                 unmapped.add(name)
-            expected.add(NAME_TO_ID.get(name, f"?{name}"))
+            expected.add(known or f"?{name}")
         found = {a["id"] for a in out["actors"]}
         atp += len(found & expected)
         afp += len((found - expected) - IMPLIED)
