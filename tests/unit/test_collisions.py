@@ -281,3 +281,28 @@ def test_the_holdout_scorer_maps_every_name_to_a_gazetteer_actor() -> None:
     lines = holdout.read_text(encoding="utf-8").splitlines()
     names = {name for line in lines for name in json.loads(line)["actors"]}
     assert names <= set(score.NAME_TO_ID)
+
+
+@pytest.mark.parametrize(
+    "title, summary",
+    [
+        (
+            "USS Tripoli arrives in Japan",
+            "The amphibious assault ship USS Tripoli docked at Sasebo.",
+        ),
+        (
+            "Former HMAS Tobruk opens as a dive site",
+            "The old navy ship Tobruk lies off Queensland.",
+        ),
+    ],
+)
+def test_a_ship_named_after_a_libyan_town_is_not_the_town(
+    tagger: Tagger, title: str, summary: str
+) -> None:
+    tagged = tag(tagger, title, summary)
+    assert not tagged.verdict.relevant and not tagged.places
+
+
+def test_the_town_itself_is_still_found_beside_its_port(tagger: Tagger) -> None:
+    tagged = tag(tagger, "Clashes in Tobruk leave 3 dead", "Fighting near the port of Tobruk.")
+    assert tagged.verdict.relevant and "tobruk" in {p.actor_id for p in tagged.places}
