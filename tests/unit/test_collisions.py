@@ -306,3 +306,18 @@ def test_a_ship_named_after_a_libyan_town_is_not_the_town(
 def test_the_town_itself_is_still_found_beside_its_port(tagger: Tagger) -> None:
     tagged = tag(tagger, "Clashes in Tobruk leave 3 dead", "Fighting near the port of Tobruk.")
     assert tagged.verdict.relevant and "tobruk" in {p.actor_id for p in tagged.places}
+
+
+@pytest.mark.parametrize(
+    "title, summary",
+    [
+        ("Africa Corps takes over from Wagner in Mali", "Africa Corps holds former Wagner bases."),
+        ("Eni and Repsol sign a gas deal in Mozambique", "Eni and Repsol will share the block."),
+    ],
+)
+def test_two_foreign_names_active_elsewhere_do_not_make_libya_news(
+    tagger: Tagger, title: str, summary: str
+) -> None:
+    assert not tag(tagger, title, summary).verdict.relevant
+    # A Libya signal beside them does.
+    assert tag(tagger, title, summary + " Both also work in Libya.").verdict.relevant
