@@ -91,6 +91,19 @@ async def palette_pick(pilot: Pilot[Any], query: str, wanted: str, *, rounds: in
     raise AssertionError(f"the palette never offered {wanted!r} first (last: {shown!r})")
 
 
+async def choose_in_panel(pilot: Pilot[Any], panel: Any, option_id: str) -> None:
+    """Move down the focused filter panel to the entry `option_id` and press enter."""
+    for _ in range(panel.option_count + 1):
+        option = panel.highlighted_option
+        if option is not None and option.id == option_id:
+            break
+        await pilot.press("down")
+    else:
+        raise AssertionError(f"no entry {option_id!r} in the filter panel")
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def pick_in_panel(pilot: Pilot[Any], kind: str, value: str) -> None:
     """Choose `value` of facet `kind` in the filter panel by keys: tab into the panel, move
     down to the entry, enter; escape returns to the list."""
@@ -102,16 +115,7 @@ async def pick_in_panel(pilot: Pilot[Any], kind: str, value: str) -> None:
             break
         await pilot.press("tab")
     assert panel.has_focus, "tab never reached the filter panel"
-    wanted = f"{kind}\x1f{value}"
-    for _ in range(panel.option_count + 1):
-        option = panel.highlighted_option
-        if option is not None and option.id == wanted:
-            break
-        await pilot.press("down")
-    else:
-        raise AssertionError(f"no {kind} {value!r} in the filter panel")
-    await pilot.press("enter")
-    await settle(pilot)
+    await choose_in_panel(pilot, panel, f"{kind}\x1f{value}")
     await pilot.press("escape")
     await settle(pilot)
 

@@ -24,7 +24,7 @@ from briefing.tui.widgets.filter_panel import FilterPanel
 from briefing.tui.widgets.item_detail import ItemDetailView
 from tests.conftest import FROZEN_NOW, tagged
 from tests.tui.conftest import AppFactory
-from tests.tui.helpers import item_list, screen_text, settle, triage
+from tests.tui.helpers import choose_in_panel, item_list, screen_text, settle, triage
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -72,19 +72,6 @@ async def open_panel(pilot: Pilot[Any]) -> FilterPanel:
         await pilot.press("tab")
     assert panel.display and panel.has_focus
     return panel
-
-
-async def choose(pilot: Pilot[Any], panel: FilterPanel, option_id: str) -> None:
-    """Move down the panel to the entry `option_id` and press enter."""
-    for _ in range(panel.option_count + 1):
-        option = panel.highlighted_option
-        if option is not None and option.id == option_id:
-            break
-        await pilot.press("down")
-    else:
-        raise AssertionError(f"no entry {option_id!r} in the panel")
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 # -- 1. the panel folds away by itself below 100 columns ------------------------------------
@@ -363,7 +350,7 @@ async def test_no_results_keep_names_and_tags(make_app: AppFactory, size: Any) -
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         panel = await open_panel(pilot)
-        await choose(pilot, panel, "actor\x1fkhalifa-haftar")
+        await choose_in_panel(pilot, panel, "actor\x1fkhalifa-haftar")
         await pilot.press("slash")
         await typed(pilot, "zzyzx")
         await pilot.press("enter")
