@@ -1,6 +1,6 @@
 """Stories in the store: assigning each item to one as its feed is stored, rebuilding, reading.
 
-The writer calls `join_story` inside the feed's transaction, so a kill -9 leaves either the feed's
+The writer calls `choose_story` and `record_story` (retag: `join_story`) inside the feed's transaction, so a kill -9 leaves either the feed's
 items with their stories or neither. Candidates come from the index on (event type, place, last
 seen): a handful of rows, never the window's items (issue 12: under 1 ms per new item against
 100,000 items, bench/bench_stories.py). `briefing.intelligence.stories` decides; this module only
@@ -28,6 +28,7 @@ from briefing.intelligence.stories import (
     SPAN,
     StoryCandidate,
     StoryGazetteer,
+    StoryMatch,
     StorySignature,
     area_map,
     candidate,
@@ -136,6 +137,27 @@ def _set(text: str | None) -> frozenset[str]:
     return frozenset(map(str, value)) if isinstance(value, list) else _NONE
 
 
+@dataclass(frozen=True)
+class StoryChoice:
+    """Which story a new item joins (`match`, with the stored row it read), or None to start
+    one: decided before the item is written, so a fetch's INSERT carries its story."""
+
+    match: StoryMatch | None
+    stored: _StoredStory | None
+
+    @property
+    def reasons_json(self) -> str:
+        """The item's `story_reasons` column."""
+        return _JSON.encode(list(self.match.reasons)) if self.match else "[]"
+
+
+def choose_story(conn: sqlite3.Connection, sig: StorySignature) -> StoryChoice:
+    """The story an item of signature `sig` joins among the stored ones (reads only)."""
+    stored = {s.candidate.id: s for s in _stored_candidates(conn, sig)}
+    match = choose(sig, (s.candidate for s in stored.values()))
+    return StoryChoice(match, stored[match.story_id] if match else None)
+
+
 def join_story(
     conn: sqlite3.Connection, item_id: int, sig: StorySignature, sources: Sequence[str]
 ) -> int:
@@ -143,9 +165,28 @@ def join_story(
 
     Returns the story's id. Call inside a write transaction.
     """
-    stored = {s.candidate.id: s for s in _stored_candidates(conn, sig)}
-    match = choose(sig, (s.candidate for s in stored.values()))
-    if match is None:
+    choice = choose_story(conn, sig)
+    story_id = record_story(conn, item_id, sig, sources, choice)
+    conn.execute(
+        "UPDATE items SET story_id = ?, story_reasons = ? WHERE id = ?",
+        (story_id, choice.reasons_json, item_id),
+    )
+    return story_id
+
+
+def record_story(
+    conn: sqlite3.Connection,
+    item_id: int,
+    sig: StorySignature,
+    sources: Sequence[str],
+    choice: StoryChoice,
+) -> int:
+    """The stories row's side of item `item_id` joining `choice` (`choose_story`, read in this
+    transaction before the item was written): start the story, or grow the one joined. The
+    item's own `story_id` and `story_reasons` are the caller's (`join_story`, or the fetch's
+    INSERT). Returns the story's id."""
+    match, story = choice.match, choice.stored
+    if match is None or story is None:
         start = candidate(item_id, sig)
         conn.execute(
             "INSERT INTO stories (id, event_type, place_id, phase, headline, headline_item, "
@@ -168,11 +209,7 @@ def join_story(
                 _JSON.encode(sorted(start.spots)),
             ),
         )
-        conn.execute(
-            "UPDATE items SET story_id = ?, story_reasons = '[]' WHERE id = ?", (item_id, item_id)
-        )
         return item_id
-    story = stored[match.story_id]
     grown = widen(story.candidate, sig)
     feeds = list(dict.fromkeys([*json_list(story.sources), *sources]))
     languages = list(json_list(story.languages))
@@ -200,10 +237,6 @@ def join_story(
             match.story_id,
         ),
     )
-    conn.execute(
-        "UPDATE items SET story_id = ?, story_reasons = ? WHERE id = ?",
-        (match.story_id, _JSON.encode(list(match.reasons)), item_id),
-    )
     return match.story_id
 
 
@@ -223,14 +256,39 @@ def gazetteer_of(conn: sqlite3.Connection) -> StoryGazetteer:
     return StoryGazetteer(areas_of(conn), states)
 
 
+@dataclass(frozen=True)
+class WriterGazetteer:
+    """What the writer reads from the gazetteer tables for every feed: the story gazetteer,
+    and the ids of the actors and places the tables hold (an id missing there gets a minimal
+    row before an item cites it)."""
+
+    stories: StoryGazetteer
+    actor_ids: frozenset[str]
+    place_ids: frozenset[str]
+
+
+def writer_gazetteer_of(conn: sqlite3.Connection) -> WriterGazetteer:
+    return WriterGazetteer(
+        gazetteer_of(conn),
+        frozenset(r[0] for r in conn.execute("SELECT id FROM actors")),
+        frozenset(r[0] for r in conn.execute("SELECT id FROM places")),
+    )
+
+
 class GazetteerCache:
-    """One database's story gazetteer, read again only after a sync changed its places or actors
-    (each sync writes its content hash into meta): reading it costs ~0.4 ms, once per feed."""
+    """One database's gazetteer as the writer uses it (`WriterGazetteer`), read again only
+    after a sync changed its places or actors (each sync writes its content hash into meta):
+    reading it costs about 0.5 ms, once per feed. Rows of actors and places are never deleted,
+    so ids held since are still there; ones added since (a minimal row for an id the gazetteer
+    lacked) are only inserted again, which `INSERT OR IGNORE` makes harmless."""
 
     def __init__(self) -> None:
-        self._held: tuple[tuple[tuple[str, str], ...], StoryGazetteer] | None = None
+        self._held: tuple[tuple[tuple[str, str], ...], WriterGazetteer] | None = None
 
     def get(self, conn: sqlite3.Connection) -> StoryGazetteer:
+        return self.writer(conn).stories
+
+    def writer(self, conn: sqlite3.Connection) -> WriterGazetteer:
         key = tuple(
             (str(k), str(v))
             for k, v in conn.execute(
@@ -241,7 +299,7 @@ class GazetteerCache:
         held = self._held
         if held is not None and held[0] == key and len(key) == 2:
             return held[1]
-        gazetteer = gazetteer_of(conn)
+        gazetteer = writer_gazetteer_of(conn)
         self._held = (key, gazetteer)  # one assignment: a reader in another thread sees a pair
         return gazetteer
 
