@@ -78,7 +78,7 @@ CANDIDATE_SQL = (
 )
 """Stories `choose` could accept: same type, place and phase; the item within the gap of the
 story's nearest report; the story with the item within the span. Each condition is one
-`stories._fits` checks again, so the query only spares decoding stories that cannot fit."""
+`stories._fit` checks again, so the query only spares decoding stories that cannot fit."""
 
 
 def find_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[StoryCandidate]:
