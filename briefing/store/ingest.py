@@ -37,6 +37,7 @@ from briefing.store.feedtags import feed_tag_ids
 from briefing.store.places import PlaceRow, place_rows, replace_places
 from briefing.store.stories import (
     GazetteerCache,
+    StoryMemo,
     add_story_source,
     choose_story,
     join_story,
@@ -277,7 +278,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             return "merged", match
 
         story = gazetteer.apply(item.story)
-        choice = choose_story(conn, story)
+        choice = choose_story(conn, story, self._story_memo())
         joined = choice.match.story_id if choice.match else None
         ((item_id, story_id),) = conn.execute(
             item.insert_sql, (*item.insert_values, joined, choice.reasons_json)
@@ -292,6 +293,12 @@ class IngestMixin(FeedsMixin, StoreBase):
 
     def _story_gazetteer(self, conn: sqlite3.Connection) -> StoryGazetteer:
         return self._gazetteer_cache().get(conn)
+
+    def _story_memo(self) -> StoryMemo:
+        memo = self.__dict__.get("_story_rows")
+        if memo is None:
+            memo = self.__dict__["_story_rows"] = {}
+        return memo
 
     def _gazetteer_cache(self) -> GazetteerCache:
         cache = self.__dict__.get("_gazetteers")

@@ -22,6 +22,7 @@ from briefing.core.models import (
 )
 from briefing.intelligence.stories import group, signature
 from briefing.store import Store
+from briefing.store import stories as store_stories
 from tests.conftest import ACTORS, FROZEN_NOW
 from tests.unit.test_stories import evented
 
@@ -167,11 +168,16 @@ def test_stories_in_the_store_equal_the_stories_grouped_in_memory(store: Store) 
     assert _partition(stored) == _partition([s for s, _ in grouped])
 
 
-def test_a_fetch_writes_each_item_s_story_as_joining_it_afterwards_does(store: Store) -> None:
+@pytest.mark.parametrize("memo_size", [8192, 2])
+def test_a_fetch_writes_each_item_s_story_as_joining_it_afterwards_does(
+    store: Store, memo_size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Differential: a fetch decides an item's story before its INSERT and writes story_id in
-    it (the fast path); retag rebuilds every story the plain way, item by item in id order
-    (`join_story`: the item first, then its story). Stories and the items' story columns must
-    come out the same, row for row."""
+    it, with the candidate rows it decoded before held in a memo (the fast paths); retag
+    rebuilds every story the plain way, item by item in id order (`join_story`: the item
+    first, then its story, every row decoded). Stories and the items' story columns must come
+    out the same, row for row (also with a memo emptied every few rows)."""
+    monkeypatch.setattr(store_stories, "MEMO_SIZE", memo_size)
     items = _mixed_items(random.Random(23), 150)
     for n in range(0, 150, 10):
         store.store_feed(ok(f"f{n}"), items[n : n + 10])
