@@ -278,7 +278,8 @@ class IngestMixin(FeedsMixin, StoreBase):
             return "merged", match
 
         story = gazetteer.apply(item.story)
-        choice = choose_story(conn, story, self._story_memo())
+        memo = self._story_memo()
+        choice = choose_story(conn, story, memo)
         joined = choice.match.story_id if choice.match else None
         ((item_id, story_id),) = conn.execute(
             item.insert_sql, (*item.insert_values, joined, choice.reasons_json)
@@ -286,7 +287,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         self._add_source(db, item_id, e, now)
         self._replace_mentions(db, item_id, item.mentions, known, fresh=True)
         replace_places(conn, item_id, item.places, known_places, fresh=True)
-        record_story(conn, item_id, story, (e.feed,), choice)
+        record_story(conn, item_id, story, (e.feed,), choice, memo)
         if joined is None and story_id != item_id:  # SQLite chose another id
             conn.execute("UPDATE items SET story_id = ? WHERE id = ?", (item_id, item_id))
         return "new", item_id
@@ -295,9 +296,9 @@ class IngestMixin(FeedsMixin, StoreBase):
         return self._gazetteer_cache().get(conn)
 
     def _story_memo(self) -> StoryMemo:
-        memo = self.__dict__.get("_story_rows")
+        memo = self.__dict__.get("_held_story_memo")
         if memo is None:
-            memo = self.__dict__["_story_rows"] = {}
+            memo = self.__dict__["_held_story_memo"] = StoryMemo()
         return memo
 
     def _gazetteer_cache(self) -> GazetteerCache:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -62,17 +62,17 @@ _STORY_COLUMNS = (
 
 @dataclass(frozen=True)
 class _StoredStory:
-    """A candidate story's row: what `choose` reads, and what joining it updates (its sources
-    and languages kept as stored: only the story joined needs them decoded)."""
+    """A candidate story's row: what `choose` reads, and the rank of its headline. Its sources
+    and languages are read for the story joined only: a story's sources grow with every feed
+    that carries it (hundreds in a fetch of a thousand feeds), and every candidate of every
+    new item would copy them."""
 
     candidate: StoryCandidate
-    sources: str
-    languages: str
     headline_rank: float
 
 
 CANDIDATE_SQL = (
-    "SELECT id, first_seen, last_seen, actors, numbers, spots, sources, languages, headline_rank "
+    "SELECT id, first_seen, last_seen, actors, numbers, spots, headline_rank "
     "FROM stories WHERE event_type = ? AND place_id IS ? AND phase = ? "
     "AND last_seen >= ? AND first_seen <= ? AND first_seen >= ? AND last_seen <= ? "
     "ORDER BY last_seen DESC LIMIT ?"
@@ -87,13 +87,24 @@ def find_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[Story
     return [s.candidate for s in _stored_candidates(conn, sig)]
 
 
-StoryMemo = dict[tuple[object, ...], "_StoredStory"]
-"""Candidate rows decoded before, by (type, place, phase, the row as read): a story is a
-candidate for many new items of one fetch (about 24 on the bench corpus), and decoding its row
-(times, sets) cost more than the query. Keyed by everything decoded, so a row that changed is
-decoded again."""
+@dataclass
+class StoryMemo:
+    """What a writer keeps between the new items of a fetch, so as not to decode again what it
+    read or wrote before (each part emptied past MEMO_SIZE: the window is never held)."""
+
+    rows: dict[tuple[object, ...], _StoredStory] = field(default_factory=dict)
+    """Candidate rows decoded, by (type, place, phase, the row as read): a story is a candidate
+    for many new items of one fetch (about 24 on the bench corpus), and decoding its row (times,
+    sets) cost more than the query. Keyed by everything decoded, so a changed row is decoded
+    again."""
+    sources: dict[str, set[str]] = field(default_factory=dict)
+    """A stories row's `sources` text this writer wrote (`_JSON.encode` of the list) → the
+    feeds in it. A feed joining the story is then appended to the text, instead of decoding and
+    encoding a list that grows to hundreds of feeds."""
+
+
 MEMO_SIZE = 8192
-"""Rows a memo holds before it is emptied: the window is never held in memory."""
+"""Entries each part of a memo holds before it is emptied."""
 
 
 def _stored_candidates(
@@ -117,14 +128,15 @@ def _stored_candidates(
     ).fetchall()
     if memo is None:
         return [_stored(sig, r) for r in rows]
-    if len(memo) > MEMO_SIZE:
-        memo.clear()
+    held = memo.rows
+    if len(held) > MEMO_SIZE:
+        held.clear()
     found: list[_StoredStory] = []
     for r in rows:
         key = (sig.event_type, sig.place_id, sig.phase, r)
-        stored = memo.get(key)
+        stored = held.get(key)
         if stored is None:
-            stored = memo[key] = _stored(sig, r)
+            stored = held[key] = _stored(sig, r)
         found.append(stored)
     return found
 
@@ -143,9 +155,7 @@ def _stored(sig: StorySignature, r: Sequence[Any]) -> _StoredStory:
             numbers=_set(r[4]),
             spots=_set(r[5]),
         ),
-        r[6],
-        r[7],
-        float(r[8] or 0.0),
+        float(r[6] or 0.0),
     )
 
 
@@ -208,6 +218,7 @@ def record_story(
     sig: StorySignature,
     sources: Sequence[str],
     choice: StoryChoice,
+    memo: StoryMemo | None = None,
 ) -> int:
     """The stories row's side of item `item_id` joining `choice` (`choose_story`, read in this
     transaction before the item was written): start the story, or grow the one joined. The
@@ -216,6 +227,10 @@ def record_story(
     match, story = choice.match, choice.stored
     if match is None or story is None:
         start = candidate(item_id, sig)
+        feeds = list(dict.fromkeys(sources))
+        feeds_text = _JSON.encode(feeds)
+        if memo is not None:
+            _remember(memo, feeds_text, set(feeds))
         conn.execute(
             "INSERT INTO stories (id, event_type, place_id, phase, headline, headline_item, "
             "headline_rank, first_seen, last_seen, sources, languages, actors, numbers, spots, "
@@ -230,7 +245,7 @@ def record_story(
                 sig.headline_rank,
                 iso(sig.when),
                 iso(sig.when),
-                _JSON.encode(list(dict.fromkeys(sources))),
+                feeds_text,
                 _JSON.encode([sig.language] if sig.language else []),
                 _JSON.encode(sorted(start.actors)),
                 _JSON.encode(sorted(start.numbers)),
@@ -239,8 +254,11 @@ def record_story(
         )
         return item_id
     grown = widen(story.candidate, sig)
-    feeds = list(dict.fromkeys([*json_list(story.sources), *sources]))
-    languages = list(json_list(story.languages))
+    stored_sources, stored_languages = conn.execute(
+        "SELECT sources, languages FROM stories WHERE id = ?", (match.story_id,)
+    ).fetchone()
+    feeds_text = _more_sources(stored_sources, sources, memo)
+    languages = list(json_list(stored_languages))
     if sig.language and sig.language not in languages:
         languages.append(sig.language)
     better = sig.headline_rank > story.headline_rank
@@ -255,7 +273,7 @@ def record_story(
             _JSON.encode(sorted(grown.actors)),
             _JSON.encode(sorted(grown.numbers)),
             _JSON.encode(sorted(grown.spots)),
-            _JSON.encode(feeds),
+            feeds_text,
             _JSON.encode(languages),
             better,
             sig.title,
@@ -266,6 +284,35 @@ def record_story(
         ),
     )
     return match.story_id
+
+
+def _more_sources(text: str, sources: Sequence[str], memo: StoryMemo | None) -> str:
+    """A story's `sources` text with `sources` added (each once, in order): the encoding of
+    `[*json_list(text), *sources]` without repeats. With `memo`, a text this writer wrote is
+    appended to, not decoded."""
+    held = memo.sources.pop(text, None) if memo is not None else None
+    if memo is None or held is None:
+        feeds = list(dict.fromkeys([*json_list(text), *sources]))
+        grown = _JSON.encode(feeds)
+        if memo is not None:
+            _remember(memo, grown, set(feeds))
+        return grown
+    added = [f for f in dict.fromkeys(sources) if f not in held]
+    if not added:
+        grown = text
+    else:
+        # `_JSON` writes a list as "[" + ", ".join(items) + "]": appending is encoding anew.
+        tail = ", ".join(map(_JSON.encode, added))
+        grown = f"[{tail}]" if text == "[]" else f"{text[:-1]}, {tail}]"
+        held.update(added)
+    _remember(memo, grown, held)
+    return grown
+
+
+def _remember(memo: StoryMemo, text: str, feeds: set[str]) -> None:
+    if len(memo.sources) > MEMO_SIZE:
+        memo.sources.clear()
+    memo.sources[text] = feeds
 
 
 def areas_of(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:

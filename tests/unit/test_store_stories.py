@@ -428,3 +428,23 @@ def test_story_sets_decode_as_json_list_does() -> None:
         assert _set(text) == frozenset(json_list(text))
     for odd in (None, "", "[]", "{}", "3", '"x"', "[1, 2]"):
         assert _set(odd) == frozenset(json_list(odd))
+
+
+def test_sources_appended_to_the_text_equal_sources_encoded_anew() -> None:
+    """Differential: with a memo, a feed joining a story is appended to the `sources` text the
+    writer wrote; without one, the list is decoded and encoded again. Feed names with quotes,
+    backslashes, other scripts and repeats, from an empty list, a stranger's text (the
+    migration writes `json_group_array`'s compact form) and a memo emptied on the way."""
+    rng = random.Random(31)
+    names = ["Wire", 'Al "Wasat"', "back\\slash", "ليبيا", "Libye — fr", "", "Wire"]
+    for start in ("[]", '["Wire","ليبيا"]', json.dumps(["x"], ensure_ascii=False)):
+        memo = store_stories.StoryMemo()
+        fast = plain = start
+        for step in range(60):
+            sources = rng.sample(names, rng.randrange(1, 3))
+            fast = store_stories._more_sources(fast, sources, memo)
+            plain = store_stories._more_sources(plain, sources, None)
+            assert fast == plain, (start, step)
+            if step == 30:
+                memo.sources.clear()
+        assert json.loads(fast) == list(dict.fromkeys([*json.loads(start), *json.loads(fast)]))
