@@ -101,6 +101,8 @@ _PHASES: dict[str, tuple[str, ...]] = {
 _PHASE_WORDS = {phase: tuple(fold(w) for w in words) for phase, words in _PHASES.items()}
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
+_YEAR = re.compile(r"(19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -244,10 +246,11 @@ def numbers_in(text: str) -> frozenset[str]:
     """The figures an item states, normalised (Arabic-Indic digits, "1,200" → "1200"); years are
     left out: every report of the year shares them."""
     found: set[str] = set()
-    for raw in _NUMBER.findall(text.translate(_DIGITS)):
-        value = raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw
+    # (An ASCII text has no Arabic-Indic digit to translate: most items, and the cost of it.)
+    for raw in _NUMBER.findall(text if text.isascii() else text.translate(_DIGITS)):
+        value = raw.replace(",", "") if _GROUPED.fullmatch(raw) else raw
         value = value.replace(",", ".")
-        if re.fullmatch(r"(19|20)\d\d", value):
+        if _YEAR.fullmatch(value):
             continue
         found.add(value.lstrip("0") or "0")
     return frozenset(found)

@@ -445,3 +445,26 @@ def test_choose_writes_reasons_for_the_chosen_story_as_the_plain_rule_does() -> 
         assert got == _choose_plain(sig, candidates), (sig, candidates)
         joined += got is not None
     assert joined > 300  # the random cases join stories often enough to compare reasons
+
+
+def _numbers_plain(text: str) -> frozenset[str]:
+    """`numbers_in` as first written: the text always translated, the patterns by name."""
+    import re
+
+    digits = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+    found: set[str] = set()
+    for raw in re.findall(r"\d+(?:[.,]\d+)?", text.translate(digits)):
+        value = raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw
+        value = value.replace(",", ".")
+        if re.fullmatch(r"(19|20)\d\d", value):
+            continue
+        found.add(value.lstrip("0") or "0")
+    return frozenset(found)
+
+
+def test_numbers_in_skips_translating_ascii_as_the_plain_rule_does() -> None:
+    rng = random.Random(9)
+    parts = ["12", "1,200", "2026", "007", "٣", "۱۲", "15.5", "3,5", ",", ".", " ", "a", "ص", "é"]
+    for _ in range(3000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 12)))
+        assert numbers_in(text) == _numbers_plain(text), text
