@@ -69,6 +69,9 @@ class _StoredStory:
 
     candidate: StoryCandidate
     headline_rank: float
+    texts: tuple[str, str, str] = ("[]", "[]", "[]")
+    """Its actors, numbers and spots as stored: the encoding of the sets, as only this module
+    writes them (`_set_text`), so a set an item does not grow is written back as read."""
 
 
 CANDIDATE_SQL = (
@@ -156,6 +159,7 @@ def _stored(sig: StorySignature, r: Sequence[Any]) -> _StoredStory:
             spots=_set(r[5]),
         ),
         float(r[6] or 0.0),
+        (r[3] or "[]", r[4] or "[]", r[5] or "[]"),
     )
 
 
@@ -253,7 +257,11 @@ def record_story(
             ),
         )
         return item_id
-    grown = widen(story.candidate, sig)
+    had = story.candidate
+    grown = widen(had, sig)
+    # With a memo (a fetch), a set the item does not grow keeps its stored text; retag
+    # (no memo) encodes every set: the plain path the fast one is tested against.
+    texts = story.texts if memo is not None else (None, None, None)
     stored_sources, stored_languages = conn.execute(
         "SELECT sources, languages FROM stories WHERE id = ?", (match.story_id,)
     ).fetchone()
@@ -270,9 +278,9 @@ def record_story(
         (
             iso(grown.first_seen),
             iso(grown.last_seen),
-            _JSON.encode(sorted(grown.actors)),
-            _JSON.encode(sorted(grown.numbers)),
-            _JSON.encode(sorted(grown.spots)),
+            _set_text(grown.actors, had.actors, texts[0]),
+            _set_text(grown.numbers, had.numbers, texts[1]),
+            _set_text(grown.spots, had.spots, texts[2]),
             feeds_text,
             _JSON.encode(languages),
             better,
@@ -284,6 +292,14 @@ def record_story(
         ),
     )
     return match.story_id
+
+
+def _set_text(grown: frozenset[str], had: frozenset[str], stored: str | None) -> str:
+    """A story's set as stored: sorted, encoded; `stored` (its text, read with `had`) when
+    joining did not grow it (`grown` is `had` with the item's part added)."""
+    if stored is not None and len(grown) == len(had):
+        return stored
+    return _JSON.encode(sorted(grown))
 
 
 def _more_sources(text: str, sources: Sequence[str], memo: StoryMemo | None) -> str:
