@@ -99,6 +99,10 @@ _PHASES: dict[str, tuple[str, ...]] = {
 
 # Folded like the text they are looked for in (fold drops the hamza of ئ, as in استئناف).
 _PHASE_WORDS = {phase: tuple(fold(w) for w in words) for phase, words in _PHASES.items()}
+_ASCII_PHASE_WORDS = {
+    phase: tuple(w for w in words if w.isascii()) for phase, words in _PHASE_WORDS.items()
+}
+"""The words an ASCII text can hold (most items): the Arabic ones cannot be in it."""
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
@@ -236,7 +240,7 @@ class StoryGazetteer:
 def phase_of(text: str) -> str:
     """ "followup" or "restart" when the text reports new facts about an earlier event, else ""."""
     folded = fold(text)
-    for phase, words in _PHASE_WORDS.items():
+    for phase, words in (_ASCII_PHASE_WORDS if folded.isascii() else _PHASE_WORDS).items():
         if any(word in folded for word in words):
             return phase
     return ""

@@ -468,3 +468,27 @@ def test_numbers_in_skips_translating_ascii_as_the_plain_rule_does() -> None:
     for _ in range(3000):
         text = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 12)))
         assert numbers_in(text) == _numbers_plain(text), text
+
+
+def test_phase_of_looks_for_ascii_words_only_in_ascii_as_the_plain_rule_does() -> None:
+    """Differential: an ASCII text is searched for the ASCII phase words only; every word,
+    in every text, must give the same phase (random mixes of phase words and other text)."""
+    from briefing.core.text import fold
+    from briefing.intelligence.stories import _PHASE_WORDS
+
+    def plain(text: str) -> str:
+        folded = fold(text)
+        for phase, words in _PHASE_WORDS.items():
+            if any(word in folded for word in words):
+                return phase
+        return ""
+
+    rng = random.Random(4)
+    words = [w for ws in _PHASE_WORDS.values() for w in ws]
+    filler = ["Sirte", "clashes", "TOLL", "Réouverture", "النفط", "  ", "to", "rises"]
+    found = set()
+    for _ in range(3000):
+        text = " ".join(rng.choice(words + filler * 3) for _ in range(rng.randrange(0, 6)))
+        assert phase_of(text) == plain(text), text
+        found.add(plain(text))
+    assert found == {"", "followup", "restart"}
