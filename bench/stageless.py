@@ -55,7 +55,7 @@ def _ingest(module):
     if hasattr(module, "choose_story"):  # the writer decides before the INSERT
         from briefing.store.stories import StoryChoice
 
-        module.choose_story = lambda conn, sig: StoryChoice(None, None)
+        module.choose_story = lambda conn, sig, *args: StoryChoice(None, None)
         module.record_story = lambda conn, item_id, *args: item_id
     module.add_story_source = lambda *args: None
     module.IngestMixin._story_gazetteer = lambda self, *args: StoryGazetteer()
