@@ -12,8 +12,9 @@ their modules are loaded:
 
 * `Tagger._event_and_places` returns no event and no places (the events classifier and the
   place locator are not run);
-* the writer's `signature` is a stub and `join_story`, `add_story_source` do nothing (no story
-  signature, no candidate query, no story rows; items keep story_id NULL);
+* the writer's `signature` is a stub and `join_story`, `choose_story`, `record_story`,
+  `add_story_source` do nothing (no story signature, no candidate query, no story rows; a new
+  item's story_id is its own id, as the INSERT writes it, with no stories row);
 * the writer reads no story gazetteer (`IngestMixin._story_gazetteer`).
 
 (`--without tagging` keeps only the first change, `--without stories` only the other two.)
@@ -51,6 +52,11 @@ def _ingest(module):
 
     module.signature = lambda tagged, when, *args: StorySignature("none", None, None, when)
     module.join_story = lambda conn, item_id, *args: item_id
+    if hasattr(module, "choose_story"):  # the writer decides before the INSERT
+        from briefing.store.stories import StoryChoice
+
+        module.choose_story = lambda conn, sig, *args: StoryChoice(None, None)
+        module.record_story = lambda conn, item_id, *args: item_id
     module.add_story_source = lambda *args: None
     module.IngestMixin._story_gazetteer = lambda self, *args: StoryGazetteer()
 

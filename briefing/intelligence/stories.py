@@ -99,8 +99,14 @@ _PHASES: dict[str, tuple[str, ...]] = {
 
 # Folded like the text they are looked for in (fold drops the hamza of ئ, as in استئناف).
 _PHASE_WORDS = {phase: tuple(fold(w) for w in words) for phase, words in _PHASES.items()}
+_ASCII_PHASE_WORDS = {
+    phase: tuple(w for w in words if w.isascii()) for phase, words in _PHASE_WORDS.items()
+}
+"""The words an ASCII text can hold (most items): the Arabic ones cannot be in it."""
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
+_YEAR = re.compile(r"(19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -234,7 +240,7 @@ class StoryGazetteer:
 def phase_of(text: str) -> str:
     """ "followup" or "restart" when the text reports new facts about an earlier event, else ""."""
     folded = fold(text)
-    for phase, words in _PHASE_WORDS.items():
+    for phase, words in (_ASCII_PHASE_WORDS if folded.isascii() else _PHASE_WORDS).items():
         if any(word in folded for word in words):
             return phase
     return ""
@@ -244,10 +250,11 @@ def numbers_in(text: str) -> frozenset[str]:
     """The figures an item states, normalised (Arabic-Indic digits, "1,200" → "1200"); years are
     left out: every report of the year shares them."""
     found: set[str] = set()
-    for raw in _NUMBER.findall(text.translate(_DIGITS)):
-        value = raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw
+    # (An ASCII text has no Arabic-Indic digit to translate: most items, and the cost of it.)
+    for raw in _NUMBER.findall(text if text.isascii() else text.translate(_DIGITS)):
+        value = raw.replace(",", "") if _GROUPED.fullmatch(raw) else raw
         value = value.replace(",", ".")
-        if re.fullmatch(r"(19|20)\d\d", value):
+        if _YEAR.fullmatch(value):
             continue
         found.add(value.lstrip("0") or "0")
     return frozenset(found)
@@ -266,19 +273,20 @@ def choose(sig: StorySignature, candidates: Iterable[StoryCandidate]) -> StoryMa
     """
     if not sig.eventful:
         return None
-    best: tuple[tuple[int, float], StoryCandidate, tuple[str, ...]] | None = None
+    # The reasons are written for the story chosen only: a new item meets about five
+    # candidates in a fetch, and writing them was most of the choice's cost.
+    best: tuple[tuple[int, float], StoryCandidate] | None = None
     for c in candidates:
-        reasons = _fits(sig, c)
-        if reasons is None:
+        if not _fit(sig, c):
             continue
         gap = _gap(sig.when, c)
         shared = len(sig.actors & c.actors) + len(sig.numbers & c.numbers)
         key = (shared, -gap.total_seconds())
         if best is None or key > best[0]:
-            best = (key, c, reasons)
+            best = (key, c)
     if best is None:
         return None
-    return StoryMatch(best[1].id, best[2])
+    return StoryMatch(best[1].id, _reasons(sig, best[1]))
 
 
 def _gap(when: datetime, c: StoryCandidate) -> timedelta:
@@ -289,25 +297,31 @@ def _gap(when: datetime, c: StoryCandidate) -> timedelta:
     return timedelta(0)
 
 
-def _fits(sig: StorySignature, c: StoryCandidate) -> tuple[str, ...] | None:
+def _fit(sig: StorySignature, c: StoryCandidate) -> bool:
+    """Whether `sig` may join `c` (its reasons: `_reasons`)."""
     if (c.event_type, c.place_id, c.phase) != (sig.event_type, sig.place_id, sig.phase):
-        return None
+        return False
     if sig.spot and c.spots and sig.spot not in c.spots:
-        return None  # two quarters of one town
-    gap = _gap(sig.when, c)
+        return False  # two quarters of one town
     if max(c.last_seen, sig.when) - min(c.first_seen, sig.when) > SPAN:
-        return None
-    actors = sorted(sig.actors & c.actors)
-    numbers = sorted(sig.numbers & c.numbers, key=lambda n: (len(n), n))
+        return False
+    gap = _gap(sig.when, c)
     if sig.place_id is None:
         # No place to anchor on: the same act by the same people or bodies, or with the same
         # figures. A state is named by every report of a visit to its capital or of talks it
         # hosts, so it does not count here.
-        agents = [a for a in actors if a not in sig.states]
-        if gap > PLACELESS_GAP or not (agents or numbers):
-            return None
-    elif gap > GAP:
-        return None
+        if gap > PLACELESS_GAP:
+            return False
+        return bool(sig.numbers & c.numbers) or any(
+            a not in sig.states for a in sig.actors & c.actors
+        )
+    return gap <= GAP
+
+
+def _reasons(sig: StorySignature, c: StoryCandidate) -> tuple[str, ...]:
+    """Why `sig` joins `c` (which it fits)."""
+    actors = sorted(sig.actors & c.actors)
+    numbers = sorted(sig.numbers & c.numbers, key=lambda n: (len(n), n))
     reasons = [f"same type {sig.event_type}"]
     if sig.place_id is not None:
         reasons.append(f"same place {sig.place or sig.place_id}")

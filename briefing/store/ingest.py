@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -36,9 +37,12 @@ from briefing.store.feedtags import feed_tag_ids
 from briefing.store.places import PlaceRow, place_rows, replace_places
 from briefing.store.stories import (
     GazetteerCache,
+    StoryMemo,
     add_story_source,
+    choose_story,
     join_story,
     leave_story,
+    record_story,
     story_unchanged,
 )
 
@@ -86,6 +90,7 @@ class _ItemRow:
     fields: dict[str, Any]
     mentions: tuple[MentionRow, ...]
     insert_sql: str
+    """INSERT of `insert_values`, then the item's story_id and story_reasons (`_insert_with_story`)."""
     insert_values: tuple[Any, ...]
     window: tuple[str | None, str | None]
     """The sort_at range within which the same title is the same story."""
@@ -108,12 +113,25 @@ class _ItemRow:
             "sort_at": iso(sort_at),
             "updated_at": stamp,
         }
-        sql = insert_sql("items", tuple(row))
+        sql = _insert_with_story(tuple(row))
         window = (iso(sort_at - DUPLICATE_WINDOW), iso(sort_at + DUPLICATE_WINDOW))
         story = signature(t, sort_at)
         return cls(
             e, fields, _mention_rows(t), sql, tuple(row.values()), window, place_rows(t), story
         )
+
+
+@cache
+def _insert_with_story(columns: tuple[str, ...]) -> str:
+    """The INSERT of a new item with its columns, then its story (`choose_story`, decided before
+    the write): writing story_id with the row spares an UPDATE of every new item and of its
+    entry in the index on story_id. A story the item starts has the item's id, which SQLite
+    gives as one more than the largest (no AUTOINCREMENT); RETURNING tells when it did not."""
+    head = insert_sql("items", (*columns, "story_id", "story_reasons"))
+    head = head.removesuffix("?, ?)")
+    return (
+        f"{head}coalesce(?, (SELECT ifnull(max(id), 0) + 1 FROM items)), ?) RETURNING id, story_id"
+    )
 
 
 @dataclass(frozen=True)
@@ -181,9 +199,10 @@ class IngestMixin(FeedsMixin, StoreBase):
         new = updated = unchanged = merged = 0
         now = prepared.now
         with self._write() as db:
-            known = self._known_actors(db)
-            known_places = self._known_places(db)
-            gazetteer = self._story_gazetteer(db.conn)
+            held = self._gazetteer_cache().writer(db.conn)
+            # Copies: an id added to them in a transaction that then fails is not in the table.
+            known, known_places = set(held.actor_ids), set(held.place_ids)
+            gazetteer = held.stories
             arrived: list[int] = []
             for item in prepared.items:
                 result, item_id = self._store_one(db, item, now, known, known_places, gazetteer)
@@ -223,7 +242,6 @@ class IngestMixin(FeedsMixin, StoreBase):
         e = item.entry
         fields = item.fields
         conn = db.conn
-        story = gazetteer.apply(item.story)
         source = conn.execute(
             "SELECT item_id FROM item_sources WHERE feed = ? AND identity = ?", (e.feed, e.identity)
         ).fetchone()
@@ -247,6 +265,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             db.table("items").update(item_id, {**fields, "updated_at": iso(now)})
             self._replace_mentions(db, item_id, item.mentions, known)
             replace_places(conn, item_id, item.places, known_places)
+            story = gazetteer.apply(item.story)
             if not story_unchanged(conn, item_id, story):
                 leave_story(conn, item_id)
                 join_story(conn, item_id, story, self._item_feeds(conn, item_id))
@@ -255,22 +274,38 @@ class IngestMixin(FeedsMixin, StoreBase):
         match = self._same_story(db, fields, item.window)
         if match is not None:
             self._add_source(db, match, e, now)
-            add_story_source(conn, match, e.feed, story.when)
+            add_story_source(conn, match, e.feed, item.story.when)
             return "merged", match
 
-        cursor = conn.execute(item.insert_sql, item.insert_values)
-        item_id = int(cursor.lastrowid or 0)
+        story = gazetteer.apply(item.story)
+        memo = self._story_memo()
+        choice = choose_story(conn, story, memo)
+        joined = choice.match.story_id if choice.match else None
+        ((item_id, story_id),) = conn.execute(
+            item.insert_sql, (*item.insert_values, joined, choice.reasons_json)
+        ).fetchall()
         self._add_source(db, item_id, e, now)
         self._replace_mentions(db, item_id, item.mentions, known, fresh=True)
         replace_places(conn, item_id, item.places, known_places, fresh=True)
-        join_story(conn, item_id, story, (e.feed,))
+        record_story(conn, item_id, story, (e.feed,), choice, memo)
+        if joined is None and story_id != item_id:  # SQLite chose another id
+            conn.execute("UPDATE items SET story_id = ? WHERE id = ?", (item_id, item_id))
         return "new", item_id
 
     def _story_gazetteer(self, conn: sqlite3.Connection) -> StoryGazetteer:
+        return self._gazetteer_cache().get(conn)
+
+    def _story_memo(self) -> StoryMemo:
+        memo = self.__dict__.get("_held_story_memo")
+        if memo is None:
+            memo = self.__dict__["_held_story_memo"] = StoryMemo()
+        return memo
+
+    def _gazetteer_cache(self) -> GazetteerCache:
         cache = self.__dict__.get("_gazetteers")
         if cache is None:
             cache = self.__dict__["_gazetteers"] = GazetteerCache()
-        return cache.get(conn)
+        return cache
 
     def _item_feeds(self, conn: sqlite3.Connection, item_id: int) -> list[str]:
         return [

@@ -1,6 +1,6 @@
 """Stories in the store: assigning each item to one as its feed is stored, rebuilding, reading.
 
-The writer calls `join_story` inside the feed's transaction, so a kill -9 leaves either the feed's
+The writer calls `choose_story` and `record_story` (retag: `join_story`) inside the feed's transaction, so a kill -9 leaves either the feed's
 items with their stories or neither. Candidates come from the index on (event type, place, last
 seen): a handful of rows, never the window's items (issue 12: under 1 ms per new item against
 100,000 items, bench/bench_stories.py). `briefing.intelligence.stories` decides; this module only
@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from briefing.core.models import (
     ItemFilter,
@@ -28,6 +29,7 @@ from briefing.intelligence.stories import (
     SPAN,
     StoryCandidate,
     StoryGazetteer,
+    StoryMatch,
     StorySignature,
     area_map,
     candidate,
@@ -60,24 +62,27 @@ _STORY_COLUMNS = (
 
 @dataclass(frozen=True)
 class _StoredStory:
-    """A candidate story's row: what `choose` reads, and what joining it updates (its sources
-    and languages kept as stored: only the story joined needs them decoded)."""
+    """A candidate story's row: what `choose` reads, and the rank of its headline. Its sources
+    and languages are read for the story joined only: a story's sources grow with every feed
+    that carries it (hundreds in a fetch of a thousand feeds), and every candidate of every
+    new item would copy them."""
 
     candidate: StoryCandidate
-    sources: str
-    languages: str
     headline_rank: float
+    texts: tuple[str, str, str] = ("[]", "[]", "[]")
+    """Its actors, numbers and spots as stored: the encoding of the sets, as only this module
+    writes them (`_set_text`), so a set an item does not grow is written back as read."""
 
 
 CANDIDATE_SQL = (
-    "SELECT id, first_seen, last_seen, actors, numbers, spots, sources, languages, headline_rank "
+    "SELECT id, first_seen, last_seen, actors, numbers, spots, headline_rank "
     "FROM stories WHERE event_type = ? AND place_id IS ? AND phase = ? "
     "AND last_seen >= ? AND first_seen <= ? AND first_seen >= ? AND last_seen <= ? "
     "ORDER BY last_seen DESC LIMIT ?"
 )
 """Stories `choose` could accept: same type, place and phase; the item within the gap of the
 story's nearest report; the story with the item within the span. Each condition is one
-`stories._fits` checks again, so the query only spares decoding stories that cannot fit."""
+`stories._fit` checks again, so the query only spares decoding stories that cannot fit."""
 
 
 def find_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[StoryCandidate]:
@@ -85,7 +90,29 @@ def find_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[Story
     return [s.candidate for s in _stored_candidates(conn, sig)]
 
 
-def _stored_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[_StoredStory]:
+@dataclass
+class StoryMemo:
+    """What a writer keeps between the new items of a fetch, so as not to decode again what it
+    read or wrote before (each part emptied past MEMO_SIZE: the window is never held)."""
+
+    rows: dict[tuple[object, ...], _StoredStory] = field(default_factory=dict)
+    """Candidate rows decoded, by (type, place, phase, the row as read): a story is a candidate
+    for many new items of one fetch (about 24 on the bench corpus), and decoding its row (times,
+    sets) cost more than the query. Keyed by everything decoded, so a changed row is decoded
+    again."""
+    sources: dict[str, set[str]] = field(default_factory=dict)
+    """A stories row's `sources` text this writer wrote (`_JSON.encode` of the list) → the
+    feeds in it. A feed joining the story is then appended to the text, instead of decoding and
+    encoding a list that grows to hundreds of feeds."""
+
+
+MEMO_SIZE = 8192
+"""Entries each part of a memo holds before it is emptied."""
+
+
+def _stored_candidates(
+    conn: sqlite3.Connection, sig: StorySignature, memo: StoryMemo | None = None
+) -> list[_StoredStory]:
     if not sig.eventful:
         return []
     gap = GAP if sig.place_id is not None else PLACELESS_GAP
@@ -102,25 +129,38 @@ def _stored_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[_S
             _CANDIDATES,
         ),
     ).fetchall()
-    return [
-        _StoredStory(
-            StoryCandidate(
-                id=r[0],
-                event_type=sig.event_type,
-                place_id=sig.place_id,
-                phase=sig.phase,
-                first_seen=require_iso(r[1]),
-                last_seen=require_iso(r[2]),
-                actors=_set(r[3]),
-                numbers=_set(r[4]),
-                spots=_set(r[5]),
-            ),
-            r[6],
-            r[7],
-            float(r[8] or 0.0),
-        )
-        for r in rows
-    ]
+    if memo is None:
+        return [_stored(sig, r) for r in rows]
+    held = memo.rows
+    if len(held) > MEMO_SIZE:
+        held.clear()
+    found: list[_StoredStory] = []
+    for r in rows:
+        key = (sig.event_type, sig.place_id, sig.phase, r)
+        stored = held.get(key)
+        if stored is None:
+            stored = held[key] = _stored(sig, r)
+        found.append(stored)
+    return found
+
+
+def _stored(sig: StorySignature, r: Sequence[Any]) -> _StoredStory:
+    """A candidate row (`CANDIDATE_SQL`) of a story of `sig`'s type, place and phase."""
+    return _StoredStory(
+        StoryCandidate(
+            id=r[0],
+            event_type=sig.event_type,
+            place_id=sig.place_id,
+            phase=sig.phase,
+            first_seen=require_iso(r[1]),
+            last_seen=require_iso(r[2]),
+            actors=_set(r[3]),
+            numbers=_set(r[4]),
+            spots=_set(r[5]),
+        ),
+        float(r[6] or 0.0),
+        (r[3] or "[]", r[4] or "[]", r[5] or "[]"),
+    )
 
 
 _NONE: frozenset[str] = frozenset()
@@ -136,6 +176,30 @@ def _set(text: str | None) -> frozenset[str]:
     return frozenset(map(str, value)) if isinstance(value, list) else _NONE
 
 
+@dataclass(frozen=True)
+class StoryChoice:
+    """Which story a new item joins (`match`, with the stored row it read), or None to start
+    one: decided before the item is written, so a fetch's INSERT carries its story."""
+
+    match: StoryMatch | None
+    stored: _StoredStory | None
+
+    @property
+    def reasons_json(self) -> str:
+        """The item's `story_reasons` column."""
+        return _JSON.encode(list(self.match.reasons)) if self.match else "[]"
+
+
+def choose_story(
+    conn: sqlite3.Connection, sig: StorySignature, memo: StoryMemo | None = None
+) -> StoryChoice:
+    """The story an item of signature `sig` joins among the stored ones (reads only); `memo`
+    (one per writer, kept between feeds) spares decoding a candidate row read before."""
+    stored = {s.candidate.id: s for s in _stored_candidates(conn, sig, memo)}
+    match = choose(sig, (s.candidate for s in stored.values()))
+    return StoryChoice(match, stored[match.story_id] if match else None)
+
+
 def join_story(
     conn: sqlite3.Connection, item_id: int, sig: StorySignature, sources: Sequence[str]
 ) -> int:
@@ -143,10 +207,34 @@ def join_story(
 
     Returns the story's id. Call inside a write transaction.
     """
-    stored = {s.candidate.id: s for s in _stored_candidates(conn, sig)}
-    match = choose(sig, (s.candidate for s in stored.values()))
-    if match is None:
+    choice = choose_story(conn, sig)
+    story_id = record_story(conn, item_id, sig, sources, choice)
+    conn.execute(
+        "UPDATE items SET story_id = ?, story_reasons = ? WHERE id = ?",
+        (story_id, choice.reasons_json, item_id),
+    )
+    return story_id
+
+
+def record_story(
+    conn: sqlite3.Connection,
+    item_id: int,
+    sig: StorySignature,
+    sources: Sequence[str],
+    choice: StoryChoice,
+    memo: StoryMemo | None = None,
+) -> int:
+    """The stories row's side of item `item_id` joining `choice` (`choose_story`, read in this
+    transaction before the item was written): start the story, or grow the one joined. The
+    item's own `story_id` and `story_reasons` are the caller's (`join_story`, or the fetch's
+    INSERT). Returns the story's id."""
+    match, story = choice.match, choice.stored
+    if match is None or story is None:
         start = candidate(item_id, sig)
+        feeds = list(dict.fromkeys(sources))
+        feeds_text = _JSON.encode(feeds)
+        if memo is not None:
+            _remember(memo, feeds_text, set(feeds))
         conn.execute(
             "INSERT INTO stories (id, event_type, place_id, phase, headline, headline_item, "
             "headline_rank, first_seen, last_seen, sources, languages, actors, numbers, spots, "
@@ -161,21 +249,24 @@ def join_story(
                 sig.headline_rank,
                 iso(sig.when),
                 iso(sig.when),
-                _JSON.encode(list(dict.fromkeys(sources))),
+                feeds_text,
                 _JSON.encode([sig.language] if sig.language else []),
                 _JSON.encode(sorted(start.actors)),
                 _JSON.encode(sorted(start.numbers)),
                 _JSON.encode(sorted(start.spots)),
             ),
         )
-        conn.execute(
-            "UPDATE items SET story_id = ?, story_reasons = '[]' WHERE id = ?", (item_id, item_id)
-        )
         return item_id
-    story = stored[match.story_id]
-    grown = widen(story.candidate, sig)
-    feeds = list(dict.fromkeys([*json_list(story.sources), *sources]))
-    languages = list(json_list(story.languages))
+    had = story.candidate
+    grown = widen(had, sig)
+    # With a memo (a fetch), a set the item does not grow keeps its stored text; retag
+    # (no memo) encodes every set: the plain path the fast one is tested against.
+    texts = story.texts if memo is not None else (None, None, None)
+    stored_sources, stored_languages = conn.execute(
+        "SELECT sources, languages FROM stories WHERE id = ?", (match.story_id,)
+    ).fetchone()
+    feeds_text = _more_sources(stored_sources, sources, memo)
+    languages = list(json_list(stored_languages))
     if sig.language and sig.language not in languages:
         languages.append(sig.language)
     better = sig.headline_rank > story.headline_rank
@@ -187,10 +278,10 @@ def join_story(
         (
             iso(grown.first_seen),
             iso(grown.last_seen),
-            _JSON.encode(sorted(grown.actors)),
-            _JSON.encode(sorted(grown.numbers)),
-            _JSON.encode(sorted(grown.spots)),
-            _JSON.encode(feeds),
+            _set_text(grown.actors, had.actors, texts[0]),
+            _set_text(grown.numbers, had.numbers, texts[1]),
+            _set_text(grown.spots, had.spots, texts[2]),
+            feeds_text,
             _JSON.encode(languages),
             better,
             sig.title,
@@ -200,11 +291,44 @@ def join_story(
             match.story_id,
         ),
     )
-    conn.execute(
-        "UPDATE items SET story_id = ?, story_reasons = ? WHERE id = ?",
-        (match.story_id, _JSON.encode(list(match.reasons)), item_id),
-    )
     return match.story_id
+
+
+def _set_text(grown: frozenset[str], had: frozenset[str], stored: str | None) -> str:
+    """A story's set as stored: sorted, encoded; `stored` (its text, read with `had`) when
+    joining did not grow it (`grown` is `had` with the item's part added)."""
+    if stored is not None and len(grown) == len(had):
+        return stored
+    return _JSON.encode(sorted(grown))
+
+
+def _more_sources(text: str, sources: Sequence[str], memo: StoryMemo | None) -> str:
+    """A story's `sources` text with `sources` added (each once, in order): the encoding of
+    `[*json_list(text), *sources]` without repeats. With `memo`, a text this writer wrote is
+    appended to, not decoded."""
+    held = memo.sources.pop(text, None) if memo is not None else None
+    if memo is None or held is None:
+        feeds = list(dict.fromkeys([*json_list(text), *sources]))
+        grown = _JSON.encode(feeds)
+        if memo is not None:
+            _remember(memo, grown, set(feeds))
+        return grown
+    added = [f for f in dict.fromkeys(sources) if f not in held]
+    if not added:
+        grown = text
+    else:
+        # `_JSON` writes a list as "[" + ", ".join(items) + "]": appending is encoding anew.
+        tail = ", ".join(map(_JSON.encode, added))
+        grown = f"[{tail}]" if text == "[]" else f"{text[:-1]}, {tail}]"
+        held.update(added)
+    _remember(memo, grown, held)
+    return grown
+
+
+def _remember(memo: StoryMemo, text: str, feeds: set[str]) -> None:
+    if len(memo.sources) > MEMO_SIZE:
+        memo.sources.clear()
+    memo.sources[text] = feeds
 
 
 def areas_of(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
@@ -223,14 +347,39 @@ def gazetteer_of(conn: sqlite3.Connection) -> StoryGazetteer:
     return StoryGazetteer(areas_of(conn), states)
 
 
+@dataclass(frozen=True)
+class WriterGazetteer:
+    """What the writer reads from the gazetteer tables for every feed: the story gazetteer,
+    and the ids of the actors and places the tables hold (an id missing there gets a minimal
+    row before an item cites it)."""
+
+    stories: StoryGazetteer
+    actor_ids: frozenset[str]
+    place_ids: frozenset[str]
+
+
+def writer_gazetteer_of(conn: sqlite3.Connection) -> WriterGazetteer:
+    return WriterGazetteer(
+        gazetteer_of(conn),
+        frozenset(r[0] for r in conn.execute("SELECT id FROM actors")),
+        frozenset(r[0] for r in conn.execute("SELECT id FROM places")),
+    )
+
+
 class GazetteerCache:
-    """One database's story gazetteer, read again only after a sync changed its places or actors
-    (each sync writes its content hash into meta): reading it costs ~0.4 ms, once per feed."""
+    """One database's gazetteer as the writer uses it (`WriterGazetteer`), read again only
+    after a sync changed its places or actors (each sync writes its content hash into meta):
+    reading it costs about 0.5 ms, once per feed. Rows of actors and places are never deleted,
+    so ids held since are still there; ones added since (a minimal row for an id the gazetteer
+    lacked) are only inserted again, which `INSERT OR IGNORE` makes harmless."""
 
     def __init__(self) -> None:
-        self._held: tuple[tuple[tuple[str, str], ...], StoryGazetteer] | None = None
+        self._held: tuple[tuple[tuple[str, str], ...], WriterGazetteer] | None = None
 
     def get(self, conn: sqlite3.Connection) -> StoryGazetteer:
+        return self.writer(conn).stories
+
+    def writer(self, conn: sqlite3.Connection) -> WriterGazetteer:
         key = tuple(
             (str(k), str(v))
             for k, v in conn.execute(
@@ -241,7 +390,7 @@ class GazetteerCache:
         held = self._held
         if held is not None and held[0] == key and len(key) == 2:
             return held[1]
-        gazetteer = gazetteer_of(conn)
+        gazetteer = writer_gazetteer_of(conn)
         self._held = (key, gazetteer)  # one assignment: a reader in another thread sees a pair
         return gazetteer
 

@@ -56,7 +56,7 @@ def libya_items(prefix: str, n: int, *, libya: int | None = None) -> list[tuple[
 class FakeTagger:
     """Relevant when the text mentions Libya or Tripoli: predictable, independent of the rules."""
 
-    def tag(self, entry: Entry, feed: FeedSpec | None = None) -> Tagged:
+    def tag(self, entry: Entry, feed: FeedSpec | None = None, *, kept_only: bool = False) -> Tagged:
         text = f"{entry.title} {entry.summary}".lower()
         hit = "tripoli" in text or "libya" in text
         reasons = (Reason("tripoli", "title", 5.0),) if hit else ()

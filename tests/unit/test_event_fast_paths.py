@@ -22,6 +22,7 @@ from briefing.core.models import (
     EventVerdict,
     FeedSpec,
     PlaceMention,
+    RelevanceMode,
     Tagged,
 )
 from briefing.intelligence import places as places_module
@@ -101,6 +102,31 @@ def test_shared_scan_gives_the_classifiers_own_verdicts(taggers: tuple[Tagger, T
         assert _outcome(got) == _outcome(want), entry
         typed += got.event != NO_EVENT
     assert typed > len(entries) // 2  # the corpus has events to type
+
+
+def test_kept_only_changes_nothing_but_a_dropped_item_s_event_and_places(
+    taggers: tuple[Tagger, Tagger],
+) -> None:
+    """A fetch tags with `kept_only` (dropped items keep only their verdict): kept items must
+    be tagged exactly as without it, dropped ones have the same verdict and actors."""
+    fast, _ = taggers
+    dropped = 0
+    modes: tuple[RelevanceMode, ...] = ("default", "strict", "all")
+    for mode in modes:
+        feed = FeedSpec(name="f", url="https://example.org", relevance=mode)
+        for entry in corpus():
+            got, want = fast.tag(entry, feed, kept_only=True), fast.tag(entry, feed)
+            if want.verdict.relevant:
+                assert got == want, entry
+            else:
+                dropped += 1
+                assert (got.verdict, got.actors, got.places) == (
+                    want.verdict,
+                    want.actors,
+                    want.places,
+                )
+                assert (got.event, got.locations) == (NO_EVENT, ())
+    assert dropped > 100  # the corpus has items to drop
 
 
 def test_cues_in_the_body_are_not_the_items(taggers: tuple[Tagger, Tagger]) -> None:

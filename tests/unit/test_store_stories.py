@@ -22,6 +22,7 @@ from briefing.core.models import (
 )
 from briefing.intelligence.stories import group, signature
 from briefing.store import Store
+from briefing.store import stories as store_stories
 from tests.conftest import ACTORS, FROZEN_NOW
 from tests.unit.test_stories import evented
 
@@ -165,6 +166,49 @@ def test_stories_in_the_store_equal_the_stories_grouped_in_memory(store: Store) 
     grouped = group([signature(t, t.entry.published or FROZEN_NOW) for t in items])
     stored = [rows[t.entry.title] for t in items]
     assert _partition(stored) == _partition([s for s, _ in grouped])
+
+
+@pytest.mark.parametrize("memo_size", [8192, 2])
+def test_a_fetch_writes_each_item_s_story_as_joining_it_afterwards_does(
+    store: Store, memo_size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Differential: a fetch decides an item's story before its INSERT and writes story_id in
+    it, with the candidate rows it decoded before held in a memo (the fast paths); retag
+    rebuilds every story the plain way, item by item in id order (`join_story`: the item
+    first, then its story, every row decoded). Stories and the items' story columns must come
+    out the same, row for row (also with a memo emptied every few rows)."""
+    monkeypatch.setattr(store_stories, "MEMO_SIZE", memo_size)
+    items = _mixed_items(random.Random(23), 150)
+    for n in range(0, 150, 10):
+        store.store_feed(ok(f"f{n}"), items[n : n + 10])
+    db = store._db()
+
+    def stories() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        return (
+            [tuple(r) for r in db.execute("SELECT * FROM stories ORDER BY id")],
+            [tuple(r) for r in db.execute("SELECT id, story_id, story_reasons FROM items")],
+        )
+
+    fetched = stories()
+    assert len(fetched[0]) < len(fetched[1])  # some stories have several reports
+    ids = [int(str(r[0])) for r in fetched[1]]
+    store.retag(list(zip(ids, items, strict=True)))
+    assert stories() == fetched
+
+
+def test_a_new_story_keeps_its_item_s_id_when_sqlite_picks_another(store: Store) -> None:
+    # The INSERT guesses the new item's id (one more than the largest) for the story it starts;
+    # at the largest id SQLite picks another, and the item's story_id follows it.
+    store.sync_places(PLACES)
+    store._db().execute(
+        "INSERT INTO items (id, feed, title, sort_at) VALUES (9223372036854775807, 'x', 'x', ?)",
+        ["2020-01-01T00:00:00+00:00"],
+    )
+    store.store_feed(ok("Wire"), [evented("Clashes in Sirte", "armed_clash", "Sirte", feed="Wire")])
+    (row,) = [r for r in store.items(ItemFilter(state="all")) if r.title == "Clashes in Sirte"]
+    assert row.story_id == row.id != 9223372036854775807
+    story = store.story(row.id)
+    assert story is not None and story.items == 1
 
 
 def test_the_founder_leaving_hands_the_story_to_the_next_member(store: Store) -> None:
@@ -384,3 +428,23 @@ def test_story_sets_decode_as_json_list_does() -> None:
         assert _set(text) == frozenset(json_list(text))
     for odd in (None, "", "[]", "{}", "3", '"x"', "[1, 2]"):
         assert _set(odd) == frozenset(json_list(odd))
+
+
+def test_sources_appended_to_the_text_equal_sources_encoded_anew() -> None:
+    """Differential: with a memo, a feed joining a story is appended to the `sources` text the
+    writer wrote; without one, the list is decoded and encoded again. Feed names with quotes,
+    backslashes, other scripts and repeats, from an empty list, a stranger's text (the
+    migration writes `json_group_array`'s compact form) and a memo emptied on the way."""
+    rng = random.Random(31)
+    names = ["Wire", 'Al "Wasat"', "back\\slash", "ليبيا", "Libye — fr", "", "Wire"]
+    for start in ("[]", '["Wire","ليبيا"]', json.dumps(["x"], ensure_ascii=False)):
+        memo = store_stories.StoryMemo()
+        fast = plain = start
+        for step in range(60):
+            sources = rng.sample(names, rng.randrange(1, 3))
+            fast = store_stories._more_sources(fast, sources, memo)
+            plain = store_stories._more_sources(plain, sources, None)
+            assert fast == plain, (start, step)
+            if step == 30:
+                memo.sources.clear()
+        assert json.loads(fast) == list(dict.fromkeys([*json.loads(start), *json.loads(fast)]))

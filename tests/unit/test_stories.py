@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from briefing.core.models import ActorInfo, EventType, EventVerdict, PlaceMention, Tagged
 from briefing.intelligence.stories import (
+    GAP,
+    PLACELESS_GAP,
+    SPAN,
+    StoryCandidate,
     StoryGazetteer,
+    StoryMatch,
     StorySignature,
+    _hours,
     choose,
     group,
     numbers_in,
     phase_of,
     signature,
+    with_states,
 )
 from tests.conftest import FROZEN_NOW, tagged
 
@@ -331,3 +339,156 @@ def test_the_scorer_on_a_small_partition() -> None:
     assert (s.pair_precision, s.pair_recall, s.gold_pairs, s.predicted_pairs) == (0.0, 0.0, 1, 1)
     alone = score({"a": "1", "b": "1"}, {})
     assert (alone.b3_precision, alone.b3_recall, alone.pair_f1) == (1.0, 0.5, 0.0)
+
+
+def _fits_plain(sig: StorySignature, c: StoryCandidate) -> tuple[str, ...] | None:
+    """The story rule as first written: every condition, and the reasons, in one pass."""
+    if (c.event_type, c.place_id, c.phase) != (sig.event_type, sig.place_id, sig.phase):
+        return None
+    if sig.spot and c.spots and sig.spot not in c.spots:
+        return None
+    if c.first_seen <= sig.when <= c.last_seen:
+        gap = timedelta(0)
+    elif sig.when < c.first_seen:
+        gap = c.first_seen - sig.when
+    else:
+        gap = sig.when - c.last_seen
+    if max(c.last_seen, sig.when) - min(c.first_seen, sig.when) > SPAN:
+        return None
+    actors = sorted(sig.actors & c.actors)
+    numbers = sorted(sig.numbers & c.numbers, key=lambda n: (len(n), n))
+    if sig.place_id is None:
+        agents = [a for a in actors if a not in sig.states]
+        if gap > PLACELESS_GAP or not (agents or numbers):
+            return None
+    elif gap > GAP:
+        return None
+    reasons = [f"same type {sig.event_type}"]
+    if sig.place_id is not None:
+        reasons.append(f"same place {sig.place or sig.place_id}")
+    if sig.phase:
+        reasons.append(f"same phase {sig.phase}")
+    nearest = min(abs(sig.when - c.first_seen), abs(sig.when - c.last_seen))
+    reasons.append(f"{_hours(nearest)} apart")
+    if actors:
+        reasons.append("shared actors: " + ", ".join(actors[:5]))
+    if numbers:
+        reasons.append("shared numbers: " + ", ".join(numbers[:5]))
+    return tuple(reasons)
+
+
+def _choose_plain(sig: StorySignature, candidates: list[StoryCandidate]) -> StoryMatch | None:
+    """`choose` by its definition: every candidate's reasons written (`_fits_plain`), the one with
+    the most shared actors and figures, then the nearest in time, kept."""
+    if not sig.eventful:
+        return None
+    best: tuple[tuple[int, float], StoryCandidate, tuple[str, ...]] | None = None
+    for c in candidates:
+        reasons = _fits_plain(sig, c)
+        if reasons is None:
+            continue
+        if c.first_seen <= sig.when <= c.last_seen:
+            gap = timedelta(0)
+        elif sig.when < c.first_seen:
+            gap = c.first_seen - sig.when
+        else:
+            gap = sig.when - c.last_seen
+        key = (len(sig.actors & c.actors) + len(sig.numbers & c.numbers), -gap.total_seconds())
+        if best is None or key > best[0]:
+            best = (key, c, reasons)
+    return None if best is None else StoryMatch(best[1].id, best[2])
+
+
+def test_choose_writes_reasons_for_the_chosen_story_as_the_plain_rule_does() -> None:
+    """Differential: `choose` writes the reasons of the story it picks only; on random
+    signatures and candidates (places, spots, phases, states, figures, times) it must pick
+    the same story with the same reasons as writing them for every candidate."""
+    rng = random.Random(5)
+    actors = ("lna", "gna", "egypt", "turkey", "khalifa-haftar")
+    states = frozenset({"egypt", "turkey"})
+    numbers = ("3", "12", "1200")
+    joined = 0
+
+    def some(pool: tuple[str, ...]) -> frozenset[str]:
+        return frozenset(rng.sample(pool, rng.randrange(0, 3)))
+
+    for _ in range(3000):
+        place = rng.choice(("sirte", None))
+        sig = StorySignature(
+            rng.choice(("armed_clash", "protest", "none")),
+            place,
+            "Sirte" if place else None,
+            FROZEN_NOW + timedelta(hours=rng.randrange(-80, 80)),
+            phase=rng.choice(("", "", "followup")),
+            actors=some(actors),
+            numbers=some(numbers),
+            spot=rng.choice((None, "sirte-port", "sirte-airport")) if place else None,
+        )
+        sig = with_states(sig, states)
+        candidates = []
+        for n in range(rng.randrange(0, 8)):
+            start = FROZEN_NOW + timedelta(hours=rng.randrange(-100, 100))
+            candidates.append(
+                StoryCandidate(
+                    n + 1,
+                    rng.choice(("armed_clash", "protest")),
+                    rng.choice((place, place, "derna")),
+                    rng.choice(("", "", "followup")),
+                    start,
+                    start + timedelta(hours=rng.randrange(0, 60)),
+                    some(actors),
+                    some(numbers),
+                    frozenset(rng.sample(("sirte-port", "sirte-airport"), rng.randrange(0, 2))),
+                )
+            )
+        got = choose(sig, candidates)
+        assert got == _choose_plain(sig, candidates), (sig, candidates)
+        joined += got is not None
+    assert joined > 300  # the random cases join stories often enough to compare reasons
+
+
+def _numbers_plain(text: str) -> frozenset[str]:
+    """`numbers_in` as first written: the text always translated, the patterns by name."""
+    import re
+
+    digits = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+    found: set[str] = set()
+    for raw in re.findall(r"\d+(?:[.,]\d+)?", text.translate(digits)):
+        value = raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw
+        value = value.replace(",", ".")
+        if re.fullmatch(r"(19|20)\d\d", value):
+            continue
+        found.add(value.lstrip("0") or "0")
+    return frozenset(found)
+
+
+def test_numbers_in_skips_translating_ascii_as_the_plain_rule_does() -> None:
+    rng = random.Random(9)
+    parts = ["12", "1,200", "2026", "007", "٣", "۱۲", "15.5", "3,5", ",", ".", " ", "a", "ص", "é"]
+    for _ in range(3000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 12)))
+        assert numbers_in(text) == _numbers_plain(text), text
+
+
+def test_phase_of_looks_for_ascii_words_only_in_ascii_as_the_plain_rule_does() -> None:
+    """Differential: an ASCII text is searched for the ASCII phase words only; every word,
+    in every text, must give the same phase (random mixes of phase words and other text)."""
+    from briefing.core.text import fold
+    from briefing.intelligence.stories import _PHASE_WORDS
+
+    def plain(text: str) -> str:
+        folded = fold(text)
+        for phase, words in _PHASE_WORDS.items():
+            if any(word in folded for word in words):
+                return phase
+        return ""
+
+    rng = random.Random(4)
+    words = [w for ws in _PHASE_WORDS.values() for w in ws]
+    filler = ["Sirte", "clashes", "TOLL", "Réouverture", "النفط", "  ", "to", "rises"]
+    found = set()
+    for _ in range(3000):
+        text = " ".join(rng.choice(words + filler * 3) for _ in range(rng.randrange(0, 6)))
+        assert phase_of(text) == plain(text), text
+        found.add(plain(text))
+    assert found == {"", "followup", "restart"}

@@ -55,7 +55,8 @@ def parse_and_tag(
         tagged: list[Tagged] = []
         dropped: list[tuple[Entry, Verdict]] = []
         for entry in parsed.entries:
-            result = tagger.tag(entry, job.spec)
+            # A dropped item is stored with its verdict only (`dropped_feeds`).
+            result = tagger.tag(entry, job.spec, kept_only=True)
             if result.verdict.relevant:
                 tagged.append(result)
             else:
