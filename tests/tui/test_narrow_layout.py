@@ -363,3 +363,35 @@ async def test_no_results_keep_names_and_tags(make_app: AppFactory, size: Any) -
         tags_at = entries.index("Tags")
         assert "none yet" not in entries[tags_at + 1]
         assert "actor=Khalifa Haftar" in lines(pilot)[0]
+
+
+# -- the actors screen at 80×24 -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_actors_screen_shows_every_count_when_narrow(make_app: AppFactory, size: Any) -> None:
+    from textual.widgets import DataTable
+
+    narrow = size[0] < 100
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#actors-table", DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[-4:-1] == ["24 h", "7 d", "All"]
+        assert ("Kind" in labels) is not narrow
+        assert screen.query_one("#actors-side").display is not narrow
+        # Every column inside the screen: the counts are never cut off at 80 columns.
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= size[0]
+        text = screen_text(app)
+        assert "All" in text and ("Last 14 days" if narrow else "Last 30 days") in text
+        # The rows move with the keys and a resize to the other size rebuilds the columns.
+        await pilot.press("j")
+        row = table.cursor_row
+        await pilot.resize_terminal(*((160, 48) if narrow else (80, 24)))
+        await settle(pilot)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert ("Kind" in labels) is narrow and table.cursor_row == row

@@ -23,12 +23,18 @@ from briefing.core.errors import BriefingError
 from briefing.core.models import ActorCount, ItemFilter
 from briefing.core.text import clean_line
 from briefing.tui.bindings import ACTORS_BINDINGS, declared, help_rows
+from briefing.tui.cells import fit
 from briefing.tui.context import TuiContext
+from briefing.tui.narrow import is_narrow
 from briefing.tui.notify import say
 from briefing.tui.screens.brief import BriefScreen, BriefView
 from briefing.tui.screens.help import HelpScreen
 
 BARS = "▁▂▃▄▅▆▇█"
+WIDE_NAME = 30
+NARROW_NAME = 28
+KIND = 13
+NARROW_DAYS = 14
 
 
 def sparkline(values: Sequence[int]) -> str:
@@ -63,6 +69,7 @@ class ActorsScreen(Screen[str | None]):
         super().__init__()
         self.context = context
         self._counts: list[ActorCount] = []
+        self._narrow = False
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -85,15 +92,39 @@ class ActorsScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#actors-table", DataTable)
-        table.add_column(Text("Actor"), key="name", width=30)
-        table.add_column(Text("Kind"), key="kind", width=13)
-        table.add_column(Text("24 h", justify="right"), key="day", width=5)
-        table.add_column(Text("7 d", justify="right"), key="week", width=6)
-        table.add_column(Text("All", justify="right"), key="total", width=7)
-        table.add_column(Text("Last 30 days"), key="spark", width=30)
+        self._narrow = is_narrow(self.size.width)
+        self._add_columns(table)
         table.loading = True
         table.focus()
         self._load()
+
+    def on_resize(self) -> None:
+        narrow = is_narrow(self.size.width)
+        if narrow != self._narrow:
+            self._narrow = narrow
+            table = self._table
+            row = table.cursor_row
+            table.clear(columns=True)
+            self._add_columns(table)
+            self._fill(table)
+            table.move_cursor(row=row, animate=False)
+            actor = self._highlighted_id()
+            if actor and not narrow:
+                self.query_one("#actor-brief", BriefView).show_brief(actor, ItemFilter())
+
+    def _add_columns(self, table: DataTable[Text]) -> None:
+        # Below 100 columns (80×24 is a first-class size) the brief beside the table folds away
+        # (`b` opens it), the kind goes and the sparkline shows the last 14 days, so that the
+        # names and every count fit.
+        self.query_one("#actors-side").display = not self._narrow
+        name, spark = (NARROW_NAME, NARROW_DAYS) if self._narrow else (WIDE_NAME, 30)
+        table.add_column(Text("Actor"), key="name", width=name)
+        if not self._narrow:
+            table.add_column(Text("Kind"), key="kind", width=KIND)
+        table.add_column(Text("24 h", justify="right"), key="day", width=5)
+        table.add_column(Text("7 d", justify="right"), key="week", width=6)
+        table.add_column(Text("All", justify="right"), key="total", width=7)
+        table.add_column(Text(f"Last {spark} days"), key="spark", width=spark)
 
     @work(thread=True, exclusive=True, group="actor-counts", exit_on_error=False)
     def _load(self) -> None:
@@ -109,20 +140,30 @@ class ActorsScreen(Screen[str | None]):
         table = self.query_one("#actors-table", DataTable)
         table.loading = False
         table.clear()
-        for count in self._counts:
-            table.add_row(
-                Text(clean_line(count.name, 60), style="bold" if count.last_24h else ""),
-                Text(clean_line(count.kind.replace("_", " "), 20), style="dim"),
-                Text(f"{count.last_24h:,}", justify="right"),
-                Text(f"{count.last_7d:,}", justify="right"),
-                Text(f"{count.total:,}", justify="right"),
-                Text(sparkline(count.daily), style="bold"),
-                key=count.id,
-            )
+        self._fill(table)
         if not self._counts:
             self.query_one("#actors-title", Static).update(
                 Content("No actor has been mentioned yet: press R on the list to fetch feeds.")
             )
+
+    def _fill(self, table: DataTable[Text]) -> None:
+        name_width = NARROW_NAME if self._narrow else WIDE_NAME
+        days = NARROW_DAYS if self._narrow else 30
+        for count in self._counts:
+            # Names are cut with an ellipsis, never mid-word without a sign (feed text: `fit`
+            # builds a Text, no markup).
+            cells = [
+                fit(clean_line(count.name, 200), name_width, style="bold" * (count.last_24h > 0))
+            ]
+            if not self._narrow:
+                cells.append(fit(count.kind.replace("_", " "), KIND, style="dim"))
+            cells += [
+                Text(f"{count.last_24h:,}", justify="right"),
+                Text(f"{count.last_7d:,}", justify="right"),
+                Text(f"{count.total:,}", justify="right"),
+                Text(sparkline(count.daily[-days:]), style="bold"),
+            ]
+            table.add_row(*cells, key=count.id)
 
     def _highlighted_id(self) -> str | None:
         table = self.query_one("#actors-table", DataTable)
@@ -133,7 +174,7 @@ class ActorsScreen(Screen[str | None]):
     @on(DataTable.RowHighlighted, "#actors-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         actor = event.row_key.value
-        if actor:
+        if actor and not self._narrow:  # (folded away when narrow: `b` opens the brief)
             self.query_one("#actor-brief", BriefView).show_brief(actor, ItemFilter())
 
     @on(DataTable.RowSelected, "#actors-table")
