@@ -13,6 +13,7 @@ from rich.text import Text
 
 from briefing.cli._common import Context, pass_ctx, plain_console, tagger_for, unknown_value
 from briefing.cli._output import Column, print_rows
+from briefing.core.errors import BriefingError
 from briefing.core.models import ActorKind, ItemFilter
 from briefing.core.text import clean_line
 from briefing.intelligence.matching import phrase_key
@@ -61,12 +62,8 @@ def _list_actors(
         store.sync_actors(tagger.actor_infos())
         store.sync_places(tagger.place_infos())
         counts = store.actor_counts()
-    except Exception as error:  # BriefingError → one line; anything else propagates
-        from briefing.core.errors import BriefingError
-
-        if isinstance(error, BriefingError):
-            raise click.ClickException(str(error)) from error
-        raise
+    except BriefingError as error:  # a bad configuration or database: one line
+        raise click.ClickException(str(error)) from error
     rows = [
         {
             "id": c.id,

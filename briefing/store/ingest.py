@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from sqlite_utils import Database
@@ -199,7 +199,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         new = updated = unchanged = merged = 0
         now = prepared.now
         with self._write() as db:
-            held = self._gazetteer_cache().writer(db.conn)
+            held = self._gazetteer_cache.writer(db.conn)
             # Copies: an id added to them in a transaction that then fails is not in the table.
             known, known_places = set(held.actor_ids), set(held.place_ids)
             gazetteer = held.stories
@@ -278,7 +278,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             return "merged", match
 
         story = gazetteer.apply(item.story)
-        memo = self._story_memo()
+        memo = self._story_memo
         choice = choose_story(conn, story, memo)
         joined = choice.match.story_id if choice.match else None
         ((item_id, story_id),) = conn.execute(
@@ -293,19 +293,16 @@ class IngestMixin(FeedsMixin, StoreBase):
         return "new", item_id
 
     def _story_gazetteer(self, conn: sqlite3.Connection) -> StoryGazetteer:
-        return self._gazetteer_cache().get(conn)
+        return self._gazetteer_cache.writer(conn).stories
 
+    @cached_property
     def _story_memo(self) -> StoryMemo:
-        memo = self.__dict__.get("_held_story_memo")
-        if memo is None:
-            memo = self.__dict__["_held_story_memo"] = StoryMemo()
-        return memo
+        """Kept between the feeds this store writes (one writer per store)."""
+        return StoryMemo()
 
+    @cached_property
     def _gazetteer_cache(self) -> GazetteerCache:
-        cache = self.__dict__.get("_gazetteers")
-        if cache is None:
-            cache = self.__dict__["_gazetteers"] = GazetteerCache()
-        return cache
+        return GazetteerCache()
 
     def _item_feeds(self, conn: sqlite3.Connection, item_id: int) -> list[str]:
         return [

@@ -1,10 +1,10 @@
 """Stories in the store: assigning each item to one as its feed is stored, rebuilding, reading.
 
-The writer calls `choose_story` and `record_story` (retag: `join_story`) inside the feed's transaction, so a kill -9 leaves either the feed's
-items with their stories or neither. Candidates come from the index on (event type, place, last
-seen): a handful of rows, never the window's items (issue 12: under 1 ms per new item against
-100,000 items, bench/bench_stories.py). `briefing.intelligence.stories` decides; this module only
-reads and writes rows.
+The writer calls `choose_story` and `record_story` (retag: `join_story`) inside the feed's
+transaction, so a kill -9 leaves either the feed's items with their stories or neither.
+Candidates come from the index on (event type, place, last seen): a handful of rows, never the
+window's items (issue 12: under 1 ms per new item against 100,000 items, bench/bench_stories.py).
+`briefing.intelligence.stories` decides; this module only reads and writes rows.
 """
 
 from __future__ import annotations
@@ -375,9 +375,6 @@ class GazetteerCache:
 
     def __init__(self) -> None:
         self._held: tuple[tuple[tuple[str, str], ...], WriterGazetteer] | None = None
-
-    def get(self, conn: sqlite3.Connection) -> StoryGazetteer:
-        return self.writer(conn).stories
 
     def writer(self, conn: sqlite3.Connection) -> WriterGazetteer:
         key = tuple(
