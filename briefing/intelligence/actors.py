@@ -55,11 +55,14 @@ _KIN = frozenset(
 _KIN_NAMES = ("son", "daughter", "brother", "sister", "cousin", "nephew", "wife")
 _INDEFINITE = frozenset("a an former ex another un une ancien ancienne previous late".split())
 _KIN_AR = ("نجل", "ابن", "أبناء", "ابناء", "نجلي", "عائلة")
-# Navy and merchant ship prefixes: "HMAS Tobruk", "USS Tripoli" are ships, not the places.
 _CACHE_CAP = 20_000
 """Entries kept by each of the small caches below (mentions, blocker splits)."""
 
+# Navy and merchant ship prefixes: "HMAS Tobruk", "USS Tripoli" are ships, not the places.
 _SHIP_PREFIXES = frozenset("HMAS HMS HMCS HMNZS USS USNS INS TCG MV ROKS NRP RFS".split())
+_SHIP_NOUN = (" ship ", "warship ")
+"""…or a ship's name after the word: "the navy ship Tobruk", "the warship Tripoli" (not
+"leadership", "membership")."""
 
 
 # Payload entries (tuples, cheap to build and compare):
@@ -624,7 +627,7 @@ class ActorMatcher:
                         and start >= 2
                         and "A" <= cased[start - 2] <= "Z"
                         and _after_ship_prefix(cased, start)
-                    ):
+                    ) or text.endswith(_SHIP_NOUN, 0, start):
                         continue
                     how = "alias"
                     if actor_id in locatable and (
@@ -1053,7 +1056,8 @@ def _inside(spans: list[tuple[int, int, str]], hit: Hit[Any], actor_id: str) -> 
 
 
 def _after_ship_prefix(cased: str, start: int) -> bool:
-    """True when the word before `start` is a ship prefix (HMAS Tobruk, USS Tripoli)."""
+    """True when the word before `start` is a ship prefix (HMAS Tobruk, USS Tripoli); a ship
+    noun before it ("navy ship Tobruk") is `_SHIP_NOUN`'s test."""
     before = cased[max(0, start - 8) : start].split()
     return bool(before) and before[-1] in _SHIP_PREFIXES
 
