@@ -240,9 +240,21 @@ def describe_dates(f: ItemFilter, *, now: datetime | None = None) -> str:
     return f"{since} → {until}"
 
 
-def describe(f: ItemFilter, labels: Mapping[str, str] | None = None) -> str:
-    """One plain line for the header: `actor=Haftar tag=escalation "search"`."""
-    return " ".join(f"{c.kind}={c.label}" for c in chips(f, labels)) or "none"
+SETTINGS_FIRST = ("date", "state", "tags")
+"""Chip kinds the header names first: one each and short, so a clipped header still says
+which time window and state are on (a 7-day filter stays visible at 80 columns)."""
+
+
+def describe(
+    f: ItemFilter, labels: Mapping[str, str] | None = None, *, settings_first: bool = False
+) -> str:
+    """One plain line for the header: `actor=Haftar tag=escalation "search"` ("none" when the
+    filter is empty); `settings_first` puts the single-valued settings (date, state, tagged)
+    before the chips' own order."""
+    shown = chips(f, labels)
+    if settings_first:
+        shown = sorted(shown, key=lambda c: c.kind not in SETTINGS_FIRST)
+    return " ".join(f"{c.kind}={c.label}" for c in shown) or "none"
 
 
 def search_words(text: str) -> list[str]:

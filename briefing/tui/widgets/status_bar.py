@@ -10,11 +10,7 @@ from textual.widget import Widget
 
 from briefing.core.models import ItemFilter
 from briefing.core.text import clean_line
-from briefing.tui.filters import chips
-
-SETTINGS_FIRST = ("date", "state", "tags")
-"""Chip kinds the header names first: one each and short, so a clipped header still says
-which time window and state are on (a 7-day filter stays visible at 80 columns)."""
+from briefing.tui.filters import describe
 
 
 @dataclass(frozen=True)
@@ -29,12 +25,6 @@ class Counts:
     """The background fetch's progress ("fetching 3/12"), None when none runs."""
     new_since_look: int | None = None
     """Items published since the analyst's last look (None before the first look)."""
-
-
-def describe_filter(f: ItemFilter, labels: dict[str, str]) -> str:
-    """The filter in one line, its single-valued settings (date, state, tagged) first."""
-    shown = sorted(chips(f, labels), key=lambda c: c.kind not in SETTINGS_FIRST)
-    return " ".join(f"{c.kind}={c.label}" for c in shown)
 
 
 class StatusBar(Widget):
@@ -81,8 +71,8 @@ class StatusBar(Widget):
             ]
         if counts.selected:
             parts += [sep, (f"{counts.selected:,} selected", "bold $warning")]
-        filter_text = describe_filter(self.filter, self.labels)
-        if filter_text:
+        filter_text = describe(self.filter, self.labels, settings_first=True)
+        if filter_text != "none":
             parts += [f"{sep}filter: ", (clean_line(filter_text, 120), "$secondary")]
         if counts.progress:
             parts += [sep, (clean_line(counts.progress, 80), "italic $success")]
