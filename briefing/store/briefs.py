@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -76,7 +77,6 @@ class BriefsMixin(ItemsMixin, StoreBase):
         also = self._also_in(item_ids)
         actors = self._story_actors(item_ids)
         notes = self._shared_notes(item_ids)
-        named = self._named_places(item_ids)
         out: list[StoryActivity] = []
         db = self._db()
         story_ids = list(reports)
@@ -110,13 +110,12 @@ class BriefsMixin(ItemsMixin, StoreBase):
                 counted: Counter[str] = Counter()
                 for rep in story_reports:
                     counted.update(actors.get(rep.item_id, ()))
-                place, region = (s[2], s[3] or None) if s[2] else _most_named(story_reports, named)
                 out.append(
                     StoryActivity(
                         story_id=int(s[0]),
                         event_type=event_type_of(s[1]),
-                        place=place,
-                        region=region,
+                        place=s[2],
+                        region=s[3] or None,
                         headline=clean_line(str(s[4]), 500),
                         first_seen=require_iso(s[5]),
                         last_seen=require_iso(s[6]),
@@ -138,13 +137,12 @@ class BriefsMixin(ItemsMixin, StoreBase):
             if story_id in known:
                 continue
             first = story_reports[0]
-            place, region = _most_named(story_reports, named)
             out.append(
                 StoryActivity(
                     story_id=story_id,
                     event_type="none",
-                    place=place,
-                    region=region,
+                    place=None,
+                    region=None,
                     headline=clean_line(first.title, 500),
                     first_seen=first.published,
                     last_seen=story_reports[-1].published,
@@ -154,7 +152,21 @@ class BriefsMixin(ItemsMixin, StoreBase):
                     all_items=len(story_reports),
                 )
             )
-        return out
+        return self._placed_by_reports(out)
+
+    def _placed_by_reports(self, stories: list[StoryActivity]) -> list[StoryActivity]:
+        """Stories with no event's place placed where their reports name (`_most_named`); the
+        places are read for those stories' reports only."""
+        unplaced = [a for a in stories if a.place is None]
+        if not unplaced:
+            return stories
+        named = self._named_places(list({r.item_id: None for a in unplaced for r in a.reports}))
+        placed: dict[int, StoryActivity] = {}
+        for a in unplaced:
+            place, region = _most_named(a.reports, named)
+            if place is not None:
+                placed[a.story_id] = replace(a, place=place, region=region)
+        return [placed.get(a.story_id, a) for a in stories]
 
     def _also_in(self, item_ids: Sequence[int]) -> dict[int, list[tuple[str, str | None]]]:
         out: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
@@ -322,8 +334,9 @@ def _most_named(
     the place named first.
     """
     counted: Counter[tuple[str, str | None]] = Counter()
-    for rep in reports:
-        counted.update(dict.fromkeys(named.get(rep.item_id, ())))
+    # Each item once: a report carried by other feeds too is cited once per feed.
+    for item_id in dict.fromkeys(rep.item_id for rep in reports):
+        counted.update(dict.fromkeys(named.get(item_id, ())))
     if not counted:
         return None, None
     return counted.most_common(1)[0][0]
