@@ -264,6 +264,43 @@ def test_a_sentence_carried_by_different_stories_is_boilerplate_and_ranks_last()
     assert extract_key_points(one_story, actor=HAFTAR, max_points=4)[0].text == standing
 
 
+def test_one_story_told_in_three_languages_is_one_key_point() -> None:
+    """The English, Arabic and French reports of one event share no word: still one point, whose
+    coverage counts all three; another story keeps its own point, and a second sentence of the
+    quoted report itself is still a point of its own."""
+    reports = [
+        (
+            1,
+            "Haftar's forces reopened the Es Sider terminal after a six-day blockade. "
+            "Haftar also named a new commander for the port guards.",
+        ),
+        (2, "أعادت قوات حفتر فتح ميناء السدرة النفطي بعد إغلاق استمر ستة أيام."),
+        (3, "Les forces de Haftar ont rouvert le terminal pétrolier d'Es Sider après le blocage."),
+    ]
+    items = [
+        replace(d, row=replace(d.row, story_id=7))
+        for d in (
+            detail(i, f"Report {i}", summary=text, days_ago=1 - 0.1 * i) for i, text in reports
+        )
+    ]
+    items.append(
+        replace(
+            detail(4, "Budget", summary="Haftar rejected the budget proposal in Tobruk on Monday."),
+            row=replace(detail(4, "Budget").row, story_id=8),
+        )
+    )
+    points = extract_key_points(items, actor=HAFTAR, max_points=8)
+    reopened = [p for p in points if p.citation.item_id in (1, 2, 3) and "guards" not in p.text]
+    assert len(reopened) == 1, [p.text for p in points]
+    assert reopened[0].coverage == 3
+    assert {reopened[0].citation.item_id, *(c.item_id for c in reopened[0].also)} == {1, 2, 3}
+    assert any("budget" in p.text for p in points)
+    # A second sentence of the one report telling both things is a point of its own.
+    alone = [d for d in items if d.row.id in (1, 4)]
+    texts = [p.text for p in extract_key_points(alone, actor=HAFTAR, max_points=8)]
+    assert any("port guards" in t for t in texts) and any("Es Sider" in t for t in texts)
+
+
 def test_key_points_across_a_filter_take_any_sentence() -> None:
     points = extract_key_points(corpus(), actor=None, max_points=20)
     assert any("Fuel queues" in p.text for p in points)

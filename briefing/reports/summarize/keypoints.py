@@ -5,7 +5,8 @@ matched in that item). Each is scored by cosine similarity between its binary TF
 the centroid of all candidates, boosted by how many items carry the same sentence and damped
 for long sentences; a sentence carried by reports of different stories is boilerplate and comes
 last. Near-duplicates (most content words shared) are merged into one point whose
-coverage counts every item carrying it.
+coverage counts every item carrying it, and so are the other reports of a story a point already
+tells (the same event in another language shares no word with it, but is not a second point).
 """
 
 from __future__ import annotations
@@ -106,10 +107,33 @@ class _Group:
     score: float = 0.0
 
 
+def _stories(group: _Group) -> frozenset[int]:
+    """The stories of the reports carrying the sentence (items with no story yet have none)."""
+    return frozenset(m.item.row.story_id for m in group.members if m.item.row.story_id is not None)
+
+
 def _boilerplate(group: _Group) -> bool:
-    """Carried by reports of two or more stories (items with no story yet are not counted)."""
-    stories = {m.item.row.story_id for m in group.members} - {None}
-    return len(stories) > 1
+    """Carried by reports of two or more stories."""
+    return len(_stories(group)) > 1
+
+
+def _retold(group: _Group, told: dict[int, _Group]) -> bool:
+    """Some report carrying the sentence is another report of a story a chosen point tells (a
+    second sentence of the very report the point quotes says something else, and stays)."""
+    for m in group.members:
+        teller = told.get(m.item.row.story_id) if m.item.row.story_id is not None else None
+        if teller is not None and all(t.item.row.id != m.item.row.id for t in teller.members):
+            return True
+    return False
+
+
+def _teller(group: _Group, told: dict[int, _Group]) -> _Group | None:
+    """The chosen point this sentence retells, when all its reports are of that point's story:
+    they count as the point's coverage."""
+    stories = _stories(group)
+    if len(stories) != 1 or not _retold(group, told):
+        return None
+    return told[next(iter(stories))]
 
 
 def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -170,18 +194,35 @@ def extract_key_points(
     # story repeating a sentence are wire copy, which the carriers boost above rewards.
     ranked = sorted(groups.values(), key=lambda g: (_boilerplate(g), -g.score, g.members[0].order))
     chosen: list[_Group] = []
+    # One point per story: its best sentence. Another report of the story (an outlet's rewrite,
+    # the Arabic or French version) tells the same event and counts as that point's coverage.
+    told: dict[int, _Group] = {}
     for group in ranked:
+        # Another report of a told story (a sentence also carried by other stories is
+        # boilerplate there, ranked last anyway) is not a point of its own.
+        if _retold(group, told):
+            continue
         if any(near_duplicate(group.tokens, kept.tokens) for kept in chosen):
             continue
         chosen.append(group)
+        stories = _stories(group)
+        if len(stories) == 1:
+            told.setdefault(next(iter(stories)), group)
         if len(chosen) >= max_points:
             break
     # Fold near-duplicates into the point they repeat, to count coverage. They share most
-    # words with it, so they rank close to it: looking at the top ABSORB_LIMIT is enough.
+    # words with it, so they rank close to it: looking at the top ABSORB_LIMIT is enough. The
+    # story's other reports are folded whatever their rank.
     absorbed: dict[int, list[_Candidate]] = {id(g): list(g.members) for g in chosen}
     chosen_ids = set(absorbed)
-    for group in ranked[:ABSORB_LIMIT]:
+    for rank, group in enumerate(ranked):
         if id(group) in chosen_ids:
+            continue
+        teller = _teller(group, told)
+        if teller is not None:
+            absorbed[id(teller)].extend(group.members)
+            continue
+        if rank >= ABSORB_LIMIT:
             continue
         for kept in chosen:
             if near_duplicate(group.tokens, kept.tokens):
