@@ -10,6 +10,7 @@ import pytest
 
 from briefing.core.errors import ConfigError
 from briefing.core.models import Entry, Tagged
+from briefing.intelligence.gazetteer import load_gazetteer
 from briefing.intelligence.matching import phrase_key
 from briefing.intelligence.places import (
     PLACE_KINDS,
@@ -150,6 +151,35 @@ def test_places_are_never_actors(tagger: Tagger) -> None:
     # Places still count as Libya evidence for relevance.
     assert tagged.verdict.relevant
     assert {r.term for r in tagged.verdict.reasons} >= {"Al-Watiya air base"}
+
+
+def test_a_site_named_like_its_operator_is_the_place(tagger: Tagger) -> None:
+    """ "Waha field" is the field (a place), not the company that runs it: the event is there,
+    not at the terminal the summary mentions."""
+    tagged = tag(
+        tagger,
+        "National Oil Corporation says Waha field output back to 80,000 barrels a day",
+        "Production at the Waha field recovered after repairs. Exports through Es Sider resume.",
+    )
+    assert primary(tagged) == "waha-field" and ids(tagged) == {"waha-field", "es-sider"}
+
+
+def test_no_actor_alias_is_a_place_name() -> None:
+    """A name both gazetteers list is read as the actor, so the place is lost (a field named as
+    its operator company was): only the actors that act as factions may share their names."""
+    places = {
+        phrase_key(name): place.id
+        for place in builtin_places().places.values()
+        for name in (place.name, *place.names)
+    }
+    shared = [
+        (actor.id, alias)
+        for actor in load_gazetteer().actors.values()
+        if actor.kind != "place"
+        for alias in (actor.name, *actor.aliases, *actor.weak)
+        if phrase_key(alias) in places
+    ]
+    assert shared == []
 
 
 def test_generated_towns_need_libya_context(tagger: Tagger) -> None:
