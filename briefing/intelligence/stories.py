@@ -40,6 +40,13 @@ INSIDE_KINDS = frozenset({"district", "airport", "port", "refinery"})
 """Places inside a town (a quarter, its airport, port or refinery): a report that names the
 quarter and one that names only the town are one story; two quarters are two."""
 
+RESTART_TYPES: frozenset[EventType] = frozenset(
+    {"oil_energy", "economy_finance", "humanitarian", "migration"}
+)
+"""The types whose acts stop and start again (a field, a bank, a water supply, a crossing): only
+there is a restart a new story. Talks that resume are the talks, and a truce that reopens a
+road is the truce, whatever other reports of them say."""
+
 Areas = Mapping[str, tuple[str, str]]
 """Place id → (id, name) of the town it is in, for the places inside a town (`area_map`)."""
 
@@ -177,12 +184,15 @@ def signature(tagged: Tagged, when: datetime) -> StorySignature:
     e = tagged.entry
     primary = next((p for p in tagged.locations if p.primary), None)
     text = f"{e.title}\n{e.summary}"
+    phase = phase_of(text)
+    if phase == "restart" and tagged.event.type not in RESTART_TYPES:
+        phase = ""
     return StorySignature(
         event_type=tagged.event.type,
         place_id=primary.place_id if primary else None,
         place=primary.name if primary else None,
         when=when,
-        phase=phase_of(text),
+        phase=phase,
         actors=frozenset(m.actor_id for m in tagged.actors),
         numbers=numbers_in(text),
         title=e.title,

@@ -129,6 +129,32 @@ def test_a_rising_toll_and_a_restart_are_new_stories() -> None:
     assert stories_of(items) == [0, 0, 2, 3, 4]
 
 
+def test_a_restart_is_a_new_story_only_where_acts_stop_and_start() -> None:
+    """Talks that resume are the talks; a truce that reopens a road is the truce: the reports
+    that say so and those that do not are one story. A field that resumes is a new one."""
+    items = [
+        evented("Military officers resume talks in Geneva", "talks_agreement", "Geneva"),
+        evented(
+            "Genève : la commission militaire renoue le dialogue",
+            "talks_agreement",
+            "Geneva",
+            language="fr",
+            when=FROZEN_NOW + 2 * HOUR,
+        ),
+        evented("Elders broker truce in Zawiya", "talks_agreement", "Zawiya"),
+        evented(
+            "اتفاق لوقف إطلاق النار في الزاوية وإعادة فتح الطريق الساحلي",
+            "talks_agreement",
+            "Zawiya",
+            language="ar",
+            when=FROZEN_NOW + HOUR,
+        ),
+        evented("Protesters shut Sharara field", "oil_energy", "Sharara"),
+        evented("Sharara field resumes production", "oil_energy", "Sharara", when=FROZEN_NOW + DAY),
+    ]
+    assert stories_of(items) == [0, 0, 2, 2, 4, 5]
+
+
 def test_a_story_spans_a_few_days_at_most() -> None:
     # Daily reports of a sit-in chain by gap, but one story never spans more than three days.
     items = [
