@@ -52,12 +52,20 @@ class Context:
             return Path(self._db_path)
         return self.config_path.resolve().parent / "db" / "briefing.db"
 
-    def open_store(self, read_only: bool = False, *, create: bool = True) -> Store:
+    def open_store(
+        self,
+        read_only: bool = False,
+        *,
+        create: bool = True,
+        refuse: Callable[[Store], None] | None = None,
+    ) -> Store:
         """Open (create, migrate) the database once per command; make sure the seed is in it.
 
         Args:
             create: False for a command that only reads (status, export, …): a missing
                 database is an error and nothing is created.
+            refuse: raises for a database the command must not write into (a demo one);
+                called before the seed is added, so that a refused database is left as it was.
         """
         if self._store is None:
             from briefing.store import Store
@@ -69,6 +77,12 @@ class Context:
             path = self.db_path
             self._made = [] if path.exists() else _missing_parts(path)
             store = Store.open(path, read_only=read_only, create=create)
+            if refuse is not None:
+                try:
+                    refuse(store)
+                except BaseException:
+                    store.close()  # closed at once: no -wal or -shm file is left beside it
+                    raise
             try:
                 if not store.read_only and config is not None:
                     from briefing.update.seed import ensure_seed

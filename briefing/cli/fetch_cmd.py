@@ -303,7 +303,7 @@ def fetch(
         return
     from briefing.update.demo import refuse_fetch_into_demo
 
-    refuse_fetch_into_demo(ctx.open_store())
+    ctx.open_store(refuse=refuse_fetch_into_demo)  # before the seed goes in: nothing written
     err = stderr_console()
     show_progress = not (quiet or as_json) and err.is_terminal
     try:

@@ -20,13 +20,15 @@ def fulltext(ctx: Context, item_ids: tuple[int, ...], as_json: bool) -> None:
     The page is downloaded with the feed limits (20 s deadline, 3 MB), its main text extracted
     (navigation, adverts and related links left out) and stored beside the feed's text; the item
     is then tagged again on the longer text. A page that cannot be fetched or holds no article
-    keeps the item as it was and records why. Exit status 3 when any item failed.
+    keeps the item as it was and records why. Exit status 3 when any item failed; a demo
+    database is refused (exit 1, nothing written).
     """
     from briefing.intelligence.tagging import Tagger
+    from briefing.update.demo import refuse_fulltext_into_demo
     from briefing.update.fulltext import fetch_full_text
 
+    store = ctx.open_store(create=False, refuse=refuse_fulltext_into_demo)
     tagger = Tagger.from_config(ctx.config)
-    store = ctx.open_store(create=False)
     specs = {f.name: f for f in ctx.config.feeds}
     store.sync_actors(tagger.actor_infos())
     failed = 0

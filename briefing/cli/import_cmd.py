@@ -22,11 +22,13 @@ def import_(ctx: Context, source: str, as_json: bool) -> None:
     appears twice, author bios at the end (kept as author details), and a trailing
     "More from …" block of other headlines. The seed article (same title or URL as in
     feeds.yaml) fills the seed record. An empty, binary or non-UTF-8 capture is refused and
-    nothing is written.
+    nothing is written; so is a demo database.
     """
+    from briefing.update.demo import refuse_import_into_demo
     from briefing.update.seed import import_article
 
-    result = import_article(source, ctx.config, ctx.open_store())
+    store = ctx.open_store(refuse=refuse_import_into_demo)
+    result = import_article(source, ctx.config, store)
     if as_json:
         payload = {
             "id": result.item_id,

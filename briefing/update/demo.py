@@ -98,11 +98,41 @@ def refuse_fetch_into_demo(store: Store) -> None:
     Raises:
         StoreError: one line naming the database and how to go on.
     """
+    refuse_into_demo(store, "feeds.yaml's feeds are not fetched into it", "fetch into")
+
+
+def refuse_fulltext_into_demo(store: Store) -> None:
+    """Refuse `briefing fulltext` on a demo database: its items' links are invented (nothing
+    to fetch but errors), and a real article would mix into invented news.
+
+    Raises:
+        StoreError: one line naming the database and how to go on.
+    """
+    refuse_into_demo(store, "articles are not fetched into it", "fetch articles into")
+
+
+def refuse_import_into_demo(store: Store) -> None:
+    """Refuse `briefing import` into a demo database: a real article would mix into invented
+    news, and be lost when `briefing demo` rebuilds the database.
+
+    Raises:
+        StoreError: one line naming the database and how to go on.
+    """
+    refuse_into_demo(store, "articles are not imported into it", "import into")
+
+
+def refuse_into_demo(store: Store, refused: str, own: str) -> None:
+    """One line for every command that will not write real news into a demo database:
+    `{path}: is a demo database, so {refused} — … leave out --db … to {own} your own database`.
+
+    Raises:
+        StoreError: when `store` is a demo database.
+    """
     if is_demo_store(store):
         raise StoreError(
-            f"{store.path}: is a demo database, so feeds.yaml's feeds are not fetched into it "
+            f"{store.path}: is a demo database, so {refused} "
             f"— `briefing demo --db {store.path}` rebuilds it; leave out --db (or BRIEFING_DB) "
-            "to fetch into your own database"
+            f"to {own} your own database"
         )
 
 

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Label, Static, TextArea
 
 from briefing.core.text import clean_line, strip_unsafe
+from briefing.tui.cells import steady
 from briefing.tui.screens.dialog import TextDialog
 
 SaveNote = Callable[[str], bool]
@@ -30,7 +31,8 @@ class NoteModal(TextDialog[str | None]):
         width: 90; max-width: 95%; height: 24; max-height: 90%;
         border: thick $accent 60%; background: $surface; padding: 1 2;
     }
-    NoteModal #note-title { color: $text-muted; margin-bottom: 1; }
+    NoteModal #note-title { color: $text-muted; margin-bottom: 1; text-wrap: nowrap;
+        text-overflow: ellipsis; width: 1fr; }
     NoteModal TextArea { height: 1fr; }
     NoteModal #note-error { color: $error; height: auto; }
     NoteModal #note-help { color: $text-muted; margin-top: 1; }
@@ -49,7 +51,7 @@ class NoteModal(TextDialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(clean_line(self._about, 200)), id="note-title")
+            yield Label(Content(steady(clean_line(self._about, 200))), id="note-title")
             yield TextArea(strip_unsafe(self._body), id="note-text", soft_wrap=True)
             yield Static(Content(""), id="note-error")
             yield Label(

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from briefing.core.models import Facet
 from briefing.core.text import clean_line, tag_key, tag_too_long
+from briefing.tui.cells import steady
 from briefing.tui.screens.dialog import TextDialog
 
 
@@ -75,15 +76,27 @@ class TagModal(TextDialog[TagChange | None]):
     DEFAULT_CSS = """
     TagModal { align: center middle; }
     TagModal > Vertical {
-        width: 70; max-width: 90%; height: auto; max-height: 80%;
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent 60%; background: $surface; padding: 1 2;
     }
-    TagModal #tag-title { color: $text-muted; margin-bottom: 1; }
+    TagModal #tag-title { color: $text-muted; margin-bottom: 1; text-wrap: nowrap;
+        text-overflow: ellipsis; width: 1fr; }
+    TagModal OptionList { text-wrap: nowrap; text-overflow: ellipsis; }
     TagModal #tag-current { height: auto; max-height: 8; margin-bottom: 1; }
     TagModal #tag-known { height: auto; max-height: 12; margin-top: 1; }
     TagModal #tag-help { color: $text-muted; margin-top: 1; }
-    TagModal #tag-error { color: $error; height: auto; }
+    TagModal #tag-error { color: $error; height: auto; max-height: 2; }
+    /* A short terminal (80×24): no blank rows, shorter lists, so that every field stays on
+       screen whatever the tags (the box would otherwise scroll its help and error away). */
+    TagModal.-short > Vertical { padding: 0 1; }
+    TagModal.-short #tag-title, TagModal.-short #tag-current { margin-bottom: 0; }
+    TagModal.-short #tag-current { max-height: 5; }
+    TagModal.-short #tag-known { max-height: 7; margin-top: 0; }
+    TagModal.-short #tag-help { margin-top: 0; }
     """
+
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    """Under 32 rows the dialog drops its blank rows and shortens its lists (see the CSS)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="tag-cancel"),
@@ -103,7 +116,7 @@ class TagModal(TextDialog[TagChange | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(clean_line(self._about, 200)), id="tag-title")
+            yield Label(Content(steady(clean_line(self._about, 200))), id="tag-title")
             if self._current:
                 yield Label(
                     Content("Current tags (delete or enter on one removes it):"),
@@ -118,9 +131,7 @@ class TagModal(TextDialog[TagChange | None]):
             yield OptionList(id="tag-known")
             yield Static(Content(""), id="tag-error")
             yield Label(
-                Content(
-                    "enter or ctrl+s saves · → completes · tab moves to the lists · esc cancels"
-                ),
+                Content("enter or ctrl+s saves · → completes · tab: the lists · esc cancels"),
                 id="tag-help",
             )
 
@@ -132,7 +143,8 @@ class TagModal(TextDialog[TagChange | None]):
     def _current_options(self) -> list[Option]:
         options = []
         for tag in self._current:
-            label = clean_line(tag, 60)
+            # steady: an emoji whose width terminals disagree on would push the border out.
+            label = steady(clean_line(tag, 60))
             if tag in self._removing:
                 text = Text.assemble(("− ", "bold"), (label, "strike"), ("  (removing)", "dim"))
             else:
@@ -143,7 +155,10 @@ class TagModal(TextDialog[TagChange | None]):
     def _show_known(self, token: str) -> None:
         folded = token.casefold()
         options = [
-            Option(Text.assemble(clean_line(f.value, 60), (f"  {f.count:,}", "dim")), id=f.value)
+            Option(
+                Text.assemble(steady(clean_line(f.value, 60)), (f"  {f.count:,}", "dim")),
+                id=f.value,
+            )
             for f in self._known
             if folded in f.value.casefold()
         ][:50]

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from briefing.core.models import SavedView
 from briefing.core.text import clean_line
+from briefing.tui.cells import steady
 from briefing.tui.filters import describe
 
 
@@ -35,12 +36,21 @@ class ViewsModal(ModalScreen[ViewChoice | None]):
     DEFAULT_CSS = """
     ViewsModal { align: center middle; }
     ViewsModal > Vertical {
-        width: 80; max-width: 95%; height: auto; max-height: 85%;
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent 60%; background: $surface; padding: 1 2;
     }
-    ViewsModal #views-list { height: auto; max-height: 16; margin: 1 0; }
+    ViewsModal #views-list { height: auto; max-height: 16; margin: 1 0;
+        text-wrap: nowrap; text-overflow: ellipsis; }
     ViewsModal .muted { color: $text-muted; }
+    ViewsModal #views-save { text-wrap: nowrap; text-overflow: ellipsis; width: 1fr; }
+    /* A short terminal (80×24): no blank rows and a shorter list, so that the name field and
+       the help stay on screen however many views there are. */
+    ViewsModal.-short > Vertical { padding: 0 1; }
+    ViewsModal.-short #views-list { max-height: 14; margin: 0; }
     """
+
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    """Under 32 rows the dialog drops its blank rows and shortens its list (see the CSS)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="views-cancel"),
@@ -57,8 +67,11 @@ class ViewsModal(ModalScreen[ViewChoice | None]):
             yield Label(Content("Saved views"), classes="title")
             options = [
                 Option(
+                    # steady: an emoji whose width terminals disagree on would push the border.
                     Text.assemble(
-                        (clean_line(v.name, 40), "bold"), "  ", (describe(v.filter), "dim")
+                        (steady(clean_line(v.name, 40)), "bold"),
+                        "  ",
+                        (steady(describe(v.filter)), "dim"),
                     ),
                     id=v.name,
                 )
@@ -70,7 +83,9 @@ class ViewsModal(ModalScreen[ViewChoice | None]):
             if not options:
                 yield Label(Content("No saved views yet."), classes="muted")
             yield Label(
-                Content("Save the current filter (" + self._current + ") as:"), classes="muted"
+                Content("Save the current filter (" + steady(self._current) + ") as:"),
+                classes="muted",
+                id="views-save",
             )
             yield Input(placeholder="view name", id="views-name")
             yield Label(
