@@ -238,3 +238,13 @@ def test_events_files_safe_load_accepted_stay_accepted() -> None:
     assert rules.cues[phrase_key("walkout")] == {"protest": 4.0}
     assert rules.beats == builtin_events().beats
     assert parse_events("# nothing\n", "x.yaml").cues == {}
+
+
+def test_a_bare_yaml_boolean_in_a_word_list_is_the_word_written() -> None:
+    # YAML 1.1 reads a bare `on` as true: "on corruption charges" opened no dependent clause.
+    rules = parse_events("subordinators: {en: [on, off, 'yes']}\n", "x.yaml")
+    assert rules.words["subordinators"] == {phrase_key(w) for w in ("on", "off", "yes")}
+    assert phrase_key("on") in builtin_events().words["subordinators"]
+    classifier = EventClassifier(builtin_events())
+    title = "Former mayor arrested in Derna on bribery charges"
+    assert kind(classifier, title) == "arrest_detention"
