@@ -193,7 +193,7 @@ def test_own_labelled_set_floor(tagger: Tagger) -> None:
     """tests/data/labelled/events.jsonl: written with the rules, tuned on (a high floor)."""
     result = score(tagger, read_labelled(DATA / "labelled" / "events.jsonl"))
     print(result.summary())
-    assert result.items >= 90
+    assert result.items >= 125
     assert result.accuracy >= 0.95 and result.macro_f1 >= 0.95, result.misses
     assert result.places_f1 >= 0.95, result.misses
     assert result.primary_accuracy >= 0.9, result.misses
@@ -248,3 +248,43 @@ def test_a_bare_yaml_boolean_in_a_word_list_is_the_word_written() -> None:
     classifier = EventClassifier(builtin_events())
     title = "Former mayor arrested in Derna on bribery charges"
     assert kind(classifier, title) == "arrest_detention"
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "expected"),
+    [
+        # Forms: French participles in every agreement, Arabic present tense, masdar, pronouns.
+        ("Trois gardes tuées par balles à Sabha", "", "attack_on_civilians"),
+        ("Deux journalistes abattus à Derna", "", "attack_on_civilians"),
+        ("عمال الميناء يعتصمون أمام مقر الإدارة", "", "protest"),
+        ("نفذ الأطباء اعتصاما أمام الوزارة", "", "protest"),
+        ("Des chômeurs occupent le hall de la mairie", "", "protest"),
+        ("Des retraités se rassemblent devant la banque", "", "protest"),
+        ("الأمن يعتقل سائقا في زوارة", "", "arrest_detention"),
+        ("وفدا المجلسين يتفقان على موعد الانتخابات", "", "talks_agreement"),
+        ("Des milices s'affrontent près de l'aéroport", "", "armed_clash"),
+        # Ambiguous verbs: the object names the act.
+        ("Reprise de la production au gisement d'El Feel", "", "oil_energy"),
+        ("La production reprend à Zueitina", "", "oil_energy"),
+        ("Le dinar reprend des couleurs", "", "economy_finance"),
+        ("Defence delegations resume talks in Sirte", "", "talks_agreement"),
+        ("استئناف المحادثات العسكرية في سرت", "", "talks_agreement"),
+        ("Police seize weapons cache in Zawiya", "", "arrest_detention"),
+        # A role names the beat; the appointment is the act.
+        ("Government appoints new oil minister", "", "governance_elections"),
+        ("Nomination d'un nouveau ministre du Pétrole", "", "governance_elections"),
+        # The reason for an arrest is a dependent clause, even a violent one.
+        ("القبض على موظف في البلدية بتهم فساد", "", "arrest_detention"),
+        ("Police arrest driver on murder charges", "", "arrest_detention"),
+        # Refugees of a war next door are displaced people, not migrants on the sea.
+        ("Sudanese refugees arrive in Kufra", "", "humanitarian"),
+        # A statement that judges an event is a reaction, not the event (when the judging
+        # word comes before any act: "calls the strikers' demands justified" is still a strike).
+        ("Minister calls the nurses' demands justified", "Nurses are on strike.", "none"),
+        ("Le ministre juge légitimes les revendications", "Les enseignants font grève.", "none"),
+    ],
+)
+def test_forms_and_ambiguous_cues(
+    classifier: EventClassifier, title: str, summary: str, expected: str
+) -> None:
+    assert kind(classifier, title, summary) == expected
