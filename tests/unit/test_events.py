@@ -282,6 +282,22 @@ def test_a_bare_yaml_boolean_in_a_word_list_is_the_word_written() -> None:
         # word comes before any act: "calls the strikers' demands justified" is still a strike).
         ("Minister calls the nurses' demands justified", "Nurses are on strike.", "none"),
         ("Le ministre juge légitimes les revendications", "Les enseignants font grève.", "none"),
+        # A sentence's length is not an anniversary; "condamné à" sentences, not condemns.
+        ("الحكم بالسجن عشر سنوات على ضابط سابق", "", "legal_sanctions"),
+        ("Un ancien ministre condamné à cinq ans de prison", "", "legal_sanctions"),
+        # Bodies pulled from the sea after a shipwreck are not a killing.
+        ("انتشال جثث مهاجرين قرب زوارة", "", "migration"),
+        # Reopening a border is the deal's object, not an oil restart.
+        ("البلدان يتفقان على إعادة فتح المعبر", "", "talks_agreement"),
+        ("Les deux pays conviennent de rouvrir la frontière", "", "talks_agreement"),
+        # Street idioms, warplanes, power stations, French rain and warships.
+        ("السكان يخرجون إلى الشوارع في درنة", "", "protest"),
+        ("Les habitants descendent dans la rue à Ghat", "", "protest"),
+        ("Unidentified aircraft strike a convoy", "", "remote_violence"),
+        ("طيران مجهول يقصف رتلا", "", "remote_violence"),
+        ("Power station breakdown leaves city in darkness", "", "oil_energy"),
+        ("De fortes pluies inondent les rues", "", "humanitarian"),
+        ("Des navires de guerre accostent au port", "", "foreign_military"),
     ],
 )
 def test_forms_and_ambiguous_cues(
