@@ -298,6 +298,10 @@ def test_a_bare_yaml_boolean_in_a_word_list_is_the_word_written() -> None:
         ("Power station breakdown leaves city in darkness", "", "oil_energy"),
         ("De fortes pluies inondent les rues", "", "humanitarian"),
         ("Des navires de guerre accostent au port", "", "foreign_military"),
+        # A death sentence in a murder case is the court's act; a mine kills by remote violence.
+        ("محكمة تقضي بإعدام خمسة في قضية قتل", "", "legal_sanctions"),
+        ("Un enfant tué par une mine à Syrte", "", "remote_violence"),
+        ("مجهولون يخطفون صحفيا", "", "attack_on_civilians"),
     ],
 )
 def test_forms_and_ambiguous_cues(
