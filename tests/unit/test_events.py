@@ -302,6 +302,11 @@ def test_a_bare_yaml_boolean_in_a_word_list_is_the_word_written() -> None:
         ("محكمة تقضي بإعدام خمسة في قضية قتل", "", "legal_sanctions"),
         ("Un enfant tué par une mine à Syrte", "", "remote_violence"),
         ("مجهولون يخطفون صحفيا", "", "attack_on_civilians"),
+        # A headline without a cue: the summary's strike; a look back; an Arabic future tense.
+        ("Fear in the suburbs", "Drones struck three farms overnight.", "remote_violence"),
+        ("Derna one year on: survivors still wait", "", "none"),
+        ("الدبيبة: الانتخابات ستجرى قبل نهاية العام", "", "none"),
+        ("Le Premier ministre s'entretient avec l'émissaire", "", "talks_agreement"),
     ],
 )
 def test_forms_and_ambiguous_cues(
