@@ -307,6 +307,13 @@ def test_a_bare_yaml_boolean_in_a_word_list_is_the_word_written() -> None:
         ("Derna one year on: survivors still wait", "", "none"),
         ("الدبيبة: الانتخابات ستجرى قبل نهاية العام", "", "none"),
         ("Le Premier ministre s'entretient avec l'émissaire", "", "talks_agreement"),
+        # Arabic definite adjectives and pronoun suffixes; French feminine plurals.
+        ("تركيا ترسل المستشارين العسكريين إلى طرابلس", "", "foreign_military"),
+        ("روسيا تعزز وجودها العسكري في الجنوب", "", "foreign_military"),
+        ("توزيع سلال غذائية على الأسر النازحة", "", "humanitarian"),
+        ("Colis pour les familles déplacées de Syrte", "", "humanitarian"),
+        ("Un journaliste blessé par balles à Tripoli", "", "attack_on_civilians"),
+        ("حل المجلس البلدي في سبها", "", "governance_elections"),
     ],
 )
 def test_forms_and_ambiguous_cues(
