@@ -314,6 +314,9 @@ def test_a_bare_yaml_boolean_in_a_word_list_is_the_word_written() -> None:
         ("Colis pour les familles déplacées de Syrte", "", "humanitarian"),
         ("Un journaliste blessé par balles à Tripoli", "", "attack_on_civilians"),
         ("حل المجلس البلدي في سبها", "", "governance_elections"),
+        ("Army units push back the attackers", "", "armed_clash"),
+        ("Body of missing doctor found in Sabha", "", "attack_on_civilians"),
+        ("المفوضية: تسجيل مليون ناخب", "", "governance_elections"),
     ],
 )
 def test_forms_and_ambiguous_cues(
