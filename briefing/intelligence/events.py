@@ -173,7 +173,11 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
                 raise ConfigError(
                     f"{_at(block)}: {list_name}.{language}: expected a list of phrases"
                 )
-            folded.update(phrase_key(str(p)) for p in listed if str(p).strip())
+            nodes = read.items(block) or []
+            for phrase, at in zip(listed, nodes, strict=True):
+                text = _written(phrase, at)
+                if text.strip():
+                    folded.add(phrase_key(text))
         words[list_name] = frozenset(folded)
     beats: dict[EventType, frozenset[EventType]] = dict(base.beats) if base else {}
     raw_beats = _mapping_or_empty(
@@ -188,6 +192,14 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
     violence = _type_set(read, data, "violence", base.violence if base else frozenset())
     judges = _type_set(read, data, "judges_violence", base.judges_violence if base else frozenset())
     return EventRules(cues, words, beats, violence, judges, display)
+
+
+def _written(phrase: Any, where: Where) -> str:
+    """A listed phrase as written: YAML 1.1 reads a bare `on`, `off`, `yes` or `no` as a
+    boolean (`on` became the phrase "true"), which a list of phrases never means."""
+    if isinstance(phrase, bool) and isinstance(where.node.value, str):
+        return where.node.value
+    return str(phrase)
 
 
 def _type_set(

@@ -193,7 +193,7 @@ def test_own_labelled_set_floor(tagger: Tagger) -> None:
     """tests/data/labelled/events.jsonl: written with the rules, tuned on (a high floor)."""
     result = score(tagger, read_labelled(DATA / "labelled" / "events.jsonl"))
     print(result.summary())
-    assert result.items >= 90
+    assert result.items >= 125
     assert result.accuracy >= 0.95 and result.macro_f1 >= 0.95, result.misses
     assert result.places_f1 >= 0.95, result.misses
     assert result.primary_accuracy >= 0.9, result.misses
@@ -238,3 +238,88 @@ def test_events_files_safe_load_accepted_stay_accepted() -> None:
     assert rules.cues[phrase_key("walkout")] == {"protest": 4.0}
     assert rules.beats == builtin_events().beats
     assert parse_events("# nothing\n", "x.yaml").cues == {}
+
+
+def test_a_bare_yaml_boolean_in_a_word_list_is_the_word_written() -> None:
+    # YAML 1.1 reads a bare `on` as true: "on corruption charges" opened no dependent clause.
+    rules = parse_events("subordinators: {en: [on, off, 'yes']}\n", "x.yaml")
+    assert rules.words["subordinators"] == {phrase_key(w) for w in ("on", "off", "yes")}
+    assert phrase_key("on") in builtin_events().words["subordinators"]
+    classifier = EventClassifier(builtin_events())
+    title = "Former mayor arrested in Derna on bribery charges"
+    assert kind(classifier, title) == "arrest_detention"
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "expected"),
+    [
+        # Forms: French participles in every agreement, Arabic present tense, masdar, pronouns.
+        ("Trois gardes tuées par balles à Sabha", "", "attack_on_civilians"),
+        ("Deux journalistes abattus à Derna", "", "attack_on_civilians"),
+        ("عمال الميناء يعتصمون أمام مقر الإدارة", "", "protest"),
+        ("نفذ الأطباء اعتصاما أمام الوزارة", "", "protest"),
+        ("Des chômeurs occupent le hall de la mairie", "", "protest"),
+        ("Des retraités se rassemblent devant la banque", "", "protest"),
+        ("الأمن يعتقل سائقا في زوارة", "", "arrest_detention"),
+        ("وفدا المجلسين يتفقان على موعد الانتخابات", "", "talks_agreement"),
+        ("Des milices s'affrontent près de l'aéroport", "", "armed_clash"),
+        # Ambiguous verbs: the object names the act.
+        ("Reprise de la production au gisement d'El Feel", "", "oil_energy"),
+        ("La production reprend à Zueitina", "", "oil_energy"),
+        ("Le dinar reprend des couleurs", "", "economy_finance"),
+        ("Defence delegations resume talks in Sirte", "", "talks_agreement"),
+        ("استئناف المحادثات العسكرية في سرت", "", "talks_agreement"),
+        ("Police seize weapons cache in Zawiya", "", "arrest_detention"),
+        # A role names the beat; the appointment is the act.
+        ("Government appoints new oil minister", "", "governance_elections"),
+        ("Nomination d'un nouveau ministre du Pétrole", "", "governance_elections"),
+        # The reason for an arrest is a dependent clause, even a violent one.
+        ("القبض على موظف في البلدية بتهم فساد", "", "arrest_detention"),
+        ("Police arrest driver on murder charges", "", "arrest_detention"),
+        # Refugees of a war next door are displaced people, not migrants on the sea.
+        ("Sudanese refugees arrive in Kufra", "", "humanitarian"),
+        # A statement that judges an event is a reaction, not the event (when the judging
+        # word comes before any act: "calls the strikers' demands justified" is still a strike).
+        ("Minister calls the nurses' demands justified", "Nurses are on strike.", "none"),
+        ("Le ministre juge légitimes les revendications", "Les enseignants font grève.", "none"),
+        # A sentence's length is not an anniversary; "condamné à" sentences, not condemns.
+        ("الحكم بالسجن عشر سنوات على ضابط سابق", "", "legal_sanctions"),
+        ("Un ancien ministre condamné à cinq ans de prison", "", "legal_sanctions"),
+        # Bodies pulled from the sea after a shipwreck are not a killing.
+        ("انتشال جثث مهاجرين قرب زوارة", "", "migration"),
+        # Reopening a border is the deal's object, not an oil restart.
+        ("البلدان يتفقان على إعادة فتح المعبر", "", "talks_agreement"),
+        ("Les deux pays conviennent de rouvrir la frontière", "", "talks_agreement"),
+        # Street idioms, warplanes, power stations, French rain and warships.
+        ("السكان يخرجون إلى الشوارع في درنة", "", "protest"),
+        ("Les habitants descendent dans la rue à Ghat", "", "protest"),
+        ("Unidentified aircraft strike a convoy", "", "remote_violence"),
+        ("طيران مجهول يقصف رتلا", "", "remote_violence"),
+        ("Power station breakdown leaves city in darkness", "", "oil_energy"),
+        ("De fortes pluies inondent les rues", "", "humanitarian"),
+        ("Des navires de guerre accostent au port", "", "foreign_military"),
+        # A death sentence in a murder case is the court's act; a mine kills by remote violence.
+        ("محكمة تقضي بإعدام خمسة في قضية قتل", "", "legal_sanctions"),
+        ("Un enfant tué par une mine à Syrte", "", "remote_violence"),
+        ("مجهولون يخطفون صحفيا", "", "attack_on_civilians"),
+        # A headline without a cue: the summary's strike; a look back; an Arabic future tense.
+        ("Fear in the suburbs", "Drones struck three farms overnight.", "remote_violence"),
+        ("Derna one year on: survivors still wait", "", "none"),
+        ("الدبيبة: الانتخابات ستجرى قبل نهاية العام", "", "none"),
+        ("Le Premier ministre s'entretient avec l'émissaire", "", "talks_agreement"),
+        # Arabic definite adjectives and pronoun suffixes; French feminine plurals.
+        ("تركيا ترسل المستشارين العسكريين إلى طرابلس", "", "foreign_military"),
+        ("روسيا تعزز وجودها العسكري في الجنوب", "", "foreign_military"),
+        ("توزيع سلال غذائية على الأسر النازحة", "", "humanitarian"),
+        ("Colis pour les familles déplacées de Syrte", "", "humanitarian"),
+        ("Un journaliste blessé par balles à Tripoli", "", "attack_on_civilians"),
+        ("حل المجلس البلدي في سبها", "", "governance_elections"),
+        ("Army units push back the attackers", "", "armed_clash"),
+        ("Body of missing doctor found in Sabha", "", "attack_on_civilians"),
+        ("المفوضية: تسجيل مليون ناخب", "", "governance_elections"),
+    ],
+)
+def test_forms_and_ambiguous_cues(
+    classifier: EventClassifier, title: str, summary: str, expected: str
+) -> None:
+    assert kind(classifier, title, summary) == expected
