@@ -55,15 +55,24 @@ _BREAKS = {
     **{name: "\n" for name in _LINE_TAGS},
     **{name: " " for name in _CELL_TAGS},
 }
+# What each HTML element's tag becomes: inline tags vanish without a space (`<b>Trip</b>oli` is
+# one word).
+_ELEMENT_BREAK = {name: _BREAKS.get(name, "") for name in _HTML_ELEMENTS}
+_DROPPED_NAMES = frozenset(
+    "script style iframe noscript template object embed svg math head title select textarea".split()
+)
+# A tag with no attributes and nothing odd inside: `<p>`, `</b>`, `<br>`.
+_BARE_TAG = re.compile(r"(</?([a-zA-Z][a-zA-Z0-9]*)>)")
 
 
 def _tag_break(match: re.Match[str]) -> str:
     name = match.group(1).lower()
-    if name not in _HTML_ELEMENTS and ":" not in name:
-        # Not an HTML element (and not a namespaced Word tag like `<o:p>`): decoded text.
-        return match.group(0)
-    # Inline tags vanish without a space: `<b>Trip</b>oli` is one word.
-    return _BREAKS.get(name, "")
+    replacement = _ELEMENT_BREAK.get(name)
+    if replacement is not None:
+        return replacement
+    # Not an HTML element: a namespaced Word tag like `<o:p>` vanishes; any other is decoded
+    # text (`NOC <warns> of`) and stays.
+    return "" if ":" in name else match.group(0)
 
 
 def looks_like_html(text: str) -> bool:
@@ -82,7 +91,38 @@ def looks_like_html(text: str) -> bool:
     return False
 
 
+def _strip_bare_tags(text: str) -> str | None:
+    """`_strip_markup` for text whose every `<` opens a bare tag, or None for any other text.
+
+    Most feed HTML is paragraphs and emphasis without attributes (`<p>…</p><p><b>…</b></p>`).
+    When every `<` opens such a tag, no comment, CDATA or quoted `>` can hide a tag and none is
+    dropped with its content, so each distinct tag is replaced everywhere with str.replace
+    (a tag holds one `<`, and no replacement holds one: no new tag can appear) instead of one
+    Python call per tag. `tests/unit/test_htmltext_fast_paths.py` checks it against the regexes.
+    """
+    tags = _BARE_TAG.findall(text)
+    if len(tags) != text.count("<"):
+        return None
+    replacements = []
+    for tag, name in set(tags):
+        key = name.lower()
+        if key in _DROPPED_NAMES:
+            return None
+        replacement = _ELEMENT_BREAK.get(key)
+        if replacement is not None:  # any other tag is text and stays
+            replacements.append((tag, replacement))
+    for tag, replacement in replacements:
+        text = text.replace(tag, replacement)
+    return text
+
+
 def _strip_markup(text: str) -> str:
+    fast = _strip_bare_tags(text)
+    return fast if fast is not None else _strip_markup_general(text)
+
+
+def _strip_markup_general(text: str) -> str:
+    """The definition of `_strip_markup`: drop elements, comments and CDATA marks, then tags."""
     text = _DROPPED.sub(" ", text)
     if "<!" in text or "<?" in text:
         text = _CDATA.sub(r"\1", text)
@@ -115,12 +155,10 @@ def _safe(text: str) -> str:
 
 def _paragraphs(text: str) -> str:
     # Same result as briefing.core.text.clean_block, in C-speed str methods.
-    out = []
-    for chunk in _BLANK_LINES.split(text):
-        words = chunk.split()
-        if words:
-            out.append(" ".join(words))
-    return "\n\n".join(out)
+    if "\n" not in text:  # one paragraph (every title, most plain summaries)
+        return " ".join(text.split())
+    lines = [" ".join(chunk.split()) for chunk in _BLANK_LINES.split(text)]
+    return "\n\n".join([line for line in lines if line])
 
 
 def html_to_text(markup: str) -> str:
