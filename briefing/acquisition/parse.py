@@ -326,7 +326,7 @@ def _utc(parsed: Any) -> datetime:
         try:
             if 1971 <= fields[0] <= 9998:
                 return datetime(*fields, tzinfo=UTC)
-        except (TypeError, ValueError):  # a float, a string, a day out of range…
+        except (OverflowError, TypeError, ValueError):  # a float, a string, a day 31 of April…
             pass
     return _utc_general(parsed)
 
