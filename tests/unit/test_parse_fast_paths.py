@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import briefing.acquisition.parse as parse
 from briefing.acquisition.htmltext import looks_like_html
+from tests.unit.test_parse_differential import load_feedgen
 
 CAUGHT = (OverflowError, OSError, TypeError, ValueError)
 """What `_date` catches from a conversion: an error there means "try the next field"."""
@@ -118,3 +121,45 @@ def test_is_html_agrees_with_its_definition() -> None:
         value = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
         detail = rng.choice(details)
         assert parse._is_html(value, detail) == is_html_definition(value, detail), (value, detail)
+
+
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "feedparser-corpus" / "tests"
+FIELDS = [
+    "title", "title_detail", "link", "summary", "summary_detail", "content", "id", "author",
+    "published_parsed", "updated_parsed", "created_parsed", "type", "value", "language",
+    "no_such_field",
+]  # fmt: skip
+
+
+def get_definition(obj: Any, name: str) -> Any:
+    """`_get` as first written: the parser's own get(), None for any error."""
+    try:
+        return obj.get(name)
+    except Exception:  # foreign objects
+        return None
+
+
+def read_everything(body: bytes) -> Iterator[tuple[str, str, str]]:
+    try:
+        result = parse._run_fast(body)
+    except Exception:  # a document feedparser-rs refuses has nothing to read
+        return
+    for entry in result.get("entries") or []:
+        objects = [entry, entry.get("title_detail"), entry.get("summary_detail")]
+        objects += list(entry.get("content") or [])
+        for obj in objects:
+            for name in FIELDS:
+                yield name, repr(parse._get(obj, name)), repr(get_definition(obj, name))
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/feedparser-corpus is absent")
+def test_attribute_reads_give_what_get_gives() -> None:
+    """On every entry feedparser-rs reads in the hostile corpus and in generated feeds."""
+    bodies = [path.read_bytes() for path in sorted(CORPUS.rglob("*")) if path.is_file()]
+    bodies += [load_feedgen().make_feed(seed, 20) for seed in range(30)]
+    compared = 0
+    for body in bodies:
+        for name, fast, definition in read_everything(body):
+            assert fast == definition, (name, body[:200])
+            compared += 1
+    assert compared > 50_000
