@@ -148,16 +148,25 @@ def _decode(markup: str) -> str:
 def _safe(text: str) -> str:
     # isprintable() is False for every control, format (bidi, BOM) and surrogate character, so
     # a printable text has nothing for strip_unsafe to remove: skip the regex (the common case).
-    if text.replace("\n", " ").replace("\t", " ").isprintable():
+    if text.isprintable() or text.replace("\n", " ").replace("\t", " ").isprintable():
         return text
     return strip_unsafe(text).replace("\u200b", " ")
+
+
+def _fold(text: str) -> str:
+    """`" ".join(text.split())`, without splitting a text that is already one folded line."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        # A printable text has no whitespace but " " (every other space character is not
+        # printable): with no double, leading or trailing space it is folded already.
+        return text
+    return " ".join(text.split())
 
 
 def _paragraphs(text: str) -> str:
     # Same result as briefing.core.text.clean_block, in C-speed str methods.
     if "\n" not in text:  # one paragraph (every title, most plain summaries)
-        return " ".join(text.split())
-    lines = [" ".join(chunk.split()) for chunk in _BLANK_LINES.split(text)]
+        return _fold(text)
+    lines = [_fold(chunk) for chunk in _BLANK_LINES.split(text)]
     return "\n\n".join([line for line in lines if line])
 
 
@@ -180,7 +189,7 @@ def html_to_line(markup: str, limit: int | None = None) -> str:
     if not markup:
         return ""
     text = markup if "<" not in markup and "&" not in markup else _decode(markup)
-    line = " ".join(_safe(text).split())
+    line = _fold(_safe(text))
     if limit is not None and len(line) > limit:
         line = line[: max(limit - 1, 0)].rstrip() + "…"
     return line
@@ -195,7 +204,7 @@ def text_to_line(text: str, limit: int | None = None) -> str:
     """Plain text folded to one safe line, capped at `limit` characters; nothing is removed."""
     if not text:
         return ""
-    line = " ".join(_safe(text).split())
+    line = _fold(_safe(text))
     if limit is not None and len(line) > limit:
         line = line[: max(limit - 1, 0)].rstrip() + "…"
     return line

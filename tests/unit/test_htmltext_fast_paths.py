@@ -122,3 +122,36 @@ def test_canonical_url_one_regex_agrees_with_the_general_path(
     monkeypatch.setattr(url_module, "_PLAIN_HTTP", never)
     general = [canonical_url(url) for url in urls]
     assert fast == general
+
+
+def test_no_whitespace_but_the_space_is_printable() -> None:
+    """What `_fold` relies on: every other whitespace character is not printable."""
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c).isprintable()]
+    assert spaces == [" "]
+
+
+def test_fold_agrees_with_split_and_join() -> None:
+    rng = random.Random(8)
+    pieces = ["a", "Tripoli", "طرابلس", " ", "  ", "\t", "\n", "\xa0", "\u3000", "\u200b", "\x1f"]
+    pieces += ["\u202e", "é", ""]
+    for _ in range(30_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert htmltext._fold(text) == " ".join(text.split()), repr(text)
+
+
+def line_definition(text: str, limit: int | None) -> str:
+    """`text_to_line` as first written: made safe, split and joined, then capped."""
+    if not text:
+        return ""
+    line = " ".join(htmltext._safe(text).split())
+    if limit is not None and len(line) > limit:
+        line = line[: max(limit - 1, 0)].rstrip() + "…"
+    return line
+
+
+def test_lines_agree_with_their_definition() -> None:
+    rng = random.Random(4)
+    for _ in range(20_000):
+        text = random_markup(rng) if rng.random() < 0.5 else random_bare(rng)
+        limit = rng.choice([None, 0, 1, 5, 40])
+        assert htmltext.text_to_line(text, limit) == line_definition(text, limit), repr(text)
