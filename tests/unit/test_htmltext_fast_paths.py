@@ -73,12 +73,34 @@ def paragraphs_definition(text: str) -> str:
 
 def test_paragraphs_agree_with_their_definition() -> None:
     rng = random.Random(5)
-    spaces = ["\n", "\n\n", " ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029"]
+    spaces = [
+        "\n",
+        "\n\n",
+        " ",
+        "\t",
+        "\t\n",
+        "\n\t",
+        "  ",
+        "\r",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x85",
+        "\u2028",
+        "\u2029",
+    ]
     spaces += ["\u3000", "\xa0", "\u200b", " \n ", "\n \t\n"]
     words = ["a", "Tripoli", "طرابلس", "é", "x.y", "\u200f"]
-    for _ in range(20_000):
+    flagged = 0
+    for _ in range(30_000):
         text = "".join(rng.choice(spaces + words) for _ in range(rng.randint(0, 12)))
         assert htmltext._paragraphs(text) == paragraphs_definition(text), repr(text)
+        # The safe text, with what _checked says of it: the flag spares one scan per paragraph.
+        safe, printable = htmltext._checked(text)
+        flagged += printable
+        expected = paragraphs_definition(safe)
+        assert htmltext._paragraphs(safe, printable) == expected, repr(text)
+    assert flagged > 3_000
 
 
 @pytest.mark.parametrize("seed", range(3))
