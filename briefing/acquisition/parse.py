@@ -274,7 +274,9 @@ def _usable(result: Any, body: bytes, published: list[Any]) -> str | None:
 def _line(text: str) -> str:
     # clean_line's result, without its regexes for the common printable case.
     if text.isprintable():
-        return " ".join(text.split())
+        # No space in a printable text means no whitespace at all (" " is the only printable
+        # one): a link or a guid, already one word.
+        return text if " " not in text else " ".join(text.split())
     return clean_line(text)
 
 
@@ -367,7 +369,8 @@ def _url(value: Any, base: str | None) -> str | None:
     # feedparser-rs leaves character references in attribute values (`href="a?x=1&amp;y=2"`);
     # feedparser decodes them. A URL never needs a literal `&amp;`, so decode for both.
     text = _text_of(value)
-    raw = _line(_XML_REF.sub(_xml_unescape, text) if "&" in text else text)
+    # A reference ends with ";": without one, the regex has nothing to find.
+    raw = _line(_XML_REF.sub(_xml_unescape, text) if "&" in text and ";" in text else text)
     if not raw or len(raw) > URL_CHARS:
         return None
     if is_http_url(raw):

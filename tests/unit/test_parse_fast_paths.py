@@ -18,6 +18,7 @@ import pytest
 
 import briefing.acquisition.parse as parse
 from briefing.acquisition.htmltext import looks_like_html
+from briefing.core.text import clean_line
 from tests.unit.test_parse_differential import load_feedgen
 
 CAUGHT = (OverflowError, OSError, TypeError, ValueError)
@@ -163,3 +164,19 @@ def test_attribute_reads_give_what_get_gives() -> None:
             assert fast == definition, (name, body[:200])
             compared += 1
     assert compared > 50_000
+
+
+def line_definition(text: str) -> str:
+    """`_line` as first written."""
+    if text.isprintable():
+        return " ".join(text.split())
+    return clean_line(text)
+
+
+def test_line_agrees_with_its_definition() -> None:
+    rng = random.Random(6)
+    pieces = ["https://e.com/a?b=1", "&amp;", " ", "  ", "\t", "\n", "\xa0", "\u3000", "\u202e"]
+    pieces += ["\x00", "طرابلس", "guid-7", "#f", "%20", ""]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert parse._line(text) == line_definition(text), repr(text)
