@@ -55,15 +55,24 @@ _BREAKS = {
     **{name: "\n" for name in _LINE_TAGS},
     **{name: " " for name in _CELL_TAGS},
 }
+# What each HTML element's tag becomes: inline tags vanish without a space (`<b>Trip</b>oli` is
+# one word).
+_ELEMENT_BREAK = {name: _BREAKS.get(name, "") for name in _HTML_ELEMENTS}
+_DROPPED_NAMES = frozenset(
+    "script style iframe noscript template object embed svg math head title select textarea".split()
+)
+# A tag with no attributes and nothing odd inside: `<p>`, `</b>`, `<br>`.
+_BARE_TAG = re.compile(r"(</?([a-zA-Z][a-zA-Z0-9]*)>)")
 
 
 def _tag_break(match: re.Match[str]) -> str:
     name = match.group(1).lower()
-    if name not in _HTML_ELEMENTS and ":" not in name:
-        # Not an HTML element (and not a namespaced Word tag like `<o:p>`): decoded text.
-        return match.group(0)
-    # Inline tags vanish without a space: `<b>Trip</b>oli` is one word.
-    return _BREAKS.get(name, "")
+    replacement = _ELEMENT_BREAK.get(name)
+    if replacement is not None:
+        return replacement
+    # Not an HTML element: a namespaced Word tag like `<o:p>` vanishes; any other is decoded
+    # text (`NOC <warns> of`) and stays.
+    return "" if ":" in name else match.group(0)
 
 
 def looks_like_html(text: str) -> bool:
@@ -82,7 +91,38 @@ def looks_like_html(text: str) -> bool:
     return False
 
 
+def _strip_bare_tags(text: str) -> str | None:
+    """`_strip_markup` for text whose every `<` opens a bare tag, or None for any other text.
+
+    Most feed HTML is paragraphs and emphasis without attributes (`<p>…</p><p><b>…</b></p>`).
+    When every `<` opens such a tag, no comment, CDATA or quoted `>` can hide a tag and none is
+    dropped with its content, so each distinct tag is replaced everywhere with str.replace
+    (a tag holds one `<`, and no replacement holds one: no new tag can appear) instead of one
+    Python call per tag. `tests/unit/test_htmltext_fast_paths.py` checks it against the regexes.
+    """
+    tags = _BARE_TAG.findall(text)
+    if len(tags) != text.count("<"):
+        return None
+    replacements = []
+    for tag, name in set(tags):
+        key = name.lower()
+        if key in _DROPPED_NAMES:
+            return None
+        replacement = _ELEMENT_BREAK.get(key)
+        if replacement is not None:  # any other tag is text and stays
+            replacements.append((tag, replacement))
+    for tag, replacement in replacements:
+        text = text.replace(tag, replacement)
+    return text
+
+
 def _strip_markup(text: str) -> str:
+    fast = _strip_bare_tags(text)
+    return fast if fast is not None else _strip_markup_general(text)
+
+
+def _strip_markup_general(text: str) -> str:
+    """The definition of `_strip_markup`: drop elements, comments and CDATA marks, then tags."""
     text = _DROPPED.sub(" ", text)
     if "<!" in text or "<?" in text:
         text = _CDATA.sub(r"\1", text)
@@ -106,21 +146,45 @@ def _decode(markup: str) -> str:
 
 
 def _safe(text: str) -> str:
+    return _checked(text)[0]
+
+
+def _checked(text: str) -> tuple[str, bool]:
+    """The text made safe, and whether it was printable but for line breaks and tabs."""
     # isprintable() is False for every control, format (bidi, BOM) and surrogate character, so
     # a printable text has nothing for strip_unsafe to remove: skip the regex (the common case).
-    if text.replace("\n", " ").replace("\t", " ").isprintable():
+    if text.isprintable() or text.replace("\n", " ").replace("\t", " ").isprintable():
+        return text, True
+    return strip_unsafe(text).replace("\u200b", " "), False
+
+
+def _fold(text: str) -> str:
+    """`" ".join(text.split())`, without splitting a text that is already one folded line."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        # A printable text has no whitespace but " " (every other space character is not
+        # printable): with no double, leading or trailing space it is folded already.
         return text
-    return strip_unsafe(text).replace("\u200b", " ")
+    return " ".join(text.split())
 
 
-def _paragraphs(text: str) -> str:
-    # Same result as briefing.core.text.clean_block, in C-speed str methods.
-    out = []
-    for chunk in _BLANK_LINES.split(text):
-        words = chunk.split()
-        if words:
-            out.append(" ".join(words))
-    return "\n\n".join(out)
+def _fold_printable(text: str) -> str:
+    """`_fold` for a text known to be printable but for line breaks and tabs (one less scan)."""
+    if "\n" not in text and "\t" not in text and "  " not in text:
+        if text[:1] != " " and text[-1:] != " ":
+            return text
+    return " ".join(text.split())
+
+
+def _paragraphs(text: str, printable: bool = False) -> str:
+    """Same result as briefing.core.text.clean_block, in C-speed str methods.
+
+    `printable`: the text is printable but for line breaks and tabs (as `_checked` found).
+    """
+    if "\n" not in text:  # one paragraph (every title, most plain summaries)
+        return _fold(text)
+    fold = _fold_printable if printable else _fold
+    lines = [fold(chunk) for chunk in _BLANK_LINES.split(text)]
+    return "\n\n".join([line for line in lines if line])
 
 
 def html_to_text(markup: str) -> str:
@@ -134,7 +198,7 @@ def html_to_text(markup: str) -> str:
     if not markup:
         return ""
     text = markup if "<" not in markup and "&" not in markup else _decode(markup)
-    return _paragraphs(_safe(text))
+    return _paragraphs(*_checked(text))
 
 
 def html_to_line(markup: str, limit: int | None = None) -> str:
@@ -142,7 +206,7 @@ def html_to_line(markup: str, limit: int | None = None) -> str:
     if not markup:
         return ""
     text = markup if "<" not in markup and "&" not in markup else _decode(markup)
-    line = " ".join(_safe(text).split())
+    line = _fold(_safe(text))
     if limit is not None and len(line) > limit:
         line = line[: max(limit - 1, 0)].rstrip() + "…"
     return line
@@ -150,14 +214,14 @@ def html_to_line(markup: str, limit: int | None = None) -> str:
 
 def text_to_text(text: str) -> str:
     """Plain text (a field typed text/plain) made safe, paragraphs kept; `<` stays `<`."""
-    return _paragraphs(_safe(text)) if text else ""
+    return _paragraphs(*_checked(text)) if text else ""
 
 
 def text_to_line(text: str, limit: int | None = None) -> str:
     """Plain text folded to one safe line, capped at `limit` characters; nothing is removed."""
     if not text:
         return ""
-    line = " ".join(_safe(text).split())
+    line = _fold(_safe(text))
     if limit is not None and len(line) > limit:
         line = line[: max(limit - 1, 0)].rstrip() + "…"
     return line

@@ -241,8 +241,12 @@ def _untyped_markup(result: Any, body: bytes) -> bool:
     return False
 
 
-def _usable(result: Any, body: bytes) -> str | None:
-    """Why a feedparser-rs result is not to be trusted, or None."""
+def _usable(result: Any, body: bytes, published: list[Any]) -> str | None:
+    """Why a feedparser-rs result is not to be trusted, or None.
+
+    Fills `published` with each entry's `published_parsed`: feedparser-rs builds a new
+    struct_time on every read (the dearest field it has), and normalising needs it again.
+    """
     entries = result.get("entries") or []
     if not entries:
         # An empty feed is fine either way, but only feedparser gets to say the document
@@ -253,15 +257,13 @@ def _usable(result: Any, body: bytes) -> str | None:
     for entry in entries:
         # feedparser knows more places for a date (dcterms:modified, Atom elements inside
         # RSS…); on the corpus, every disagreement on dates, links or text was in such feeds.
-        if not _entry_date_raw(entry):
+        first = entry.get("published_parsed")
+        published.append(first)
+        if not (first or entry.get("updated_parsed")):
             return "an entry without a date"
     if _untyped_markup(result, body):
         return "Atom text with no declared type that looks like markup"
     return None
-
-
-def _entry_date_raw(entry: Any) -> Any:
-    return entry.get("published_parsed") or entry.get("updated_parsed")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,12 +274,30 @@ def _entry_date_raw(entry: Any) -> Any:
 def _line(text: str) -> str:
     # clean_line's result, without its regexes for the common printable case.
     if text.isprintable():
-        return " ".join(text.split())
+        # No space in a printable text means no whitespace at all (" " is the only printable
+        # one): a link or a guid, already one word.
+        return text if " " not in text else " ".join(text.split())
     return clean_line(text)
+
+
+def _attribute_classes() -> frozenset[type]:
+    # feedparser-rs does not export its Entry and TextConstruct classes: a one-item document
+    # shows them.
+    probe = _run_fast(b"<rss version='2.0'><channel><item><title>t</title></item></channel></rss>")
+    entry = probe.get("entries")[0]
+    return frozenset({type(entry), type(entry.get("title_detail"))})
+
+
+_BY_ATTRIBUTE = _attribute_classes()
+"""feedparser-rs classes whose fields are read as attributes, a few times cheaper than their
+get() for the same objects (`tests/unit/test_parse_fast_paths.py` compares the two on every
+entry of the corpora). Anything else (feedparser's dicts, odd objects) is read with get()."""
 
 
 def _get(obj: Any, name: str) -> Any:
     try:
+        if type(obj) in _BY_ATTRIBUTE:
+            return getattr(obj, name)
         return obj.get(name)
     except Exception:  # parser objects are foreign; a missing field is None
         return None
@@ -287,13 +307,20 @@ def _text_of(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _date(entry: Any, now: datetime) -> datetime | None:
+_UNREAD: Any = object()
+"""An entry's `published_parsed` that was not read before normalising."""
+
+
+def _date(entry: Any, now: datetime, published: Any = _UNREAD) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = _get(entry, key)
+        if key == "published_parsed" and published is not _UNREAD:
+            parsed = published
+        else:
+            parsed = _get(entry, key)
         if parsed is None:
             continue
         try:
-            stamp = datetime.fromtimestamp(calendar.timegm(tuple(parsed)[:9]), tz=UTC)
+            stamp = _utc(parsed)
         except (OverflowError, OSError, TypeError, ValueError):
             continue
         # A date in 2099 would pin an item to the top of every list; 1970 is a missing date.
@@ -301,6 +328,30 @@ def _date(entry: Any, now: datetime) -> datetime | None:
             return None
         return stamp
     return None
+
+
+def _utc(parsed: Any) -> datetime:
+    """A parser's UTC struct_time as a datetime (raises on a field out of range).
+
+    For a valid date the fields are the datetime itself: no seconds count through
+    calendar.timegm and back. Only for the years that both ways read alike (fromtimestamp
+    fails far from 1970 on some platforms, and such an error means: try the next field);
+    anything else (leap seconds, day 31 of April, floats, short tuples) takes `_utc_general`.
+    `tests/unit/test_parse_fast_paths.py` holds the two to the same result.
+    """
+    fields = tuple(parsed)[:6]
+    if len(fields) == 6:
+        try:
+            if 1971 <= fields[0] <= 9998:
+                return datetime(*fields, tzinfo=UTC)
+        except (OverflowError, TypeError, ValueError):  # a float, a string, a day 31 of April…
+            pass
+    return _utc_general(parsed)
+
+
+def _utc_general(parsed: Any) -> datetime:
+    """The definition of `_utc`: the struct_time's seconds since the epoch, in UTC."""
+    return datetime.fromtimestamp(calendar.timegm(tuple(parsed)[:9]), tz=UTC)
 
 
 _XML_REF = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
@@ -318,7 +369,8 @@ def _url(value: Any, base: str | None) -> str | None:
     # feedparser-rs leaves character references in attribute values (`href="a?x=1&amp;y=2"`);
     # feedparser decodes them. A URL never needs a literal `&amp;`, so decode for both.
     text = _text_of(value)
-    raw = _line(_XML_REF.sub(_xml_unescape, text) if "&" in text else text)
+    # A reference ends with ";": without one, the regex has nothing to find.
+    raw = _line(_XML_REF.sub(_xml_unescape, text) if "&" in text and ";" in text else text)
     if not raw or len(raw) > URL_CHARS:
         return None
     if is_http_url(raw):
@@ -357,6 +409,9 @@ def _is_html(value: str, detail: Any) -> bool:
     text/html for every field) and feedparser-rs says text/html for an Atom text with no type
     attribute, so the text decides, the same way on both paths. Authors have no type at all.
     """
+    if "<" not in value and "&" not in value:
+        # looks_like_html's own first answer, before the dearer look at the detail's type.
+        return False
     if detail is not None and _text_of(_get(detail, "type")).lower() in _PLAIN_TYPES:
         return False
     return looks_like_html(value)
@@ -375,12 +430,13 @@ def _field_block(value: str, detail: Any, cap: int) -> str:
     return text[:cap].rstrip()
 
 
-def _language(entry: Any, feed_language: str | None) -> str | None:
-    for detail in ("title_detail", "summary_detail"):
-        lang = _text_of(_get(_get(entry, detail), "language")) if _get(entry, detail) else ""
+def _language(title_detail: Any, summary_detail: Any) -> str | None:
+    # The details as _normalise read them: each field of an entry is read once.
+    for detail in (title_detail, summary_detail):
+        lang = _text_of(_get(detail, "language")) if detail else ""
         if lang:
             return _normal_language(lang)
-    return feed_language
+    return None
 
 
 def _normal_language(value: str | None) -> str | None:
@@ -409,7 +465,9 @@ def _normalise(
     max_items: int,
     max_field_chars: int,
     warnings: list[str],
+    published: list[Any] | None = None,
 ) -> tuple[str | None, tuple[Entry, ...]]:
+    """The result's title and entries; `published` holds what `_usable` read of each date."""
     feed_meta = _get(result, "feed") or {}
     feed_title = _field_line(
         _text_of(_get(feed_meta, "title")), _get(feed_meta, "title_detail"), TITLE_CHARS
@@ -426,19 +484,20 @@ def _normalise(
     entries: list[Entry] = []
     skipped = 0
     seen: set[str] = set()
-    for raw in raw_entries:
+    for index, raw in enumerate(raw_entries):
         if len(entries) >= max_items:
             warnings.append(f"kept the first {max_items} items; the feed has more")
             break
-        title = _field_line(_text_of(_get(raw, "title")), _get(raw, "title_detail"), TITLE_CHARS)
+        title_detail = _get(raw, "title_detail")
+        title = _field_line(_text_of(_get(raw, "title")), title_detail, TITLE_CHARS)
         url = _url(_get(raw, "link"), base)
         if not title and not url:
             skipped += 1
             continue
-        published = _date(raw, now)
-        summary = _field_block(
-            _text_of(_get(raw, "summary")), _get(raw, "summary_detail"), max_field_chars
-        )
+        known = published[index] if published is not None and index < len(published) else _UNREAD
+        stamp = _date(raw, now, known)
+        summary_detail = _get(raw, "summary_detail")
+        summary = _field_block(_text_of(_get(raw, "summary")), summary_detail, max_field_chars)
         content_value, content_detail = _content(raw)
         content = _field_block(content_value, content_detail, max_field_chars)
         if content == summary:
@@ -446,7 +505,7 @@ def _normalise(
         if not title:
             # A link with no title: the text's first line stands in, so lists stay readable.
             title = clean_line(summary or content or url or "", 120)
-        identity = _identity(raw, url, title, published)
+        identity = _identity(raw, url, title, stamp)
         if identity in seen:
             skipped += 1
             continue
@@ -464,8 +523,8 @@ def _normalise(
                 summary=summary,
                 content=content,
                 author=author or None,
-                published=published,
-                language=_language(raw, None) or feed_language,
+                published=stamp,
+                language=_language(title_detail, summary_detail) or feed_language,
             )
         )
     if skipped:
@@ -552,13 +611,14 @@ def _parse_fast(
         result = _run_fast(body)
     except Exception as error:  # any failure means: ask the reference
         return f"feedparser-rs failed ({type(error).__name__})"
-    refusal = _usable(result, body) if check else None
+    published: list[Any] | None = [] if check else None
+    refusal = _usable(result, body, published) if published is not None else None
     if refusal is not None:
         return refusal
     warnings: list[str] = []
     try:
         title, entries = _normalise(
-            result, feed, limits.now, limits.max_items, limits.max_field_chars, warnings
+            result, feed, limits.now, limits.max_items, limits.max_field_chars, warnings, published
         )
     except Exception as error:  # odd objects: ask the reference
         return f"feedparser-rs result unreadable ({type(error).__name__})"

@@ -28,6 +28,11 @@ _PLAIN_HTTP_QUERY = re.compile(r"(https?://[a-z0-9.-]+/[^?#\s]*)\?([^#\s]+)\Z")
 # A query piece that parse_qsl + urlencode would give back unchanged: one `=`, only unreserved
 # characters (urlencode's quote_plus leaves them alone; nothing to unquote).
 _PLAIN_PAIR = re.compile(r"[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*\Z")
+# Both at once, in one match: the plain URL, then (group 2) a query made only of plain pairs.
+_PLAIN_HTTP_ANY = re.compile(
+    r"(https?://[a-z0-9.-]+/[^?#\s]*)"
+    r"(?:\?([A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*)*))?\Z"
+)
 _URL_UNSAFE = re.compile(r'[\s"<>`\x00-\x1f\x7f-\x9f\\]')
 _SIMPLE_HTTP = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#]|\Z)")
 
@@ -62,12 +67,27 @@ def canonical_url(url: str) -> str:
     order. A URL that is not http(s) or cannot be parsed comes back stripped but unchanged.
     """
     url = url.strip() if url.isprintable() else strip_unsafe(url).strip()
+    plain = _PLAIN_HTTP_ANY.match(url)
+    if plain is not None:
+        # The common feed link (`…/story?id=7&utm_source=rss`): filtered without urllib, which
+        # costs several times more; anything unusual in the query takes the general path.
+        query = plain.group(2)
+        if query is None:
+            return url
+        pieces = query.split("&")
+        left = [piece for piece in pieces if not _is_tracking(piece.partition("=")[0])]
+        if len(left) == len(pieces):
+            return url
+        return f"{plain.group(1)}?{'&'.join(left)}" if left else plain.group(1)
+    return _canonical_general(url)
+
+
+def _canonical_general(url: str) -> str:
+    """`canonical_url` through urllib, for a stripped URL (also the fast path's definition)."""
     if _PLAIN_HTTP.match(url):
         return url
     plain = _PLAIN_HTTP_QUERY.match(url)
     if plain is not None:
-        # The common feed link (`…/story?id=7&utm_source=rss`): filtered without urllib, which
-        # costs several times more; anything unusual in the query takes the general path.
         pieces = plain.group(2).split("&")
         if all(_PLAIN_PAIR.match(piece) for piece in pieces):
             left = [piece for piece in pieces if not _is_tracking(piece.partition("=")[0])]
