@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -118,7 +118,9 @@ def update(
             )
             fetch = _Fetch(config, store, states, run_id, now, limits, progress)
             try:
-                with _runner(config, store, tagger, states, plan.due, workers, run_id) as runner:
+                with _runner(
+                    config, store, tagger, states, plan.due, workers, run_id, limits
+                ) as runner:
                     with asyncio.Runner(loop_factory=event_loop_factory()) as network:
                         reports = network.run(fetch.all(plan.due, runner))
                         full_text = [spec for spec in plan.due if spec.full_text]
@@ -167,6 +169,7 @@ def _runner(
     due: Sequence[FeedSpec],
     workers: int,
     run_id: str,
+    limits: FetchLimits,
 ) -> Iterator[Runner]:
     """The process pool when there is more than a document or two to parse, else this process.
 
@@ -191,7 +194,7 @@ def _runner(
     if not pooled or store.path is None:
         yield InProcessRunner(config, store, tagger, run_id)
         return
-    with worker_pools(config, tagger, store.path, n_workers, warm=warm) as pools:
+    with worker_pools(config, tagger, store.path, n_workers, warm=warm, limits=limits) as pools:
         yield PoolRunner(pools, store, run_id)
 
 
@@ -217,6 +220,7 @@ class _Fetch:
             max_connections=self.config.max_connections,
             max_per_host=self.config.max_per_host,
             base_dir=self.config.path.parent,
+            decode=not runner.decodes,
         ) as fetcher:
             tasks = [asyncio.create_task(self.one(fetcher, runner, spec)) for spec in due]
             try:
@@ -247,8 +251,7 @@ class _Fetch:
                 outcome = feed_outcome(job, response, None, elapsed=response.elapsed)
                 runner.record(outcome)
                 return feed_report(outcome)
-            response = replace(response, elapsed=time.monotonic() - started)
-            return await runner.process(job, response)
+            return await runner.process(job, response, time.monotonic() - started)
         except DiskFullError:
             raise
         except Exception as error:  # one feed's surprise must not stop the run
