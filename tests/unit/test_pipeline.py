@@ -725,3 +725,47 @@ def test_a_really_full_database_raises_disk_full(
     conn.execute(f"PRAGMA max_page_count = {pages + 4}")
     with pytest.raises(DiskFullError, match="the disk is full"):
         run(tmp_path, db, feeds, workers=0)
+
+
+def test_compressed_bodies_the_workers_undo_end_as_they_would_in_this_process(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # The pool's downloads hand gzip bodies on compressed (Fetcher(decode=False)); the workers
+    # decompress them. A bomb, a lie and a cut body must fail with the lines, statuses and
+    # backoff of a run that decompresses in this process, and a sound body be stored the same.
+    import gzip
+
+    sound = gzip.compress(rss(libya_items("z", 3)))
+    bodies = {
+        "sound": sound,
+        "bomb": gzip.compress(b"\0" * 3_000_000, compresslevel=9),  # ~3 kB on the wire
+        "liar": rss(libya_items("l", 2)),  # labelled gzip, sent plain
+        "cut": sound[: len(sound) // 2],
+    }
+    for name, body in bodies.items():
+        httpserver.expect_request(f"/{name}").respond_with_data(
+            body, headers={"Content-Encoding": "gzip"}
+        )
+    feeds = [FeedSpec(name, httpserver.url_for(f"/{name}")) for name in bodies]
+    limits = replace(LIMITS, max_wire_bytes=1_000_000, max_body_bytes=1_000_000)
+    seen: dict[int, object] = {}
+    for workers in (0, 2):
+        store = Store.open(tmp_path / f"w{workers}.db")
+        try:
+            report = run(tmp_path, store, feeds, workers=workers, limits=limits)
+            seen[workers] = (
+                {
+                    r.feed: (r.status, r.http_status, r.error, r.kept, r.next_fetch_at)
+                    for r in report.feeds
+                },
+                [replace(s, last_fetched_at=None) for s in store.feed_states()],
+                store.count(ItemFilter()),
+            )
+        finally:
+            store.close()
+    assert seen[2] == seen[0]
+    feeds_seen = seen[2][0]  # type: ignore[index]
+    assert feeds_seen["sound"][:4] == ("ok", 200, None, 3)
+    assert feeds_seen["bomb"][:3] == ("error", None, "body over 1 MB cap after decompression")
+    assert feeds_seen["liar"][2].startswith("corrupt gzip body (")
+    assert feeds_seen["cut"][2] == "gzip stream truncated"
