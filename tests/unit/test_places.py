@@ -125,6 +125,23 @@ def test_locative_words_in_three_languages(tagger: Tagger) -> None:
     assert primary(tag(tagger, "Rockets hit Mitiga airport in Tripoli")) == "mitiga-airport"
 
 
+def test_the_article_written_apart_keeps_the_locative(tagger: Tagger) -> None:
+    """"hits al-Kufrah", "à Al-Zintan": the article between the locative and a name listed
+    without it does not hide the locative."""
+    tagged = tag(tagger, "Drone strike hits al-Kufrah, says NOC official in Benghazi")
+    assert primary(tagged) == "kufra"
+    tagged = tag(tagger, "Affrontements à Al-Zintan, un mort signalé à Tripoli", lang="fr")
+    assert primary(tagged) == "zintan"
+
+
+def test_another_city_s_airport_road_is_not_tripoli_s(tagger: Tagger) -> None:
+    """Every city has an airport road: next to another city's name it is that city's."""
+    assert "airport-road" in ids(tag(tagger, "Clashes on Airport Road", "Fighting in Tripoli."))
+    tagged = tag(tagger, "Drone strike near Sabha", "A strike hit the airport road near Sabha.")
+    assert ids(tagged) == {"sabha"}
+    assert "airport-road" not in ids(tag(tagger, "اشتباكات على طريق المطار في بنغازي", lang="ar"))
+
+
 def test_no_event_place_abroad_or_without_an_event(tagger: Tagger) -> None:
     abroad = tag(tagger, "Libyan rivals hold talks in Geneva", "Delegations from Tripoli came.")
     assert primary(abroad) is None and ids(abroad) == {"tripoli"}
