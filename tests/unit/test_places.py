@@ -126,8 +126,8 @@ def test_locative_words_in_three_languages(tagger: Tagger) -> None:
 
 
 def test_the_article_written_apart_keeps_the_locative(tagger: Tagger) -> None:
-    """"hits al-Kufrah", "à Al-Zintan": the article between the locative and a name listed
-    without it does not hide the locative."""
+    """The article written apart ("hits al-Kufrah", "à Al-Zintan") between the locative and
+    a name listed without it does not hide the locative."""
     tagged = tag(tagger, "Drone strike hits al-Kufrah, says NOC official in Benghazi")
     assert primary(tagged) == "kufra"
     tagged = tag(tagger, "Affrontements à Al-Zintan, un mort signalé à Tripoli", lang="fr")
