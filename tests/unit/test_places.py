@@ -311,6 +311,42 @@ def test_curated_towns_keep_their_common_words_weak(tagger: Tagger) -> None:
     assert "zillah" not in ids(tag(tagger, "Zilla Parishad polls in Bihar"))
 
 
+@pytest.mark.parametrize(
+    ("place", "site", "collision", "lang"),
+    [
+        # English: an animal, a Palestinian surname (Ghassan and Salman Abu Sitta).
+        ("el-feel-field", "Output resumes at the Elephant field", "Elephant rescued from a well", "en"),
+        (
+            "abu-sitta-naval-base",
+            "Drone hits Abu Sitta naval base",
+            "Ghassan Abu Sitta barred from entering Germany",
+            "en",
+        ),
+        # Arabic: a name, a verb ("balanced", "we built"), Tom Barrack, Egypt's East Oweinat,
+        # the West Bank's Burqa, Casablanca and Algiers' Dar El Beida.
+        ("tumo-crossing", "إغلاق منفذ التوم الحدودي", "وصل محمد التوم إلى الخرطوم", "ar"),
+        ("wazin", "إعادة فتح معبر وازن", "وازن الرئيس بين المطالب", "ar"),
+        ("benina-airport", "هبوط طائرة في مطار بنينا", "بنينا دولة قوية بسواعد أبنائنا", "ar"),
+        ("brak-al-shati", "اشتباكات قرب قاعدة براك الجوية", "لقاء مع توم براك في دمشق", "ar"),
+        ("al-awaynat", "اشتباكات في العوينات قرب غات", "مشروع شرق العوينات الزراعي في مصر", "ar"),
+        ("al-bayda", "هجوم في مدينة البيضاء", "وفد ليبي يزور الدار البيضاء", "ar"),
+        ("al-bayda", "Protest in el-Beida", "Libyan delegation lands at Dar El Beida airport", "en"),
+    ],
+)
+def test_strong_names_that_are_also_words_elsewhere(
+    tagger: Tagger, place: str, site: str, collision: str, lang: str
+) -> None:
+    """The place's own phrase is read; the same word as something else is not."""
+    assert place in ids(tag(tagger, site, lang=lang))
+    assert place not in ids(tag(tagger, collision, lang=lang))
+
+
+def test_cyrenaica_is_not_the_west_bank_burqa(tagger: Tagger) -> None:
+    """برقة is also a West Bank village: settlers and Nablus cancel the region's signal."""
+    assert tag(tagger, "دعوات لحكم ذاتي في برقة", lang="ar").verdict.relevant
+    assert not tag(tagger, "مستوطنون يهاجمون قرية برقة قرب نابلس", lang="ar").verdict.relevant
+
+
 def test_darna_is_not_the_superhero(tagger: Tagger) -> None:
     """Darna (a Filipino comic heroine) is a weak spelling of Derna: it needs Libya."""
     assert "derna" in ids(tag(tagger, "Dam repairs begin in Darna", "Libya's east still rebuilds."))
