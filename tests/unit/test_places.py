@@ -315,7 +315,12 @@ def test_curated_towns_keep_their_common_words_weak(tagger: Tagger) -> None:
     ("place", "site", "collision", "lang"),
     [
         # English: an animal, a Palestinian surname (Ghassan and Salman Abu Sitta).
-        ("el-feel-field", "Output resumes at the Elephant field", "Elephant rescued from a well", "en"),
+        (
+            "el-feel-field",
+            "Output resumes at the Elephant field",
+            "Elephant rescued from a well",
+            "en",
+        ),
         (
             "abu-sitta-naval-base",
             "Drone hits Abu Sitta naval base",
@@ -330,7 +335,12 @@ def test_curated_towns_keep_their_common_words_weak(tagger: Tagger) -> None:
         ("brak-al-shati", "اشتباكات قرب قاعدة براك الجوية", "لقاء مع توم براك في دمشق", "ar"),
         ("al-awaynat", "اشتباكات في العوينات قرب غات", "مشروع شرق العوينات الزراعي في مصر", "ar"),
         ("al-bayda", "هجوم في مدينة البيضاء", "وفد ليبي يزور الدار البيضاء", "ar"),
-        ("al-bayda", "Protest in el-Beida", "Libyan delegation lands at Dar El Beida airport", "en"),
+        (
+            "al-bayda",
+            "Protest in el-Beida",
+            "Libyan delegation lands at Dar El Beida airport",
+            "en",
+        ),
     ],
 )
 def test_strong_names_that_are_also_words_elsewhere(
