@@ -230,6 +230,9 @@ def test_generated_towns_need_libya_context(tagger: Tagger) -> None:
         ("Clashes erupt in Houn", "hun"),
         ("Power cut in Ghat for a third day", "ghat"),
         ("Militia leader held in Gheryan", "gharyan"),
+        ("Gunmen kill two in Sebhah", "sabha"),
+        ("Forces regroup near Abugrein", "abu-qurayn"),
+        ("IS fighters seen near Nofaliya", "nofaliya"),
         # Arabic: ة for ا, a town's name after مدينة, another name of a base.
         ("هبوط طائرة إسعاف في مطار بنينة", "benina-airport"),
         ("شباب مدينة الخمس يغلقون الطريق الساحلي", "khoms"),
@@ -237,6 +240,9 @@ def test_generated_towns_need_libya_context(tagger: Tagger) -> None:
         ("انقطاع الكهرباء عن غات لليوم الثالث", "ghat"),
         ("اشتباكات في مدينة هون", "hun"),
         ("هبوط طائرة شحن في قاعدة عقبة بن نافع", "al-watiya"),
+        ("اشتباكات في أبوقرين جنوب مصراتة", "abu-qurayn"),
+        ("اشتباكات في منطقة أبوسليم", "abu-salim"),
+        ("اشتباكات عنيفة بسرت", "sirte"),
     ],
 )
 def test_spellings_outlets_use(tagger: Tagger, title: str, place: str) -> None:
