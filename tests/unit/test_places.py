@@ -313,8 +313,6 @@ def test_curated_towns_keep_their_common_words_weak(tagger: Tagger) -> None:
     assert "al-qubbah" not in ids(tag(tagger, "Restorers clean the dome of the Al-Qubba palace"))
     assert "al-bardiyah" in ids(tag(tagger, "Fishermen detained off Bardiyah"))
     assert "al-bardiyah" not in ids(tag(tagger, "Tigers counted in Bardia National Park"))
-    assert "zillah" in ids(tag(tagger, "Oil workers protest in Zella"))
-    assert "zillah" not in ids(tag(tagger, "Zilla Parishad polls in Bihar"))
 
 
 @pytest.mark.parametrize(
@@ -327,6 +325,7 @@ def test_curated_towns_keep_their_common_words_weak(tagger: Tagger) -> None:
             "Elephant rescued from a well",
             "en",
         ),
+        ("el-feel-field", "Protesters shut the El Fil field", "Children recite Surat El Fil", "en"),
         (
             "abu-sitta-naval-base",
             "Drone hits Abu Sitta naval base",
