@@ -283,9 +283,10 @@ _RELATIVE = frozenset(
     "western sud nord est ouest جنوب شمال شرق غرب جنوبي شمالي شرقي غربي".split()
 )
 # Words skipped when looking for the locative before a place: "in the town of X",
-# "dans le quartier d'Ain Zara", "في مدينة الزاوية".
+# "dans le quartier d'Ain Zara", "في مدينة الزاوية", and the Arabic article written apart
+# ("hits al-Kufrah", "à El Joufra": most names are listed without it).
 _FILLER = frozenset(
-    "the la le l les of d de du des quartier district neighbourhood neighborhood suburb suburbs "
+    "the la le l les of d de du des al el quartier district neighbourhood neighborhood suburb suburbs "
     "town city village area region outskirts km kilometres kilometers miles ville zone "
     "حي منطقه مدينه بلديه ضاحيه".split()
 )
