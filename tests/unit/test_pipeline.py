@@ -493,6 +493,7 @@ def test_the_writer_indexes_for_search_every_few_feeds(tmp_path: Path, db: Store
             job = FeedJob(spec, None, "r", NOW)
             response = FeedResponse(spec.name, "ok", spec.url, body=rss(libya_items(f"x{i}", 2)))
             ready, elapsed = parser.prepare(job, response)
+            assert not isinstance(ready, FeedResponse)  # a plain body: no failed download
             report = writer.store_feed(job, response, ready, elapsed)
             assert report.new == 2
             pending.append(db.status().search_pending)
