@@ -198,7 +198,9 @@ class IngestMixin(FeedsMixin, StoreBase):
         """Store what `prepare_feed` made, and the feed's health, in one transaction."""
         new = updated = unchanged = merged = 0
         now = prepared.now
+        index = self._story_memo.index
         with self._write() as db:
+            index.open(db.conn)
             held = self._gazetteer_cache.writer(db.conn)
             # Copies: an id added to them in a transaction that then fails is not in the table.
             known, known_places = set(held.actor_ids), set(held.place_ids)
@@ -225,6 +227,9 @@ class IngestMixin(FeedsMixin, StoreBase):
                     (outcome.feed, prepared.run_id, prepared.dropped),
                 )
             self._apply_outcome(outcome, prepared.run_id, new, updated)
+        # After the COMMIT, which may have written the search index (this connection's
+        # writes the index does not hold are counted in its token: see StoryIndex.open).
+        index.close(db.conn)
         return StoreResult(new=new, updated=updated, unchanged=unchanged, merged=merged)
 
     def _store_one(
@@ -267,6 +272,8 @@ class IngestMixin(FeedsMixin, StoreBase):
             replace_places(conn, item_id, item.places, known_places)
             story = gazetteer.apply(item.story)
             if not story_unchanged(conn, item_id, story):
+                # Leaving may delete a story or renumber it: the writer's rows are read anew.
+                self._story_memo.index.clear()
                 leave_story(conn, item_id)
                 join_story(conn, item_id, story, self._item_feeds(conn, item_id))
             return "updated", item_id
@@ -274,7 +281,9 @@ class IngestMixin(FeedsMixin, StoreBase):
         match = self._same_story(db, fields, item.window)
         if match is not None:
             self._add_source(db, match, e, now)
-            add_story_source(conn, match, e.feed, item.story.when)
+            story_id = add_story_source(conn, match, e.feed, item.story.when)
+            if story_id is not None:
+                self._story_memo.index.reread(conn, story_id)
             return "merged", match
 
         story = gazetteer.apply(item.story)
