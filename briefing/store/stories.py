@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from briefing.core.models import (
@@ -236,10 +236,16 @@ def record_story(
     )
     if memo is not None:
         # The row as written, its sets those `widen` grew (equal to its texts decoded).
-        held = replace(
-            grown,
-            first_seen=require_iso(str(row[1])),
-            last_seen=require_iso(str(row[2])),
+        held = StoryCandidate(
+            grown.id,
+            grown.event_type,
+            grown.place_id,
+            grown.phase,
+            require_iso(str(row[1])),
+            require_iso(str(row[2])),
+            grown.actors,
+            grown.numbers,
+            grown.spots,
         )
         memo.index.put(
             key_of(sig), StoredStory(held, float(row[6]), row, feeds_text, languages_text)

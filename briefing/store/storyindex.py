@@ -33,7 +33,7 @@ CANDIDATE_SQL = (
 )
 """Stories `choose` could accept: same type, place and phase; the item within the gap of the
 story's nearest report; the story with the item within the span. Each condition is one
-`stories._fit` checks again, so the query only spares decoding stories that cannot fit. Rows of
+`stories.choose` checks again, so the query only spares decoding stories that cannot fit. Rows of
 one `last_seen` come in descending id order (the index's order, read backwards)."""
 _RANGE_SQL = (
     f"SELECT {_COLUMNS} FROM stories WHERE event_type = ? AND place_id IS ? AND phase = ? "
