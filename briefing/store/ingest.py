@@ -199,7 +199,7 @@ class IngestMixin(FeedsMixin, StoreBase):
         now = prepared.now
         index = self._story_memo.index
         with self._write() as db:
-            index.open(db.conn)
+            ticket = index.open(db.conn)
             held = self._gazetteer_cache.writer(db.conn)
             # Copies: an id added to them in a transaction that then fails is not in the table.
             known, known_places = set(held.actor_ids), set(held.place_ids)
@@ -244,7 +244,7 @@ class IngestMixin(FeedsMixin, StoreBase):
             self._apply_outcome(outcome, prepared.run_id, new, updated)
         # After the COMMIT, which may have written the search index (this connection's
         # writes the index does not hold are counted in its token: see StoryIndex.open).
-        index.close(db.conn)
+        index.close(db.conn, ticket)
         return StoreResult(new=new, updated=updated, unchanged=unchanged, merged=merged)
 
     def _store_one(

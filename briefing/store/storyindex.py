@@ -157,22 +157,28 @@ class StoryIndex:
         self._held: dict[Key, _Held] = {}
         self._token: tuple[sqlite3.Connection, int, int] | None = None
         self._version = 0
+        self._ticket = 0
 
-    def open(self, conn: sqlite3.Connection) -> None:
+    def open(self, conn: sqlite3.Connection) -> int:
         """Start a write transaction's use (call after its BEGIN): drop what another writer may
-        have changed since `close`."""
+        have changed since `close`. Returns the ticket to give `close`."""
         self._version = int(conn.execute("PRAGMA data_version").fetchone()[0])
         # (A connection is equal only to itself.)
         stale = self._token != (conn, self._version, conn.total_changes)
         if stale or sum(len(h.stories) for h in self._held.values()) > HELD_MAX:
             self._held.clear()
         self._token = None  # until `close`: a transaction that fails leaves it so
+        self._ticket += 1
+        return self._ticket
 
-    def close(self, conn: sqlite3.Connection) -> None:
+    def close(self, conn: sqlite3.Connection, ticket: int) -> None:
         """End a transaction's use (call after its COMMIT: what the commit wrote besides, such
         as the search index, must be in the token's count of this connection's changes). A
-        commit by another connection in between changes the next `open`'s data_version."""
-        self._token = (conn, self._version, conn.total_changes)
+        commit by another connection in between changes the next `open`'s data_version; a
+        store shared by threads may have let another one `open` since (its transaction may
+        have failed): then the ticket is not the last one given, and nothing is kept."""
+        if ticket == self._ticket:
+            self._token = (conn, self._version, conn.total_changes)
 
     def clear(self) -> None:
         self._held.clear()

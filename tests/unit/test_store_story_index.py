@@ -73,7 +73,7 @@ def test_held_stories_answer_as_the_candidate_query_does(tmp_path: Path) -> None
             try:
                 with store._write() as db:
                     conn = db.conn
-                    index.open(conn)
+                    ticket = index.open(conn)
                     for _ in range(rng.randrange(1, 12)):
                         sig = _signature(rng)
                         plain = store_stories._stored_candidates(conn, sig)
@@ -106,7 +106,7 @@ def test_held_stories_answer_as_the_candidate_query_does(tmp_path: Path) -> None
                                 index.reread(conn, story)
                     if failing:
                         raise RuntimeError("the feed fails after its writes")
-                index.close(conn)  # after the commit, which indexed the items for search
+                index.close(conn, ticket)  # after the commit, which indexed the items for search
             except RuntimeError:  # rolled back, and never closed: the next open drops all
                 next_id = (
                     1 + store._db().execute("SELECT ifnull(max(id), 0) FROM items").fetchone()[0]
@@ -243,3 +243,37 @@ def test_a_fetch_with_held_stories_stores_what_the_candidate_query_would(
     assert held == plain_dump
     stories, items = held[1], held[0]
     assert len(stories) < len(items) and any(int(str(s[-1])) > 2 for s in stories)
+
+
+def test_a_late_close_keeps_nothing_another_connection_read_in_a_failed_transaction(
+    tmp_path: Path,
+) -> None:
+    """A store shared by threads: A commits, B opens the index, reads a story it wrote, and
+    rolls back; A's close comes only then. A's next transaction must not see B's story."""
+    path = tmp_path / "s.db"
+    Store.open(path).close()  # the schema
+    a = sqlite3.connect(path, isolation_level=None)
+    b = sqlite3.connect(path, isolation_level=None)
+    index = StoryIndex()
+    sig = StorySignature("armed_clash", None, None, FROZEN_NOW, numbers=frozenset({"7"}))
+    try:
+        a.execute("BEGIN IMMEDIATE")
+        ticket = index.open(a)
+        a.execute("COMMIT")
+        b.execute("BEGIN IMMEDIATE")
+        index.open(b)
+        b.execute(
+            "INSERT INTO stories (id, event_type, headline, first_seen, last_seen, numbers) "
+            "VALUES (1, 'armed_clash', 'x', ?, ?, '[\"7\"]')",
+            (iso(FROZEN_NOW), iso(FROZEN_NOW)),
+        )
+        assert [s.candidate.id for s in index.candidates(b, sig)] == [1]
+        b.execute("ROLLBACK")
+        index.close(a, ticket)  # late
+        a.execute("BEGIN IMMEDIATE")
+        index.open(a)
+        assert index.candidates(a, sig) == store_stories._stored_candidates(a, sig) == []
+        a.execute("COMMIT")
+    finally:
+        a.close()
+        b.close()
