@@ -284,52 +284,45 @@ def choose(sig: StorySignature, candidates: Iterable[StoryCandidate]) -> StoryMa
     if not sig.eventful:
         return None
     # The reasons are written for the story chosen only: a new item meets about five
-    # candidates in a fetch, and writing them was most of the choice's cost.
+    # candidates in a fetch, and writing them was most of the choice's cost. The rule's tests
+    # are written out in the loop (the gap computed once): about 80,000 candidates are
+    # weighed in a 1,000-feed fetch.
     best: tuple[tuple[int, float], StoryCandidate] | None = None
+    key = (sig.event_type, sig.place_id, sig.phase)
+    when, spot, actors, numbers = sig.when, sig.spot, sig.actors, sig.numbers
+    limit = GAP if sig.place_id is not None else PLACELESS_GAP
     for c in candidates:
-        if not _fit(sig, c):
+        if (c.event_type, c.place_id, c.phase) != key:
             continue
-        gap = _gap(sig.when, c)
-        shared = len(sig.actors & c.actors) + len(sig.numbers & c.numbers)
-        key = (shared, -gap.total_seconds())
-        if best is None or key > best[0]:
-            best = (key, c)
+        if spot and c.spots and spot not in c.spots:
+            continue  # two quarters of one town
+        first, last = c.first_seen, c.last_seen
+        if max(last, when) - min(first, when) > SPAN:
+            continue
+        gap = first - when if when < first else when - last if when > last else _NO_GAP
+        if gap > limit:
+            continue
+        shared_numbers = numbers & c.numbers
+        # No place to anchor on: the same act by the same people or bodies, or with the same
+        # figures. A state is named by every report of a visit to its capital or of talks it
+        # hosts, so it does not count here.
+        if sig.place_id is None and not (
+            shared_numbers or any(a not in sig.states for a in actors & c.actors)
+        ):
+            continue
+        rank = (len(actors & c.actors) + len(shared_numbers), -gap.total_seconds())
+        if best is None or rank > best[0]:
+            best = (rank, c)
     if best is None:
         return None
     return StoryMatch(best[1].id, _reasons(sig, best[1]))
 
 
-def _gap(when: datetime, c: StoryCandidate) -> timedelta:
-    if when < c.first_seen:
-        return c.first_seen - when
-    if when > c.last_seen:
-        return when - c.last_seen
-    return timedelta(0)
-
-
-def _fit(sig: StorySignature, c: StoryCandidate) -> bool:
-    """Whether `sig` may join `c` (its reasons: `_reasons`)."""
-    if (c.event_type, c.place_id, c.phase) != (sig.event_type, sig.place_id, sig.phase):
-        return False
-    if sig.spot and c.spots and sig.spot not in c.spots:
-        return False  # two quarters of one town
-    if max(c.last_seen, sig.when) - min(c.first_seen, sig.when) > SPAN:
-        return False
-    gap = _gap(sig.when, c)
-    if sig.place_id is None:
-        # No place to anchor on: the same act by the same people or bodies, or with the same
-        # figures. A state is named by every report of a visit to its capital or of talks it
-        # hosts, so it does not count here.
-        if gap > PLACELESS_GAP:
-            return False
-        return bool(sig.numbers & c.numbers) or any(
-            a not in sig.states for a in sig.actors & c.actors
-        )
-    return gap <= GAP
+_NO_GAP = timedelta(0)
 
 
 def _reasons(sig: StorySignature, c: StoryCandidate) -> tuple[str, ...]:
-    """Why `sig` joins `c` (which it fits)."""
+    """Why `sig` joins `c` (which `choose` found it fits)."""
     actors = sorted(sig.actors & c.actors)
     numbers = sorted(sig.numbers & c.numbers, key=lambda n: (len(n), n))
     reasons = [f"same type {sig.event_type}"]

@@ -34,7 +34,8 @@ from briefing.store.codec import (
 )
 from briefing.store.feeds import FeedsMixin
 from briefing.store.feedtags import feed_tag_ids
-from briefing.store.places import PlaceRow, place_rows, replace_places
+from briefing.store.feedwrite import FeedWrites
+from briefing.store.places import PlaceRow, new_places, place_rows, replace_places
 from briefing.store.stories import (
     GazetteerCache,
     StoryMemo,
@@ -48,8 +49,6 @@ from briefing.store.stories import (
 
 DUPLICATE_WINDOW = timedelta(days=3)
 """Two items with the same normalised title this close in time are one story."""
-MIN_TITLE_KEY = 24
-"""Shorter titles ("Libya update") are too generic to merge on."""
 MAX_TITLE = 1_000
 MAX_TEXT = 200_000
 DROPPED_SUMMARY = 300
@@ -198,20 +197,38 @@ class IngestMixin(FeedsMixin, StoreBase):
         """Store what `prepare_feed` made, and the feed's health, in one transaction."""
         new = updated = unchanged = merged = 0
         now = prepared.now
+        index = self._story_memo.index
         with self._write() as db:
+            ticket = index.open(db.conn)
             held = self._gazetteer_cache.writer(db.conn)
             # Copies: an id added to them in a transaction that then fails is not in the table.
             known, known_places = set(held.actor_ids), set(held.place_ids)
             gazetteer = held.stories
             arrived: list[int] = []
+            writes = FeedWrites(
+                db.conn,
+                [
+                    (
+                        i.entry.feed,
+                        i.entry.identity,
+                        i.fields["canonical_url"],
+                        i.fields["title_key"],
+                    )
+                    for i in prepared.items
+                ],
+            )
+            stamp = iso(now) or ""
             for item in prepared.items:
-                result, item_id = self._store_one(db, item, now, known, known_places, gazetteer)
+                result, item_id = self._store_one(
+                    db, item, now, known, known_places, gazetteer, writes, stamp
+                )
                 new += result == "new"
                 updated += result == "updated"
                 unchanged += result == "unchanged"
                 merged += result == "merged"
                 if result in ("new", "merged"):
                     arrived.append(item_id)
+            writes.flush()
             if arrived:
                 # feeds.yaml's `tags` are "added to every item of the feed" (also to a story
                 # it shares with another feed); see briefing.store.feedtags.
@@ -225,6 +242,9 @@ class IngestMixin(FeedsMixin, StoreBase):
                     (outcome.feed, prepared.run_id, prepared.dropped),
                 )
             self._apply_outcome(outcome, prepared.run_id, new, updated)
+        # After the COMMIT, which may have written the search index (this connection's
+        # writes the index does not hold are counted in its token: see StoryIndex.open).
+        index.close(db.conn, ticket)
         return StoreResult(new=new, updated=updated, unchanged=unchanged, merged=merged)
 
     def _store_one(
@@ -235,24 +255,23 @@ class IngestMixin(FeedsMixin, StoreBase):
         known: set[str],
         known_places: set[str],
         gazetteer: StoryGazetteer,
+        writes: FeedWrites,
+        stamp: str,
     ) -> tuple[str, int]:
-        """Store one item: ("new" | "updated" | "unchanged" | "merged", its id)."""
+        """Store one item: ("new" | "updated" | "unchanged" | "merged", its id). `writes` holds
+        the feed's look-ups and rows (`FeedWrites`); `stamp` is `iso(now)`."""
         # The hot path of a fetch: plain prepared statements (sqlite3 caches them), because
         # sqlite-utils' per-row insert re-reads the table schema on every call (~6x slower).
         e = item.entry
         fields = item.fields
         conn = db.conn
-        source = conn.execute(
-            "SELECT item_id FROM item_sources WHERE feed = ? AND identity = ?", (e.feed, e.identity)
-        ).fetchone()
-        if source is not None:
-            item_id = source[0]
-            current = conn.execute(
-                "SELECT title, summary, content, url, feed FROM items WHERE id = ?", (item_id,)
-            ).fetchone()
+        item_id = writes.source(e.feed, e.identity)
+        if item_id is not None:
+            current = writes.current(item_id)
             if current is None:  # pragma: no cover - foreign keys keep this from happening
+                writes.end_batching()
                 conn.execute("DELETE FROM item_sources WHERE item_id = ?", (item_id,))
-                return self._store_one(db, item, now, known, known_places, gazetteer)
+                return self._store_one(db, item, now, known, known_places, gazetteer, writes, stamp)
             same = (current[0], current[1], current[2], current[3]) == (
                 fields["title"],
                 fields["summary"],
@@ -262,19 +281,26 @@ class IngestMixin(FeedsMixin, StoreBase):
             # Only the feed that first carried a story rewrites it; republications don't.
             if same or current[4] != e.feed:
                 return "unchanged", item_id
-            db.table("items").update(item_id, {**fields, "updated_at": iso(now)})
+            # An update may change the links and headlines the feed's look-ups hold, and it
+            # replaces rows that may be waiting: the rest of the feed goes the plain way.
+            writes.end_batching()
+            db.table("items").update(item_id, {**fields, "updated_at": stamp})
             self._replace_mentions(db, item_id, item.mentions, known)
             replace_places(conn, item_id, item.places, known_places)
             story = gazetteer.apply(item.story)
             if not story_unchanged(conn, item_id, story):
+                # Leaving may delete a story or renumber it: the writer's rows are read anew.
+                self._story_memo.index.clear()
                 leave_story(conn, item_id)
                 join_story(conn, item_id, story, self._item_feeds(conn, item_id))
             return "updated", item_id
 
-        match = self._same_story(db, fields, item.window)
+        match = writes.same_story(fields["canonical_url"], fields["title_key"], item.window)
         if match is not None:
-            self._add_source(db, match, e, now)
-            add_story_source(conn, match, e.feed, item.story.when)
+            writes.add_source(e.feed, e.identity, match, e.url, stamp)
+            story_id = add_story_source(conn, match, e.feed, item.story.when)
+            if story_id is not None:
+                self._story_memo.index.reread(conn, story_id)
             return "merged", match
 
         story = gazetteer.apply(item.story)
@@ -284,9 +310,12 @@ class IngestMixin(FeedsMixin, StoreBase):
         ((item_id, story_id),) = conn.execute(
             item.insert_sql, (*item.insert_values, joined, choice.reasons_json)
         ).fetchall()
-        self._add_source(db, item_id, e, now)
-        self._replace_mentions(db, item_id, item.mentions, known, fresh=True)
-        replace_places(conn, item_id, item.places, known_places, fresh=True)
+        writes.inserted(fields["canonical_url"], fields["title_key"])
+        writes.add_source(e.feed, e.identity, item_id, e.url, stamp)
+        writes.add_rows(
+            _new_mentions(conn, item_id, item.mentions, known),
+            new_places(conn, item_id, item.places, known_places),
+        )
         record_story(conn, item_id, story, (e.feed,), choice, memo)
         if joined is None and story_id != item_id:  # SQLite chose another id
             conn.execute("UPDATE items SET story_id = ? WHERE id = ?", (item_id, item_id))
@@ -311,35 +340,6 @@ class IngestMixin(FeedsMixin, StoreBase):
                 "SELECT feed FROM item_sources WHERE item_id = ? ORDER BY seen_at, feed", (item_id,)
             )
         ]
-
-    def _same_story(
-        self, db: Database, fields: dict[str, Any], window: tuple[str | None, str | None]
-    ) -> int | None:
-        conn = db.conn
-        if fields["canonical_url"]:
-            row = conn.execute(
-                "SELECT id FROM items WHERE canonical_url = ? AND kind = 'feed' ORDER BY id LIMIT 1",
-                (fields["canonical_url"],),
-            ).fetchone()
-            if row:
-                return int(row[0])
-        key = fields["title_key"]
-        if key and len(key) >= MIN_TITLE_KEY:
-            row = conn.execute(
-                "SELECT id FROM items WHERE title_key = ? AND kind = 'feed' AND sort_at BETWEEN ? AND ? "
-                "ORDER BY id LIMIT 1",
-                (key, *window),
-            ).fetchone()
-            if row:
-                return int(row[0])
-        return None
-
-    def _add_source(self, db: Database, item_id: int, e: Entry, now: datetime) -> None:
-        db.conn.execute(
-            "INSERT OR REPLACE INTO item_sources (feed, identity, item_id, url, seen_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (e.feed, e.identity, item_id, e.url, iso(now)),
-        )
 
     def _known_actors(self, db: Database) -> set[str]:
         return {r[0] for r in db.conn.execute("SELECT id FROM actors")}
@@ -370,20 +370,10 @@ class IngestMixin(FeedsMixin, StoreBase):
             conn.execute("DELETE FROM item_actors WHERE item_id = ?", (item_id,))
         if known is None:
             known = self._known_actors(db) if mentions else set()
-        for actor_id, name, _, _ in mentions:
-            if actor_id not in known:
-                # The gazetteer and the actors table are synced by the caller; an actor unknown
-                # here gets a minimal row so the mention is never lost.
-                conn.execute(
-                    "INSERT OR IGNORE INTO actors (id, name, kind, aliases, affiliations, description) "
-                    "VALUES (?, ?, 'organisation', '[]', '[]', '')",
-                    (actor_id, name),
-                )
-                known.add(actor_id)
         if mentions:
             conn.executemany(
                 "INSERT INTO item_actors (item_id, actor_id, mentions, surfaces) VALUES (?, ?, ?, ?)",
-                [(item_id, actor_id, count, surfaces) for actor_id, _, count, surfaces in mentions],
+                _new_mentions(conn, item_id, mentions, known),
             )
         after = {m[0] for m in mentions}
         return len(after - before), len(before - after)
@@ -531,6 +521,22 @@ class IngestMixin(FeedsMixin, StoreBase):
             events_changed,
             int(count),
         )
+
+
+def _new_mentions(
+    conn: sqlite3.Connection, item_id: int, mentions: Sequence[MentionRow], known: set[str]
+) -> list[tuple[int, str, int, str]]:
+    """Item `item_id`'s item_actors rows. The gazetteer and the actors table are synced by the
+    caller; an actor unknown here gets a minimal row first, so the mention is never lost."""
+    for actor_id, name, _, _ in mentions:
+        if actor_id not in known:
+            conn.execute(
+                "INSERT OR IGNORE INTO actors (id, name, kind, aliases, affiliations, description) "
+                "VALUES (?, ?, 'organisation', '[]', '[]', '')",
+                (actor_id, name),
+            )
+            known.add(actor_id)
+    return [(item_id, actor_id, count, surfaces) for actor_id, _, count, surfaces in mentions]
 
 
 def _mention_rows(t: Tagged) -> tuple[MentionRow, ...]:

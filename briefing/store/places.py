@@ -49,6 +49,17 @@ def replace_places(
     """
     if not fresh:
         conn.execute("DELETE FROM item_places WHERE item_id = ?", (item_id,))
+    if places:
+        conn.executemany(
+            "INSERT INTO item_places (item_id, place_id, is_primary, surfaces) VALUES (?, ?, ?, ?)",
+            new_places(conn, item_id, places, known),
+        )
+
+
+def new_places(
+    conn: sqlite3.Connection, item_id: int, places: Sequence[PlaceRow], known: set[str]
+) -> list[tuple[int, str, int, str]]:
+    """Item `item_id`'s item_places rows, a place unknown to the table given a row first."""
     for place_id, name, region, _, _ in places:
         if place_id not in known:
             conn.execute(
@@ -56,11 +67,7 @@ def replace_places(
                 (place_id, name, region),
             )
             known.add(place_id)
-    if places:
-        conn.executemany(
-            "INSERT INTO item_places (item_id, place_id, is_primary, surfaces) VALUES (?, ?, ?, ?)",
-            [(item_id, pid, primary, surfaces) for pid, _, _, primary, surfaces in places],
-        )
+    return [(item_id, pid, primary, surfaces) for pid, _, _, primary, surfaces in places]
 
 
 class PlacesMixin(ItemsMixin, StoreBase):

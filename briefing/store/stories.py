@@ -3,7 +3,8 @@
 The writer calls `choose_story` and `record_story` (retag: `join_story`) inside the feed's
 transaction, so a kill -9 leaves either the feed's items with their stories or neither.
 Candidates come from the index on (event type, place, last seen): a handful of rows, never the
-window's items (issue 12: under 1 ms per new item against 100,000 items, bench/bench_stories.py).
+window's items (issue 12: under 1 ms per new item against 100,000 items, bench/bench_stories.py);
+a fetch's writer holds the rows it read and wrote instead (`briefing.store.storyindex`).
 `briefing.intelligence.stories` decides; this module only reads and writes rows.
 """
 
@@ -14,7 +15,6 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from briefing.core.models import (
     ItemFilter,
@@ -24,9 +24,6 @@ from briefing.core.models import (
     Story,
 )
 from briefing.intelligence.stories import (
-    GAP,
-    PLACELESS_GAP,
-    SPAN,
     StoryCandidate,
     StoryGazetteer,
     StoryMatch,
@@ -40,10 +37,17 @@ from briefing.store import query
 from briefing.store.base import StoreBase
 from briefing.store.codec import event_type_of, iso, json_list, require_iso
 from briefing.store.items import ROW_COLUMNS, ItemsMixin
+from briefing.store.storyindex import (
+    CANDIDATE_SQL,
+    CANDIDATES,
+    StoredStory,
+    StoryIndex,
+    bounds,
+    key_of,
+    stored_story,
+)
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
-_CANDIDATES = 20
-"""More than one story of one type in one place within three days is rare; twenty is plenty."""
 _WALKED: frozenset[SortOrder] = frozenset({"newest", "oldest"})
 """Sort orders the `sort_at` index serves, so a page of story heads is found by walking it."""
 _NO_NEWER_REPORT = (
@@ -60,31 +64,6 @@ _STORY_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class _StoredStory:
-    """A candidate story's row: what `choose` reads, and the rank of its headline. Its sources
-    and languages are read for the story joined only: a story's sources grow with every feed
-    that carries it (hundreds in a fetch of a thousand feeds), and every candidate of every
-    new item would copy them."""
-
-    candidate: StoryCandidate
-    headline_rank: float
-    texts: tuple[str, str, str] = ("[]", "[]", "[]")
-    """Its actors, numbers and spots as stored: the encoding of the sets, as only this module
-    writes them (`_set_text`), so a set an item does not grow is written back as read."""
-
-
-CANDIDATE_SQL = (
-    "SELECT id, first_seen, last_seen, actors, numbers, spots, headline_rank "
-    "FROM stories WHERE event_type = ? AND place_id IS ? AND phase = ? "
-    "AND last_seen >= ? AND first_seen <= ? AND first_seen >= ? AND last_seen <= ? "
-    "ORDER BY last_seen DESC LIMIT ?"
-)
-"""Stories `choose` could accept: same type, place and phase; the item within the gap of the
-story's nearest report; the story with the item within the span. Each condition is one
-`stories._fit` checks again, so the query only spares decoding stories that cannot fit."""
-
-
 def find_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[StoryCandidate]:
     """Stories of `sig`'s type and place close enough in time to take it (one index range)."""
     return [s.candidate for s in _stored_candidates(conn, sig)]
@@ -92,88 +71,30 @@ def find_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[Story
 
 @dataclass
 class StoryMemo:
-    """What a writer keeps between the new items of a fetch, so as not to decode again what it
-    read or wrote before (each part emptied past MEMO_SIZE: the window is never held)."""
+    """What a writer keeps between the new items of a fetch, so as not to read or decode again
+    what it read or wrote before."""
 
-    rows: dict[tuple[object, ...], _StoredStory] = field(default_factory=dict)
-    """Candidate rows decoded, by (type, place, phase, the row as read): a story is a candidate
-    for many new items of one fetch (about 24 on the bench corpus), and decoding its row (times,
-    sets) cost more than the query. Keyed by everything decoded, so a changed row is decoded
-    again."""
+    index: StoryIndex = field(default_factory=StoryIndex)
+    """The candidate rows, held while no one else writes (see `briefing.store.storyindex`): a
+    story is a candidate for many new items of one fetch (about 24 on the bench corpus), and
+    the query and decoding its row cost more than the rest of the choice."""
     sources: dict[str, set[str]] = field(default_factory=dict)
     """A stories row's `sources` text this writer wrote (`_JSON.encode` of the list) → the
     feeds in it. A feed joining the story is then appended to the text, instead of decoding and
-    encoding a list that grows to hundreds of feeds."""
+    encoding a list that grows to hundreds of feeds. Emptied past MEMO_SIZE."""
 
 
 MEMO_SIZE = 8192
-"""Entries each part of a memo holds before it is emptied."""
+"""Entries `StoryMemo.sources` holds before it is emptied."""
 
 
-def _stored_candidates(
-    conn: sqlite3.Connection, sig: StorySignature, memo: StoryMemo | None = None
-) -> list[_StoredStory]:
+def _stored_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[StoredStory]:
+    """The plain path (`StoryIndex.candidates` is the writer's): `CANDIDATE_SQL`, decoded."""
     if not sig.eventful:
         return []
-    gap = GAP if sig.place_id is not None else PLACELESS_GAP
-    rows = conn.execute(
-        CANDIDATE_SQL,
-        (
-            sig.event_type,
-            sig.place_id,
-            sig.phase,
-            iso(sig.when - gap),
-            iso(sig.when + gap),
-            iso(sig.when - SPAN),
-            iso(sig.when + SPAN),
-            _CANDIDATES,
-        ),
-    ).fetchall()
-    if memo is None:
-        return [_stored(sig, r) for r in rows]
-    held = memo.rows
-    if len(held) > MEMO_SIZE:
-        held.clear()
-    found: list[_StoredStory] = []
-    for r in rows:
-        key = (sig.event_type, sig.place_id, sig.phase, r)
-        stored = held.get(key)
-        if stored is None:
-            stored = held[key] = _stored(sig, r)
-        found.append(stored)
-    return found
-
-
-def _stored(sig: StorySignature, r: Sequence[Any]) -> _StoredStory:
-    """A candidate row (`CANDIDATE_SQL`) of a story of `sig`'s type, place and phase."""
-    return _StoredStory(
-        StoryCandidate(
-            id=r[0],
-            event_type=sig.event_type,
-            place_id=sig.place_id,
-            phase=sig.phase,
-            first_seen=require_iso(r[1]),
-            last_seen=require_iso(r[2]),
-            actors=_set(r[3]),
-            numbers=_set(r[4]),
-            spots=_set(r[5]),
-        ),
-        float(r[6] or 0.0),
-        (r[3] or "[]", r[4] or "[]", r[5] or "[]"),
-    )
-
-
-_NONE: frozenset[str] = frozenset()
-_DECODE = json.JSONDecoder().raw_decode
-
-
-def _set(text: str | None) -> frozenset[str]:
-    """A stored JSON list of strings as a set: `json_list`'s result by a shorter path (this
-    runs for every candidate of every new item), and nothing to decode for an empty list."""
-    if not text or text == "[]":
-        return _NONE
-    value = _DECODE(text)[0]
-    return frozenset(map(str, value)) if isinstance(value, list) else _NONE
+    key = key_of(sig)
+    rows = conn.execute(CANDIDATE_SQL, (*key, *bounds(sig), CANDIDATES)).fetchall()
+    return [stored_story(key, r) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -182,7 +103,7 @@ class StoryChoice:
     one: decided before the item is written, so a fetch's INSERT carries its story."""
 
     match: StoryMatch | None
-    stored: _StoredStory | None
+    stored: StoredStory | None
 
     @property
     def reasons_json(self) -> str:
@@ -193,9 +114,14 @@ class StoryChoice:
 def choose_story(
     conn: sqlite3.Connection, sig: StorySignature, memo: StoryMemo | None = None
 ) -> StoryChoice:
-    """The story an item of signature `sig` joins among the stored ones (reads only); `memo`
-    (one per writer, kept between feeds) spares decoding a candidate row read before."""
-    stored = {s.candidate.id: s for s in _stored_candidates(conn, sig, memo)}
+    """The story an item of signature `sig` joins among the stored ones (reads only); with
+    `memo` (one per writer, kept between feeds, its index opened in this transaction) the
+    candidates come from the rows it holds."""
+    if memo is None:
+        found = _stored_candidates(conn, sig)
+    else:
+        found = memo.index.candidates(conn, sig)
+    stored = {s.candidate.id: s for s in found}
     match = choose(sig, (s.candidate for s in stored.values()))
     return StoryChoice(match, stored[match.story_id] if match else None)
 
@@ -233,56 +159,73 @@ def record_story(
         start = candidate(item_id, sig)
         feeds = list(dict.fromkeys(sources))
         feeds_text = _JSON.encode(feeds)
-        if memo is not None:
-            _remember(memo, feeds_text, set(feeds))
+        languages_text = _JSON.encode([sig.language] if sig.language else [])
+        when = iso(sig.when)
+        row = (
+            item_id,
+            when,
+            when,
+            _JSON.encode(sorted(start.actors)),
+            _JSON.encode(sorted(start.numbers)),
+            _JSON.encode(sorted(start.spots)),
+            sig.headline_rank,
+        )
         conn.execute(
-            "INSERT INTO stories (id, event_type, place_id, phase, headline, headline_item, "
-            "headline_rank, first_seen, last_seen, sources, languages, actors, numbers, spots, "
-            "items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            "INSERT INTO stories (id, first_seen, last_seen, actors, numbers, spots, "
+            "headline_rank, event_type, place_id, phase, headline, headline_item, sources, "
+            "languages, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             (
-                item_id,
+                *row,
                 sig.event_type,
                 sig.place_id,
                 sig.phase,
                 sig.title,
                 item_id,
-                sig.headline_rank,
-                iso(sig.when),
-                iso(sig.when),
                 feeds_text,
-                _JSON.encode([sig.language] if sig.language else []),
-                _JSON.encode(sorted(start.actors)),
-                _JSON.encode(sorted(start.numbers)),
-                _JSON.encode(sorted(start.spots)),
+                languages_text,
             ),
         )
+        if memo is not None:
+            _remember(memo, feeds_text, set(feeds))
+            key = key_of(sig)
+            memo.index.put(key, stored_story(key, row, feeds_text, languages_text))
         return item_id
     had = story.candidate
     grown = widen(had, sig)
-    # With a memo (a fetch), a set the item does not grow keeps its stored text; retag
-    # (no memo) encodes every set: the plain path the fast one is tested against.
+    # With a memo (a fetch), a set the item does not grow keeps its stored text, and the
+    # sources and languages the writer knows are not read again; retag (no memo) reads and
+    # encodes everything: the plain path the fast one is tested against.
     texts = story.texts if memo is not None else (None, None, None)
-    stored_sources, stored_languages = conn.execute(
-        "SELECT sources, languages FROM stories WHERE id = ?", (match.story_id,)
-    ).fetchone()
+    if memo is not None and story.sources is not None and story.languages is not None:
+        stored_sources, stored_languages = story.sources, story.languages
+    else:
+        stored_sources, stored_languages = conn.execute(
+            "SELECT sources, languages FROM stories WHERE id = ?", (match.story_id,)
+        ).fetchone()
     feeds_text = _more_sources(stored_sources, sources, memo)
     languages = list(json_list(stored_languages))
     if sig.language and sig.language not in languages:
         languages.append(sig.language)
+    languages_text = _JSON.encode(languages)
     better = sig.headline_rank > story.headline_rank
+    row = (
+        match.story_id,
+        iso(grown.first_seen),
+        iso(grown.last_seen),
+        _set_text(grown.actors, had.actors, texts[0]),
+        _set_text(grown.numbers, had.numbers, texts[1]),
+        _set_text(grown.spots, had.spots, texts[2]),
+        max(story.headline_rank, sig.headline_rank),
+    )
     conn.execute(
         "UPDATE stories SET first_seen = ?, last_seen = ?, actors = ?, numbers = ?, spots = ?, "
         "sources = ?, languages = ?, items = items + 1, headline = CASE WHEN ? THEN ? ELSE headline END, "
         "headline_item = CASE WHEN ? THEN ? ELSE headline_item END, "
         "headline_rank = max(headline_rank, ?) WHERE id = ?",
         (
-            iso(grown.first_seen),
-            iso(grown.last_seen),
-            _set_text(grown.actors, had.actors, texts[0]),
-            _set_text(grown.numbers, had.numbers, texts[1]),
-            _set_text(grown.spots, had.spots, texts[2]),
+            *row[1:6],
             feeds_text,
-            _JSON.encode(languages),
+            languages_text,
             better,
             sig.title,
             better,
@@ -291,6 +234,22 @@ def record_story(
             match.story_id,
         ),
     )
+    if memo is not None:
+        # The row as written, its sets those `widen` grew (equal to its texts decoded).
+        held = StoryCandidate(
+            grown.id,
+            grown.event_type,
+            grown.place_id,
+            grown.phase,
+            require_iso(str(row[1])),
+            require_iso(str(row[2])),
+            grown.actors,
+            grown.numbers,
+            grown.spots,
+        )
+        memo.index.put(
+            key_of(sig), StoredStory(held, float(row[6]), row, feeds_text, languages_text)
+        )
     return match.story_id
 
 
@@ -413,22 +372,26 @@ def leave_story(conn: sqlite3.Connection, item_id: int) -> None:
             conn.execute("UPDATE items SET story_id = ? WHERE story_id = ?", (heir, story_id))
 
 
-def add_story_source(conn: sqlite3.Connection, item_id: int, feed: str, when: datetime) -> None:
-    """Another feed carried item `item_id` ("also in"): it becomes one of its story's sources."""
+def add_story_source(
+    conn: sqlite3.Connection, item_id: int, feed: str, when: datetime
+) -> int | None:
+    """Another feed carried item `item_id` ("also in"): it becomes one of its story's sources.
+    Returns the story's id when its row changed."""
     row = conn.execute(
         "SELECT s.id, s.sources FROM stories s JOIN items i ON i.story_id = s.id WHERE i.id = ?",
         (item_id,),
     ).fetchone()
     if row is None:
-        return
+        return None
     feeds = list(json_list(row[1]))
     if feed in feeds:
-        return
+        return None
     feeds.append(feed)
     conn.execute(
         "UPDATE stories SET sources = ?, last_seen = max(last_seen, ?) WHERE id = ?",
         (_JSON.encode(feeds), iso(when), row[0]),
     )
+    return int(row[0])
 
 
 def story_unchanged(conn: sqlite3.Connection, item_id: int, sig: StorySignature) -> bool:

@@ -418,7 +418,7 @@ def test_the_writer_sees_a_place_gazetteer_synced_after_its_first_feed(store: St
 def test_story_sets_decode_as_json_list_does() -> None:
     """Differential: the writer's short path for a story's stored lists against `json_list`."""
     from briefing.store.codec import json_list
-    from briefing.store.stories import _set
+    from briefing.store.storyindex import story_set as _set
 
     rng = random.Random(8)
     words = ["haftar", "سرت", "12", "1.5", 'a "quoted" one', "back\\slash", "é", ""]

@@ -1,0 +1,279 @@
+"""The writer's held stories (`briefing.store.storyindex`) against the candidate query."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from briefing.core.errors import StoreError
+from briefing.core.models import FetchOutcome, PlaceInfo, Tagged
+from briefing.intelligence.stories import StorySignature
+from briefing.store import Store
+from briefing.store import stories as store_stories
+from briefing.store.codec import iso
+from briefing.store.storyindex import StoryIndex
+from tests.conftest import ACTORS, FROZEN_NOW
+from tests.unit.test_stories import evented
+
+PLACES = (
+    PlaceInfo("sirte", "Sirte", "Tripolitania", "Sirte", "town", 31.2, 16.59),
+    PlaceInfo("gharyan", "Gharyan", "Tripolitania", "Jabal al Gharbi", "town", 32.17, 13.02),
+)
+
+
+def ok(feed: str) -> FetchOutcome:
+    return FetchOutcome(feed, "ok", 200)
+
+
+def _signature(rng: random.Random) -> StorySignature:
+    # Whole hours over nine days and few keys: many stories share a key, and many share a
+    # last_seen (the query's order between those is the index's: descending id).
+    return StorySignature(
+        event_type=rng.choice(("armed_clash", "protest")),
+        place_id=rng.choice(("sirte", "gharyan", None, None, None)),
+        place=None,
+        when=FROZEN_NOW + timedelta(hours=rng.randrange(0, 24 * 9)),
+        phase=rng.choice(("", "", "followup")),
+        actors=frozenset(rng.sample(("lna", "gna", "libya", "a", "b", "c"), rng.randrange(0, 2))),
+        states=frozenset({"libya"}),
+        numbers=frozenset(rng.sample(("7", "12", "3", "40", "5"), rng.randrange(0, 2))),
+        spot=rng.choice((None, "port", "airport", "district")),
+        title="t",
+        language=rng.choice(("en", "ar", None)),
+        relevance=rng.random(),
+    )
+
+
+def _view(found: list[store_stories.StoredStory]) -> list[tuple[object, ...]]:
+    return [(s.candidate, s.headline_rank, s.row) for s in found]
+
+
+def test_held_stories_answer_as_the_candidate_query_does(tmp_path: Path) -> None:
+    """Differential: at every new item, the candidates the writer's index holds against
+    `CANDIDATE_SQL` run on the database (the plain path), over stories it starts and grows,
+    "also in" sources that move a story's last_seen, writes by another connection and by this
+    one outside the index, and a transaction rolled back. More than `CANDIDATES` stories fit
+    some items, so the limit and the order of ties count."""
+    store = Store.open(tmp_path / "s.db")
+    store.sync_places(PLACES)
+    other = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    memo = store_stories.StoryMemo()
+    index = memo.index
+    rng = random.Random(5)
+    next_id = 1
+    compared = joined = limited = 0
+    try:
+        for round_ in range(120):
+            failing = round_ % 17 == 16
+            try:
+                with store._write() as db:
+                    conn = db.conn
+                    ticket = index.open(conn)
+                    for _ in range(rng.randrange(1, 12)):
+                        sig = _signature(rng)
+                        plain = store_stories._stored_candidates(conn, sig)
+                        assert _view(index.candidates(conn, sig)) == _view(plain)
+                        compared += 1
+                        limited += len(plain) == store_stories.CANDIDATES
+                        choice = store_stories.choose_story(conn, sig, memo)
+                        joined += choice.match is not None
+                        conn.execute(
+                            "INSERT INTO items (id, feed, identity, title, sort_at, story_id) "
+                            "VALUES (?, 'f', ?, 't', ?, ?)",
+                            (
+                                next_id,
+                                str(next_id),
+                                iso(sig.when),
+                                choice.match.story_id if choice.match else next_id,
+                            ),
+                        )
+                        store_stories.record_story(
+                            conn, next_id, sig, (f"feed{rng.randrange(5)}",), choice, memo
+                        )
+                        next_id += 1
+                        if rng.random() < 0.2:  # another feed carries an item: "also in"
+                            item = rng.randrange(1, next_id)
+                            when = sig.when + timedelta(hours=rng.randrange(0, 40))
+                            story = store_stories.add_story_source(
+                                conn, item, f"feed{rng.randrange(9)}", when
+                            )
+                            if story is not None:
+                                index.reread(conn, story)
+                    if failing:
+                        raise RuntimeError("the feed fails after its writes")
+                index.close(conn, ticket)  # after the commit, which indexed the items for search
+            except RuntimeError:  # rolled back, and never closed: the next open drops all
+                next_id = (
+                    1 + store._db().execute("SELECT ifnull(max(id), 0) FROM items").fetchone()[0]
+                )
+            if round_ % 11 == 5:  # another writer changes stories
+                other.execute("UPDATE stories SET headline_rank = headline_rank + 1")
+            if round_ % 13 == 7:  # this connection, outside the index's knowledge
+                store._db().execute("UPDATE stories SET actors = '[\"haftar\"]' WHERE id % 2 = 0")
+    finally:
+        other.close()
+        store.close()
+    assert compared > 500 and joined > 100 and limited > 5
+
+
+def _feeds(rng: random.Random) -> list[tuple[str, list[Tagged], bool]]:
+    """Feeds to store in turn: new reports, reports another feed already carried (same link or
+    headline: "also in"), reports a feed sends again changed (updated in place, their story
+    decided again), and now and then a feed that fails after writing."""
+    sent: list[Tagged] = []
+    feeds: list[tuple[str, list[Tagged], bool]] = []
+    for n in range(80):
+        name = f"feed{rng.randrange(6)}"
+        items: list[Tagged] = []
+        for _ in range(rng.randrange(1, 9)):
+            roll = rng.random()
+            if sent and roll < 0.25:  # carried by another feed too, maybe later
+                old = rng.choice(sent)
+                later = (old.entry.published or FROZEN_NOW) + timedelta(hours=rng.randrange(0, 30))
+                entry = replace(
+                    old.entry, feed=name, identity=f"{name}:{old.entry.identity}", published=later
+                )
+                items.append(replace(old, entry=entry))
+                continue
+            if sent and roll < 0.35:  # sent again changed: updated, its story decided again
+                old = rng.choice(sent)
+                kind = rng.choice(("armed_clash", "protest"))
+                changed = replace(old.entry, title=old.entry.title + " (updated)")
+                items.append(replace(old, entry=changed, event=replace(old.event, type=kind)))
+                continue
+            when = FROZEN_NOW + timedelta(hours=rng.randrange(0, 24 * 6))
+            t = evented(
+                f"Report {len(sent)} on events in the west of the country",
+                rng.choice(("armed_clash", "protest", "none")),  # type: ignore[arg-type]
+                rng.choice(("Sirte", "Gharyan", None)),
+                when=when,
+                actors=tuple(rng.sample(("lna", "gna", "khalifa-haftar"), rng.randrange(0, 2))),
+                language=rng.choice(("en", "ar", "fr")),
+                feed=name,
+                url=f"https://example.org/{len(sent)}",
+            )
+            sent.append(t)
+            items.append(t)
+        failing = n % 8 == 7
+        if failing:  # ends with a new item, whose INSERT `_store_all` breaks
+            items.append(
+                evented(f"Failing {n} on events in the west", "protest", "Sirte", feed=name)
+            )
+        feeds.append((name, items, failing))
+    return feeds
+
+
+def _store_all(store: Store, feeds: list[tuple[str, list[Tagged], bool]], other: Path) -> None:
+    for n, (name, items, failing) in enumerate(feeds):
+        prepared = store.prepare_feed(name, items)
+        if failing:  # the last item's INSERT fails: the feed rolls back
+            last = prepared.items[-1]
+            broken = replace(last, insert_values=tuple(None for _ in last.insert_values))
+            with pytest.raises(StoreError):
+                store.store_prepared(
+                    ok(name), replace(prepared, items=(*prepared.items[:-1], broken))
+                )
+            continue
+        store.store_prepared(ok(name), prepared)
+        if n % 9 == 4:  # another connection writes a story between two feeds
+            with sqlite3.connect(other, isolation_level=None) as conn:
+                conn.execute(
+                    "UPDATE stories SET last_seen = ?, numbers = '[\"7\"]' WHERE id = "
+                    "(SELECT max(id) FROM stories)",
+                    (iso(FROZEN_NOW + timedelta(days=5)),),
+                )
+        if n % 11 == 6:  # this store retags items: protests become clashes, stories rebuilt
+            titles = dict(store._db().execute("SELECT title, id FROM items").fetchall())
+            retagged = [
+                (titles[t.entry.title], replace(t, event=replace(t.event, type="armed_clash")))
+                for _, sent, _ in feeds[:n]
+                for t in sent
+                if t.entry.title in titles and t.event.type == "protest"
+            ]
+            store.retag(retagged[: len(retagged) // 3])
+
+
+def _dump(store: Store) -> list[list[tuple[object, ...]]]:
+    db = store._db()
+    return [
+        [tuple(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY {order}")]
+        for table, order in (
+            ("items", "id"),
+            ("stories", "id"),
+            ("item_sources", "feed, identity"),
+        )
+    ]
+
+
+@pytest.mark.parametrize("seed", [41, 42, 43])
+def test_a_fetch_with_held_stories_stores_what_the_candidate_query_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """Differential: the same feeds stored by the writer as it is (candidates from the stories
+    it holds) and with the candidate query run for every new item (the plain path), over "also
+    in" merges that move a story's times, updates that move an item to another story, feeds
+    that fail after writing, another connection's writes and retags between feeds: every item
+    and story row the same."""
+    feeds = _feeds(random.Random(seed))
+    dumps = []
+    for name, plain in (("held", False), ("plain", True)):
+        with monkeypatch.context() as patch:
+            if plain:
+                patch.setattr(
+                    StoryIndex,
+                    "candidates",
+                    lambda self, conn, sig: store_stories._stored_candidates(conn, sig),
+                )
+            path = tmp_path / f"{name}.db"
+            store = Store.open(path)
+            store.clock = lambda: FROZEN_NOW
+            try:
+                store.sync_actors(ACTORS)
+                store.sync_places(PLACES)
+                _store_all(store, feeds, path)
+                dumps.append(_dump(store))
+            finally:
+                store.close()
+    held, plain_dump = dumps
+    assert held == plain_dump
+    stories, items = held[1], held[0]
+    assert len(stories) < len(items) and any(int(str(s[-1])) > 2 for s in stories)
+
+
+def test_a_late_close_keeps_nothing_another_connection_read_in_a_failed_transaction(
+    tmp_path: Path,
+) -> None:
+    """A store shared by threads: A commits, B opens the index, reads a story it wrote, and
+    rolls back; A's close comes only then. A's next transaction must not see B's story."""
+    path = tmp_path / "s.db"
+    Store.open(path).close()  # the schema
+    a = sqlite3.connect(path, isolation_level=None)
+    b = sqlite3.connect(path, isolation_level=None)
+    index = StoryIndex()
+    sig = StorySignature("armed_clash", None, None, FROZEN_NOW, numbers=frozenset({"7"}))
+    try:
+        a.execute("BEGIN IMMEDIATE")
+        ticket = index.open(a)
+        a.execute("COMMIT")
+        b.execute("BEGIN IMMEDIATE")
+        index.open(b)
+        b.execute(
+            "INSERT INTO stories (id, event_type, headline, first_seen, last_seen, numbers) "
+            "VALUES (1, 'armed_clash', 'x', ?, ?, '[\"7\"]')",
+            (iso(FROZEN_NOW), iso(FROZEN_NOW)),
+        )
+        assert [s.candidate.id for s in index.candidates(b, sig)] == [1]
+        b.execute("ROLLBACK")
+        index.close(a, ticket)  # late
+        a.execute("BEGIN IMMEDIATE")
+        index.open(a)
+        assert index.candidates(a, sig) == store_stories._stored_candidates(a, sig) == []
+        a.execute("COMMIT")
+    finally:
+        a.close()
+        b.close()
