@@ -50,7 +50,7 @@ def _tagging(module):
 def _ingest(module):
     from briefing.intelligence.stories import StoryGazetteer, StorySignature
 
-    module.signature = lambda tagged, when, *args: StorySignature("none", None, None, when)
+    module.signature = lambda tagged, when, *args, **kwargs: StorySignature("none", None, None, when)
     module.join_story = lambda conn, item_id, *args: item_id
     if hasattr(module, "choose_story"):  # the writer decides before the INSERT
         from briefing.store.stories import StoryChoice

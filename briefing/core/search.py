@@ -72,8 +72,8 @@ def normalise_for_search(text: str, *, prefix: bool = False) -> str:
 def search_copy(text: str | None) -> str | None:
     """What the store keeps beside a text for the index: its normalised form, or None when
     that is the text itself (most non-Arabic text), so nothing is stored twice."""
-    if not text:
-        return None
+    if not text or text.isascii():
+        return None  # (ASCII is composed and has no Arabic: normalising leaves it alone)
     normal = normalise_for_search(text)
     return None if normal == text else normal
 

@@ -19,6 +19,7 @@ from typing import Any
 from briefing.core.models import (
     NO_EVENT,
     ActorInfo,
+    ActorMention,
     Config,
     Entry,
     EventVerdict,
@@ -29,6 +30,7 @@ from briefing.core.models import (
     RelevanceRules,
     Tagged,
     TextField,
+    Verdict,
 )
 from briefing.intelligence.actors import ActorMatcher, ActorResult
 from briefing.intelligence.events import EventClassifier, EventRules, Hint, load_events
@@ -124,6 +126,12 @@ class Tagger:
             return Tagged(entry, judge(entry, (), self.rules, mode, prepared=item, hits=()))
         # (NO_EVENT and no places: an item with no text has no event.)
         actor_hits, blockers, term_hits, cue_hits = self._scan(item.lowered)
+        if not actor_hits and not term_hits and kept_only:
+            # No name and no term (most world news): the verdict of nothing found, and for a
+            # dropped item nothing else (as below, with no actors: `resolve` finds none).
+            verdict = judge_scored(entry, self.rules, mode, item, term_hits, ())
+            if not verdict.relevant:
+                return _dropped(entry, verdict, ())
         found = self.matcher.resolve(item, entry.published, actor_hits, blockers)
         scored = list(map(self._scores.__getitem__, found.hits))
         alone = self._lone_scores(found) if found.alone else None
@@ -134,6 +142,8 @@ class Tagger:
             # relevance reasons still show what scored). A lone collision-prone name there most
             # likely means the other thing (another Tripoli): not reported as a place either.
             places = found.without(found.alone)[1] if alone is not None else found.places
+            if kept_only:
+                return _dropped(entry, verdict, places)
             found = found._replace(mentions=(), places=places)
         # Places score for relevance like any actor, but are reported apart: a city where
         # something happened is not a party to it (unless its forces act: `acts: true`).
@@ -145,9 +155,6 @@ class Tagger:
         fields["verdict"] = verdict
         fields["actors"] = found.mentions
         fields["places"] = found.places
-        if kept_only and not verdict.relevant:
-            fields["event"], fields["locations"] = NO_EVENT, ()
-            return tagged
         fields["event"], fields["locations"] = self._event_and_places(
             item, actor_hits, found, cue_hits
         )
@@ -219,6 +226,22 @@ class Tagger:
 
 
 _new = object.__new__
+
+
+def _dropped(entry: Entry, verdict: Verdict, places: tuple[ActorMention, ...]) -> Tagged:
+    """An item judged not relevant, tagged with `kept_only`: no actors, no event, no locations
+    (see `Tagger.tag`)."""
+    tagged = _new(Tagged)
+    fields = tagged.__dict__
+    fields["entry"] = entry
+    fields["verdict"] = verdict
+    fields["actors"] = ()
+    fields["places"] = places
+    fields["event"] = NO_EVENT
+    fields["locations"] = ()
+    return tagged
+
+
 _Hits = list[Hit[tuple[Any, ...]]]
 _Scan = tuple[_Hits, _Hits, _Hits, _Hits | None]
 

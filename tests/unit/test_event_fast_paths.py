@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,18 @@ def test_kept_only_changes_nothing_but_a_dropped_item_s_event_and_places(
                 )
                 assert (got.event, got.locations) == (NO_EVENT, ())
     assert dropped > 100  # the corpus has items to drop
+
+
+def test_kept_only_keeps_every_article_as_tagging_in_full_does(
+    taggers: tuple[Tagger, Tagger],
+) -> None:
+    """An article is relevant whatever matched: the shortcut for items where nothing matched
+    (`kept_only`) must not drop one."""
+    fast, _ = taggers
+    feed = FeedSpec(name="f", url="https://example.org")
+    for entry in corpus()[::7]:
+        article = replace(entry, kind="article")
+        assert fast.tag(article, feed, kept_only=True) == fast.tag(article, feed), entry
 
 
 def test_cues_in_the_body_are_not_the_items(taggers: tuple[Tagger, Tagger]) -> None:
