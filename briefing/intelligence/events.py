@@ -37,6 +37,8 @@ from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, longest
 _WORD_LISTS = (
     "subordinators",
     "reactions",
+    "judgements",
+    "explainers",
     "diplomats",
     "facts",
     "opinion",
@@ -51,6 +53,8 @@ the summary."""
 _ANCHOR = 2.0
 """A dependent clause starts only after a cue this strong: "UN envoy for Libya meets…" keeps
 "meets" in the main clause ("envoy" is a hint)."""
+_NAMED = 3.0
+"""A cue this strong names the act itself ("go on strike"), not a word typical of its type."""
 _REST = 0.25
 """What a type's other phrases count for beside its strongest one."""
 _DIPLOMAT_ACRONYMS = (" UN ", " EU ", " US ", " UNSMIL ", " AU ", " UK ")
@@ -404,6 +408,7 @@ class EventClassifier:
         # The headline's positive cues, in start order: `kept` is in start order (`longest`).
         title_cues: list[tuple[EventType, float, str, int, bool]] = []
         reactions: list[tuple[int, str]] = []
+        judgements: list[tuple[int, str]] = []
         facts = False
         diplomat = ""
         in_title_count = 0
@@ -418,6 +423,8 @@ class EventClassifier:
             for name in names:
                 if name == "diplomats":
                     diplomat = diplomat or key
+                elif name == "facts":
+                    facts = True  # (a summary that restates the event reports it too)
                 elif not in_title:
                     continue
                 elif name == "opinion":
@@ -431,8 +438,12 @@ class EventClassifier:
                     )
                 elif name == "forecast":
                     return self._verdict("none", [key], "a forecast: no discrete event")
+                elif name == "explainers":
+                    return self._verdict("none", [key], "an explainer: no discrete event")
                 elif name == "reactions":
                     reactions.append((start, key))
+                elif name == "judgements":
+                    judgements.append((start, key))
                 elif name == "facts":
                     facts = True
         if hints:
@@ -460,29 +471,23 @@ class EventClassifier:
         )
 
         # Rule 1: a bare reaction takes the speaker's act.
-        if reactions and not facts:
-            reaction = min((r for r in reactions if r[0] < clause_end), default=None)
-            if reaction is not None:
-                where = reaction[0]
-                first_cue = min(
-                    (c[3] for c in main if c[1] >= _ANCHOR and c[3] != where), default=None
-                )
-                if first_cue is None or where < first_cue:
-                    reacted = [key for start, key in reactions if start == where]
-                    if not diplomat:
-                        cased = item.cased
-                        diplomat = next(
-                            (a for a in _DIPLOMAT_ACRONYMS if cased.find(a, 0, text_end) >= 0), ""
-                        ).lower()
-                    if diplomat:
-                        return self._verdict(
-                            "talks_agreement",
-                            [diplomat, *reacted],
-                            "a bare reaction takes the speaker's act: diplomacy",
-                        )
+        if (reactions or judgements) and not facts:
+            reacted = _reacted(reactions, judgements, main, clause_end)
+            if reacted:
+                if not diplomat:
+                    cased = item.cased
+                    diplomat = next(
+                        (a for a in _DIPLOMAT_ACRONYMS if cased.find(a, 0, text_end) >= 0), ""
+                    ).lower()
+                if diplomat:
                     return self._verdict(
-                        "none", reacted, "a bare reaction takes the speaker's act: a statement"
+                        "talks_agreement",
+                        [diplomat, *reacted],
+                        "a bare reaction takes the speaker's act: diplomacy",
                     )
+                return self._verdict(
+                    "none", reacted, "a bare reaction takes the speaker's act: a statement"
+                )
 
         # Rule 2: violence first (the headline's, else a summary's strong violence).
         violence = self.rules.violence
@@ -507,14 +512,29 @@ class EventClassifier:
         ):
             pool = [c for c in cues if c[0] in violence and c[1] > 0]
             chosen, deciding, _ = _best_fast(pool, clause_end, title_end)
+            if reactions and not any(c[4] and c[1] >= _NAMED for c in pool):
+                # A reaction that reports the event ("condemns the attack on the airport",
+                # its summary telling of rockets): the headline names the violence only by a
+                # typical word, the act its summary names is the event.
+                named = [c for c in pool if c[1] >= 3]
+                if named:
+                    chosen, deciding, _ = _best(named, clause_end, title_end)
             return self._verdict(chosen, deciding, "violence first")
 
         # Rule 3: the headline's main verb.
         if main:
             chosen, deciding, scores = _best_fast(main, clause_end, title_end)
             if scores[chosen] >= _ANCHOR:
+                # A known pair needs an act of its own or two words of its type ("shut" and
+                # the field's name): one typical word ("oil" in "oil workers go on strike")
+                # does not overturn the act the headline names.
+                top = min(scores[chosen], _NAMED)
                 for other, score in scores.items():
-                    if score >= _ANCHOR and chosen in self.rules.beats.get(other, ()):
+                    if (
+                        score >= _ANCHOR
+                        and chosen in self.rules.beats.get(other, ())
+                        and (score >= top or len({c[2] for c in main if c[0] == other}) > 1)
+                    ):
                         chosen = other
                         deciding = [c[2] for c in main if c[0] == other]
                         return self._verdict(
@@ -550,11 +570,17 @@ class EventClassifier:
         # clauses, its reaction, facts and speakers.
         openers: list[int] = []
         reactions: list[tuple[int, str]] = []
+        judgements: list[tuple[int, str]] = []
         facts = False
         diplomat = ""
         for name, key, start in words:
             if name == "diplomats":
                 diplomat = diplomat or key
+                continue
+            if name == "facts":
+                # A toll in the headline or a summary that restates the event's facts: the
+                # item reports the event, not only a reaction to it (taxonomy rule 3).
+                facts = True
                 continue
             if start >= title_end:
                 continue
@@ -566,12 +592,14 @@ class EventClassifier:
                 return self._verdict("none", [key], "anniversary or look back: no discrete event")
             elif name == "forecast":
                 return self._verdict("none", [key], "a forecast: no discrete event")
+            elif name == "explainers":
+                return self._verdict("none", [key], "an explainer: no discrete event")
             elif name == "subordinators":
                 openers.append(start)
             elif name == "reactions":
                 reactions.append((start, key))
-            elif name == "facts":
-                facts = True
+            elif name == "judgements":
+                judgements.append((start, key))
         title_cues = [c for c in cues if c[4] and c[1] > 0]
         # The main clause ends at the first subordinator after the first strong cue.
         anchor = min((c[3] for c in title_cues if c[1] >= _ANCHOR), default=None)
@@ -583,22 +611,17 @@ class EventClassifier:
         )
 
         # Rule 1: a bare reaction takes the speaker's act.
-        reaction = min((r for r in reactions if r[0] < clause_end), default=None)
-        if reaction is not None and not facts:
-            where = reaction[0]
-            # (Not the reaction word itself: French "condamne" also sentences.)
-            first_cue = min((c[3] for c in main if c[1] >= _ANCHOR and c[3] != where), default=None)
-            if first_cue is None or where < first_cue:
-                reacted = [key for start, key in reactions if start == where]
-                if diplomat:
-                    return self._verdict(
-                        "talks_agreement",
-                        [diplomat, *reacted],
-                        "a bare reaction takes the speaker's act: diplomacy",
-                    )
+        reacted = [] if facts else _reacted(reactions, judgements, main, clause_end)
+        if reacted:
+            if diplomat:
                 return self._verdict(
-                    "none", reacted, "a bare reaction takes the speaker's act: a statement"
+                    "talks_agreement",
+                    [diplomat, *reacted],
+                    "a bare reaction takes the speaker's act: diplomacy",
                 )
+            return self._verdict(
+                "none", reacted, "a bare reaction takes the speaker's act: a statement"
+            )
 
         # Rule 2: violence first (the headline's, else a summary's strong violence).
         violence = self.rules.violence
@@ -613,14 +636,29 @@ class EventClassifier:
         if title_violence or (summary_violence and not strong_other and not judged):
             pool = [c for c in cues if c[0] in violence and c[1] > 0]
             chosen, deciding, _ = _best(pool, clause_end, title_end)
+            if reactions and not any(c[4] and c[1] >= _NAMED for c in pool):
+                # A reaction that reports the event ("condemns the attack on the airport",
+                # its summary telling of rockets): the headline names the violence only by a
+                # typical word, the act its summary names is the event.
+                named = [c for c in pool if c[1] >= 3]
+                if named:
+                    chosen, deciding, _ = _best(named, clause_end, title_end)
             return self._verdict(chosen, deciding, "violence first")
 
         # Rule 3: the headline's main verb.
         if main:
             chosen, deciding, scores = _best(main, clause_end, title_end)
             if scores[chosen] >= _ANCHOR:
+                # A known pair needs an act of its own or two words of its type ("shut" and
+                # the field's name): one typical word ("oil" in "oil workers go on strike")
+                # does not overturn the act the headline names.
+                top = min(scores[chosen], _NAMED)
                 for other, score in scores.items():
-                    if score >= _ANCHOR and chosen in self.rules.beats.get(other, ()):
+                    if (
+                        score >= _ANCHOR
+                        and chosen in self.rules.beats.get(other, ())
+                        and (score >= top or len({c[2] for c in main if c[0] == other}) > 1)
+                    ):
                         chosen = other
                         deciding = [c[2] for c in main if c[0] == other]
                         return self._verdict(
@@ -647,6 +685,30 @@ class EventClassifier:
                 self._verdicts.clear()
             self._verdicts[signature] = verdict
         return verdict
+
+
+def _reacted(
+    reactions: Sequence[tuple[int, str]],
+    judgements: Sequence[tuple[int, str]],
+    main: Sequence[tuple[EventType, float, str, int, bool]],
+    clause_end: int,
+) -> list[str]:
+    """The words of a bare reaction in the headline's main clause, or none.
+
+    A statement's verb ("condemns") reacts to the act named after it, so it counts only before
+    any act of the main clause; a judging word ("justified", "proves the state has failed")
+    judges the act named before it, so it counts wherever it stands in the main clause."""
+    reaction = min((r for r in reactions if r[0] < clause_end), default=None)
+    if reaction is not None:
+        where = reaction[0]
+        # (Not the reaction word itself: French "condamne" also sentences.)
+        first_cue = min((c[3] for c in main if c[1] >= _ANCHOR and c[3] != where), default=None)
+        if first_cue is None or where < first_cue:
+            return [key for start, key in reactions if start == where]
+    judgement = min((j for j in judgements if j[0] < clause_end), default=None)
+    if judgement is not None:
+        return [key for start, key in judgements if start == judgement[0]]
+    return []
 
 
 def _best(
