@@ -6,14 +6,16 @@ automaton over the item's folded title and summary (`briefing.intelligence.match
 longest phrase winning where phrases overlap. The taxonomy's rules (shared/events/TAXONOMY.md)
 then choose one type:
 
-1. a bare reaction ("UN condemns the clashes", without the clashes' toll) takes the speaker's
-   act: `talks_agreement` for a diplomat, `none` otherwise;
+1. a bare reaction ("UN condemns the clashes", without the clashes' toll in the headline or the
+   summary; "calls the strike justified") takes the speaker's act: `talks_agreement` for a
+   diplomat, `none` otherwise;
 2. violence first: a headline that reports fighting, strikes or attacks is typed by the
    violence, even when talks or oil are named too;
 3. otherwise the headline's main verb: the strongest, earliest cue of the headline's main clause
    (the words before "after", "amid", "بعد", "après"…), with `beats` settling known pairs
-   (a field shut by protesters is an oil story);
-4. else the summary's cues; else `none`. Analysis, opinion and anniversaries are `none`.
+   (a field shut by protesters is an oil story; oil workers on strike are a strike);
+4. else the summary's cues; else `none`. Analysis, opinion, explainers and anniversaries are
+   `none`.
 
 Pure: `classify` does no I/O; `load_events` reads the files it is given.
 """
@@ -154,7 +156,7 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
                 raise ConfigError(
                     f"{_at(block)}: types.{type_name}.{language}: expected {{phrase: weight}}"
                 )
-            for phrase, weight_at in phrases.items():
+            for phrase, weight_at in _written_keys(phrases, block):
                 weight = read.value(weight_at)
                 if isinstance(weight, bool) or not isinstance(weight, int | float):
                     raise ConfigError(
@@ -204,6 +206,19 @@ def _written(phrase: Any, where: Where) -> str:
     if isinstance(phrase, bool) and isinstance(where.node.value, str):
         return where.node.value
     return str(phrase)
+
+
+def _written_keys(phrases: dict[Any, Where], block: Where) -> list[tuple[Any, Where]]:
+    """A cue block's (phrase, weight) pairs, a bare `on`, `off`, `yes` or `no` read as the word
+    written: YAML 1.1 makes them booleans (`on: 3` was the phrase "true"), and two of them
+    (`on: 3, off: 0`) would be one key, the last."""
+    pairs = [(phrase, at) for phrase, at in phrases.items() if not isinstance(phrase, bool)]
+    if len(pairs) == len(phrases):
+        return pairs
+    for key_node, value_node in block.node.value:
+        if key_node.tag.endswith(":bool") and isinstance(key_node.value, str):
+            pairs.append((key_node.value, block.child(value_node, key_node.value)))
+    return pairs
 
 
 def _type_set(
