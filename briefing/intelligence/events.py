@@ -47,7 +47,9 @@ _WORD_LISTS = (
     "retrospective",
     "forecast",
 )
-_TOP_KEYS = frozenset(("types", "beats", "violence", "judges_violence", "version", *_WORD_LISTS))
+_TOP_KEYS = frozenset(
+    ("types", "beats", "violence", "judges_violence", "object_violence", "version", *_WORD_LISTS)
+)
 _LANGUAGES = frozenset(("en", "ar", "fr"))
 _MAIN, _SUBORDINATE, _SUMMARY = 1.0, 0.5, 0.4
 """What a cue's weight counts for: in the headline's main clause, in its dependent clause, in
@@ -78,6 +80,9 @@ class EventRules:
     clause does not make such an item violent."""
     display: Mapping[str, str] = field(default_factory=dict)
     """How a folded phrase was written in the file (for reasons)."""
+    object_violence: frozenset[EventType] = frozenset()
+    """Violence done to a person: named after a judging act that opens the main clause, it is
+    that act's object (a kidnapped man freed), not the event."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,7 +202,10 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
         beats[won] = beats.get(won, frozenset()) | {_type(t, losers_at, "beats") for t in losers}
     violence = _type_set(read, data, "violence", base.violence if base else frozenset())
     judges = _type_set(read, data, "judges_violence", base.judges_violence if base else frozenset())
-    return EventRules(cues, words, beats, violence, judges, display)
+    objects = _type_set(
+        read, data, "object_violence", base.object_violence if base else frozenset()
+    )
+    return EventRules(cues, words, beats, violence, judges, display, objects)
 
 
 def _written(phrase: Any, where: Where) -> str:
@@ -508,8 +516,13 @@ class EventClassifier:
         violence = self.rules.violence
         judges = self.rules.judges_violence
         strong_other = judged = False
+        judging_at = -1
         for c in main:
             if c[1] >= 3:
+                if judging_at == -1:
+                    # (Not a reaction's word: French "condamne" also sentences.)
+                    acts = c[0] in judges and all(r[0] != c[3] for r in reactions)
+                    judging_at = c[3] if acts else title_end
                 if c[0] in violence:
                     if c[0] in judges:
                         judged = True
@@ -517,8 +530,12 @@ class EventClassifier:
                     strong_other = True
                     if c[0] in judges:
                         judged = True
+        objects = self.rules.object_violence
         if any(
-            c[0] in violence and c[1] >= _ANCHOR and not (judged and c[3] >= clause_end)
+            c[0] in violence
+            and c[1] >= _ANCHOR
+            and not (judged and c[3] >= clause_end)
+            and not (c[0] in objects and -1 < judging_at < c[3])
             for c in title_cues
         ) or (
             not strong_other
@@ -642,10 +659,24 @@ class EventClassifier:
         violence = self.rules.violence
         strong_other = any(c[1] >= 3 and c[0] not in violence for c in main)
         judged = any(c[1] >= 3 and c[0] in self.rules.judges_violence for c in main)
+        # A release, an arrest or a verdict that is the main clause's first act: violence done
+        # to a person named after it is its object ("frees kidnapped businessman", "arrests
+        # suspect in murder of activist"), not the event.
+        first_act = next((c for c in main if c[1] >= 3), None)
+        judging_at = -1
+        if (
+            first_act is not None
+            and first_act[0] in self.rules.judges_violence
+            and all(r[0] != first_act[3] for r in reactions)
+        ):
+            judging_at = first_act[3]
         title_violence = [
             c
             for c in title_cues
-            if c[0] in violence and c[1] >= _ANCHOR and not (judged and c[3] >= clause_end)
+            if c[0] in violence
+            and c[1] >= _ANCHOR
+            and not (judged and c[3] >= clause_end)
+            and not (c[0] in self.rules.object_violence and -1 < judging_at < c[3])
         ]
         summary_violence = [c for c in cues if not c[4] and c[0] in violence and c[1] >= 3]
         if title_violence or (summary_violence and not strong_other and not judged):

@@ -380,6 +380,18 @@ def test_forms_and_ambiguous_cues(
         ("مجلس النواب يصادق على قانون الميزانية العامة", "", "governance_elections"),
         ("Parliament passes the budget law", "", "governance_elections"),
         ("Central bank governor devalues the dinar", "", "economy_finance"),
+        ("Parliament approves 2027 budget", "", "governance_elections"),
+        ("البرلمان يقر الميزانية العامة", "", "governance_elections"),
+        # An employer named before its workers' strike is their role, not the act.
+        ("NOC employees stage sit-in at Tripoli headquarters", "", "protest"),
+        ("Bank employees strike over late salaries", "", "protest"),
+        ("موظفو المصرف المركزي ينفذون إضرابا", "", "protest"),
+        # A person's kidnapping or murder named after a release or an arrest is its object;
+        # fighting named there still is the event.
+        ("الإفراج عن رجل أعمال مخطوف في الزاوية", "", "arrest_detention"),
+        ("Libération d'un homme d'affaires enlevé à Zaouïa", "", "arrest_detention"),
+        ("Police arrest suspect in murder of activist", "", "arrest_detention"),
+        ("Arrest of militia leader sparks clashes in Zawiya", "", "armed_clash"),
         # Rare verbs and verbless headlines.
         ("Un véhicule piégé saute devant un commissariat", "", "remote_violence"),
         ("Des avions-cargos russes se posent sur la base", "", "foreign_military"),
@@ -401,3 +413,9 @@ def test_a_bare_yaml_boolean_as_a_cue_is_the_word_written() -> None:
     assert rules.cues[phrase_key("on")] == {"protest": 3.0}
     assert rules.cues[phrase_key("off")] == {"protest": 0.0}
     assert phrase_key("true") not in rules.cues
+
+
+def test_object_violence_is_read_and_checked() -> None:
+    assert builtin_events().object_violence == {"attack_on_civilians"}
+    with pytest.raises(ConfigError, match="object_violence: 'riots' is not an event type"):
+        parse_events("object_violence: [riots]\n", "x.yaml")
