@@ -333,10 +333,13 @@ def test_forms_and_ambiguous_cues(
         ("عمال النفط يضربون عن العمل في البريقة", "", "protest"),
         ("Les employés du pétrole en grève à Brega", "", "protest"),
         ("Misrata teachers down tools over unpaid wages", "", "protest"),
+        ("Protesters shut Sharara oil field", "", "oil_energy"),
+        ("Italy signs gas deal with Libya's NOC", "", "oil_energy"),
+        ("Migrants held in warehouse freed in raid", "", "migration"),
         # A judging word judges the act named before it: a statement, wherever it stands.
         ("Minister calls the strikers' demands justified", "", "none"),
         ("Party chief says Sirte fighting 'proves the state has failed'", "", "none"),
-        ("رئيس الحزب: اشتباكات الزاوية تثبت فشل الدولة", "", "none"),
+        ("رئيس الحزب: اشتباكات الزاوية دليل على فشل الدولة", "", "none"),
         ("Le député juge les grèves des enseignants légitimes", "", "none"),
         # Explainers anywhere in the headline.
         ("Tripoli clashes: five things to know", "", "none"),
@@ -381,6 +384,8 @@ def test_forms_and_ambiguous_cues(
         ("Parliament passes the budget law", "", "governance_elections"),
         ("Central bank governor devalues the dinar", "", "economy_finance"),
         ("Parliament approves 2027 budget", "", "governance_elections"),
+        ("Turkish parliament approves troop deployment to Libya", "", "foreign_military"),
+        ("Oil prices rise on supply worries", "", "oil_energy"),
         ("البرلمان يقر الميزانية العامة", "", "governance_elections"),
         # An employer named before its workers' strike is their role, not the act.
         ("NOC employees stage sit-in at Tripoli headquarters", "", "protest"),
