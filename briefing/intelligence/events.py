@@ -6,14 +6,16 @@ automaton over the item's folded title and summary (`briefing.intelligence.match
 longest phrase winning where phrases overlap. The taxonomy's rules (shared/events/TAXONOMY.md)
 then choose one type:
 
-1. a bare reaction ("UN condemns the clashes", without the clashes' toll) takes the speaker's
-   act: `talks_agreement` for a diplomat, `none` otherwise;
+1. a bare reaction ("UN condemns the clashes", without the clashes' toll in the headline or the
+   summary; "calls the strike justified") takes the speaker's act: `talks_agreement` for a
+   diplomat, `none` otherwise;
 2. violence first: a headline that reports fighting, strikes or attacks is typed by the
    violence, even when talks or oil are named too;
 3. otherwise the headline's main verb: the strongest, earliest cue of the headline's main clause
    (the words before "after", "amid", "بعد", "après"…), with `beats` settling known pairs
-   (a field shut by protesters is an oil story);
-4. else the summary's cues; else `none`. Analysis, opinion and anniversaries are `none`.
+   (a field shut by protesters is an oil story; oil workers on strike are a strike);
+4. else the summary's cues; else `none`. Analysis, opinion, explainers and anniversaries are
+   `none`.
 
 Pure: `classify` does no I/O; `load_events` reads the files it is given.
 """
@@ -37,13 +39,17 @@ from briefing.intelligence.matching import Hit, PhraseMatcher, Prepared, longest
 _WORD_LISTS = (
     "subordinators",
     "reactions",
+    "judgements",
+    "explainers",
     "diplomats",
     "facts",
     "opinion",
     "retrospective",
     "forecast",
 )
-_TOP_KEYS = frozenset(("types", "beats", "violence", "judges_violence", "version", *_WORD_LISTS))
+_TOP_KEYS = frozenset(
+    ("types", "beats", "violence", "judges_violence", "object_violence", "version", *_WORD_LISTS)
+)
 _LANGUAGES = frozenset(("en", "ar", "fr"))
 _MAIN, _SUBORDINATE, _SUMMARY = 1.0, 0.5, 0.4
 """What a cue's weight counts for: in the headline's main clause, in its dependent clause, in
@@ -51,6 +57,8 @@ the summary."""
 _ANCHOR = 2.0
 """A dependent clause starts only after a cue this strong: "UN envoy for Libya meets…" keeps
 "meets" in the main clause ("envoy" is a hint)."""
+_NAMED = 3.0
+"""A cue this strong names the act itself ("go on strike"), not a word typical of its type."""
 _REST = 0.25
 """What a type's other phrases count for beside its strongest one."""
 _DIPLOMAT_ACRONYMS = (" UN ", " EU ", " US ", " UNSMIL ", " AU ", " UK ")
@@ -72,6 +80,9 @@ class EventRules:
     clause does not make such an item violent."""
     display: Mapping[str, str] = field(default_factory=dict)
     """How a folded phrase was written in the file (for reasons)."""
+    object_violence: frozenset[EventType] = frozenset()
+    """Violence done to a person: named after a judging act that opens the main clause, it is
+    that act's object (a kidnapped man freed), not the event."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,7 +161,7 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
                 raise ConfigError(
                     f"{_at(block)}: types.{type_name}.{language}: expected {{phrase: weight}}"
                 )
-            for phrase, weight_at in phrases.items():
+            for phrase, weight_at in _written_keys(phrases, block):
                 weight = read.value(weight_at)
                 if isinstance(weight, bool) or not isinstance(weight, int | float):
                     raise ConfigError(
@@ -191,7 +202,10 @@ def parse_events(text: str, source: str, base: EventRules | None = None) -> Even
         beats[won] = beats.get(won, frozenset()) | {_type(t, losers_at, "beats") for t in losers}
     violence = _type_set(read, data, "violence", base.violence if base else frozenset())
     judges = _type_set(read, data, "judges_violence", base.judges_violence if base else frozenset())
-    return EventRules(cues, words, beats, violence, judges, display)
+    objects = _type_set(
+        read, data, "object_violence", base.object_violence if base else frozenset()
+    )
+    return EventRules(cues, words, beats, violence, judges, display, objects)
 
 
 def _written(phrase: Any, where: Where) -> str:
@@ -200,6 +214,19 @@ def _written(phrase: Any, where: Where) -> str:
     if isinstance(phrase, bool) and isinstance(where.node.value, str):
         return where.node.value
     return str(phrase)
+
+
+def _written_keys(phrases: dict[Any, Where], block: Where) -> list[tuple[Any, Where]]:
+    """A cue block's (phrase, weight) pairs, a bare `on`, `off`, `yes` or `no` read as the word
+    written: YAML 1.1 makes them booleans (`on: 3` was the phrase "true"), and two of them
+    (`on: 3, off: 0`) would be one key, the last."""
+    pairs = [(phrase, at) for phrase, at in phrases.items() if not isinstance(phrase, bool)]
+    if len(pairs) == len(phrases):
+        return pairs
+    for key_node, value_node in block.node.value:
+        if key_node.tag.endswith(":bool") and isinstance(key_node.value, str):
+            pairs.append((key_node.value, block.child(value_node, key_node.value)))
+    return pairs
 
 
 def _type_set(
@@ -404,6 +431,7 @@ class EventClassifier:
         # The headline's positive cues, in start order: `kept` is in start order (`longest`).
         title_cues: list[tuple[EventType, float, str, int, bool]] = []
         reactions: list[tuple[int, str]] = []
+        judgements: list[tuple[int, str]] = []
         facts = False
         diplomat = ""
         in_title_count = 0
@@ -418,6 +446,8 @@ class EventClassifier:
             for name in names:
                 if name == "diplomats":
                     diplomat = diplomat or key
+                elif name == "facts":
+                    facts = True  # (a summary that restates the event reports it too)
                 elif not in_title:
                     continue
                 elif name == "opinion":
@@ -431,8 +461,12 @@ class EventClassifier:
                     )
                 elif name == "forecast":
                     return self._verdict("none", [key], "a forecast: no discrete event")
+                elif name == "explainers":
+                    return self._verdict("none", [key], "an explainer: no discrete event")
                 elif name == "reactions":
                     reactions.append((start, key))
+                elif name == "judgements":
+                    judgements.append((start, key))
                 elif name == "facts":
                     facts = True
         if hints:
@@ -460,36 +494,35 @@ class EventClassifier:
         )
 
         # Rule 1: a bare reaction takes the speaker's act.
-        if reactions and not facts:
-            reaction = min((r for r in reactions if r[0] < clause_end), default=None)
-            if reaction is not None:
-                where = reaction[0]
-                first_cue = min(
-                    (c[3] for c in main if c[1] >= _ANCHOR and c[3] != where), default=None
-                )
-                if first_cue is None or where < first_cue:
-                    reacted = [key for start, key in reactions if start == where]
-                    if not diplomat:
-                        cased = item.cased
-                        diplomat = next(
-                            (a for a in _DIPLOMAT_ACRONYMS if cased.find(a, 0, text_end) >= 0), ""
-                        ).lower()
-                    if diplomat:
-                        return self._verdict(
-                            "talks_agreement",
-                            [diplomat, *reacted],
-                            "a bare reaction takes the speaker's act: diplomacy",
-                        )
+        if (reactions or judgements) and not facts:
+            reacted = _reacted(reactions, judgements, main, clause_end)
+            if reacted:
+                if not diplomat:
+                    cased = item.cased
+                    diplomat = next(
+                        (a for a in _DIPLOMAT_ACRONYMS if cased.find(a, 0, text_end) >= 0), ""
+                    ).lower()
+                if diplomat:
                     return self._verdict(
-                        "none", reacted, "a bare reaction takes the speaker's act: a statement"
+                        "talks_agreement",
+                        [diplomat, *reacted],
+                        "a bare reaction takes the speaker's act: diplomacy",
                     )
+                return self._verdict(
+                    "none", reacted, "a bare reaction takes the speaker's act: a statement"
+                )
 
         # Rule 2: violence first (the headline's, else a summary's strong violence).
         violence = self.rules.violence
         judges = self.rules.judges_violence
         strong_other = judged = False
+        judging_at = -1
         for c in main:
             if c[1] >= 3:
+                if judging_at == -1:
+                    # (Not a reaction's word: French "condamne" also sentences.)
+                    acts = c[0] in judges and all(r[0] != c[3] for r in reactions)
+                    judging_at = c[3] if acts else title_end
                 if c[0] in violence:
                     if c[0] in judges:
                         judged = True
@@ -497,8 +530,12 @@ class EventClassifier:
                     strong_other = True
                     if c[0] in judges:
                         judged = True
+        objects = self.rules.object_violence
         if any(
-            c[0] in violence and c[1] >= _ANCHOR and not (judged and c[3] >= clause_end)
+            c[0] in violence
+            and c[1] >= _ANCHOR
+            and not (judged and c[3] >= clause_end)
+            and not (c[0] in objects and -1 < judging_at < c[3])
             for c in title_cues
         ) or (
             not strong_other
@@ -507,14 +544,29 @@ class EventClassifier:
         ):
             pool = [c for c in cues if c[0] in violence and c[1] > 0]
             chosen, deciding, _ = _best_fast(pool, clause_end, title_end)
+            if reactions and not any(c[4] and c[1] >= _NAMED for c in pool):
+                # A reaction that reports the event ("condemns the attack on the airport",
+                # its summary telling of rockets): the headline names the violence only by a
+                # typical word, the act its summary names is the event.
+                named = [c for c in pool if c[1] >= 3]
+                if named:
+                    chosen, deciding, _ = _best(named, clause_end, title_end)
             return self._verdict(chosen, deciding, "violence first")
 
         # Rule 3: the headline's main verb.
         if main:
             chosen, deciding, scores = _best_fast(main, clause_end, title_end)
             if scores[chosen] >= _ANCHOR:
+                # A known pair needs an act of its own or two words of its type ("shut" and
+                # the field's name): one typical word ("oil" in "oil workers go on strike")
+                # does not overturn the act the headline names.
+                top = min(scores[chosen], _NAMED)
                 for other, score in scores.items():
-                    if score >= _ANCHOR and chosen in self.rules.beats.get(other, ()):
+                    if (
+                        score >= _ANCHOR
+                        and chosen in self.rules.beats.get(other, ())
+                        and (score >= top or len({c[2] for c in main if c[0] == other}) > 1)
+                    ):
                         chosen = other
                         deciding = [c[2] for c in main if c[0] == other]
                         return self._verdict(
@@ -550,11 +602,17 @@ class EventClassifier:
         # clauses, its reaction, facts and speakers.
         openers: list[int] = []
         reactions: list[tuple[int, str]] = []
+        judgements: list[tuple[int, str]] = []
         facts = False
         diplomat = ""
         for name, key, start in words:
             if name == "diplomats":
                 diplomat = diplomat or key
+                continue
+            if name == "facts":
+                # A toll in the headline or a summary that restates the event's facts: the
+                # item reports the event, not only a reaction to it (taxonomy rule 3).
+                facts = True
                 continue
             if start >= title_end:
                 continue
@@ -566,12 +624,14 @@ class EventClassifier:
                 return self._verdict("none", [key], "anniversary or look back: no discrete event")
             elif name == "forecast":
                 return self._verdict("none", [key], "a forecast: no discrete event")
+            elif name == "explainers":
+                return self._verdict("none", [key], "an explainer: no discrete event")
             elif name == "subordinators":
                 openers.append(start)
             elif name == "reactions":
                 reactions.append((start, key))
-            elif name == "facts":
-                facts = True
+            elif name == "judgements":
+                judgements.append((start, key))
         title_cues = [c for c in cues if c[4] and c[1] > 0]
         # The main clause ends at the first subordinator after the first strong cue.
         anchor = min((c[3] for c in title_cues if c[1] >= _ANCHOR), default=None)
@@ -583,44 +643,68 @@ class EventClassifier:
         )
 
         # Rule 1: a bare reaction takes the speaker's act.
-        reaction = min((r for r in reactions if r[0] < clause_end), default=None)
-        if reaction is not None and not facts:
-            where = reaction[0]
-            # (Not the reaction word itself: French "condamne" also sentences.)
-            first_cue = min((c[3] for c in main if c[1] >= _ANCHOR and c[3] != where), default=None)
-            if first_cue is None or where < first_cue:
-                reacted = [key for start, key in reactions if start == where]
-                if diplomat:
-                    return self._verdict(
-                        "talks_agreement",
-                        [diplomat, *reacted],
-                        "a bare reaction takes the speaker's act: diplomacy",
-                    )
+        reacted = [] if facts else _reacted(reactions, judgements, main, clause_end)
+        if reacted:
+            if diplomat:
                 return self._verdict(
-                    "none", reacted, "a bare reaction takes the speaker's act: a statement"
+                    "talks_agreement",
+                    [diplomat, *reacted],
+                    "a bare reaction takes the speaker's act: diplomacy",
                 )
+            return self._verdict(
+                "none", reacted, "a bare reaction takes the speaker's act: a statement"
+            )
 
         # Rule 2: violence first (the headline's, else a summary's strong violence).
         violence = self.rules.violence
         strong_other = any(c[1] >= 3 and c[0] not in violence for c in main)
         judged = any(c[1] >= 3 and c[0] in self.rules.judges_violence for c in main)
+        # A release, an arrest or a verdict that is the main clause's first act: violence done
+        # to a person named after it is its object ("frees kidnapped businessman", "arrests
+        # suspect in murder of activist"), not the event.
+        first_act = next((c for c in main if c[1] >= 3), None)
+        judging_at = -1
+        if (
+            first_act is not None
+            and first_act[0] in self.rules.judges_violence
+            and all(r[0] != first_act[3] for r in reactions)
+        ):
+            judging_at = first_act[3]
         title_violence = [
             c
             for c in title_cues
-            if c[0] in violence and c[1] >= _ANCHOR and not (judged and c[3] >= clause_end)
+            if c[0] in violence
+            and c[1] >= _ANCHOR
+            and not (judged and c[3] >= clause_end)
+            and not (c[0] in self.rules.object_violence and -1 < judging_at < c[3])
         ]
         summary_violence = [c for c in cues if not c[4] and c[0] in violence and c[1] >= 3]
         if title_violence or (summary_violence and not strong_other and not judged):
             pool = [c for c in cues if c[0] in violence and c[1] > 0]
             chosen, deciding, _ = _best(pool, clause_end, title_end)
+            if reactions and not any(c[4] and c[1] >= _NAMED for c in pool):
+                # A reaction that reports the event ("condemns the attack on the airport",
+                # its summary telling of rockets): the headline names the violence only by a
+                # typical word, the act its summary names is the event.
+                named = [c for c in pool if c[1] >= 3]
+                if named:
+                    chosen, deciding, _ = _best(named, clause_end, title_end)
             return self._verdict(chosen, deciding, "violence first")
 
         # Rule 3: the headline's main verb.
         if main:
             chosen, deciding, scores = _best(main, clause_end, title_end)
             if scores[chosen] >= _ANCHOR:
+                # A known pair needs an act of its own or two words of its type ("shut" and
+                # the field's name): one typical word ("oil" in "oil workers go on strike")
+                # does not overturn the act the headline names.
+                top = min(scores[chosen], _NAMED)
                 for other, score in scores.items():
-                    if score >= _ANCHOR and chosen in self.rules.beats.get(other, ()):
+                    if (
+                        score >= _ANCHOR
+                        and chosen in self.rules.beats.get(other, ())
+                        and (score >= top or len({c[2] for c in main if c[0] == other}) > 1)
+                    ):
                         chosen = other
                         deciding = [c[2] for c in main if c[0] == other]
                         return self._verdict(
@@ -647,6 +731,30 @@ class EventClassifier:
                 self._verdicts.clear()
             self._verdicts[signature] = verdict
         return verdict
+
+
+def _reacted(
+    reactions: Sequence[tuple[int, str]],
+    judgements: Sequence[tuple[int, str]],
+    main: Sequence[tuple[EventType, float, str, int, bool]],
+    clause_end: int,
+) -> list[str]:
+    """The words of a bare reaction in the headline's main clause, or none.
+
+    A statement's verb ("condemns") reacts to the act named after it, so it counts only before
+    any act of the main clause; a judging word ("justified", "proves the state has failed")
+    judges the act named before it, so it counts wherever it stands in the main clause."""
+    reaction = min((r for r in reactions if r[0] < clause_end), default=None)
+    if reaction is not None:
+        where = reaction[0]
+        # (Not the reaction word itself: French "condamne" also sentences.)
+        first_cue = min((c[3] for c in main if c[1] >= _ANCHOR and c[3] != where), default=None)
+        if first_cue is None or where < first_cue:
+            return [key for start, key in reactions if start == where]
+    judgement = min((j for j in judgements if j[0] < clause_end), default=None)
+    if judgement is not None:
+        return [key for start, key in judgements if start == judgement[0]]
+    return []
 
 
 def _best(

@@ -323,3 +323,104 @@ def test_forms_and_ambiguous_cues(
     classifier: EventClassifier, title: str, summary: str, expected: str
 ) -> None:
     assert kind(classifier, title, summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "expected"),
+    [
+        # A known pair needs an act of its own: workers of a sector on strike are a protest.
+        ("Oil workers go on strike at Brega", "", "protest"),
+        ("عمال النفط يضربون عن العمل في البريقة", "", "protest"),
+        ("Les employés du pétrole en grève à Brega", "", "protest"),
+        ("Misrata teachers down tools over unpaid wages", "", "protest"),
+        ("Protesters shut Sharara oil field", "", "oil_energy"),
+        ("Italy signs gas deal with Libya's NOC", "", "oil_energy"),
+        ("Migrants held in warehouse freed in raid", "", "migration"),
+        # A judging word judges the act named before it: a statement, wherever it stands.
+        ("Minister calls the strikers' demands justified", "", "none"),
+        ("Party chief says Sirte fighting 'proves the state has failed'", "", "none"),
+        ("رئيس الحزب: اشتباكات الزاوية دليل على فشل الدولة", "", "none"),
+        ("Le député juge les grèves des enseignants légitimes", "", "none"),
+        # Explainers anywhere in the headline.
+        ("Tripoli clashes: five things to know", "", "none"),
+        ("Sharara shutdown: a timeline", "", "none"),
+        ("اشتباكات طرابلس: ما نعرفه حتى الآن", "", "none"),
+        ("Affrontements à Tripoli : ce qu'il faut savoir", "", "none"),
+        ("من هو رئيس المفوضية العليا للانتخابات؟", "", "none"),
+        # Violence as the object of a release, a swap or a verdict is not the event.
+        ("Militia releases kidnapped businessman", "", "arrest_detention"),
+        (
+            "Rival armed groups swap 14 detainees",
+            "Both held fighters captured in skirmishes.",
+            "arrest_detention",
+        ),
+        (
+            "تبادل أسرى بين مجموعتين مسلحتين",
+            "الأسرى اعتقلوا خلال اشتباكات العام الماضي",
+            "arrest_detention",
+        ),
+        ("Appeals court acquits three in activist murder case", "", "legal_sanctions"),
+        ("محكمة الاستئناف تبرئ ثلاثة متهمين في قضية مقتل ناشط", "", "legal_sanctions"),
+        # A reaction whose summary restates the facts takes the act the summary names.
+        (
+            "US embassy condemns attack on Tripoli airport",
+            "Rockets struck near the runway and damaged a plane.",
+            "remote_violence",
+        ),
+        (
+            "L'ambassade de France condamne l'attaque contre l'aéroport",
+            "Des roquettes ont frappé la piste et endommagé un avion.",
+            "remote_violence",
+        ),
+        (
+            "السفارة الفرنسية تدين الهجوم على المطار",
+            "أدانت السفارة قصف المطار بالصواريخ الذي ألحق أضرارا بطائرة",
+            "remote_violence",
+        ),
+        ("UN condemns the clashes", "The UN called for calm.", "talks_agreement"),
+        # A vote of the legislature is governance, even on the central bank or the budget.
+        ("House of Representatives votes in new central bank governor", "", "governance_elections"),
+        ("مجلس النواب يصادق على قانون الميزانية العامة", "", "governance_elections"),
+        ("Parliament passes the budget law", "", "governance_elections"),
+        ("Central bank governor devalues the dinar", "", "economy_finance"),
+        ("Parliament approves 2027 budget", "", "governance_elections"),
+        ("Turkish parliament approves troop deployment to Libya", "", "foreign_military"),
+        ("Oil prices rise on supply worries", "", "oil_energy"),
+        ("البرلمان يقر الميزانية العامة", "", "governance_elections"),
+        # An employer named before its workers' strike is their role, not the act.
+        ("NOC employees stage sit-in at Tripoli headquarters", "", "protest"),
+        ("Bank employees strike over late salaries", "", "protest"),
+        ("موظفو المصرف المركزي ينفذون إضرابا", "", "protest"),
+        # A person's kidnapping or murder named after a release or an arrest is its object;
+        # fighting named there still is the event.
+        ("الإفراج عن رجل أعمال مخطوف في الزاوية", "", "arrest_detention"),
+        ("Libération d'un homme d'affaires enlevé à Zaouïa", "", "arrest_detention"),
+        ("Police arrest suspect in murder of activist", "", "arrest_detention"),
+        ("Arrest of militia leader sparks clashes in Zawiya", "", "armed_clash"),
+        # Rare verbs and verbless headlines.
+        ("Un véhicule piégé saute devant un commissariat", "", "remote_violence"),
+        ("Des avions-cargos russes se posent sur la base", "", "foreign_military"),
+        ("تفريغ شحنة معدات عسكرية في الميناء", "", "foreign_military"),
+        ("Le siège du gouvernement envahi par la foule", "", "protest"),
+        ("شباب يقفلوا الطريق الساحلي بالعجلات المولّعة", "", "protest"),
+        ("Voters invited to sign up as HNEC launches roll update", "", "governance_elections"),
+    ],
+)
+def test_decision_kinds_round_two(
+    classifier: EventClassifier, title: str, summary: str, expected: str
+) -> None:
+    assert kind(classifier, title, summary) == expected
+
+
+def test_a_bare_yaml_boolean_as_a_cue_is_the_word_written() -> None:
+    # `on: 3` was the phrase "true"; `on: 3, off: 0` were one key.
+    rules = parse_events("types:\n  protest:\n    en: {on: 3, off: 0, sit in: 3}\n", "x.yaml")
+    assert rules.cues[phrase_key("on")] == {"protest": 3.0}
+    assert rules.cues[phrase_key("off")] == {"protest": 0.0}
+    assert phrase_key("true") not in rules.cues
+
+
+def test_object_violence_is_read_and_checked() -> None:
+    assert builtin_events().object_violence == {"attack_on_civilians"}
+    with pytest.raises(ConfigError, match="object_violence: 'riots' is not an event type"):
+        parse_events("object_violence: [riots]\n", "x.yaml")
