@@ -40,7 +40,7 @@ from briefing.core.models import (  # noqa: E402
     Verdict,
 )
 from briefing.store import Store  # noqa: E402
-from briefing.store import stories as store_stories  # noqa: E402
+from briefing.store.storyindex import CANDIDATE_SQL  # noqa: E402
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 PLACES = [f"place-{n}" for n in range(60)]
@@ -103,7 +103,7 @@ def main() -> int:
         )
         new = [item(rng, args.items + n, f"new-{n // 20}") for n in range(args.new)]
         plan = db.execute(
-            "EXPLAIN QUERY PLAN " + store_stories.CANDIDATE_SQL,
+            "EXPLAIN QUERY PLAN " + CANDIDATE_SQL,
             (
                 "armed_clash",
                 "place-1",

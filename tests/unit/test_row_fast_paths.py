@@ -29,7 +29,13 @@ from briefing.core.models import (
 )
 from briefing.core.search import normalise_for_search, search_copy
 from briefing.core.text import clean_line, strip_unsafe, title_key
-from briefing.intelligence.stories import StorySignature, numbers_in, phase_of, signature
+from briefing.intelligence.stories import (
+    RESTART_TYPES,
+    StorySignature,
+    numbers_in,
+    phase_of,
+    signature,
+)
 from briefing.intelligence.tagging import Tagger
 from briefing.store import ingest
 from briefing.store.codec import iso, mention_surfaces, reasons_to_json
@@ -85,12 +91,13 @@ def _plain_signature(tagged: Tagged, when: datetime) -> StorySignature:
     e = tagged.entry
     primary = next((p for p in tagged.locations if p.primary), None)
     text = f"{e.title}\n{e.summary}"
+    phase = phase_of(text)
     return StorySignature(
         event_type=tagged.event.type,
         place_id=primary.place_id if primary else None,
         place=primary.name if primary else None,
         when=when,
-        phase=phase_of(text),
+        phase="" if phase == "restart" and tagged.event.type not in RESTART_TYPES else phase,
         actors=frozenset(m.actor_id for m in tagged.actors),
         numbers=numbers_in(text),
         title=e.title,

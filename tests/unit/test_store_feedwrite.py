@@ -30,7 +30,7 @@ def _item(rng: random.Random, feed: str, n: int) -> Tagged:
     when = FROZEN_NOW + timedelta(hours=rng.randrange(0, 24 * 10))
     t = evented(
         rng.choice(TITLES) + rng.choice(("", "", f" ({n})")),
-        rng.choice(("armed_clash", "protest", "none")),  # type: ignore[arg-type]
+        rng.choice(("armed_clash", "protest", "none")),
         rng.choice(("Sirte", "Zawiya", None)),  # Zawiya: not in the places table
         when=when,
         actors=tuple(rng.sample(("lna", "gna", "newcomer"), rng.randrange(0, 3))),

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from briefing.core.errors import StoreError
-from briefing.core.models import FetchOutcome, PlaceInfo, Tagged
+from briefing.core.models import EventType, FetchOutcome, PlaceInfo, Tagged
 from briefing.intelligence.stories import StorySignature
 from briefing.store import Store
 from briefing.store import stories as store_stories
 from briefing.store.codec import iso
-from briefing.store.storyindex import StoryIndex
+from briefing.store.storyindex import CANDIDATES, StoredStory, StoryIndex
 from tests.conftest import ACTORS, FROZEN_NOW
 from tests.unit.test_stories import evented
 
@@ -49,7 +49,7 @@ def _signature(rng: random.Random) -> StorySignature:
     )
 
 
-def _view(found: list[store_stories.StoredStory]) -> list[tuple[object, ...]]:
+def _view(found: list[StoredStory]) -> list[tuple[object, ...]]:
     return [(s.candidate, s.headline_rank, s.row) for s in found]
 
 
@@ -79,7 +79,7 @@ def test_held_stories_answer_as_the_candidate_query_does(tmp_path: Path) -> None
                         plain = store_stories._stored_candidates(conn, sig)
                         assert _view(index.candidates(conn, sig)) == _view(plain)
                         compared += 1
-                        limited += len(plain) == store_stories.CANDIDATES
+                        limited += len(plain) == CANDIDATES
                         choice = store_stories.choose_story(conn, sig, memo)
                         joined += choice.match is not None
                         conn.execute(
@@ -142,14 +142,14 @@ def _feeds(rng: random.Random) -> list[tuple[str, list[Tagged], bool]]:
                 continue
             if sent and roll < 0.35:  # sent again changed: updated, its story decided again
                 old = rng.choice(sent)
-                kind = rng.choice(("armed_clash", "protest"))
+                kind: EventType = rng.choice(("armed_clash", "protest"))
                 changed = replace(old.entry, title=old.entry.title + " (updated)")
                 items.append(replace(old, entry=changed, event=replace(old.event, type=kind)))
                 continue
             when = FROZEN_NOW + timedelta(hours=rng.randrange(0, 24 * 6))
             t = evented(
                 f"Report {len(sent)} on events in the west of the country",
-                rng.choice(("armed_clash", "protest", "none")),  # type: ignore[arg-type]
+                rng.choice(("armed_clash", "protest", "none")),
                 rng.choice(("Sirte", "Gharyan", None)),
                 when=when,
                 actors=tuple(rng.sample(("lna", "gna", "khalifa-haftar"), rng.randrange(0, 2))),
