@@ -17,7 +17,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
@@ -720,20 +720,7 @@ def decode_body(response: FeedResponse, limits: FetchLimits) -> FeedResponse:
             error=str(failure),
             elapsed=response.elapsed,
         )
-    return FeedResponse(
-        feed=response.feed,
-        status=response.status,
-        url=response.url,
-        http_status=response.http_status,
-        body=body,
-        headers=response.headers,
-        etag=response.etag,
-        last_modified=response.last_modified,
-        permanent_url=response.permanent_url,
-        retry_after=response.retry_after,
-        error=response.error,
-        elapsed=response.elapsed,
-    )
+    return replace(response, body=body, encoding="")
 
 
 # ---------------------------------------------------------------------------------------------
