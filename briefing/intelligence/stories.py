@@ -35,7 +35,7 @@ state, or a shared figure, and a shorter gap."""
 SAME_TITLE_GAP = timedelta(days=3)
 """The "also in" rule: the same headline this close in time (store.ingest.DUPLICATE_WINDOW)."""
 MIN_TITLE_KEY = 24
-"""Shorter headlines ("Libya update") are too generic to merge on (store.ingest)."""
+"""Shorter headlines ("Libya update") are too generic to merge on (also store.feedwrite)."""
 
 TOWN_KINDS = frozenset({"city", "town"})
 INSIDE_KINDS = frozenset({"district", "airport", "port", "refinery"})

@@ -16,8 +16,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-MIN_TITLE_KEY = 24
-"""Shorter titles ("Libya update") are too generic to merge on."""
+from briefing.intelligence.stories import MIN_TITLE_KEY
+
 _CHUNK = 500
 """Values per `IN` list: well under SQLite's limit on parameters (999 in old builds)."""
 

@@ -284,7 +284,7 @@ class IngestMixin(FeedsMixin, StoreBase):
                 # feeds.yaml's `tags` are "added to every item of the feed" (also to a story
                 # it shares with another feed); see briefing.store.feedtags.
                 tags = feed_tag_ids(db.conn, prepared.feed)
-                feedtags.tag_items(db.conn, arrived, tags, iso(now) or "")
+                feedtags.tag_items(db.conn, arrived, tags, stamp)
             if prepared.dropped is None:
                 db.conn.execute("DELETE FROM dropped_feeds WHERE feed = ?", (outcome.feed,))
             else:

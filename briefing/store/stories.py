@@ -64,11 +64,6 @@ _STORY_COLUMNS = (
 )
 
 
-def find_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[StoryCandidate]:
-    """Stories of `sig`'s type and place close enough in time to take it (one index range)."""
-    return [s.candidate for s in _stored_candidates(conn, sig)]
-
-
 @dataclass
 class StoryMemo:
     """What a writer keeps between the new items of a fetch, so as not to read or decode again

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,8 +245,3 @@ class StoryIndex:
         held = self._held.get(key)
         if held is not None:
             held.put(stored_story(key, tuple(row[:7]), row[10], row[11]))
-
-
-def grown_row(story: StoredStory, times: tuple[str, str], texts: Sequence[str], rank: float) -> Row:
-    """The candidate row of `story` after an item joined it."""
-    return (story.row[0], times[0], times[1], *texts, rank)
