@@ -129,7 +129,7 @@ class SearchParam(click.ParamType[str]):
 
 SEARCH_HELP = (
     'Only items matching this search: words (all of them), "a phrase", a OR b, -word or '
-    "NOT word, prefix*."
+    "NOT word, prefix*, event:TYPE, place:NAME."
 )
 
 

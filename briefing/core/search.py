@@ -9,6 +9,8 @@ What the search box and `--search` accept (AND is the default between terms):
     haftar -saddam         haftar but not saddam; `NOT saddam` means the same
     milit*                 words that begin with "milit"; `"national arm"*` for a phrase
     (a OR b) -c            parentheses group
+    event:protest          only items of this event type (several: any of them)
+    place:Zawiya           only items naming this place; `place:"Bani Walid"` (several: any)
 
 OR, AND and NOT are operators only in capitals (`"NOT"` in quotes is the word). A query made
 only of negations (`-sport`) means every item except those. Anything broken — an unbalanced
@@ -28,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from briefing.core.errors import SearchSyntaxError
+from briefing.core.models import EVENT_TYPES
 
 # -- Arabic normalisation ---------------------------------------------------------------------
 
@@ -124,13 +127,80 @@ class Not:
 Node = Term | AllOf | AnyOf | Not
 
 
+@dataclass(frozen=True)
+class Qualifiers:
+    """The `event:` and `place:` words of a search, and the rest of its text."""
+
+    text: str
+    """The search without them: the words searched in the text."""
+    events: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+
+
+_QUALIFIER = re.compile(r'(event|place):("[^"]*"|[^\s()"]+)')
+
+
+def split_qualifiers(text: str) -> Qualifiers:
+    """`event:TYPE` and `place:NAME` words (at the top level of the search: they narrow the
+    whole of it, as the panel's facets do) taken out of `text`.
+
+    Raises:
+        SearchSyntaxError: an unknown event type, an empty value, or a qualifier inside
+            parentheses.
+    """
+    if "event:" not in text and "place:" not in text:
+        return Qualifiers(text)
+    events: list[str] = []
+    places: list[str] = []
+    rest: list[str] = []
+    depth, i, start, n = 0, 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            close = text.find('"', i + 1)
+            i = n if close < 0 else close + 1  # an unclosed quote is the parser's to report
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        match = _QUALIFIER.match(text, i) if _word_start(text, i) else None
+        if match is None:
+            i += 1
+            continue
+        kind, value = match.group(1), match.group(2).strip('"').strip()
+        if depth > 0:
+            raise SearchSyntaxError(
+                f"search: {match.group(0)} inside parentheses — put {kind}: words outside them"
+            )
+        if not value:
+            raise SearchSyntaxError(f"search: {kind}: needs a value — e.g. {_EXAMPLE[kind]}")
+        if kind == "event":
+            if value.lower() not in EVENT_TYPES:
+                raise SearchSyntaxError(
+                    f"search: {value!r} is not an event type — one of {', '.join(EVENT_TYPES)}"
+                )
+            events.append(value.lower())
+        else:
+            places.append(value)
+        rest.append(text[start:i])
+        i = start = match.end()
+    rest.append(text[start:])
+    return Qualifiers(" ".join(" ".join(rest).split()), tuple(events), tuple(places))
+
+
+def _word_start(text: str, i: int) -> bool:
+    return i == 0 or text[i - 1].isspace() or text[i - 1] == "("
+
+
 def parse_search(text: str) -> Node | None:
-    """Parse what the analyst typed; None when it holds no word to search for.
+    """Parse what the analyst typed; None when it holds no word to search for (its `event:`
+    and `place:` words, see `split_qualifiers`, are not searched in the text).
 
     Raises:
         SearchSyntaxError: one line saying what is broken and how to fix it.
     """
-    parser = _Parser(_lex(text))
+    parser = _Parser(_lex(split_qualifiers(text).text))
     node = parser.conjunction(top=True)
     return _simplify(node)
 
@@ -167,6 +237,8 @@ _EXAMPLE = {
     "AND": "haftar AND saddam",
     "NOT": "haftar NOT saddam",
     "-": "haftar -saddam",
+    "event": "event:protest",
+    "place": 'place:"Bani Walid"',
 }
 
 

@@ -19,6 +19,7 @@ from briefing.core.models import (
     PlaceMention,
     SortOrder,
 )
+from briefing.core.search import split_qualifiers
 from briefing.core.text import fold
 from briefing.store import query
 from briefing.store.codec import event_type_of, json_list, parse_iso, reasons_from_json, require_iso
@@ -76,11 +77,13 @@ class ItemsMixin(FullTextMixin):
         return ids
 
     def _where(self, f: ItemFilter) -> tuple[str, list[Any]]:
+        searched = split_qualifiers(f.text).places if f.text else ()
         return query.where(
             f,
             self.resolve_actor_ids(f.actors) if f.actors else None,
             self.clock(),
             place_ids=self.resolve_place_ids(f.places) if f.places else None,
+            search_place_ids=self.resolve_place_ids(searched) if searched else None,
         )
 
     def items(

@@ -8,7 +8,7 @@ from typing import Any
 
 from briefing.core.errors import SearchSyntaxError
 from briefing.core.models import ItemFilter, SortOrder
-from briefing.core.search import AllOf, AnyOf, Node, Not, Term, parse_search
+from briefing.core.search import AllOf, AnyOf, Node, Not, Term, parse_search, split_qualifiers
 from briefing.core.text import tag_key
 from briefing.store.codec import iso
 
@@ -84,9 +84,10 @@ def where(
     now: datetime | None = None,
     *,
     place_ids: Sequence[str] | None = None,
+    search_place_ids: Sequence[str] | None = None,
 ) -> tuple[str, list[Any]]:
     """Build `WHERE …` for `f`. `actor_ids` and `place_ids` are the filter's actors and places
-    already resolved to ids; `now` resolves a relative window (`f.within`), at the moment of
+    already resolved to ids (`search_place_ids`: the search's `place:` words'); `now` resolves a relative window (`f.within`), at the moment of
     the query."""
     if f.within is not None:
         f = f.resolved(now or datetime.now(UTC))
@@ -138,16 +139,25 @@ def where(
     if f.ids:
         clauses.append(f"items.id IN ({placeholders(f.ids)})")
         params.extend(f.ids)
-    if f.events:
-        clauses.append(f"items.event_type IN ({placeholders(f.events)})")
-        params.extend(f.events)
-    if f.places:
-        ids = list(place_ids or ())
-        if not ids:
-            clauses.append("0")
-        else:
-            clauses.append(
-                f"items.id IN (SELECT item_id FROM item_places WHERE place_id IN ({placeholders(ids)}))"
-            )
-            params.extend(ids)
+    # The panel's events and places, then the search's `event:` and `place:` words: each a
+    # narrowing of its own (any of its values), so both must hold.
+    qualified = split_qualifiers(f.text) if f.text else None
+    for events in (f.events, qualified.events if qualified else ()):
+        if events:
+            clauses.append(f"items.event_type IN ({placeholders(events)})")
+            params.extend(events)
+    for names, resolved in (
+        (f.places, place_ids),
+        (qualified.places if qualified else (), search_place_ids),
+    ):
+        if names:
+            found = list(resolved or ())
+            if not found:
+                clauses.append("0")
+            else:
+                clauses.append(
+                    "items.id IN (SELECT item_id FROM item_places WHERE place_id IN "
+                    f"({placeholders(found)}))"
+                )
+                params.extend(found)
     return (" AND ".join(clauses) if clauses else "1"), params

@@ -5,7 +5,7 @@ from __future__ import annotations
 from briefing.tui.widgets.filter_panel import FilterPanel
 from tests.tui.conftest import SIZE, AppFactory
 from tests.tui.events_fixture import HOSTILE_FEED, HOSTILE_PLACE, event_items, with_places
-from tests.tui.helpers import item_list, pick_in_panel, screen_text, settle, triage
+from tests.tui.helpers import item_list, notices, pick_in_panel, screen_text, settle, triage
 
 
 def _panel_ids(app: object) -> list[str]:
@@ -82,3 +82,23 @@ async def test_reading_pane_marks_the_events_place_among_others(make_app: AppFac
         text = screen_text(app)
         assert "◉ Benghazi (Cyrenaica) · Tripoli (Tripolitania)" in text
         assert "Story" not in text  # a story of one report lists no others
+
+
+async def test_search_box_takes_event_and_place_words(make_app: AppFactory) -> None:
+    """`event:` and `place:` typed in the search box narrow the list as the facets do; an
+    unknown type says so in one line and keeps the list."""
+    app = make_app(event_items())
+    with_places(app.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"event:remote_violence place:Sirte", "enter")
+        await settle(pilot)
+        assert item_list(app).total == 4
+        await pilot.press("slash", "end", "ctrl+u", *"event:protest", "enter")
+        await settle(pilot)
+        assert item_list(app).total == 1
+        await pilot.press("slash", "end", "ctrl+u", *"event:fighting", "enter")
+        await settle(pilot)
+        assert "'fighting' is not an event type" in notices(app)
+        assert item_list(app).total == 1
+        assert app.is_running

@@ -24,9 +24,11 @@ from briefing.core.search import (
     AnyOf,
     Node,
     Not,
+    Qualifiers,
     Term,
     normalise_for_search,
     parse_search,
+    split_qualifiers,
 )
 from briefing.store import Store
 from briefing.store.migrations import migrations
@@ -418,3 +420,25 @@ def test_fts_search_agrees_with_brute_force(store: Store, seed: int) -> None:
         assert got == expected, text
         checked += 1
     assert checked > 150  # most random queries are valid, and every one of those was compared
+
+
+def test_event_and_place_words_are_taken_out_of_the_search() -> None:
+    q = split_qualifiers('haftar event:Protest place:"Bani Walid" -sport place:Sirte')
+    assert q == Qualifiers("haftar -sport", ("protest",), ("Bani Walid", "Sirte"))
+    assert split_qualifiers('"event:protest" x') == Qualifiers('"event:protest" x')
+    assert split_qualifiers("x-event:protest") == Qualifiers("x-event:protest")
+    assert parse_search("event:armed_clash place:Zawiya") is None  # nothing to find in the text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("event:fighting", "'fighting' is not an event type — one of armed_clash"),
+        ('place:""', 'place: needs a value — e.g. place:"Bani Walid"'),
+        ("(event:protest OR x)", "event:protest inside parentheses — put event: words outside"),
+    ],
+)
+def test_a_wrong_event_or_place_word_is_one_line(text: str, message: str) -> None:
+    with pytest.raises(SearchSyntaxError) as caught:
+        parse_search(text)
+    assert message in str(caught.value) and "\n" not in str(caught.value)

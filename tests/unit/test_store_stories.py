@@ -7,6 +7,7 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -236,6 +237,37 @@ def test_the_founder_leaving_hands_the_story_to_the_next_member(store: Store) ->
     assert by_id[ids[0]] == ids[0]
     story = store.story(ids[1])
     assert story is not None and story.items == 2
+
+
+def test_the_search_language_takes_event_and_place_words(store: Store) -> None:
+    """`event:TYPE` and `place:NAME` in the search box or `--search` narrow as the panel's
+    facets do (any of several values of one kind), together with the words and the panel."""
+    store.sync_places(PLACES)
+    store.store_feed(
+        ok("Libya Observer"),
+        [
+            evented("Militias clash near Sirte", "armed_clash", "Sirte"),
+            evented("Residents protest power cuts", "protest", "Gharyan", when=FROZEN_NOW - DAY),
+            evented("Talks in Geneva", "talks_agreement", None, when=FROZEN_NOW - 2 * DAY),
+        ],
+    )
+    store.index_pending()
+
+    def titles(text: str, **more: Any) -> list[str]:
+        return sorted(r.title for r in store.items(ItemFilter(text=text, **more)))
+
+    assert titles("event:protest") == ["Residents protest power cuts"]
+    assert titles("event:protest event:armed_clash") == [
+        "Militias clash near Sirte",
+        "Residents protest power cuts",
+    ]
+    assert titles("place:Syrte") == ["Militias clash near Sirte"]  # a name or alias, any script
+    assert titles('place:"Gharyan" protest') == ["Residents protest power cuts"]
+    assert titles("place:Sirte protest") == []  # the words still count
+    assert titles("place:Nowhere") == []
+    assert titles("event:protest", events=("armed_clash",)) == []  # and so does the panel
+    assert titles('"event:protest"') == []  # quoted, it is a phrase to find in the text
+    assert titles("-clash event:armed_clash") == []
 
 
 def test_places_are_a_facet_a_filter_and_counts_never_actors(store: Store) -> None:
