@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from operator import itemgetter
 from pathlib import Path
@@ -283,8 +283,6 @@ class EventClassifier:
         """Compile `rules`; `cache` keeps verdicts by evidence (off: the slow reference path)."""
         self.rules = rules
         self._caching = cache
-        self._matcher: PhraseMatcher[Any] = PhraseMatcher()
-        self.add_cues(self._matcher)
         # Subordinators are short and frequent ("as", "for"): one regular expression over the
         # headline finds them faster than the automaton reports them over the whole item.
         openers = sorted((k.strip() for k in rules.words.get("subordinators", ())), key=len)
@@ -293,10 +291,19 @@ class EventClassifier:
             if openers
             else None
         )
-        self._matcher.build()
         self._display = rules.display
         self._verdicts: dict[tuple[Any, ...], EventVerdict] = {}
         self._texts: dict[Any, EventVerdict] = {}
+
+    @cached_property
+    def _matcher(self) -> PhraseMatcher[Any]:
+        """The cues' own automaton, for items no shared scan read (`classify` without `hits`).
+        Built on first use: a Tagger passes the hits of its one scan, so this is never built
+        there, nor pickled into the tagger cache (it was a third of that file's load time)."""
+        matcher: PhraseMatcher[Any] = PhraseMatcher()
+        self.add_cues(matcher)
+        matcher.build()
+        return matcher
 
     def add_cues(self, matcher: PhraseMatcher[Any], channel: int = 0) -> None:
         """Add the cue phrases to `matcher` on `channel` (before its `build`): a caller that

@@ -281,6 +281,7 @@ class PhraseMatcher(Generic[T]):
         self._derived: dict[str, list[list[T]]] = {}
         self._routes: list[tuple[int, int, Callable[[T], bool]]] = []
         self._shapes: dict[int, Callable[[tuple[T, ...]], Any]] = {}
+        self._built = False
 
     def _slot(self, table: dict[str, list[list[T]]], key: str, channel: int) -> list[T]:
         slots = table.get(key)
@@ -298,6 +299,7 @@ class PhraseMatcher(Generic[T]):
         channel: int = 0,
     ) -> str:
         """Register a phrase (folded here unless `folded`); returns its folded form."""
+        self._unbuilt()
         key = phrase if folded else phrase_key(phrase)
         if not key.strip():
             return key
@@ -350,17 +352,31 @@ class PhraseMatcher(Generic[T]):
             self._automaton.add_word(key, (key, len(key) - 2, pairs, *shaped))
         if words:
             self._automaton.make_automaton()
+        # The automaton holds every key's payloads now. The tables would only be carried
+        # along: a built Tagger is pickled into the tagger cache and loaded by every process
+        # that tags, and unpickling them cost about as much as the automaton itself.
+        self._pending, self._derived = {}, {}
+        self._built = True
 
     def __len__(self) -> int:
+        if self._built:
+            return len(self._automaton)
         return len({*self._pending, *self._derived})
+
+    def _unbuilt(self) -> None:
+        if self._built:
+            raise RuntimeError("a built PhraseMatcher no longer holds its phrase tables")
 
     def payloads(self, key: str, channel: int) -> list[T]:
         """The payloads added for `key` on `channel` (before `build`), as written or derived."""
+        self._unbuilt()
         slots = self._pending.get(key) or self._derived.get(key)
         return slots[channel] if slots else []
 
     def keys_where(self, channel: int, test: Callable[[T], bool]) -> frozenset[str]:
-        """Keys with a payload on `channel` that passes `test` — for cheap per-hit gating."""
+        """Keys with a payload on `channel` that passes `test` (before `build`) — for cheap
+        per-hit gating."""
+        self._unbuilt()
         return frozenset(
             key
             for table in (self._pending, self._derived)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
+
 from briefing.intelligence.matching import _TABLE, Hit, PhraseMatcher, fold_cased, longest
 
 
@@ -157,3 +159,25 @@ def test_fold_char_shortcut_matches_the_full_definition() -> None:
             continue
         ch = chr(code)
         assert matching._fold_char(ch) == _reference_fold_char(ch), hex(code)
+
+
+def test_a_built_matcher_keeps_only_its_automaton() -> None:
+    # The phrase tables serve the building; a built matcher (pickled into the tagger cache and
+    # loaded by every tagging process) drops them, and refuses what would need them.
+    matcher: PhraseMatcher[str] = PhraseMatcher()
+    matcher.add("Tripoli", "city")
+    matcher.add("الزاوية", "town")  # Arabic: derived keys with prefixes too
+    assert matcher.payloads(" tripoli ", 0) == ["city"]
+    unbuilt = len(matcher)
+    matcher.build()
+    assert len(matcher) == unbuilt > 2
+    assert matcher._pending == {} and matcher._derived == {}
+    hits = matcher.find(fold_cased("Clashes in Tripoli and بالزاوية").lower())
+    assert sorted(hit[3] for hit in hits) == [("city",), ("town",)]
+    for late in (
+        lambda: matcher.add("Sirte", "city"),
+        lambda: matcher.payloads(" tripoli ", 0),
+        lambda: matcher.keys_where(0, lambda payload: True),
+    ):
+        with pytest.raises(RuntimeError, match="built"):
+            late()

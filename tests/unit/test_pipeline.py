@@ -445,6 +445,21 @@ def test_forked_workers_build_the_real_tagger_as_they_start(
     assert db.actor("khalifa-haftar") is not None
 
 
+def test_parsing_workers_yield_the_cpu_to_the_writer(tmp_path: Path) -> None:
+    # The writer is the stage every feed waits for: the parsers run at a lower priority than it
+    # and than this process, so that it keeps level with them on a machine short of cores.
+    from briefing.update.pipeline import processes
+
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    config = make_config(tmp_path, [])
+    with processes.worker_pools(config, None, tmp_path / "p.db", 2, warm=False) as pools:
+        parsers = {pools.parse.submit(processes._priority).result(timeout=30) for _ in range(4)}
+        writer = pools.write.submit(processes._priority).result(timeout=30)
+    assert writer == base
+    assert parsers == {min(19, base + processes.PARSER_NICENESS)}
+    assert processes.PARSER_NICENESS > 0
+
+
 def test_a_worker_prepares_rows_without_the_database_and_sends_actors_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -9,6 +9,8 @@ import pytest
 
 from briefing.core.errors import ConfigError
 from briefing.core.models import Config, Entry, RelevanceRules, WeightedTerm
+from briefing.intelligence.events import EventClassifier
+from briefing.intelligence.matching import prepare
 from briefing.intelligence.tagger_cache import cache_dir, cache_key
 from briefing.intelligence.tagging import Tagger
 
@@ -90,3 +92,19 @@ def test_an_unwritable_cache_folder_only_costs_the_saving(
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(blocker / "cache"))
     tagger = Tagger.from_config(_config(tmp_path))
     assert tagger.tag(Entry("x", "f", "Haftar in Tripoli")).verdict.relevant
+
+
+def test_the_cache_file_holds_no_building_tables(cache: Path, tmp_path: Path) -> None:
+    # What every tagging process unpickles: the automata, not the tables they were built
+    # from, nor the event classifier's own automaton (a Tagger passes it its one scan's hits).
+    config = _config(tmp_path)
+    Tagger.from_config(config)
+    loaded = Tagger.from_config(config)
+    assert loaded.automaton._pending == {} and loaded.automaton._derived == {}
+    assert "_matcher" not in vars(loaded.classifier)
+    # A classifier asked alone (no shared scan) builds that automaton on first use.
+    fresh = EventClassifier(loaded.classifier.rules)
+    item = prepare([("title", "Drone strike hits Misrata air base")])
+    assert loaded.classifier.classify(item) == fresh.classify(item)
+    assert loaded.classifier.classify(item).type == "remote_violence"
+    assert "_matcher" in vars(loaded.classifier)

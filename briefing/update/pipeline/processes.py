@@ -39,6 +39,16 @@ INDEX_EVERY = 64
 a long fetch, and the run's end has little left to index (m005: one round costs about as much
 as indexing a single feed by itself)."""
 
+PARSER_NICENESS = 10
+"""How much lower a parsing worker's CPU priority is than the writer's (`os.nice`). The one
+writer is the stage every feed passes through in turn: on a machine with fewer cores than
+processes (two parsers, the writer and the downloader on a laptop's two), an even share left
+it a backlog that it then stored alone with a core idle, about a quarter of a cold 1,000-feed
+fetch's time (bench/README_fetch.md). Parsers that yield keep the writer level with them; a
+backlog of parsed feeds waits in the main process instead. It also keeps the parsers' bursts
+from slowing the app's writes beside a fetch, whose turn comes after the writer's
+transaction. Lowering one's own priority needs no privilege."""
+
 PARENT_POLL_SECONDS = 1.0
 """How often a worker checks that its parent lives, where the kernel cannot tell it."""
 
@@ -149,6 +159,8 @@ def _init_parser(
     # Ctrl-C is the main process's to handle: it lets the running feeds finish their
     # transaction and shuts the pool down, instead of each worker printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with suppress(OSError):  # a system that refuses it only loses the saving
+        os.nice(PARSER_NICENESS)
     _parser = ParserProcess(config, tagger, limits)
     if warm:
         # Documents are on their way: build the Tagger now, while the main process starts
@@ -234,6 +246,11 @@ def _close_writer() -> None:
 
 def _ping() -> int:
     return os.getpid()
+
+
+def _priority() -> int:
+    """This process's niceness (tests ask the workers)."""
+    return os.getpriority(os.PRIO_PROCESS, 0)
 
 
 # ---------------------------------------------------------------------------------------------
