@@ -460,6 +460,24 @@ def test_parsing_workers_yield_the_cpu_to_the_writer(tmp_path: Path) -> None:
     assert processes.PARSER_NICENESS > 0
 
 
+def test_workers_leave_what_they_hold_out_of_garbage_collection(tmp_path: Path) -> None:
+    # Each worker freezes its heap once set up (the parsers' Tagger, the writer's store) and
+    # collects its young objects less often; this process keeps CPython's defaults.
+    import gc
+
+    from briefing.update.pipeline import processes
+
+    own = gc.get_threshold()[0]
+    config = make_config(tmp_path, [])
+    with processes.worker_pools(config, None, tmp_path / "p.db", 2, warm=True) as pools:
+        parsers = [pools.parse.submit(processes._gc_state).result(timeout=60) for _ in range(4)]
+        writer = pools.write.submit(processes._gc_state).result(timeout=60)
+    for threshold, frozen in [*parsers, writer]:
+        assert threshold == processes.WORKER_GC_THRESHOLD != own
+        assert frozen > 1000
+    assert gc.get_threshold()[0] == own
+
+
 def test_a_worker_prepares_rows_without_the_database_and_sends_actors_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
