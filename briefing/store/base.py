@@ -224,20 +224,55 @@ class StoreBase:
         """One short write transaction that takes the write lock first.
 
         Before it commits, items waiting for the search index are indexed (unless deferred, see
-        `defer_search_index`), so a search finds what the transaction stored.
+        `defer_search_index`), so a search finds what the transaction stored. Inside
+        `grouped_writes` it is part of that transaction: it neither begins nor ends one, and
+        an error ends the whole group.
         """
         if self.read_only:
             raise ReadOnlyStoreError(
                 f"{self.path or 'database'} is open read-only: changes are not saved"
             )
         db = self._db()
+        if getattr(self._local, "grouped", False):
+            yield db
+            return
+        with self._transaction(db, index=index):
+            yield db
+
+    @contextmanager
+    def grouped_writes(self) -> Iterator[None]:
+        """Every write of the block in one transaction (this thread's): all of them stored, or
+        none, and the exception raised. For a bulk writer (a fetch's writer, storing the feeds
+        that arrived while it stored the previous ones): each commit writes every page it
+        changed to the WAL, and feeds stored together share most of theirs — the indexes'
+        upper levels, the stories, the run's rows (bench/README_fetch.md). A caller that must
+        not lose the others' work to one write's failure does them again one by one."""
+        if self.read_only:
+            raise ReadOnlyStoreError(
+                f"{self.path or 'database'} is open read-only: changes are not saved"
+            )
+        db = self._db()
+        if getattr(self._local, "grouped", False):
+            raise RuntimeError("grouped_writes does not nest")
+        self._local.grouped = True
+        try:
+            with self._transaction(db, index=True):
+                yield
+        except BaseException:
+            self._forget_uncommitted()
+            raise
+        finally:
+            self._local.grouped = False
+
+    @contextmanager
+    def _transaction(self, db: Database, *, index: bool) -> Iterator[None]:
         conn = db.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as error:
             raise self.write_error(error) from error
         try:
-            yield db
+            yield
             if index and self._index_on_commit:
                 _index_pending(conn)
             conn.execute("COMMIT")
@@ -248,6 +283,10 @@ class StoreBase:
         except BaseException:
             rollback(conn)
             raise
+
+    def _forget_uncommitted(self) -> None:
+        """Drop what this store holds in memory of writes a rolled-back group made (the writer's
+        caches: see IngestMixin)."""
 
     def write_error(self, error: sqlite3.DatabaseError) -> StoreError:
         """The one line for a failed write: a damaged file says so and what to do; a full disk

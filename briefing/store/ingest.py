@@ -375,6 +375,13 @@ class IngestMixin(FeedsMixin, StoreBase):
     def _story_gazetteer(self, conn: sqlite3.Connection) -> StoryGazetteer:
         return self._gazetteer_cache.writer(conn).stories
 
+    def _forget_uncommitted(self) -> None:
+        # The stories the writer holds may be rows the group wrote; the gazetteer is read
+        # again (it is keyed by hashes the group may have written).
+        self._story_memo.index.clear()
+        self._gazetteer_cache.clear()
+        super()._forget_uncommitted()
+
     @cached_property
     def _story_memo(self) -> StoryMemo:
         """Kept between the feeds this store writes (one writer per store)."""

@@ -330,6 +330,9 @@ class GazetteerCache:
     def __init__(self) -> None:
         self._held: tuple[tuple[tuple[str, str], ...], WriterGazetteer] | None = None
 
+    def clear(self) -> None:
+        self._held = None
+
     def writer(self, conn: sqlite3.Connection) -> WriterGazetteer:
         key = tuple(
             (str(k), str(v))

@@ -30,7 +30,7 @@ from briefing.update.pipeline.outcome import Failure
 from briefing.update.pipeline.plan import FeedJob
 from briefing.update.pipeline.prepare import parse_and_tag, to_rows
 from briefing.update.pipeline.report import FeedReport
-from briefing.update.pipeline.storing import store_feed
+from briefing.update.pipeline.storing import Stored, store_feeds
 
 if TYPE_CHECKING:
     from briefing.intelligence.tagging import Tagger
@@ -151,6 +151,10 @@ class ParserProcess:
         return result, time.monotonic() - started
 
 
+Waiting = tuple[FeedJob, FeedResponse, bytes | Failure, float]
+"""A parsed feed on its way to the writer: its job, its bodiless response, its pickled rows (or
+why it has none) and the seconds spent on it so far."""
+
 Prepared = bytes | Failure | FeedResponse
 """What a parsing worker gives back for one feed: its pickled rows, why it stored nothing, or
 the failed download (a body that did not decompress)."""
@@ -205,15 +209,25 @@ class WriterProcess:
         self, job: FeedJob, response: FeedResponse, result: bytes | Failure, elapsed: float
     ) -> FeedReport:
         """Store one feed a worker prepared (pickled there: the main process passed bytes)."""
-        work = pickle.loads(result) if isinstance(result, bytes) else result
-        report = store_feed(self.store, job, response, work, elapsed=elapsed)
-        if not isinstance(work, Failure):
-            self.unindexed += 1
-            if self.unindexed >= self.index_every:
-                self.unindexed = 0
-                with suppress(StoreError):  # the feed is stored; its items wait for the next round
-                    self.store.index_pending()
+        report = self.store_feeds([(job, response, result, elapsed)])[0]
+        if isinstance(report, Exception):
+            raise report
         return report
+
+    def store_feeds(self, feeds: Sequence[Waiting]) -> list[FeedReport | Exception]:
+        """Store the feeds that waited while the writer stored the previous ones, in one
+        transaction (`storing.store_feeds`: one that fails is stored again alone)."""
+        works: list[Stored] = [
+            (job, response, pickle.loads(result) if isinstance(result, bytes) else result, elapsed)
+            for job, response, result, elapsed in feeds
+        ]
+        reports = store_feeds(self.store, works)
+        self.unindexed += sum(1 for work in works if not isinstance(work[2], Failure))
+        if self.unindexed >= self.index_every:
+            self.unindexed = 0
+            with suppress(StoreError):  # the feeds are stored; their items wait for the next round
+                self.store.index_pending()
+        return reports
 
     def record(self, outcomes: Sequence[FetchOutcome], run_id: str) -> None:
         self.store.record_outcomes(outcomes, run_id=run_id)
@@ -237,10 +251,8 @@ def _the_writer() -> WriterProcess:
     return _writer
 
 
-def store_in_writer(
-    job: FeedJob, response: FeedResponse, result: bytes | Failure, elapsed: float
-) -> FeedReport:
-    return _the_writer().store_feed(job, response, result, elapsed)
+def store_many_in_writer(feeds: Sequence[Waiting]) -> list[FeedReport | Exception]:
+    return _the_writer().store_feeds(feeds)
 
 
 def record_in_writer(outcomes: Sequence[FetchOutcome], run_id: str) -> None:
@@ -288,7 +300,7 @@ class Pools:
     parse: Executor
     """Worker processes that parse, tag and build rows (`prepare_in_worker`)."""
     write: Executor
-    """One process that stores them (`store_in_writer`)."""
+    """One process that stores them (`store_many_in_writer`)."""
 
 
 def can_fork() -> bool:

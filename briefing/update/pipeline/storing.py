@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import suppress
 
 from briefing.acquisition.fetch import FeedResponse
@@ -27,18 +28,8 @@ def store_feed(
     When storing fails, the feed's failure is recorded (if the database still takes it) so
     that it is retried by the next run; a full disk is raised (DiskFullError): the run stops.
     """
-    outcome = feed_outcome(job, response, result, elapsed=elapsed)
-    if isinstance(result, Failure):
-        store.record_outcome(outcome, run_id=job.run_id)
-        return feed_report(outcome)
     try:
-        if result.actors:
-            # A worker's first feed: its actors go in before any mention of them (cheap when
-            # the other worker's went in already).
-            store.sync_actors(result.actors)
-        if result.places:
-            store.sync_places(result.places)
-        stored = store.store_prepared(outcome, result.rows)
+        return _store(store, job, response, result, elapsed)
     except DiskFullError:
         raise
     except StoreError as error:
@@ -48,4 +39,53 @@ def store_feed(
         with suppress(StoreError):  # the database refuses even that: the feed's state is intact
             store.record_outcome(failed, run_id=job.run_id)
         return feed_report(failed)
+
+
+Stored = tuple[FeedJob, FeedResponse | None, Rows | Failure, float]
+"""A feed to store: its job, its response (bodiless), its rows or failure, seconds so far."""
+
+
+def store_feeds(store: Store, feeds: Sequence[Stored]) -> list[FeedReport | Exception]:
+    """Store several parsed feeds in one transaction (`Store.grouped_writes`); if any of them
+    fails, none is kept and each is stored again in a transaction of its own, as `store_feed`
+    does, so that one bad feed fails alone. A full disk is raised (DiskFullError). Each feed's
+    report, or the exception that stopped it in its own transaction."""
+    if len(feeds) > 1:
+        try:
+            with store.grouped_writes():
+                return [_store(store, *feed) for feed in feeds]
+        except DiskFullError:
+            raise
+        except Exception:  # whatever it was, each feed is tried alone below
+            pass
+    reports: list[FeedReport | Exception] = []
+    for job, response, result, elapsed in feeds:
+        try:
+            reports.append(store_feed(store, job, response, result, elapsed=elapsed))
+        except DiskFullError:
+            raise
+        except Exception as error:  # one feed's surprise is that feed's (see run._Fetch.one)
+            reports.append(error)
+    return reports
+
+
+def _store(
+    store: Store,
+    job: FeedJob,
+    response: FeedResponse | None,
+    result: Rows | Failure,
+    elapsed: float,
+) -> FeedReport:
+    """One feed's writes (its rows and health, or its failure), raising what fails."""
+    outcome = feed_outcome(job, response, result, elapsed=elapsed)
+    if isinstance(result, Failure):
+        store.record_outcome(outcome, run_id=job.run_id)
+        return feed_report(outcome)
+    if result.actors:
+        # A worker's first feed: its actors go in before any mention of them (cheap when
+        # the other worker's went in already).
+        store.sync_actors(result.actors)
+    if result.places:
+        store.sync_places(result.places)
+    stored = store.store_prepared(outcome, result.rows)
     return feed_report(outcome, stored, parser=result.parser, warnings=result.warnings)
