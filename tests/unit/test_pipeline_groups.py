@@ -163,6 +163,9 @@ def test_feeds_arriving_while_the_writer_stores_go_to_it_together(
 
     monkeypatch.setattr(runners, "store_many_in_writer", writer)
     monkeypatch.setattr(runners, "prepare_in_worker", lambda job, response: (b"rows", 0.0))
+    # Long enough that a stalled test machine cannot split the first group; shorter than the
+    # writer's first call, so what waited during it goes at once.
+    monkeypatch.setattr(runners, "GROUP_WAIT", 0.5)
     specs = [FeedSpec(f"f{i:02d}", f"http://127.0.0.1/{i}") for i in range(40)]
 
     async def run_all() -> list[Any]:
@@ -180,16 +183,43 @@ def test_feeds_arriving_while_the_writer_stores_go_to_it_together(
             ]
             while not first_call.is_set():
                 await asyncio.sleep(0.01)
-            await asyncio.sleep(0.2)  # every other feed parsed, waiting
+            await asyncio.sleep(0.6)  # every other feed parsed, waiting
             release.set()
             return await asyncio.gather(*tasks, return_exceptions=True)
 
     results = asyncio.run(run_all())
     assert sorted(name for call in calls for name in call) == [s.name for s in specs]
-    assert len(calls[0]) == 1 and max(len(call) for call in calls) == runners.GROUP_MAX
-    assert len(calls) == 1 + -(-39 // runners.GROUP_MAX)
+    # Parsed together, the first GROUP_MAX went at once; the rest waited for the writer.
+    assert [len(call) for call in calls] == [16, 16, 8] and runners.GROUP_MAX == 16
     for spec, result in zip(specs, results, strict=True):
         if spec.name == "f07":
             assert isinstance(result, ValueError) and str(result) == "f07"
         else:
             assert result == f"report {spec.name}"
+
+
+def test_a_lone_feed_goes_to_the_writer_after_its_short_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+
+    def writer(feeds: Sequence[Any]) -> list[Any]:
+        calls.append([job.spec.name for job, *_ in feeds])
+        return [f"report {job.spec.name}" for job, *_ in feeds]
+
+    monkeypatch.setattr(runners, "store_many_in_writer", writer)
+    monkeypatch.setattr(runners, "prepare_in_worker", lambda job, response: (b"rows", 0.0))
+
+    async def one_by_one() -> list[Any]:
+        with ThreadPoolExecutor(1) as parse, ThreadPoolExecutor(1) as write:
+            runner = runners.PoolRunner(Pools(parse, write), Store.open(tmp_path / "r.db"), "run-1")
+            reports = []
+            for name in ("slow-1", "slow-2"):  # a slow network: each feed arrives alone
+                spec = FeedSpec(name, f"http://127.0.0.1/{name}")
+                job = FeedJob(spec, None, "run-1", NOW)
+                response = FeedResponse(name, "ok", spec.url, 200, b"<rss/>", {})
+                reports.append(await runner.process(job, response, 0.0))
+            return reports
+
+    assert asyncio.run(one_by_one()) == ["report slow-1", "report slow-2"]
+    assert calls == [["slow-1"], ["slow-2"]]

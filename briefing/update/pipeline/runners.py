@@ -37,11 +37,16 @@ RECORD_BATCH = 64
 """Feed-health records (304s, failures) the writer process writes at a time."""
 
 GROUP_MAX = 16
-"""Parsed feeds the writer process stores in one transaction at most. Feeds that arrive while
-it stores go to it together as its next call (one feed each when it keeps up, as on a slow
-network): a cold fetch's WAL shrinks about threefold, and the writer's CPU by a seventh
-(bench/README_fetch.md). The cap bounds how long the app's own writes wait for the lock:
-about 16 feeds' work, some 50–100 ms on a laptop."""
+"""Parsed feeds the writer process stores in one transaction at most (`Store.grouped_writes`):
+feeds stored together share most of the pages a commit writes to the WAL (bench/
+README_fetch.md). The cap bounds how long the app's own writes wait for the lock: about 16
+feeds' work, some 50–100 ms on a laptop."""
+
+GROUP_WAIT = 0.05
+"""Seconds a parsed feed may wait for others to be stored with it, when the writer is free.
+Feeds that arrive while the writer stores go to it together as its next call anyway; this
+gathers them when the writer keeps up (it runs ahead of the parsers, see PARSER_NICENESS). On a
+slow network a feed waits this long for nothing: 50 ms, against seconds of download."""
 
 
 class Runner(Protocol):
@@ -122,10 +127,13 @@ class PoolRunner:
         self.run_id = run_id
         self.pending: list[FetchOutcome] = []
         self.batches: list[tuple[tuple[FetchOutcome, ...], asyncio.Future[None]]] = []
-        self.waiting: list[tuple[Waiting, asyncio.Future[FeedReport]]] = []
-        """Parsed feeds for the writer's next call, with where each one's report goes."""
+        self.waiting: list[tuple[Waiting, asyncio.Future[FeedReport], float]] = []
+        """Parsed feeds for the writer's next call, with where each one's report goes and when
+        it arrived (the loop's clock)."""
         self.storing = False
         """True while a call to the writer stores feeds (at most one at a time)."""
+        self.timer: asyncio.TimerHandle | None = None
+        """Set while the waiting feeds wait for GROUP_WAIT to pass."""
 
     async def process(self, job: FeedJob, response: FeedResponse, elapsed: float) -> FeedReport:
         loop = asyncio.get_running_loop()
@@ -138,17 +146,36 @@ class PoolRunner:
             self.record(outcome)
             return feed_report(outcome)
         report: asyncio.Future[FeedReport] = loop.create_future()
-        self.waiting.append(((job, bodiless(response), result, elapsed + parsing), report))
-        if not self.storing:
-            self._store_waiting()
+        feed = (job, bodiless(response), result, elapsed + parsing)
+        self.waiting.append((feed, report, loop.time()))
+        self._consider()
         return await report
 
-    def _store_waiting(self) -> None:
-        """Hand the writer the feeds waiting (up to GROUP_MAX), if any."""
-        group, self.waiting = self.waiting[:GROUP_MAX], self.waiting[GROUP_MAX:]
-        self.storing = bool(group)
-        if not group:
+    def _consider(self) -> None:
+        """Hand the writer the waiting feeds if it is free and they are GROUP_MAX or the oldest
+        has waited GROUP_WAIT; else look again when it will have."""
+        if self.storing or not self.waiting:
             return
+        loop = asyncio.get_running_loop()
+        waited = loop.time() - self.waiting[0][2]
+        if len(self.waiting) < GROUP_MAX and waited < GROUP_WAIT:
+            if self.timer is None:
+                self.timer = loop.call_later(GROUP_WAIT - waited, self._on_timer)
+            return
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self._store_waiting()
+
+    def _on_timer(self) -> None:
+        self.timer = None
+        self._consider()
+
+    def _store_waiting(self) -> None:
+        """Hand the writer the first GROUP_MAX feeds waiting."""
+        group = [(feed, report) for feed, report, _ in self.waiting[:GROUP_MAX]]
+        del self.waiting[:GROUP_MAX]
+        self.storing = True
         call = asyncio.get_running_loop().run_in_executor(
             self.pools.write, store_many_in_writer, [feed for feed, _ in group]
         )
@@ -170,7 +197,8 @@ class PoolRunner:
                 report.set_exception(result)
             else:
                 report.set_result(result)
-        self._store_waiting()
+        self.storing = False
+        self._consider()
 
     def record(self, outcome: FetchOutcome) -> None:
         """Batched: on a warm run (hundreds of 304s) one transaction each would take a third of
