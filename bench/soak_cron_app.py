@@ -50,7 +50,10 @@ class Feeds:
 
     def body(self, n: int) -> bytes:
         items = [
-            (f"f{n}-{i}", f"Tripoli talks report {n}-{i}, edition {self.generation}")
+            (
+                f"f{n}-{i}",
+                f"Tripoli talks on Libya resume, report {n}-{i}, edition {self.generation}",
+            )
             for i in range(self.items)
         ]
         return rss(items, title=f"Soak feed {n}")
