@@ -2,9 +2,8 @@
 
 Building the Tagger (reading the gazetteers, compiling the rules, building the automaton) costs
 about half a second of CPU; loading it back (8.6 MB) about a tenth of that, once its modules
-are imported. A fetch builds one in each
-worker process as it starts, the TUI one when it opens, so this is start-up time saved
-everywhere.
+are imported. A fetch builds one in each worker process as it starts, the TUI one when it
+opens, so this is start-up time saved everywhere.
 
 The file's name is a hash of everything the Tagger is built from: briefing's version, the
 source of the modules that define it, the built-in data files, the user's gazetteer file (its

@@ -228,11 +228,7 @@ class StoreBase:
         `grouped_writes` it is part of that transaction: it neither begins nor ends one, and
         an error ends the whole group.
         """
-        if self.read_only:
-            raise ReadOnlyStoreError(
-                f"{self.path or 'database'} is open read-only: changes are not saved"
-            )
-        db = self._db()
+        db = self._writable()
         if getattr(self._local, "grouped", False):
             yield db
             return
@@ -247,11 +243,7 @@ class StoreBase:
         changed to the WAL, and feeds stored together share most of theirs — the indexes'
         upper levels, the stories, the run's rows (bench/README_fetch.md). A caller that must
         not lose the others' work to one write's failure does them again one by one."""
-        if self.read_only:
-            raise ReadOnlyStoreError(
-                f"{self.path or 'database'} is open read-only: changes are not saved"
-            )
-        db = self._db()
+        db = self._writable()
         if getattr(self._local, "grouped", False):
             raise RuntimeError("grouped_writes does not nest")
         self._local.grouped = True
@@ -283,6 +275,14 @@ class StoreBase:
         except BaseException:
             rollback(conn)
             raise
+
+    def _writable(self) -> Database:
+        """This thread's connection, for a write (ReadOnlyStoreError on a read-only store)."""
+        if self.read_only:
+            raise ReadOnlyStoreError(
+                f"{self.path or 'database'} is open read-only: changes are not saved"
+            )
+        return self._db()
 
     def _forget_uncommitted(self) -> None:
         """Drop what this store holds in memory of writes a rolled-back group made (the writer's
