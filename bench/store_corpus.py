@@ -45,6 +45,13 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--profile", choices=("parser", "writer"))
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument(
+        "--group",
+        type=int,
+        default=1,
+        help="feeds per writer call, stored in one transaction as a fetch groups them "
+        "(trees without `WriterProcess.store_feeds` store one at a time)",
+    )
     args = parser.parse_args()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{args.db}{suffix}").unlink(missing_ok=True)
@@ -62,6 +69,8 @@ def main() -> None:
     writer = WriterProcess(store)
     profiles = {"parser": cProfile.Profile(), "writer": cProfile.Profile()}
     spent = {"parser": 0.0, "writer": 0.0}
+    grouped = args.group > 1 and hasattr(writer, "store_feeds")
+    waiting: list[tuple[FeedJob, FeedResponse, bytes, float]] = []
     for i, spec in enumerate(specs):
         body = (args.corpus / f"{i:04d}.xml").read_bytes()
         job = FeedJob(spec, None, "run-1", NOW)
@@ -72,6 +81,14 @@ def main() -> None:
                 raise SystemExit(f"{spec.name}: {parsed.reason}")
             rows = prepare_feed(spec.name, parsed.tagged, parsed.dropped, "run-1", NOW)
             result = pickle.dumps(to_rows(parsed, rows), protocol=pickle.HIGHEST_PROTOCOL)
+        if grouped:
+            waiting.append((job, response, result, 0.0))
+            if len(waiting) < args.group and i + 1 < len(specs):
+                continue
+            with _part("writer", args.profile, profiles, spent):
+                writer.store_feeds(waiting)
+            waiting = []
+            continue
         with _part("writer", args.profile, profiles, spent):
             writer.store_feed(job, response, result, 0.0)
     store.index_pending()

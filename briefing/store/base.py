@@ -35,6 +35,13 @@ the other fetch worker waits for its turn: at the default, that was about 1.3 ms
 commit in a 1,000-feed fetch. Not more: another connection's write (a tag in the TUI) during a
 fetch may run the pending checkpoint itself, and 32 MiB takes about 0.15 s."""
 WAL_SIZE_LIMIT = 32 * 1024 * 1024
+BULK_CACHE_KIB = 64 * 1024
+"""Page cache (KiB) of a bulk writer's connection (SQLite's default is 2 MiB). A fetch's writer
+stores up to 16 feeds in one transaction (`grouped_writes`): their pages outgrow 2 MiB, so
+SQLite spilled dirty pages to the WAL in mid-transaction and read back the ones it needed again
+— the stories rows and the indexes every new item touches (bench/README_fetch.md: about
+135,000 page reads and 186,000 page writes for 1,000 feeds, 20,000 and 125,000 with this). Only
+the writer process of a fetch, for one run; other connections keep the default."""
 _MAIN = threading.main_thread()
 NOTADB = 26
 """SQLITE_NOTADB: the file's header is not SQLite's."""
@@ -115,6 +122,7 @@ class StoreBase:
         # A read-only database read from a private copy (see opening._readable_uri).
         self._copy_dir = copy_dir
         self._autocheckpoint: int | None = None
+        self._cache_kib: int | None = None
         self._index_on_commit = True
         self._shares = 1
         self.shared_key: tuple[int, int] | None = None
@@ -156,6 +164,8 @@ class StoreBase:
             conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
             if self._autocheckpoint is not None:
                 conn.execute(f"PRAGMA wal_autocheckpoint = {self._autocheckpoint}")
+            if self._cache_kib is not None:
+                conn.execute(f"PRAGMA cache_size = -{self._cache_kib}")
         with self._lock:
             self._close_finished_threads()
             self._all.append(conn)
@@ -182,6 +192,22 @@ class StoreBase:
             conns = list(self._all)
         for conn in conns:
             conn.execute(f"PRAGMA wal_autocheckpoint = {pages}")
+
+    def use_bulk_cache(self, kib: int = BULK_CACHE_KIB) -> None:
+        """Give this store's connections a page cache of `kib` KiB: for a bulk writer whose
+        transactions outgrow the default (see BULK_CACHE_KIB). Memory is taken as pages are
+        read, and given back when the connection closes."""
+        if self.read_only:
+            return
+        self._cache_kib = kib
+        with self._lock:
+            conns = list(self._all)
+        for conn in conns:
+            conn.execute(f"PRAGMA cache_size = -{kib}")
+
+    def page_cache_size(self) -> int:
+        """This thread's connection's `PRAGMA cache_size` (negative: KiB; positive: pages)."""
+        return int(self._db().conn.execute("PRAGMA cache_size").fetchone()[0])
 
     def checkpoint(self) -> None:
         """Copy the WAL back into the database now (PASSIVE: never waits for readers or writers),

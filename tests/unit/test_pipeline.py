@@ -460,6 +460,18 @@ def test_parsing_workers_yield_the_cpu_to_the_writer(tmp_path: Path) -> None:
     assert processes.PARSER_NICENESS > 0
 
 
+def test_the_writer_process_has_the_bulk_page_cache(tmp_path: Path) -> None:
+    # It stores up to GROUP_MAX feeds per transaction: with SQLite's default cache of 2 MiB it
+    # spilled pages to the WAL and read them back (bench/README_fetch.md).
+    from briefing.store.base import BULK_CACHE_KIB
+    from briefing.update.pipeline import processes
+
+    config = make_config(tmp_path, [])
+    with processes.worker_pools(config, None, tmp_path / "p.db", 1, warm=False) as pools:
+        cache = pools.write.submit(processes._cache_size).result(timeout=30)
+    assert cache == -BULK_CACHE_KIB
+
+
 def test_workers_leave_what_they_hold_out_of_garbage_collection(tmp_path: Path) -> None:
     # Each worker freezes its heap once set up (the parsers' Tagger, the writer's store) and
     # collects its young objects less often; this process keeps CPython's defaults.

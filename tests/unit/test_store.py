@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -378,6 +379,34 @@ def test_prepared_feed_stores_like_store_feed(store: Store) -> None:
     # Storing the same rows again changes nothing.
     again = store.store_feed(FetchOutcome("Libya Observer", "ok", 200), items, dropped, run_id="r")
     assert (again.new, again.unchanged) == (0, 2)
+
+
+def test_a_bulk_writer_s_page_cache_holds_a_group_of_feeds(tmp_path: Path) -> None:
+    """A bulk writer's connections (made before and after the call, in any thread) get the
+    larger page cache; another connection and a read-only store keep SQLite's default."""
+    from briefing.store.base import BULK_CACHE_KIB
+
+    path = tmp_path / "bulk.db"
+    writer = Store.open(path)
+    before = writer._db().conn
+    writer.use_bulk_cache()
+    assert before.execute("PRAGMA cache_size").fetchone()[0] == -BULK_CACHE_KIB
+    seen: list[int] = []
+    thread = threading.Thread(
+        target=lambda: seen.append(writer._db().conn.execute("PRAGMA cache_size").fetchone()[0])
+    )
+    thread.start()
+    thread.join()
+    assert seen == [-BULK_CACHE_KIB]
+    assert BULK_CACHE_KIB > 2000
+    other = sqlite3.connect(path)
+    assert other.execute("PRAGMA cache_size").fetchone()[0] == -2000
+    other.close()
+    writer.close()
+    reader = Store.open(path, read_only=True)
+    reader.use_bulk_cache()
+    assert reader._db().conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
+    reader.close()
 
 
 def test_deferred_checkpoints_and_checkpoint(tmp_path: Path) -> None:

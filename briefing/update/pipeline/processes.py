@@ -201,6 +201,7 @@ class WriterProcess:
         # search index, once at the end of the run (`update` does both), not with every feed.
         store.defer_checkpoints()
         store.defer_search_index()
+        store.use_bulk_cache()
         self.store = store
         self.index_every = index_every
         self.unindexed = 0
@@ -279,6 +280,11 @@ def _gc_state() -> tuple[int, int]:
     """This process's youngest collection threshold and frozen object count (tests ask the
     workers)."""
     return gc.get_threshold()[0], gc.get_freeze_count()
+
+
+def _cache_size() -> int:
+    """The writer's page cache setting (tests ask it)."""
+    return int(_the_writer().store.page_cache_size())
 
 
 def _ping() -> int:
