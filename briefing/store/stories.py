@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from functools import lru_cache
 
 from briefing.core.models import (
     ItemFilter,
@@ -116,9 +117,11 @@ def choose_story(
         found = _stored_candidates(conn, sig)
     else:
         found = memo.index.candidates(conn, sig)
-    stored = {s.candidate.id: s for s in found}
-    match = choose(sig, (s.candidate for s in stored.values()))
-    return StoryChoice(match, stored[match.story_id] if match else None)
+    match = choose(sig, [s.candidate for s in found])
+    if match is None:
+        return StoryChoice(None, None)
+    # (The first of an id, as a dict of them would keep; the list holds each id once.)
+    return StoryChoice(match, next(s for s in found if s.candidate.id == match.story_id))
 
 
 def join_story(
@@ -150,12 +153,12 @@ def record_story(
     item's own `story_id` and `story_reasons` are the caller's (`join_story`, or the fetch's
     INSERT). Returns the story's id."""
     match, story = choice.match, choice.stored
+    when = iso(sig.when) or ""
     if match is None or story is None:
         start = candidate(item_id, sig)
         feeds = list(dict.fromkeys(sources))
         feeds_text = _JSON.encode(feeds)
-        languages_text = _JSON.encode([sig.language] if sig.language else [])
-        when = iso(sig.when)
+        languages_text = _with_language("[]", sig.language)
         row = (
             item_id,
             when,
@@ -182,8 +185,13 @@ def record_story(
         )
         if memo is not None:
             _remember(memo, feeds_text, set(feeds))
-            key = key_of(sig)
-            memo.index.put(key, stored_story(key, row, feeds_text, languages_text))
+            # The row as `stored_story` would decode it: its sets are the signature's.
+            moment = _moment(sig.when, when)
+            held = replace(start, first_seen=moment, last_seen=moment)
+            memo.index.put(
+                key_of(sig),
+                StoredStory(held, float(row[6]), row, feeds_text, languages_text),
+            )
         return item_id
     had = story.candidate
     grown = widen(had, sig)
@@ -198,15 +206,16 @@ def record_story(
             "SELECT sources, languages FROM stories WHERE id = ?", (match.story_id,)
         ).fetchone()
     feeds_text = _more_sources(stored_sources, sources, memo)
-    languages = list(json_list(stored_languages))
-    if sig.language and sig.language not in languages:
-        languages.append(sig.language)
-    languages_text = _JSON.encode(languages)
+    languages_text = _with_language(stored_languages, sig.language)
     better = sig.headline_rank > story.headline_rank
+    # With a memo, a time the item does not move keeps its text as read (`iso` of it, as the
+    # writer stores it); retag formats both anew.
+    same_first = memo is not None and grown.first_seen == had.first_seen
+    same_last = memo is not None and grown.last_seen == had.last_seen
     row = (
         match.story_id,
-        iso(grown.first_seen),
-        iso(grown.last_seen),
+        story.row[1] if same_first else iso(grown.first_seen),
+        story.row[2] if same_last else iso(grown.last_seen),
         _set_text(grown.actors, had.actors, texts[0]),
         _set_text(grown.numbers, had.numbers, texts[1]),
         _set_text(grown.spots, had.spots, texts[2]),
@@ -231,13 +240,14 @@ def record_story(
     )
     if memo is not None:
         # The row as written, its sets those `widen` grew (equal to its texts decoded).
+        moment = _moment(sig.when, when)
         held = StoryCandidate(
             grown.id,
             grown.event_type,
             grown.place_id,
             grown.phase,
-            require_iso(str(row[1])),
-            require_iso(str(row[2])),
+            had.first_seen if same_first else moment,
+            had.last_seen if same_last else moment,
             grown.actors,
             grown.numbers,
             grown.spots,
@@ -246,6 +256,24 @@ def record_story(
             key_of(sig), StoredStory(held, float(row[6]), row, feeds_text, languages_text)
         )
     return match.story_id
+
+
+def _moment(when: datetime, text: str) -> datetime:
+    """`when` as a stored time reads back (`require_iso(text)`, `text` being `iso(when)`):
+    `when` itself when it is already in UTC to the second, as parse's dates are."""
+    if when.tzinfo is UTC and not when.microsecond:
+        return when
+    return require_iso(text)
+
+
+@lru_cache(maxsize=1024)
+def _with_language(text: str, language: str | None) -> str:
+    """A story's `languages` text with `language` added (once, last). Few distinct texts
+    occur (combinations of a handful of languages): each is decoded once per writer."""
+    languages = list(json_list(text))
+    if language and language not in languages:
+        languages.append(language)
+    return _JSON.encode(languages)
 
 
 def _set_text(grown: frozenset[str], had: frozenset[str], stored: str | None) -> str:
