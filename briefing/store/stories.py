@@ -214,8 +214,8 @@ def record_story(
     same_last = memo is not None and grown.last_seen == had.last_seen
     row = (
         match.story_id,
-        story.row[1] if same_first else iso(grown.first_seen),
-        story.row[2] if same_last else iso(grown.last_seen),
+        story.row[1] if same_first else iso(grown.first_seen) or "",
+        story.row[2] if same_last else iso(grown.last_seen) or "",
         _set_text(grown.actors, had.actors, texts[0]),
         _set_text(grown.numbers, had.numbers, texts[1]),
         _set_text(grown.spots, had.spots, texts[2]),
