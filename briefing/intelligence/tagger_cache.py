@@ -18,6 +18,7 @@ It holds pickles: like the code itself, it must be writable by its user only.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -97,12 +98,26 @@ def load_or_build(config: Config, build: Callable[[], T], kind: type[T]) -> T:
     path = folder / f"{_PREFIX}{key}.pickle"
     with suppress(Exception):  # missing, truncated, from another build: build it instead
         with path.open("rb") as handle:
-            loaded = pickle.load(handle)  # our own file, in the user's cache
+            loaded = _unpickle(handle.read())  # our own file, in the user's cache
         if isinstance(loaded, kind):
             return loaded
     built = build()
     _save(folder, path, built)
     return built
+
+
+def _unpickle(data: bytes) -> object:
+    """`pickle.loads` with the garbage collector paused: unpickling a Tagger allocates hundreds
+    of thousands of containers and none of them is garbage, yet each few hundred set off a
+    collection that walked them all again — half the load's time (0.07 s → 0.04 s, in every
+    fetch worker and at the app's start)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _save(folder: Path, path: Path, value: object) -> None:

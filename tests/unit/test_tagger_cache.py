@@ -108,3 +108,36 @@ def test_the_cache_file_holds_no_building_tables(cache: Path, tmp_path: Path) ->
     assert loaded.classifier.classify(item) == fresh.classify(item)
     assert loaded.classifier.classify(item).type == "remote_violence"
     assert "_matcher" in vars(loaded.classifier)
+
+
+def test_loading_the_cache_sets_off_no_garbage_collection(cache: Path, tmp_path: Path) -> None:
+    # Unpickling makes no garbage: the collector is paused for it, and left as it was found
+    # (also when the file is broken).
+    import gc
+
+    config = _config(tmp_path)
+    Tagger.from_config(config)  # built and written
+    (path,) = cache.glob("tagger-*.pickle")
+    starts: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            starts.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        assert gc.isenabled()
+        loaded = Tagger.from_config(config)
+        assert gc.isenabled() and starts == []
+        gc.disable()
+        try:
+            Tagger.from_config(config)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+        path.write_bytes(b"not a pickle")
+        Tagger.from_config(config)  # rebuilt
+        assert gc.isenabled()
+    finally:
+        gc.callbacks.remove(count)
+    assert loaded.tag(Entry("x", "f", "Haftar in Tripoli")).verdict.relevant
