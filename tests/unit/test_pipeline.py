@@ -373,6 +373,42 @@ def test_progress_is_reported_per_feed(tmp_path: Path, db: Store, httpserver: HT
     assert {c[2] for c in calls[1:]} == {"p0", "p1", "p2"}
 
 
+def test_a_pooled_run_collects_this_process_s_garbage_as_its_workers_do(
+    tmp_path: Path, db: Store, httpserver: HTTPServer
+) -> None:
+    # While the workers run, this process (downloads: short-lived objects by the hundred
+    # thousand) has its heap frozen and the workers' collection threshold; afterwards, as before.
+    import gc
+
+    from briefing.update.pipeline import processes
+
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    assert before[0][0] != processes.WORKER_GC_THRESHOLD
+    feeds = one_item_feeds(httpserver, "g", "Haftar visits Sirte", 3)
+    seen: list[tuple[int, bool]] = []
+    run(
+        tmp_path,
+        db,
+        feeds,
+        workers=2,
+        progress=lambda done, total, r: (
+            seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 0))
+            if r is not None
+            else None
+        ),
+    )
+    assert len(seen) == 3 and set(seen) == {(processes.WORKER_GC_THRESHOLD, True)}
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+    # A heap frozen before (by whoever runs us) stays frozen.
+    gc.freeze()
+    try:
+        with processes.bulk_collection():
+            pass
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_second_fetch_is_refused_while_one_holds_the_lock(
     tmp_path: Path, db: Store, httpserver: HTTPServer
 ) -> None:

@@ -30,7 +30,7 @@ from briefing.update.pipeline.plan import (
     plan_run,
     select_feeds,
 )
-from briefing.update.pipeline.processes import can_fork, worker_pools
+from briefing.update.pipeline.processes import bulk_collection, can_fork, worker_pools
 from briefing.update.pipeline.report import (
     FeedReport,
     ProgressCallback,
@@ -194,7 +194,10 @@ def _runner(
     if not pooled or store.path is None:
         yield InProcessRunner(config, store, tagger, run_id)
         return
-    with worker_pools(config, tagger, store.path, n_workers, warm=warm, limits=limits) as pools:
+    with (
+        bulk_collection(),
+        worker_pools(config, tagger, store.path, n_workers, warm=warm, limits=limits) as pools,
+    ):
         yield PoolRunner(pools, store, run_id)
 
 
