@@ -304,8 +304,8 @@ def fetch(
     from briefing.update.demo import refuse_fetch_into_demo
 
     ctx.open_store(refuse=refuse_fetch_into_demo)  # before the seed goes in: nothing written
-    err = stderr_console()
-    show_progress = not (quiet or as_json) and err.is_terminal
+    # (A quiet or JSON run never asks rich: see briefing/cli/_output.py.)
+    show_progress = not (quiet or as_json) and stderr_console().is_terminal
     try:
         _fetch_loop(ctx, config, force, feeds, quiet, as_json, watch, wait, show_progress)
     except KeyboardInterrupt:
@@ -324,7 +324,7 @@ def _fetch_loop(
     wait: bool,
     show_progress: bool,
 ) -> None:
-    err = stderr_console()
+    err: Console | None = None  # made for --watch's pauses only
     while True:
         report: RunReport | None = None
         try:
@@ -345,6 +345,7 @@ def _fetch_loop(
                 sys.exit(EXIT_FEEDS_FAILED)
             return
         force = False  # --force applies to the first round only
+        err = err or stderr_console()
         try:
             _watch_pause(ctx, err)
         except KeyboardInterrupt:

@@ -431,6 +431,25 @@ def test_a_quiet_fetch_starts_without_rich_or_httpx_s_command_line() -> None:
     assert out.strip() == ""
 
 
+def test_a_quiet_fetch_runs_without_importing_rich(tmp_path: Path, served: HTTPServer) -> None:
+    # Not only its imports: a whole quiet run (cron's) by the real command line, workers and
+    # all (-X importtime lists every module any of its processes imports).
+    for i in range(3):
+        served.expect_request(f"/good{i}").respond_with_data(rss(libya_items(f"q{i}", 2)))
+    config = write_config(tmp_path, {f"Good {i}": served.url_for(f"/good{i}") for i in range(3)})
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *_briefing(config, "fetch", "--quiet")[1:]],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "briefing.update.pipeline.processes" in imported  # the pooled path ran
+    assert not {m for m in imported if m.split(".")[0] in ("rich", "pygments")}
+
+
 # --- killing the parent alone: its workers die with it, and the lock goes with them -----------
 
 
