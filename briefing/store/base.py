@@ -35,13 +35,14 @@ the other fetch worker waits for its turn: at the default, that was about 1.3 ms
 commit in a 1,000-feed fetch. Not more: another connection's write (a tag in the TUI) during a
 fetch may run the pending checkpoint itself, and 32 MiB takes about 0.15 s."""
 WAL_SIZE_LIMIT = 32 * 1024 * 1024
-BULK_CACHE_KIB = 64 * 1024
+BULK_CACHE_KIB = 16 * 1024
 """Page cache (KiB) of a bulk writer's connection (SQLite's default is 2 MiB). A fetch's writer
 stores up to 16 feeds in one transaction (`grouped_writes`): their pages outgrow 2 MiB, so
 SQLite spilled dirty pages to the WAL in mid-transaction and read back the ones it needed again
-— the stories rows and the indexes every new item touches (bench/README_fetch.md: about
-135,000 page reads and 186,000 page writes for 1,000 feeds, 20,000 and 125,000 with this). Only
-the writer process of a fetch, for one run; other connections keep the default."""
+— the stories rows and the indexes every new item touches. Storing 1,000 feeds in groups of 16
+(bench/README_fetch.md): 135,000 page reads and 186,000 page writes at the default; 26,000 and
+125,000 with 8 MiB, 22,000 and 125,000 with 16, 20,000 and 125,000 with 64. Only the writer
+process of a fetch, for one run; other connections keep the default."""
 _MAIN = threading.main_thread()
 NOTADB = 26
 """SQLITE_NOTADB: the file's header is not SQLite's."""
