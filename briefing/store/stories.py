@@ -120,7 +120,7 @@ def choose_story(
     match = choose(sig, [s.candidate for s in found])
     if match is None:
         return StoryChoice(None, None)
-    # (The first of an id, as a dict of them would keep; the list holds each id once.)
+    # (`found` holds each story once.)
     return StoryChoice(match, next(s for s in found if s.candidate.id == match.story_id))
 
 

@@ -286,8 +286,7 @@ def bulk_collection() -> Iterator[None]:
     someone else froze before is left frozen."""
     threshold = gc.get_threshold()
     frozen_before = gc.get_freeze_count()
-    gc.freeze()
-    gc.set_threshold(WORKER_GC_THRESHOLD, *threshold[1:])
+    _settle_heap()
     try:
         yield
     finally:

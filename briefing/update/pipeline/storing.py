@@ -29,7 +29,7 @@ def store_feed(
     that it is retried by the next run; a full disk is raised (DiskFullError): the run stops.
     """
     try:
-        return _store(store, job, response, result, elapsed)
+        return _store(store, (job, response, result, elapsed))
     except DiskFullError:
         raise
     except StoreError as error:
@@ -53,7 +53,7 @@ def store_feeds(store: Store, feeds: Sequence[Stored]) -> list[FeedReport | Exce
     if len(feeds) > 1:
         try:
             with store.grouped_writes():
-                return [_store(store, *feed) for feed in feeds]
+                return [_store(store, feed) for feed in feeds]
         except DiskFullError:
             raise
         except Exception:  # whatever it was, each feed is tried alone below
@@ -69,14 +69,9 @@ def store_feeds(store: Store, feeds: Sequence[Stored]) -> list[FeedReport | Exce
     return reports
 
 
-def _store(
-    store: Store,
-    job: FeedJob,
-    response: FeedResponse | None,
-    result: Rows | Failure,
-    elapsed: float,
-) -> FeedReport:
+def _store(store: Store, feed: Stored) -> FeedReport:
     """One feed's writes (its rows and health, or its failure), raising what fails."""
+    job, response, result, elapsed = feed
     outcome = feed_outcome(job, response, result, elapsed=elapsed)
     if isinstance(result, Failure):
         store.record_outcome(outcome, run_id=job.run_id)
