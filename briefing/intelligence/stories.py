@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import ahocorasick
 
@@ -185,6 +186,30 @@ class StoryCandidate:
     """The places inside the town its reports name (one at most, unless it has none)."""
 
 
+class Candidate(Protocol):
+    """What `choose` and `widen` read of a story: `StoryCandidate`, or the store's held row of
+    one (`briefing.store.storyindex.HeldStory`), which a fetch grows in place."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def event_type(self) -> EventType: ...
+    @property
+    def place_id(self) -> str | None: ...
+    @property
+    def phase(self) -> str: ...
+    @property
+    def first_seen(self) -> datetime: ...
+    @property
+    def last_seen(self) -> datetime: ...
+    @property
+    def actors(self) -> frozenset[str]: ...
+    @property
+    def numbers(self) -> frozenset[str]: ...
+    @property
+    def spots(self) -> frozenset[str]: ...
+
+
 @dataclass(frozen=True)
 class StoryMatch:
     """The story an item joins and why."""
@@ -310,7 +335,7 @@ def numbers_in(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def choose(sig: StorySignature, candidates: Iterable[StoryCandidate]) -> StoryMatch | None:
+def choose(sig: StorySignature, candidates: Iterable[Candidate]) -> StoryMatch | None:
     """The story `sig` joins among `candidates`, or None when it starts a new one.
 
     Args:
@@ -327,41 +352,45 @@ def choose(sig: StorySignature, candidates: Iterable[StoryCandidate]) -> StoryMa
     # candidates in a fetch, and writing them was most of the choice's cost. The rule's tests
     # are written out in the loop (the gap computed once): about 80,000 candidates are
     # weighed in a 1,000-feed fetch.
-    best: tuple[tuple[int, float], StoryCandidate] | None = None
-    key = (sig.event_type, sig.place_id, sig.phase)
+    # The rank is (shared actors and figures, nearness): compared as the pair, the higher
+    # score first, then the smaller gap.
+    best: Candidate | None = None
+    best_score, best_gap = -1, _NO_GAP
+    event_type, place_id, phase = sig.event_type, sig.place_id, sig.phase
     when, spot, actors, numbers = sig.when, sig.spot, sig.actors, sig.numbers
-    limit = GAP if sig.place_id is not None else PLACELESS_GAP
+    limit = GAP if place_id is not None else PLACELESS_GAP
     for c in candidates:
-        if (c.event_type, c.place_id, c.phase) != key:
+        if c.place_id != place_id or c.event_type != event_type or c.phase != phase:
             continue
         if spot and c.spots and spot not in c.spots:
             continue  # two quarters of one town
         first, last = c.first_seen, c.last_seen
-        if max(last, when) - min(first, when) > SPAN:
+        if (last if last > when else when) - (first if first < when else when) > SPAN:
             continue
         gap = first - when if when < first else when - last if when > last else _NO_GAP
         if gap > limit:
             continue
-        shared_numbers = numbers & c.numbers
+        shared_numbers = numbers & c.numbers if numbers else _NO_IDS
+        shared_actors = actors & c.actors if actors else _NO_IDS
         # No place to anchor on: the same act by the same people or bodies, or with the same
         # figures. A state is named by every report of a visit to its capital or of talks it
         # hosts, so it does not count here.
-        if sig.place_id is None and not (
-            shared_numbers or any(a not in sig.states for a in actors & c.actors)
+        if place_id is None and not (
+            shared_numbers or any(a not in sig.states for a in shared_actors)
         ):
             continue
-        rank = (len(actors & c.actors) + len(shared_numbers), -gap.total_seconds())
-        if best is None or rank > best[0]:
-            best = (rank, c)
+        score = len(shared_actors) + len(shared_numbers)
+        if score > best_score or (score == best_score and gap < best_gap):
+            best, best_score, best_gap = c, score, gap
     if best is None:
         return None
-    return StoryMatch(best[1].id, _reasons(sig, best[1]))
+    return StoryMatch(best.id, _reasons(sig, best))
 
 
 _NO_GAP = timedelta(0)
 
 
-def _reasons(sig: StorySignature, c: StoryCandidate) -> tuple[str, ...]:
+def _reasons(sig: StorySignature, c: Candidate) -> tuple[str, ...]:
     """Why `sig` joins `c` (which `choose` found it fits)."""
     actors = sorted(sig.actors & c.actors)
     numbers = sorted(sig.numbers & c.numbers, key=lambda n: (len(n), n))
@@ -454,7 +483,7 @@ def candidate(story_id: int, sig: StorySignature) -> StoryCandidate:
     )
 
 
-def widen(c: StoryCandidate, sig: StorySignature) -> StoryCandidate:
+def widen(c: Candidate, sig: StorySignature) -> StoryCandidate:
     """The story `c` with `sig` joined: its time span, actors and figures grow (the store keeps
     the same aggregates in the story's row)."""
     return StoryCandidate(

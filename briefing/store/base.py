@@ -292,15 +292,18 @@ class StoreBase:
             raise self.write_error(error) from error
         try:
             yield
+            self._before_commit(conn)
             if index and self._index_on_commit:
                 _index_pending(conn)
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as error:
             # A full disk or an I/O error: the caller gets one line, the database its old state.
             rollback(conn)
+            self._forget_uncommitted()
             raise self.write_error(error) from error
         except BaseException:
             rollback(conn)
+            self._forget_uncommitted()
             raise
 
     def _writable(self) -> Database:
@@ -311,9 +314,13 @@ class StoreBase:
             )
         return self._db()
 
+    def _before_commit(self, conn: sqlite3.Connection) -> None:
+        """Write what this store holds back until its transaction commits (the stories a fetch
+        grows in memory: see IngestMixin)."""
+
     def _forget_uncommitted(self) -> None:
-        """Drop what this store holds in memory of writes a rolled-back group made (the writer's
-        caches: see IngestMixin)."""
+        """Drop what this store holds in memory of writes a rolled-back transaction made (the
+        writer's caches: see IngestMixin)."""
 
     def write_error(self, error: sqlite3.DatabaseError) -> StoreError:
         """The one line for a failed write: a damaged file says so and what to do; a full disk

@@ -335,6 +335,8 @@ class IngestMixin(FeedsMixin, StoreBase):
             # An update may change the links and headlines the feed's look-ups hold, and it
             # replaces rows that may be waiting: the rest of the feed goes the plain way.
             writes.end_batching()
+            # The plain way reads stories rows: the ones grown in memory are written first.
+            self._story_memo.index.flush(conn)
             db.table("items").update(item_id, {**fields, "updated_at": stamp})
             self._replace_mentions(db, item_id, item.mentions, known)
             replace_places(conn, item_id, item.places, known_places)
@@ -349,9 +351,11 @@ class IngestMixin(FeedsMixin, StoreBase):
         match = writes.same_story(fields["canonical_url"], fields["title_key"], item.window)
         if match is not None:
             writes.add_source(e.feed, e.identity, match, e.url, stamp)
-            story_id = add_story_source(conn, match, e.feed, item.story.when)
-            if story_id is not None:
-                self._story_memo.index.reread(conn, story_id)
+            index = self._story_memo.index
+            if not index.add_source(conn, match, e.feed, item.story.when):
+                story_id = add_story_source(conn, match, e.feed, item.story.when)
+                if story_id is not None:
+                    index.reread(conn, story_id)
             return "merged", match
 
         story = gazetteer.apply(item.story)
@@ -374,6 +378,11 @@ class IngestMixin(FeedsMixin, StoreBase):
 
     def _story_gazetteer(self, conn: sqlite3.Connection) -> StoryGazetteer:
         return self._gazetteer_cache.writer(conn).stories
+
+    def _before_commit(self, conn: sqlite3.Connection) -> None:
+        # The stories the fetch grew in memory (see briefing.store.storyindex).
+        self._story_memo.index.commit(conn)
+        super()._before_commit(conn)
 
     def _forget_uncommitted(self) -> None:
         # The stories the writer holds may be rows the group wrote; the gazetteer is read

@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from functools import lru_cache
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from briefing.core.models import (
     ItemFilter,
@@ -25,7 +24,6 @@ from briefing.core.models import (
     Story,
 )
 from briefing.intelligence.stories import (
-    StoryCandidate,
     StoryGazetteer,
     StoryMatch,
     StorySignature,
@@ -41,11 +39,12 @@ from briefing.store.items import ROW_COLUMNS, ItemsMixin
 from briefing.store.storyindex import (
     CANDIDATE_SQL,
     CANDIDATES,
-    StoredStory,
+    HeldStory,
     StoryIndex,
     bounds,
     key_of,
     stored_story,
+    with_language,
 )
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
@@ -67,24 +66,17 @@ _STORY_COLUMNS = (
 
 @dataclass
 class StoryMemo:
-    """What a writer keeps between the new items of a fetch, so as not to read or decode again
-    what it read or wrote before."""
+    """What a writer keeps between the new items of a fetch, so as not to read, decode or
+    write again what it read or wrote before."""
 
     index: StoryIndex = field(default_factory=StoryIndex)
-    """The candidate rows, held while no one else writes (see `briefing.store.storyindex`): a
-    story is a candidate for many new items of one fetch (about 24 on the bench corpus), and
-    the query and decoding its row cost more than the rest of the choice."""
-    sources: dict[str, set[str]] = field(default_factory=dict)
-    """A stories row's `sources` text this writer wrote (`_JSON.encode` of the list) → the
-    feeds in it. A feed joining the story is then appended to the text, instead of decoding and
-    encoding a list that grows to hundreds of feeds. Emptied past MEMO_SIZE."""
+    """The candidate rows, held while no one else writes, and grown in memory until the
+    transaction commits (see `briefing.store.storyindex`): a story is a candidate for many new
+    items of one fetch (about 24 on the bench corpus), and the query and decoding its row cost
+    more than the rest of the choice."""
 
 
-MEMO_SIZE = 8192
-"""Entries `StoryMemo.sources` holds before it is emptied."""
-
-
-def _stored_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[StoredStory]:
+def _stored_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[HeldStory]:
     """The plain path (`StoryIndex.candidates` is the writer's): `CANDIDATE_SQL`, decoded."""
     if not sig.eventful:
         return []
@@ -99,12 +91,15 @@ class StoryChoice:
     one: decided before the item is written, so a fetch's INSERT carries its story."""
 
     match: StoryMatch | None
-    stored: StoredStory | None
+    stored: HeldStory | None
 
     @property
     def reasons_json(self) -> str:
         """The item's `story_reasons` column."""
         return _JSON.encode(list(self.match.reasons)) if self.match else "[]"
+
+
+_NO_CHOICE = StoryChoice(None, None)
 
 
 def choose_story(
@@ -117,11 +112,13 @@ def choose_story(
         found = _stored_candidates(conn, sig)
     else:
         found = memo.index.candidates(conn, sig)
-    match = choose(sig, [s.candidate for s in found])
+    if not found:
+        return _NO_CHOICE
+    match = choose(sig, found)
     if match is None:
-        return StoryChoice(None, None)
+        return _NO_CHOICE
     # (`found` holds each story once.)
-    return StoryChoice(match, next(s for s in found if s.candidate.id == match.story_id))
+    return StoryChoice(match, next(s for s in found if s.id == match.story_id))
 
 
 def join_story(
@@ -151,85 +148,62 @@ def record_story(
     """The stories row's side of item `item_id` joining `choice` (`choose_story`, read in this
     transaction before the item was written): start the story, or grow the one joined. The
     item's own `story_id` and `story_reasons` are the caller's (`join_story`, or the fetch's
-    INSERT). Returns the story's id."""
+    INSERT). Returns the story's id.
+
+    With `memo` (a fetch) the held row grows and is written when the transaction commits
+    (`StoryIndex`); without (retag, and the tests' reference), every row is read, encoded
+    and written at once: the plain path the fast one is tested against."""
     match, story = choice.match, choice.stored
+    if memo is not None:
+        if match is None or story is None:
+            memo.index.start(conn, item_id, sig, sources)
+            return item_id
+        memo.index.join(conn, story, item_id, sig, sources)
+        return story.id
     when = iso(sig.when) or ""
     if match is None or story is None:
         start = candidate(item_id, sig)
-        feeds = list(dict.fromkeys(sources))
-        feeds_text = _JSON.encode(feeds)
-        languages_text = _with_language("[]", sig.language)
-        row = (
-            item_id,
-            when,
-            when,
-            _JSON.encode(sorted(start.actors)),
-            _JSON.encode(sorted(start.numbers)),
-            _JSON.encode(sorted(start.spots)),
-            sig.headline_rank,
-        )
         conn.execute(
             "INSERT INTO stories (id, first_seen, last_seen, actors, numbers, spots, "
             "headline_rank, event_type, place_id, phase, headline, headline_item, sources, "
             "languages, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             (
-                *row,
+                item_id,
+                when,
+                when,
+                _JSON.encode(sorted(start.actors)),
+                _JSON.encode(sorted(start.numbers)),
+                _JSON.encode(sorted(start.spots)),
+                sig.headline_rank,
                 sig.event_type,
                 sig.place_id,
                 sig.phase,
                 sig.title,
                 item_id,
-                feeds_text,
-                languages_text,
+                _JSON.encode(list(dict.fromkeys(sources))),
+                with_language("[]", sig.language),
             ),
         )
-        if memo is not None:
-            _remember(memo, feeds_text, set(feeds))
-            # The row as `stored_story` would decode it: its sets are the signature's.
-            moment = _moment(sig.when, when)
-            held = replace(start, first_seen=moment, last_seen=moment)
-            memo.index.put(
-                key_of(sig),
-                StoredStory(held, float(row[6]), row, feeds_text, languages_text),
-            )
         return item_id
-    had = story.candidate
-    grown = widen(had, sig)
-    # With a memo (a fetch), a set the item does not grow keeps its stored text, and the
-    # sources and languages the writer knows are not read again; retag (no memo) reads and
-    # encodes everything: the plain path the fast one is tested against.
-    texts = story.texts if memo is not None else (None, None, None)
-    if memo is not None and story.sources is not None and story.languages is not None:
-        stored_sources, stored_languages = story.sources, story.languages
-    else:
-        stored_sources, stored_languages = conn.execute(
-            "SELECT sources, languages FROM stories WHERE id = ?", (match.story_id,)
-        ).fetchone()
-    feeds_text = _more_sources(stored_sources, sources, memo)
-    languages_text = _with_language(stored_languages, sig.language)
+    grown = widen(story, sig)
+    stored_sources, stored_languages = conn.execute(
+        "SELECT sources, languages FROM stories WHERE id = ?", (match.story_id,)
+    ).fetchone()
+    feeds = list(dict.fromkeys([*json_list(stored_sources), *sources]))
     better = sig.headline_rank > story.headline_rank
-    # With a memo, a time the item does not move keeps its text as read (`iso` of it, as the
-    # writer stores it); retag formats both anew.
-    same_first = memo is not None and grown.first_seen == had.first_seen
-    same_last = memo is not None and grown.last_seen == had.last_seen
-    row = (
-        match.story_id,
-        story.row[1] if same_first else iso(grown.first_seen) or "",
-        story.row[2] if same_last else iso(grown.last_seen) or "",
-        _set_text(grown.actors, had.actors, texts[0]),
-        _set_text(grown.numbers, had.numbers, texts[1]),
-        _set_text(grown.spots, had.spots, texts[2]),
-        max(story.headline_rank, sig.headline_rank),
-    )
     conn.execute(
         "UPDATE stories SET first_seen = ?, last_seen = ?, actors = ?, numbers = ?, spots = ?, "
         "sources = ?, languages = ?, items = items + 1, headline = CASE WHEN ? THEN ? ELSE headline END, "
         "headline_item = CASE WHEN ? THEN ? ELSE headline_item END, "
         "headline_rank = max(headline_rank, ?) WHERE id = ?",
         (
-            *row[1:6],
-            feeds_text,
-            languages_text,
+            iso(grown.first_seen) or "",
+            iso(grown.last_seen) or "",
+            _JSON.encode(sorted(grown.actors)),
+            _JSON.encode(sorted(grown.numbers)),
+            _JSON.encode(sorted(grown.spots)),
+            _JSON.encode(feeds),
+            with_language(stored_languages or "[]", sig.language),
             better,
             sig.title,
             better,
@@ -238,79 +212,7 @@ def record_story(
             match.story_id,
         ),
     )
-    if memo is not None:
-        # The row as written, its sets those `widen` grew (equal to its texts decoded).
-        moment = _moment(sig.when, when)
-        held = StoryCandidate(
-            grown.id,
-            grown.event_type,
-            grown.place_id,
-            grown.phase,
-            had.first_seen if same_first else moment,
-            had.last_seen if same_last else moment,
-            grown.actors,
-            grown.numbers,
-            grown.spots,
-        )
-        memo.index.put(
-            key_of(sig), StoredStory(held, float(row[6]), row, feeds_text, languages_text)
-        )
     return match.story_id
-
-
-def _moment(when: datetime, text: str) -> datetime:
-    """`when` as a stored time reads back (`require_iso(text)`, `text` being `iso(when)`):
-    `when` itself when it is already in UTC to the second, as parse's dates are."""
-    if when.tzinfo is UTC and not when.microsecond:
-        return when
-    return require_iso(text)
-
-
-@lru_cache(maxsize=1024)
-def _with_language(text: str, language: str | None) -> str:
-    """A story's `languages` text with `language` added (once, last). Few distinct texts
-    occur (combinations of a handful of languages): each is decoded once per writer."""
-    languages = list(json_list(text))
-    if language and language not in languages:
-        languages.append(language)
-    return _JSON.encode(languages)
-
-
-def _set_text(grown: frozenset[str], had: frozenset[str], stored: str | None) -> str:
-    """A story's set as stored: sorted, encoded; `stored` (its text, read with `had`) when
-    joining did not grow it (`grown` is `had` with the item's part added)."""
-    if stored is not None and len(grown) == len(had):
-        return stored
-    return _JSON.encode(sorted(grown))
-
-
-def _more_sources(text: str, sources: Sequence[str], memo: StoryMemo | None) -> str:
-    """A story's `sources` text with `sources` added (each once, in order): the encoding of
-    `[*json_list(text), *sources]` without repeats. With `memo`, a text this writer wrote is
-    appended to, not decoded."""
-    held = memo.sources.pop(text, None) if memo is not None else None
-    if memo is None or held is None:
-        feeds = list(dict.fromkeys([*json_list(text), *sources]))
-        grown = _JSON.encode(feeds)
-        if memo is not None:
-            _remember(memo, grown, set(feeds))
-        return grown
-    added = [f for f in dict.fromkeys(sources) if f not in held]
-    if not added:
-        grown = text
-    else:
-        # `_JSON` writes a list as "[" + ", ".join(items) + "]": appending is encoding anew.
-        tail = ", ".join(map(_JSON.encode, added))
-        grown = f"[{tail}]" if text == "[]" else f"{text[:-1]}, {tail}]"
-        held.update(added)
-    _remember(memo, grown, held)
-    return grown
-
-
-def _remember(memo: StoryMemo, text: str, feeds: set[str]) -> None:
-    if len(memo.sources) > MEMO_SIZE:
-        memo.sources.clear()
-    memo.sources[text] = feeds
 
 
 def areas_of(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from dataclasses import replace
@@ -22,8 +23,8 @@ from briefing.core.models import (
     Tagged,
 )
 from briefing.intelligence.stories import group, signature
-from briefing.store import Store
-from briefing.store import stories as store_stories
+from briefing.store import Store, storyindex
+from briefing.store.codec import iso
 from tests.conftest import ACTORS, FROZEN_NOW
 from tests.unit.test_stories import evented
 
@@ -169,19 +170,25 @@ def test_stories_in_the_store_equal_the_stories_grouped_in_memory(store: Store) 
     assert _partition(stored) == _partition([s for s, _ in grouped])
 
 
-@pytest.mark.parametrize("memo_size", [8192, 2])
+@pytest.mark.parametrize(("held_max", "group"), [(20_000, 1), (3, 1), (20_000, 4), (3, 4)])
 def test_a_fetch_writes_each_item_s_story_as_joining_it_afterwards_does(
-    store: Store, memo_size: int, monkeypatch: pytest.MonkeyPatch
+    store: Store, held_max: int, group: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Differential: a fetch decides an item's story before its INSERT and writes story_id in
-    it, with the candidate rows it decoded before held in a memo (the fast paths); retag
-    rebuilds every story the plain way, item by item in id order (`join_story`: the item
-    first, then its story, every row decoded). Stories and the items' story columns must come
-    out the same, row for row (also with a memo emptied every few rows)."""
-    monkeypatch.setattr(store_stories, "MEMO_SIZE", memo_size)
+    it, with the candidate rows it decoded before held in memory, and the stories it joins
+    grown there and written when the transaction commits (the fast paths); retag rebuilds
+    every story the plain way, item by item in id order (`join_story`: the item first, then
+    its story, every row decoded and written at once). Stories and the items' story columns
+    must come out the same, row for row: feeds in transactions of their own or `group` to a
+    transaction (a fetch's writer), and with the held rows written and dropped every few
+    rows (`HELD_MAX`)."""
+    monkeypatch.setattr(storyindex, "HELD_MAX", held_max)
     items = _mixed_items(random.Random(23), 150)
-    for n in range(0, 150, 10):
-        store.store_feed(ok(f"f{n}"), items[n : n + 10])
+    feeds = [items[n : n + 10] for n in range(0, 150, 10)]
+    for first in range(0, len(feeds), group):
+        with store.grouped_writes() if group > 1 else contextlib.nullcontext():
+            for n, feed in enumerate(feeds[first : first + group], start=first):
+                store.store_feed(ok(f"f{n}"), feed)
     db = store._db()
 
     def stories() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -463,20 +470,22 @@ def test_story_sets_decode_as_json_list_does() -> None:
 
 
 def test_sources_appended_to_the_text_equal_sources_encoded_anew() -> None:
-    """Differential: with a memo, a feed joining a story is appended to the `sources` text the
-    writer wrote; without one, the list is decoded and encoded again. Feed names with quotes,
-    backslashes, other scripts and repeats, from an empty list, a stranger's text (the
-    migration writes `json_group_array`'s compact form) and a memo emptied on the way."""
+    """Differential: a feed joining a held story is appended to its `sources` text; the plain
+    path decodes the list and encodes it again. Feed names with quotes, backslashes, other
+    scripts and repeats, from an empty list and a stranger's text (the migration writes
+    `json_group_array`'s compact form)."""
     rng = random.Random(31)
     names = ["Wire", 'Al "Wasat"', "back\\slash", "ليبيا", "Libye — fr", "", "Wire"]
+    key: storyindex.Key = ("protest", None, "")
     for start in ("[]", '["Wire","ليبيا"]', json.dumps(["x"], ensure_ascii=False)):
-        memo = store_stories.StoryMemo()
-        fast = plain = start
+        row = (1, iso(FROZEN_NOW), iso(FROZEN_NOW), "[]", "[]", "[]", 0.0)
+        held = storyindex.HeldStory(key, row, start, "[]")
+        plain = start
         for step in range(60):
             sources = rng.sample(names, rng.randrange(1, 3))
-            fast = store_stories._more_sources(fast, sources, memo)
-            plain = store_stories._more_sources(plain, sources, None)
-            assert fast == plain, (start, step)
-            if step == 30:
-                memo.sources.clear()
-        assert json.loads(fast) == list(dict.fromkeys([*json.loads(start), *json.loads(fast)]))
+            storyindex.StoryIndex._add_feeds(held, sources)
+            plain = json.dumps(
+                list(dict.fromkeys([*json.loads(plain), *sources])), ensure_ascii=False
+            )
+            assert held.sources == plain, (start, step)
+        assert held.feeds == set(json.loads(plain))
