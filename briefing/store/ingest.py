@@ -379,6 +379,18 @@ class IngestMixin(FeedsMixin, StoreBase):
     def _story_gazetteer(self, conn: sqlite3.Connection) -> StoryGazetteer:
         return self._gazetteer_cache.writer(conn).stories
 
+    def index_pending(self) -> int:
+        # The search index is no story: the stories the writer holds stay held across a
+        # fetch's indexing rounds (read again otherwise: about 1,500 range reads per 1,000
+        # feeds).
+        if self.read_only:
+            return 0
+        conn = self._db().conn
+        before = conn.total_changes
+        added = super().index_pending()
+        self._story_memo.index.carry(conn, before)
+        return added
+
     def _before_commit(self, conn: sqlite3.Connection) -> None:
         # The stories the fetch grew in memory (see briefing.store.storyindex).
         self._story_memo.index.commit(conn)

@@ -334,6 +334,14 @@ class StoryIndex:
         if ticket == self._ticket:
             self._token = (conn, self._version, conn.total_changes)
 
+    def carry(self, conn: sqlite3.Connection, before: int) -> None:
+        """`conn` committed writes that touch no story since its `total_changes` was `before`
+        (a fetch's rounds of the search index, between its feeds): what was held at the last
+        `close` is still true. (A commit by another connection since is still seen by the
+        next `open`: the token keeps the data_version of then.)"""
+        if self._token == (conn, self._version, before):
+            self._token = (conn, self._version, conn.total_changes)
+
     def clear(self) -> None:
         """Forget everything held, changes not written included (after a rollback)."""
         self._drop()

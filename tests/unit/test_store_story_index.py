@@ -287,3 +287,34 @@ def test_a_late_close_keeps_nothing_another_connection_read_in_a_failed_transact
     finally:
         a.close()
         b.close()
+
+
+@pytest.mark.parametrize("other_writes", [False, True])
+def test_the_writer_s_search_rounds_keep_its_stories_unless_another_connection_wrote(
+    tmp_path: Path, other_writes: bool
+) -> None:
+    """A fetch's writer indexes for search between feeds (`index_pending`): those writes touch
+    no story, so the stories it holds stay held. A commit by another connection in between
+    (here, one that adds a figure to the story) makes the next feed read them again."""
+    path = tmp_path / "s.db"
+    store = Store.open(path)
+    store.clock = lambda: FROZEN_NOW
+    store.defer_search_index()
+    try:
+        store.sync_places(PLACES)
+        store.store_feed(ok("Wire"), [evented("Clashes in Sirte today", "armed_clash", "Sirte")])
+        index = store._story_memo.index
+        (held,) = index._by_id.values()
+        if other_writes:
+            with sqlite3.connect(path, isolation_level=None) as other:
+                other.execute("UPDATE stories SET numbers = '[\"7\"]'")
+        assert store.index_pending() == 1
+        later = FROZEN_NOW + timedelta(hours=2)
+        store.store_feed(
+            ok("Hebdo"), [evented("Combats a Syrte", "armed_clash", "Sirte", when=later)]
+        )
+        (now,) = index._by_id.values()
+        assert (now is held) is not other_writes
+        assert now.numbers == (frozenset({"7"}) if other_writes else frozenset())
+    finally:
+        store.close()
