@@ -375,9 +375,7 @@ def choose(sig: StorySignature, candidates: Iterable[Candidate]) -> StoryMatch |
         # No place to anchor on: the same act by the same people or bodies, or with the same
         # figures. A state is named by every report of a visit to its capital or of talks it
         # hosts, so it does not count here.
-        if place_id is None and not (
-            shared_numbers or any(a not in sig.states for a in shared_actors)
-        ):
+        if place_id is None and not (shared_numbers or not shared_actors <= sig.states):
             continue
         score = len(shared_actors) + len(shared_numbers)
         if score > best_score or (score == best_score and gap < best_gap):

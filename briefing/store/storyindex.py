@@ -595,9 +595,14 @@ class StoryIndex:
         list with them added, without decoding it)."""
         feeds, text = story.feeds, story.sources
         assert feeds is not None and text is not None
-        added = [f for f in dict.fromkeys(sources) if f not in feeds]
-        if not added:
-            return
+        if len(sources) == 1:  # a fetch's case: the one feed of the item
+            if sources[0] in feeds:
+                return
+            added = list(sources)
+        else:
+            added = [f for f in dict.fromkeys(sources) if f not in feeds]
+            if not added:
+                return
         # `_JSON` writes a list as "[" + ", ".join(items) + "]": appending is encoding anew.
         tail = ", ".join(map(_JSON.encode, added))
         story.sources = f"[{tail}]" if text == "[]" else f"{text[:-1]}, {tail}]"
