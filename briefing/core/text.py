@@ -91,9 +91,20 @@ def tag_key(tag: str) -> str:
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
+# ASCII letters lower-cased, digits kept, every other byte a space (only the ASCII half of the
+# table is read): in ASCII text, the word characters of `_NOT_WORD` are the letters and digits.
+_ASCII_WORD_BYTES = bytes(
+    (code | 0x20 if chr(code).isalpha() else code) if code < 0x80 and chr(code).isalnum() else 0x20
+    for code in range(256)
+)
 
 
 def title_key(title: str) -> str:
     """The same headline from two outlets, whatever their quotes, case, accents or punctuation:
     the store's duplicate check and the seed import compare titles by it."""
+    if title.isascii():
+        # (Every kept item of a fetch is keyed: a byte translation and a split, both in C,
+        # cost a fifth of the regular expression's substitution. The words come out as the
+        # substitution and `strip` leave them: lower-cased, one space between them.)
+        return b" ".join(title.encode("ascii").translate(_ASCII_WORD_BYTES).split()).decode("ascii")
     return _NOT_WORD.sub(" ", fold(title)).strip()

@@ -125,8 +125,11 @@ def _phase_finder() -> ahocorasick.Automaton:
 
 _PHASE_FINDER = _phase_finder()
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_ASCII_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+# `\d+(?:[.,]\d+)?` with the first digit written apart: the same matches, but a pattern that
+# opens with a single character class lets the regular expression engine skip to the next
+# digit in C, where one that opens with a repeat is tried at every position (twice as fast).
+_NUMBER = re.compile(r"\d\d*(?:[.,]\d+)?")
+_ASCII_NUMBER = re.compile(r"[0-9][0-9]*(?:[.,][0-9]+)?")
 _GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
 _YEAR = re.compile(r"(19|20)\d\d")
 
@@ -320,19 +323,35 @@ def phase_of(text: str) -> str:
 def numbers_in(text: str) -> frozenset[str]:
     """The figures an item states, normalised (Arabic-Indic digits, "1,200" → "1200"); years are
     left out: every report of the year shares them."""
-    found: set[str] = set()
     # (An ASCII text has no Arabic-Indic digit to translate: most items, and the cost of it.)
     # (In ASCII text \d is [0-9], which the regular expression engine tests faster.)
     found_raw = (
         _ASCII_NUMBER.findall(text) if text.isascii() else _NUMBER.findall(text.translate(_DIGITS))
     )
-    for raw in found_raw:
-        value = raw.replace(",", "") if _GROUPED.fullmatch(raw) else raw
-        value = value.replace(",", ".")
-        if _YEAR.fullmatch(value):
-            continue
-        found.add(value.lstrip("0") or "0")
+    if not found_raw:
+        return _NO_FIGURES
+    # A figure's form depends on its digits alone, and the same few come back in item after
+    # item ("12", "2026"): each is worked out once (`_figure`; "" for a year).
+    figures = _FIGURES
+    found = {figures[raw] if raw in figures else _figure(raw) for raw in found_raw}
+    found.discard("")
     return frozenset(found)
+
+
+def _figure(raw: str) -> str:
+    """A figure as `numbers_in` reports it, or "" for a year (remembered in `_FIGURES`)."""
+    value = raw.replace(",", "") if _GROUPED.fullmatch(raw) else raw
+    value = value.replace(",", ".")
+    figure = "" if _YEAR.fullmatch(value) else value.lstrip("0") or "0"
+    if len(_FIGURES) >= _FIGURES_CAP:
+        _FIGURES.clear()
+    _FIGURES[raw] = figure
+    return figure
+
+
+_FIGURES: dict[str, str] = {}
+_FIGURES_CAP = 4096
+_NO_FIGURES: frozenset[str] = frozenset()
 
 
 def choose(sig: StorySignature, candidates: Iterable[Candidate]) -> StoryMatch | None:

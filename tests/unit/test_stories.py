@@ -6,7 +6,10 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import pytest
+
 from briefing.core.models import ActorInfo, EventType, EventVerdict, PlaceMention, Tagged
+from briefing.intelligence import stories
 from briefing.intelligence.stories import (
     GAP,
     PLACELESS_GAP,
@@ -494,6 +497,29 @@ def test_numbers_in_skips_translating_ascii_as_the_plain_rule_does() -> None:
     for _ in range(3000):
         text = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 12)))
         assert numbers_in(text) == _numbers_plain(text), text
+
+
+def test_numbers_in_remembers_figures_as_the_plain_rule_reads_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Differential: each figure's form is worked out once and remembered (`_FIGURES`, emptied
+    when full: here after a few), and the patterns name the first digit apart; on random
+    texts of figures, years, separators and other digits, the result must be the plain
+    rule's."""
+    monkeypatch.setattr(stories, "_FIGURES", {})
+    monkeypatch.setattr(stories, "_FIGURES_CAP", 5)
+    rng = random.Random(17)
+    parts = [
+        *("0", "00", "007", "1", "12", "1,200", "12,345,678", "2,026", "2026", "1999", "2100"),
+        *("0,5", "3,5", "15.5", "1.2.3", "1,2,3", "1,23", ",", ".", ".5", "5.", " ", "-"),
+        *("١٢", "۲۰۲۶", "٣", "٠", "\uff15", "\u0966", "a", "é", "ص", "\n"),
+    ]
+    remembered = False
+    for _ in range(5000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 14)))
+        assert numbers_in(text) == _numbers_plain(text), text
+        remembered = remembered or len(stories._FIGURES) == 5
+    assert remembered  # the table filled up and was emptied along the way
 
 
 def test_phase_of_looks_for_ascii_words_only_in_ascii_as_the_plain_rule_does() -> None:

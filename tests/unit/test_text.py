@@ -68,3 +68,25 @@ def test_title_key_ignores_quotes_case_accents_and_punctuation() -> None:
     )
     assert title_key("Libya’s talks_resume!") == "libya s talks resume"
     assert title_key("Talks resume") != title_key("Talks resumed")
+
+
+def test_title_key_of_ascii_is_the_plain_substitution() -> None:
+    """Differential: an ASCII headline is keyed by a byte translation and a split; every ASCII
+    character, alone or in runs, must give the key of the plain definition (fold, then every
+    run of non-word characters and underscores one space, then strip), as must text that is
+    not ASCII (the substitution itself)."""
+    import random
+    import re
+
+    def plain(title: str) -> str:
+        return re.sub(r"[\W_]+", " ", fold(title)).strip()
+
+    rng = random.Random(11)
+    ascii_ = [chr(code) for code in range(128)] + ["Libya", "TALKS", "  ", "_"]
+    other = ["é", "’", "ß", "ليبيا", "\u00a0", "Ⅻ", "²"]
+    for number in range(20_000):
+        pool = ascii_ if number % 4 else ascii_ + other
+        title = "".join(rng.choice(pool) for _ in range(rng.randrange(0, 16)))
+        assert title_key(title) == plain(title), repr(title)
+    for code in range(128):
+        assert title_key(f"a{chr(code)}B") == plain(f"a{chr(code)}B"), code
