@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol
 
 import ahocorasick
 
@@ -173,9 +172,11 @@ class StorySignature:
         return self.event_type != "none" and bool(self.place_id or self.actors or self.numbers)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StoryCandidate:
-    """A stored story, as the store's index finds it for a new item."""
+    """A stored story, as the store's index finds it for a new item. Not frozen: the store's
+    fetch writer grows the ones it holds in place (`briefing.store.storyindex.HeldStory`);
+    `widen` makes a new one."""
 
     id: int
     event_type: EventType
@@ -187,30 +188,6 @@ class StoryCandidate:
     numbers: frozenset[str] = frozenset()
     spots: frozenset[str] = frozenset()
     """The places inside the town its reports name (one at most, unless it has none)."""
-
-
-class Candidate(Protocol):
-    """What `choose` and `widen` read of a story: `StoryCandidate`, or the store's held row of
-    one (`briefing.store.storyindex.HeldStory`), which a fetch grows in place."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def event_type(self) -> EventType: ...
-    @property
-    def place_id(self) -> str | None: ...
-    @property
-    def phase(self) -> str: ...
-    @property
-    def first_seen(self) -> datetime: ...
-    @property
-    def last_seen(self) -> datetime: ...
-    @property
-    def actors(self) -> frozenset[str]: ...
-    @property
-    def numbers(self) -> frozenset[str]: ...
-    @property
-    def spots(self) -> frozenset[str]: ...
 
 
 @dataclass(frozen=True)
@@ -354,7 +331,7 @@ _FIGURES_CAP = 4096
 _NO_FIGURES: frozenset[str] = frozenset()
 
 
-def choose(sig: StorySignature, candidates: Iterable[Candidate]) -> StoryMatch | None:
+def choose(sig: StorySignature, candidates: Iterable[StoryCandidate]) -> StoryMatch | None:
     """The story `sig` joins among `candidates`, or None when it starts a new one.
 
     Args:
@@ -373,7 +350,7 @@ def choose(sig: StorySignature, candidates: Iterable[Candidate]) -> StoryMatch |
     # weighed in a 1,000-feed fetch.
     # The rank is (shared actors and figures, nearness): compared as the pair, the higher
     # score first, then the smaller gap.
-    best: Candidate | None = None
+    best: StoryCandidate | None = None
     best_score, best_gap = -1, _NO_GAP
     event_type, place_id, phase = sig.event_type, sig.place_id, sig.phase
     when, spot, actors, numbers = sig.when, sig.spot, sig.actors, sig.numbers
@@ -407,7 +384,7 @@ def choose(sig: StorySignature, candidates: Iterable[Candidate]) -> StoryMatch |
 _NO_GAP = timedelta(0)
 
 
-def _reasons(sig: StorySignature, c: Candidate) -> tuple[str, ...]:
+def _reasons(sig: StorySignature, c: StoryCandidate) -> tuple[str, ...]:
     """Why `sig` joins `c` (which `choose` found it fits)."""
     actors = sorted(sig.actors & c.actors)
     numbers = sorted(sig.numbers & c.numbers, key=lambda n: (len(n), n))
@@ -500,7 +477,7 @@ def candidate(story_id: int, sig: StorySignature) -> StoryCandidate:
     )
 
 
-def widen(c: Candidate, sig: StorySignature) -> StoryCandidate:
+def widen(c: StoryCandidate, sig: StorySignature) -> StoryCandidate:
     """The story `c` with `sig` joined: its time span, actors and figures grow (the store keeps
     the same aggregates in the story's row)."""
     return StoryCandidate(

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from briefing.core.models import EventType
-from briefing.intelligence.stories import GAP, PLACELESS_GAP, SPAN, StorySignature
+from briefing.intelligence.stories import GAP, PLACELESS_GAP, SPAN, StoryCandidate, StorySignature
 from briefing.store.codec import iso, json_list, require_iso
 
 CANDIDATES = 20
@@ -80,23 +80,14 @@ CLEAN, CHANGED, NEW = 0, 1, 2
 """A held story's state: as stored; changed since (an UPDATE to write); not stored yet."""
 
 
-class HeldStory:
-    """A story's row as the writer reads and grows it: what `choose` reads (the attributes of
-    `StoryCandidate`), the rank of its headline, and its texts as stored where known (None: to
+class HeldStory(StoryCandidate):
+    """A story's row as the writer reads and grows it: what `choose` reads (a
+    `StoryCandidate`, grown in place), the rank of its headline, and its texts as stored where known (None: to
     encode when written). Its sources and languages are read for a story joined only: a
     story's sources grow with every feed that carries it (hundreds in a fetch of a thousand
     feeds), and every candidate of every new item would copy them."""
 
     __slots__ = (
-        "id",
-        "event_type",
-        "place_id",
-        "phase",
-        "first_seen",
-        "last_seen",
-        "actors",
-        "numbers",
-        "spots",
         "headline_rank",
         "first_text",
         "last_text",
@@ -111,17 +102,8 @@ class HeldStory:
         "state",
     )
 
-    id: int
-    event_type: EventType
-    place_id: str | None
-    phase: str
-    first_seen: datetime
-    last_seen: datetime
-    """The times as stored text reads back (UTC to the second): what the candidate query
-    compares, so the held order and bounds are the query's."""
-    actors: frozenset[str]
-    numbers: frozenset[str]
-    spots: frozenset[str]
+    # (Its times are as the stored text reads back, UTC to the second: what the candidate
+    # query compares, so the held order and bounds are the query's.)
     headline_rank: float
     first_text: str | None
     last_text: str | None
