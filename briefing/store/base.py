@@ -275,11 +275,8 @@ class StoreBase:
             raise RuntimeError("grouped_writes does not nest")
         self._local.grouped = True
         try:
-            with self._transaction(db, index=True):
+            with self._transaction(db, index=True):  # (which forgets what a rollback undoes)
                 yield
-        except BaseException:
-            self._forget_uncommitted()
-            raise
         finally:
             self._local.grouped = False
 
@@ -298,12 +295,14 @@ class StoreBase:
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as error:
             # A full disk or an I/O error: the caller gets one line, the database its old state.
-            rollback(conn)
+            # (What the store holds of the transaction is dropped while it still holds the
+            # write lock: another thread's transaction may begin as soon as it is released.)
             self._forget_uncommitted()
+            rollback(conn)
             raise self.write_error(error) from error
         except BaseException:
-            rollback(conn)
             self._forget_uncommitted()
+            rollback(conn)
             raise
 
     def _writable(self) -> Database:

@@ -299,6 +299,12 @@ class StoryIndex:
         # (A connection is equal only to itself.)
         stale = self._token != (conn, self._version, conn.total_changes)
         if stale:
+            if self._changed and self._changed_on is conn and conn.in_transaction:
+                # Rows this transaction grew (a group of feeds) and not written yet: what made
+                # the token stale is a write of the same transaction between two feeds (a
+                # failed feed's outcome, the gazetteer), so they are written, not dropped.
+                # (A rolled-back transaction already dropped its own: `clear`.)
+                self.flush(conn)
             self.clear()
         elif len(self._by_id) > HELD_MAX:
             self.flush(conn)

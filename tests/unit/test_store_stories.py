@@ -180,7 +180,8 @@ def test_a_fetch_writes_each_item_s_story_as_joining_it_afterwards_does(
     every story the plain way, item by item in id order (`join_story`: the item first, then
     its story, every row decoded and written at once). Stories and the items' story columns
     must come out the same, row for row: feeds in transactions of their own or `group` to a
-    transaction (a fetch's writer), and with the held rows written and dropped every few
+    transaction (a fetch's writer: between two of its feeds, a failed feed's outcome and a
+    worker's gazetteer are written too), and with the held rows written and dropped every few
     rows (`HELD_MAX`)."""
     monkeypatch.setattr(storyindex, "HELD_MAX", held_max)
     items = _mixed_items(random.Random(23), 150)
@@ -189,6 +190,10 @@ def test_a_fetch_writes_each_item_s_story_as_joining_it_afterwards_does(
         with store.grouped_writes() if group > 1 else contextlib.nullcontext():
             for n, feed in enumerate(feeds[first : first + group], start=first):
                 store.store_feed(ok(f"f{n}"), feed)
+                if group > 1 and n % 2:
+                    store.record_outcome(FetchOutcome(f"down{n}", "error", 500, error="boom"))
+                if group > 1 and n % 3 == 1:
+                    store.sync_actors([*ACTORS, ActorInfo(f"new-{n}", f"New {n}", "person")])
     db = store._db()
 
     def stories() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:

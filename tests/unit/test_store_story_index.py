@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from dataclasses import replace
-from datetime import timedelta
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from briefing.core.errors import StoreError
 from briefing.core.models import EventType, FetchOutcome, PlaceInfo, Tagged
 from briefing.intelligence.stories import StorySignature
-from briefing.store import Store, ingest
+from briefing.store import Store, ingest, storyindex
 from briefing.store import stories as store_stories
 from briefing.store.codec import iso
 from briefing.store.storyindex import CANDIDATES, HeldStory, StoryIndex
@@ -318,3 +318,123 @@ def test_the_writer_s_search_rounds_keep_its_stories_unless_another_connection_w
         assert now.numbers == (frozenset({"7"}) if other_writes else frozenset())
     finally:
         store.close()
+
+
+def test_a_group_keeps_its_stories_when_another_write_comes_between_two_feeds(
+    tmp_path: Path,
+) -> None:
+    """In a fetch's group of feeds, a failed feed's outcome is written between two stored
+    feeds: the stories the first grew in memory are still written with the group."""
+    store = Store.open(tmp_path / "s.db")
+    store.clock = lambda: FROZEN_NOW
+    try:
+        store.sync_actors(ACTORS)
+        store.sync_places(PLACES)
+        with store.grouped_writes():
+            store.store_feed(
+                ok("A"), [evented("Clashes in Sirte today", "armed_clash", "Sirte", feed="A")]
+            )
+            store.record_outcome(FetchOutcome("B", "error", 500, error="boom"))
+            later = FROZEN_NOW + timedelta(hours=1)
+            store.store_feed(
+                ok("C"), [evented("Protest in Gharyan", "protest", "Gharyan", feed="C", when=later)]
+            )
+        db = store._db()
+        items = db.execute("SELECT story_id FROM items ORDER BY id").fetchall()
+        stories = db.execute("SELECT id, items FROM stories ORDER BY id").fetchall()
+        assert [tuple(r) for r in stories] == [(items[0][0], 1), (items[1][0], 1)]
+    finally:
+        store.close()
+
+
+def _odd_times(
+    feeds: list[tuple[str, list[Tagged], bool]], rng: random.Random
+) -> list[tuple[str, list[Tagged], bool]]:
+    """The feeds with their items' times moved by seconds and fractions of one, and written in
+    other time zones: the held path compares times, the plain one the stored texts."""
+    moved: list[tuple[str, list[Tagged], bool]] = []
+    for name, items, failing in feeds:
+        new: list[Tagged] = []
+        for t in items:
+            when = t.entry.published
+            if when is not None:
+                when += timedelta(
+                    seconds=rng.choice((0, 0, 1, 59)),
+                    microseconds=rng.choice((0, 1, 500_000, 999_999)),
+                )
+                zone = timezone(timedelta(hours=rng.choice((-5, 0, 2, 5.5))))
+                t = replace(t, entry=replace(t.entry, published=when.astimezone(zone)))
+            new.append(t)
+        moved.append((name, new, failing))
+    return moved
+
+
+def _store_in_groups(store: Store, feeds: list[tuple[str, list[Tagged], bool]], group: int) -> None:
+    """As a fetch's writer stores feeds: `group` to a transaction, each again alone when the
+    group fails (a failing feed's last INSERT breaks)."""
+
+    def one(name: str, items: list[Tagged], failing: bool) -> None:
+        prepared = store.prepare_feed(name, items)
+        if failing:
+            last = prepared.items[-1]
+            broken = replace(last, insert_values=tuple(None for _ in last.insert_values))
+            prepared = replace(prepared, items=(*prepared.items[:-1], broken))
+        store.store_prepared(ok(name), prepared)
+
+    for first in range(0, len(feeds), group):
+        chunk = feeds[first : first + group]
+        if group > 1:
+            try:
+                with store.grouped_writes():
+                    for feed in chunk:
+                        one(*feed)
+                continue
+            except StoreError:
+                pass
+        for feed in chunk:
+            try:
+                one(*feed)
+            except StoreError:
+                pass
+
+
+@pytest.mark.parametrize(("seed", "group", "held_max"), [(1, 1, 3), (2, 4, 20_000), (3, 4, 3)])
+def test_held_stories_compare_times_as_the_stored_texts_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, group: int, held_max: int
+) -> None:
+    """Differential: items whose times have fractions of a second and other time zones, stored
+    in groups (some failing, stored again alone) with the held rows written and dropped every
+    few stories, by the writer as it is and by the plain path (the candidate query, every row
+    written at once, "also in" through SQL): every item and story row the same."""
+    rng = random.Random(seed)
+    feeds = _odd_times(_feeds(rng), rng)
+    monkeypatch.setattr(storyindex, "HELD_MAX", held_max)
+    dumps = []
+    for name, plain in (("held", False), ("plain", True)):
+        with monkeypatch.context() as patch:
+            if plain:
+                patch.setattr(
+                    ingest,
+                    "choose_story",
+                    lambda conn, sig, memo=None: store_stories.choose_story(conn, sig),
+                )
+                patch.setattr(StoryIndex, "add_source", lambda self, *args: False)
+                patch.setattr(
+                    ingest,
+                    "record_story",
+                    lambda conn, item_id, sig, sources, choice, memo=None: (
+                        store_stories.record_story(conn, item_id, sig, sources, choice)
+                    ),
+                )
+            store = Store.open(tmp_path / f"{name}.db")
+            store.clock = lambda: FROZEN_NOW
+            try:
+                store.sync_actors(ACTORS)
+                store.sync_places(PLACES)
+                _store_in_groups(store, feeds, group)
+                dumps.append(_dump(store))
+            finally:
+                store.close()
+    held, plain_dump = dumps
+    assert held == plain_dump
+    assert len(held[1]) < len(held[0])
