@@ -43,7 +43,6 @@ from briefing.store.storyindex import (
     StoryIndex,
     bounds,
     key_of,
-    stored_story,
     with_language,
 )
 
@@ -82,7 +81,7 @@ def _stored_candidates(conn: sqlite3.Connection, sig: StorySignature) -> list[He
         return []
     key = key_of(sig)
     rows = conn.execute(CANDIDATE_SQL, (*key, *bounds(sig), CANDIDATES)).fetchall()
-    return [stored_story(key, r) for r in rows]
+    return [HeldStory(key, r) for r in rows]
 
 
 @dataclass(frozen=True)

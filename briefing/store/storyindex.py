@@ -76,14 +76,12 @@ Key = tuple[EventType, str | None, str]
 Row = tuple[Any, ...]
 """A candidate row as stored: `_COLUMNS`."""
 
-CLEAN, CHANGED, NEW = 0, 1, 2
-"""A held story's state: as stored; changed since (an UPDATE to write); not stored yet."""
-
 
 class HeldStory(StoryCandidate):
     """A story's row as the writer reads and grows it: what `choose` reads (a
-    `StoryCandidate`, grown in place), the rank of its headline, and its texts as stored where known (None: to
-    encode when written). Its sources and languages are read for a story joined only: a
+    `StoryCandidate`, grown in place), the rank of its headline, and its texts as stored where
+    known (None: to encode when written). Whether it has changes to write is whether the index
+    lists it (`StoryIndex._changed`). Its sources and languages are read for a story joined only: a
     story's sources grow with every feed that carries it (hundreds in a fetch of a thousand
     feeds), and every candidate of every new item would copy them."""
 
@@ -99,7 +97,7 @@ class HeldStory(StoryCandidate):
         "languages",
         "headline",
         "added",
-        "state",
+        "new",
     )
 
     # (Its times are as the stored text reads back, UTC to the second: what the candidate
@@ -118,7 +116,8 @@ class HeldStory(StoryCandidate):
     """A headline (title, item id) better than the stored one, to write."""
     added: int
     """Items joined since it was written."""
-    state: int
+    new: bool
+    """Not stored yet (an INSERT to write, not an UPDATE)."""
 
     def __init__(
         self,
@@ -147,7 +146,7 @@ class HeldStory(StoryCandidate):
             self._read_texts(sources, languages)
         self.headline = None
         self.added = 0
-        self.state = CLEAN
+        self.new = False
 
     @classmethod
     def started(
@@ -168,7 +167,7 @@ class HeldStory(StoryCandidate):
         story.languages = with_language("[]", sig.language)
         story.headline = (sig.title, item_id)
         story.added = 1
-        story.state = NEW
+        story.new = True
         return story
 
     def _read_texts(self, sources: str, languages: str) -> None:
@@ -177,6 +176,21 @@ class HeldStory(StoryCandidate):
         feeds = list(dict.fromkeys(json_list(sources)))
         self.sources, self.feeds = _JSON.encode(feeds), set(feeds)
         self.languages = with_language(languages, None)
+
+    def texts(self) -> tuple[str, str, str, str, str]:
+        """Its times and sets as stored: the texts read, or those of what changed, encoded now
+        (and kept, for the next write)."""
+        if self.first_text is None:
+            self.first_text = iso(self.first_seen) or ""
+        if self.last_text is None:
+            self.last_text = iso(self.last_seen) or ""
+        if self.actors_text is None:
+            self.actors_text = _JSON.encode(sorted(self.actors))
+        if self.numbers_text is None:
+            self.numbers_text = _JSON.encode(sorted(self.numbers))
+        if self.spots_text is None:
+            self.spots_text = _JSON.encode(sorted(self.spots))
+        return self.first_text, self.last_text, self.actors_text, self.numbers_text, self.spots_text
 
     def view(self) -> tuple[object, ...]:
         """What the candidate query's row says of it (the tests compare the two)."""
@@ -192,13 +206,6 @@ class HeldStory(StoryCandidate):
             self.spots,
             self.headline_rank,
         )
-
-
-def stored_story(
-    key: Key, r: Row, sources: str | None = None, languages: str | None = None
-) -> HeldStory:
-    """A story of `key` from its candidate row."""
-    return HeldStory(key, r, sources, languages)
 
 
 _NONE: frozenset[str] = frozenset()
@@ -352,23 +359,9 @@ class StoryIndex:
         inserts: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
         for s in changed.values():
-            first = s.first_text
-            if first is None:
-                first = s.first_text = iso(s.first_seen) or ""
-            last = s.last_text
-            if last is None:
-                last = s.last_text = iso(s.last_seen) or ""
-            actors = s.actors_text
-            if actors is None:
-                actors = s.actors_text = _JSON.encode(sorted(s.actors))
-            numbers = s.numbers_text
-            if numbers is None:
-                numbers = s.numbers_text = _JSON.encode(sorted(s.numbers))
-            spots = s.spots_text
-            if spots is None:
-                spots = s.spots_text = _JSON.encode(sorted(s.spots))
+            first, last, actors, numbers, spots = s.texts()
             headline = s.headline
-            if s.state == NEW:
+            if s.new:
                 assert headline is not None  # a new story has its founder's
                 inserts.append(
                     (
@@ -412,7 +405,7 @@ class StoryIndex:
                 )
             s.headline = None
             s.added = 0
-            s.state = CLEAN
+            s.new = False
         changed.clear()
         self._changed_on = None
         if inserts:
@@ -566,8 +559,6 @@ class StoryIndex:
         story.last_text = text
 
     def _change(self, story: HeldStory, conn: sqlite3.Connection) -> None:
-        if story.state == CLEAN:
-            story.state = CHANGED
         self._changed[story.id] = story
         self._changed_on = conn
 

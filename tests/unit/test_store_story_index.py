@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta, timezone
 from pathlib import Path
@@ -201,7 +202,10 @@ def _store_all(store: Store, feeds: list[tuple[str, list[Tagged], bool]], other:
             store.retag(retagged[: len(retagged) // 3])
 
 
-def _dump(store: Store) -> list[list[tuple[object, ...]]]:
+Dump = list[list[tuple[object, ...]]]
+
+
+def _dump(store: Store) -> Dump:
     db = store._db()
     return [
         [tuple(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY {order}")]
@@ -213,25 +217,22 @@ def _dump(store: Store) -> list[list[tuple[object, ...]]]:
     ]
 
 
-@pytest.mark.parametrize("seed", [41, 42, 43])
-def test_a_fetch_with_held_stories_stores_what_the_candidate_query_would(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
-) -> None:
-    """Differential: the same feeds stored by the writer as it is (candidates from the stories
-    it holds) and with the candidate query run for every new item (the plain path), over "also
-    in" merges that move a story's times, updates that move an item to another story, feeds
-    that fail after writing, another connection's writes and retags between feeds: every item
-    and story row the same."""
-    feeds = _feeds(random.Random(seed))
+def _held_and_plain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_them: Callable[[Store, Path], None]
+) -> tuple[Dump, Dump]:
+    """The rows `store_them` leaves in a store, by the writer as it is and by the plain path:
+    every story chosen by the candidate query and written at once, "also in" through SQL, as
+    retag does."""
     dumps = []
     for name, plain in (("held", False), ("plain", True)):
         with monkeypatch.context() as patch:
-            if plain:  # every story chosen by the query and written at once, as retag does
+            if plain:
                 patch.setattr(
                     ingest,
                     "choose_story",
                     lambda conn, sig, memo=None: store_stories.choose_story(conn, sig),
                 )
+                patch.setattr(StoryIndex, "add_source", lambda self, *args: False)
                 patch.setattr(
                     ingest,
                     "record_story",
@@ -245,11 +246,26 @@ def test_a_fetch_with_held_stories_stores_what_the_candidate_query_would(
             try:
                 store.sync_actors(ACTORS)
                 store.sync_places(PLACES)
-                _store_all(store, feeds, path)
+                store_them(store, path)
                 dumps.append(_dump(store))
             finally:
                 store.close()
-    held, plain_dump = dumps
+    return dumps[0], dumps[1]
+
+
+@pytest.mark.parametrize("seed", [41, 42, 43])
+def test_a_fetch_with_held_stories_stores_what_the_candidate_query_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """Differential: the same feeds stored by the writer as it is (candidates from the stories
+    it holds) and with the candidate query run for every new item (the plain path), over "also
+    in" merges that move a story's times, updates that move an item to another story, feeds
+    that fail after writing, another connection's writes and retags between feeds: every item
+    and story row the same."""
+    feeds = _feeds(random.Random(seed))
+    held, plain_dump = _held_and_plain(
+        tmp_path, monkeypatch, lambda store, path: _store_all(store, feeds, path)
+    )
     assert held == plain_dump
     stories, items = held[1], held[0]
     assert len(stories) < len(items) and any(int(str(s[-1])) > 2 for s in stories)
@@ -409,32 +425,8 @@ def test_held_stories_compare_times_as_the_stored_texts_do(
     rng = random.Random(seed)
     feeds = _odd_times(_feeds(rng), rng)
     monkeypatch.setattr(storyindex, "HELD_MAX", held_max)
-    dumps = []
-    for name, plain in (("held", False), ("plain", True)):
-        with monkeypatch.context() as patch:
-            if plain:
-                patch.setattr(
-                    ingest,
-                    "choose_story",
-                    lambda conn, sig, memo=None: store_stories.choose_story(conn, sig),
-                )
-                patch.setattr(StoryIndex, "add_source", lambda self, *args: False)
-                patch.setattr(
-                    ingest,
-                    "record_story",
-                    lambda conn, item_id, sig, sources, choice, memo=None: (
-                        store_stories.record_story(conn, item_id, sig, sources, choice)
-                    ),
-                )
-            store = Store.open(tmp_path / f"{name}.db")
-            store.clock = lambda: FROZEN_NOW
-            try:
-                store.sync_actors(ACTORS)
-                store.sync_places(PLACES)
-                _store_in_groups(store, feeds, group)
-                dumps.append(_dump(store))
-            finally:
-                store.close()
-    held, plain_dump = dumps
+    held, plain_dump = _held_and_plain(
+        tmp_path, monkeypatch, lambda store, path: _store_in_groups(store, feeds, group)
+    )
     assert held == plain_dump
     assert len(held[1]) < len(held[0])
