@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import ahocorasick
 
@@ -342,6 +343,16 @@ def choose(sig: StorySignature, candidates: Iterable[StoryCandidate]) -> StoryMa
     Returns:
         The closest fitting story with the reasons it was chosen, or None.
     """
+    best = pick(sig, candidates)
+    return None if best is None else StoryMatch(best.id, reasons_for(sig, best))
+
+
+_C = TypeVar("_C", bound=StoryCandidate)
+
+
+def pick(sig: StorySignature, candidates: Iterable[_C]) -> _C | None:
+    """The candidate `choose` chooses, itself (the store's writer grows it), without the
+    reasons (`reasons_for`)."""
     if not sig.eventful:
         return None
     # The reasons are written for the story chosen only: a new item meets about five
@@ -350,7 +361,7 @@ def choose(sig: StorySignature, candidates: Iterable[StoryCandidate]) -> StoryMa
     # weighed in a 1,000-feed fetch.
     # The rank is (shared actors and figures, nearness): compared as the pair, the higher
     # score first, then the smaller gap.
-    best: StoryCandidate | None = None
+    best: _C | None = None
     best_score, best_gap = -1, _NO_GAP
     event_type, place_id, phase = sig.event_type, sig.place_id, sig.phase
     when, spot, actors, numbers = sig.when, sig.spot, sig.actors, sig.numbers
@@ -376,16 +387,14 @@ def choose(sig: StorySignature, candidates: Iterable[StoryCandidate]) -> StoryMa
         score = len(shared_actors) + len(shared_numbers)
         if score > best_score or (score == best_score and gap < best_gap):
             best, best_score, best_gap = c, score, gap
-    if best is None:
-        return None
-    return StoryMatch(best.id, _reasons(sig, best))
+    return best
 
 
 _NO_GAP = timedelta(0)
 
 
-def _reasons(sig: StorySignature, c: StoryCandidate) -> tuple[str, ...]:
-    """Why `sig` joins `c` (which `choose` found it fits)."""
+def reasons_for(sig: StorySignature, c: StoryCandidate) -> tuple[str, ...]:
+    """Why `sig` joins `c` (which `pick` found it fits)."""
     actors = sorted(sig.actors & c.actors)
     numbers = sorted(sig.numbers & c.numbers, key=lambda n: (len(n), n))
     reasons = [f"same type {sig.event_type}"]

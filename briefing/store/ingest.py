@@ -9,7 +9,6 @@ triage state live in other columns and tables and are never touched here.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from briefing.store.base import StoreBase, insert_sql, inserted_id, utcnow
 from briefing.store.codec import (
     dropped_to_json,
     iso,
+    json_strings,
     reasons_to_json,
     require_iso,
 )
@@ -73,8 +73,6 @@ class RetagSummary:
     stories: int = 0
     """Stories in the store after the rebuild."""
 
-
-_JSON = json.JSONEncoder(ensure_ascii=False)
 
 MentionRow = tuple[str, str, int, str]
 """One actor of an item as stored: actor id, name, mention count, surfaces (JSON)."""
@@ -546,7 +544,7 @@ class IngestMixin(FeedsMixin, StoreBase):
                 if row is None:
                     continue
                 items += 1
-                event_reasons = _JSON.encode(list(t.event.reasons))
+                event_reasons = json_strings(t.event.reasons)
                 if (row[3], row[4]) != (t.event.type, event_reasons):
                     events_changed += 1
                     conn.execute(
@@ -686,7 +684,7 @@ def _reasons_text(reasons: tuple[Reason, ...]) -> str:
 def _list_text(values: tuple[str, ...]) -> str:
     text = _LIST_TEXTS.get(values)
     if text is None:
-        text = _JSON.encode(list(values))
+        text = json_strings(values)
         if len(_LIST_TEXTS) >= _MEMO_CAP:
             _LIST_TEXTS.clear()
         _LIST_TEXTS[values] = text

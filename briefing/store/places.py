@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from briefing.core.models import ItemFilter, PlaceCount, PlaceInfo, Tagged
 from briefing.core.text import fold
 from briefing.store.base import StoreBase
-from briefing.store.codec import iso, json_list
+from briefing.store.codec import iso, json_list, json_strings
 from briefing.store.items import ItemsMixin
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
@@ -30,7 +30,7 @@ def place_rows(t: Tagged) -> tuple[PlaceRow, ...]:
     for p in t.locations:
         old = rows.get(p.place_id)
         primary = int(p.primary or bool(old and old[3]))
-        rows[p.place_id] = (p.place_id, p.name, p.region, primary, _JSON.encode(list(p.surfaces)))
+        rows[p.place_id] = (p.place_id, p.name, p.region, primary, json_strings(p.surfaces))
     return tuple(rows.values())
 
 

@@ -29,12 +29,13 @@ from briefing.intelligence.stories import (
     StorySignature,
     area_map,
     candidate,
-    choose,
+    pick,
+    reasons_for,
     widen,
 )
 from briefing.store import query
 from briefing.store.base import StoreBase
-from briefing.store.codec import event_type_of, iso, json_list, require_iso
+from briefing.store.codec import event_type_of, iso, json_list, json_strings, require_iso
 from briefing.store.items import ROW_COLUMNS, ItemsMixin
 from briefing.store.storyindex import (
     CANDIDATE_SQL,
@@ -95,7 +96,7 @@ class StoryChoice:
     @property
     def reasons_json(self) -> str:
         """The item's `story_reasons` column."""
-        return _JSON.encode(list(self.match.reasons)) if self.match else "[]"
+        return json_strings(self.match.reasons) if self.match else "[]"
 
 
 _NO_CHOICE = StoryChoice(None, None)
@@ -113,11 +114,10 @@ def choose_story(
         found = memo.index.candidates(conn, sig)
     if not found:
         return _NO_CHOICE
-    match = choose(sig, found)
-    if match is None:
+    best = pick(sig, found)
+    if best is None:
         return _NO_CHOICE
-    # (`found` holds each story once.)
-    return StoryChoice(match, next(s for s in found if s.id == match.story_id))
+    return StoryChoice(StoryMatch(best.id, reasons_for(sig, best)), best)
 
 
 def join_story(

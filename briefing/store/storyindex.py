@@ -30,7 +30,7 @@ from typing import Any
 
 from briefing.core.models import EventType
 from briefing.intelligence.stories import GAP, PLACELESS_GAP, SPAN, StoryCandidate, StorySignature
-from briefing.store.codec import iso, json_list, require_iso
+from briefing.store.codec import iso, json_list, json_strings, require_iso
 
 CANDIDATES = 20
 """More than one story of one type in one place within three days is rare; twenty is plenty."""
@@ -69,7 +69,6 @@ HELD_MAX = 20_000
 thousand."""
 _TOP_ID = 1 << 63
 """Above every rowid: `(last_seen, _TOP_ID)` sorts after every story of that `last_seen`."""
-_JSON = json.JSONEncoder(ensure_ascii=False)
 
 Key = tuple[EventType, str | None, str]
 """A story's (event type, place id, phase): only stories of one key are candidates together."""
@@ -163,7 +162,7 @@ class HeldStory(StoryCandidate):
         story.first_text = story.last_text = None
         story.actors_text = story.numbers_text = story.spots_text = None
         feeds = list(dict.fromkeys(sources))
-        story.sources, story.feeds = _JSON.encode(feeds), set(feeds)
+        story.sources, story.feeds = json_strings(feeds), set(feeds)
         story.languages = with_language("[]", sig.language)
         story.headline = (sig.title, item_id)
         story.added = 1
@@ -174,7 +173,7 @@ class HeldStory(StoryCandidate):
         # Encoded anew, as the plain path writes them whenever an item joins: a text another
         # writer stored (the migration's compact JSON) is appended to in this form.
         feeds = list(dict.fromkeys(json_list(sources)))
-        self.sources, self.feeds = _JSON.encode(feeds), set(feeds)
+        self.sources, self.feeds = json_strings(feeds), set(feeds)
         self.languages = with_language(languages, None)
 
     def texts(self) -> tuple[str, str, str, str, str]:
@@ -185,11 +184,11 @@ class HeldStory(StoryCandidate):
         if self.last_text is None:
             self.last_text = iso(self.last_seen) or ""
         if self.actors_text is None:
-            self.actors_text = _JSON.encode(sorted(self.actors))
+            self.actors_text = json_strings(sorted(self.actors))
         if self.numbers_text is None:
-            self.numbers_text = _JSON.encode(sorted(self.numbers))
+            self.numbers_text = json_strings(sorted(self.numbers))
         if self.spots_text is None:
-            self.spots_text = _JSON.encode(sorted(self.spots))
+            self.spots_text = json_strings(sorted(self.spots))
         return self.first_text, self.last_text, self.actors_text, self.numbers_text, self.spots_text
 
     def view(self) -> tuple[object, ...]:
@@ -229,7 +228,7 @@ def with_language(text: str, language: str | None) -> str:
     languages = list(json_list(text))
     if language and language not in languages:
         languages.append(language)
-    return _JSON.encode(languages)
+    return json_strings(languages)
 
 
 def key_of(sig: StorySignature) -> Key:
@@ -582,8 +581,8 @@ class StoryIndex:
             added = [f for f in dict.fromkeys(sources) if f not in feeds]
             if not added:
                 return
-        # `_JSON` writes a list as "[" + ", ".join(items) + "]": appending is encoding anew.
-        tail = ", ".join(map(_JSON.encode, added))
+        # `json_strings` writes "[" + ", ".join(items) + "]": appending is encoding anew.
+        tail = json_strings(added)[1:-1]
         story.sources = f"[{tail}]" if text == "[]" else f"{text[:-1]}, {tail}]"
         feeds.update(added)
 

@@ -7,7 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta, timezone
 
 from briefing.core.models import ActorMention, Reason
-from briefing.store.codec import iso, mention_surfaces, reasons_to_json
+from briefing.store.codec import iso, json_strings, mention_surfaces, reasons_to_json
 
 
 def _general_iso(value: datetime) -> str:
@@ -38,3 +38,22 @@ def test_json_columns_match_json_dumps() -> None:
     assert reasons_to_json(reasons) == expected
     mention = ActorMention("khalifa-haftar", "Khalifa Haftar", 2, ("حفتر", "Haftar’s"))
     assert mention_surfaces(mention) == json.dumps(["حفتر", "Haftar’s"], ensure_ascii=False)
+
+
+def test_json_strings_writes_what_json_dumps_writes() -> None:
+    """The writer's short path for lists of strings, against the encoder it stands in for, on
+    hostile text: quotes, backslashes, every control character, line and paragraph
+    separators, lone surrogates, right-to-left and astral characters."""
+    rng = random.Random(11)
+    alphabet = [chr(c) for c in range(0, 0x30)] + ['"', "\\", "\u2028", "\u2029", "\ud800"]
+    alphabet += ["ليبيا", "é", "😀", "\u202e", "\x7f", "a", " ", ","]
+    cases: list[list[str]] = [[], [""], ["Feed 0001"], ["a", "a"], ['"]', "[\\"]]
+    for _ in range(3_000):
+        cases.append(
+            ["".join(rng.choices(alphabet, k=rng.randrange(0, 8))) for _ in range(rng.randrange(4))]
+        )
+    for values in cases:
+        expected = json.dumps(values, ensure_ascii=False)
+        assert json_strings(values) == expected, values
+        assert json_strings(iter(values)) == expected, values
+        assert json.loads(expected) == values

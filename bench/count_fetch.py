@@ -1,0 +1,119 @@
+"""Instructions of a cold `briefing fetch`, per process role, counted by valgrind's callgrind.
+
+Timings on a shared machine move by tens of percent from one minute to the next; instruction
+counts do not (they do not see cache misses or the kernel, so they complement timings rather
+than replace them). This runs one cold fetch of each tree given (after a plain run that builds
+the tree's Tagger cache, as a user's second fetch finds it) under `valgrind --tool=callgrind
+--trace-children=yes` against the loopback server, and prints the instructions of each role:
+`main` (start-up, planning, downloads), `writer` and `workers` (the parsers, summed), then the
+total with its ratio to the first tree's. A forked process starts with its parent's counts:
+they are dumped apart as it starts, and only its own are added. About fifty times slower than
+a plain run: 200 feeds take two or three minutes per tree, 1,000 about ten.
+
+    uv run python bench/count_fetch.py --feeds 200 /tmp/before /tmp/after
+
+Needs valgrind (`apt install valgrind`). The fixed part (Python's start, imports, the schema,
+the Tagger) is in every count: a run with `--feeds 3` measures it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_fetch import briefing_config, start_server, urls
+from gen_feeds import write_corpus
+
+ROLES = ("main", "writer")
+"""The roles of the first processes in start order (`worker_pools` forks the writer first);
+the later ones are the parsing workers."""
+_TOTAL = re.compile(r"^(?:summary|totals):\s*(\d+)", re.MULTILINE)
+
+
+def count(tree: Path, feeds: int, port: int, work: Path) -> dict[str, int]:
+    """Instructions per role (summed over processes of one role) for one cold fetch."""
+    folder = work / tree.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    config = briefing_config(folder, urls(feeds, port))
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tree),
+        "BRIEFING_CACHE_DIR": str(work / "cache" / tree.name),
+    }
+    fetch = [sys.executable, "-m", "briefing", "--config", str(config), "--db"]
+    # A first plain run builds the tree's Tagger cache, as a user's second fetch finds it.
+    # (Run in `folder`: from the current directory, `-m` would import the checkout found there.)
+    subprocess.run(
+        [*fetch, str(folder / "warm.db"), "fetch", "--quiet"], env=env, cwd=folder, check=True
+    )
+    out = folder / "cg.%p"
+    subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--trace-children=yes",
+            # A forked child starts with its parent's counts: they are dumped apart (and
+            # zeroed) as it starts, so its last dump is its own work.
+            "--dump-before=PyOS_AfterFork_Child",
+            f"--callgrind-out-file={out}",
+            *fetch,
+            str(folder / "cold.db"),
+            "fetch",
+            "--quiet",
+        ],
+        env=env,
+        cwd=folder,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    roles: dict[str, int] = {}
+    own: dict[int, int] = {}
+    for profile in folder.glob("cg.*"):
+        text = profile.read_text(encoding="utf-8", errors="replace")
+        found = _TOTAL.search(text)
+        # A child's dump at its start ("cg.PID.1") is its parent's work: only the dump at
+        # each process's end counts.
+        if found is not None and "Trigger: Program termination" in text:
+            own[int(profile.name.split(".")[1])] = int(found.group(1))
+    for order, pid in enumerate(sorted(own)):
+        role = ROLES[order] if order < len(ROLES) else "workers"
+        roles[role] = roles.get(role, 0) + own[pid]
+    return roles
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("trees", nargs="+", type=Path, help="checkouts to compare")
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per response")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "count-fetch")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        parser.error("valgrind is not installed")
+    corpus = args.work / "corpus-50-v2"
+    write_corpus(corpus, 1000, 50)
+    server, port = start_server(corpus, args.latency)
+    try:
+        counts = {tree: count(tree, args.feeds, port, args.work) for tree in args.trees}
+    finally:
+        server.terminate()
+        server.wait()
+    first = sum(next(iter(counts.values())).values())
+    print(f"{args.feeds} feeds × 50 items, instructions (G) per role")
+    for tree, roles in counts.items():
+        total = sum(roles.values())
+        parts = ", ".join(f"{role} {n / 1e9:.2f}" for role, n in sorted(roles.items()))
+        print(f"{tree}: {total / 1e9:.2f} G ({parts}); {total / first:.3f} × the first")
+
+
+if __name__ == "__main__":
+    main()
