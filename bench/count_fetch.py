@@ -34,11 +34,40 @@ from gen_feeds import write_corpus
 ROLES = ("main", "writer")
 """The roles of the first processes in start order (`worker_pools` forks the writer first);
 the later ones are the parsing workers."""
-_TOTAL = re.compile(r"^(?:summary|totals):\s*(\d+)", re.MULTILINE)
+_TOTAL = re.compile(r"^(?:summary|totals):([\d ]+)$", re.MULTILINE)
+_EVENTS = re.compile(r"^events:(.*)$", re.MULTILINE)
+MISS_CYCLES = {"I1mr": 10, "D1mr": 10, "D1mw": 10, "ILmr": 100, "DLmr": 100, "DLmw": 100}
+"""With `--cache-sim`, callgrind's own cycle estimate: an instruction a cycle, a first-level
+miss ten more, a last-level miss a hundred (what `callgrind_annotate` shows as CEst)."""
 
 
-def count(tree: Path, feeds: int, port: int, work: Path) -> dict[str, int]:
-    """Instructions per role (summed over processes of one role) for one cold fetch."""
+def cost(text: str) -> int | None:
+    """A profile's total: its instructions, or with cache simulation its estimated cycles."""
+    found, names = _TOTAL.search(text), _EVENTS.search(text)
+    if found is None or names is None:
+        return None
+    counts = map(int, str(found.group(1)).split())
+    events: dict[str, int] = dict(zip(str(names.group(1)).split(), counts, strict=False))
+    return events.get("Ir", 0) + sum(n * events.get(e, 0) for e, n in MISS_CYCLES.items())
+
+
+def valgrind(out: Path, cache_sim: bool) -> list[str]:
+    """callgrind over a process and every process it forks or runs, one file each."""
+    return [
+        "valgrind",
+        "--tool=callgrind",
+        "--trace-children=yes",
+        # A forked child starts with its parent's counts: they are dumped apart (and zeroed)
+        # as it starts, so its last dump is its own work.
+        "--dump-before=PyOS_AfterFork_Child",
+        f"--cache-sim={'yes' if cache_sim else 'no'}",
+        f"--callgrind-out-file={out}",
+    ]
+
+
+def count(tree: Path, feeds: int, port: int, work: Path, cache_sim: bool) -> dict[str, int]:
+    """Instructions (or estimated cycles) per role, summed over its processes, for one cold
+    fetch."""
     folder = work / tree.name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -54,36 +83,30 @@ def count(tree: Path, feeds: int, port: int, work: Path) -> dict[str, int]:
     subprocess.run(
         [*fetch, str(folder / "warm.db"), "fetch", "--quiet"], env=env, cwd=folder, check=True
     )
-    out = folder / "cg.%p"
+    cold = [*fetch, str(folder / "cold.db"), "fetch", "--quiet"]
     subprocess.run(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            "--trace-children=yes",
-            # A forked child starts with its parent's counts: they are dumped apart (and
-            # zeroed) as it starts, so its last dump is its own work.
-            "--dump-before=PyOS_AfterFork_Child",
-            f"--callgrind-out-file={out}",
-            *fetch,
-            str(folder / "cold.db"),
-            "fetch",
-            "--quiet",
-        ],
+        [*valgrind(folder / "cg.%p", cache_sim), *cold],
         env=env,
         cwd=folder,
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    roles: dict[str, int] = {}
+    return by_role(
+        {p.name: p.read_text(encoding="utf-8", errors="replace") for p in folder.glob("cg.*")}
+    )
+
+
+def by_role(profiles: dict[str, str]) -> dict[str, int]:
+    """The cost of each role from callgrind's files (name "cg.PID" or "cg.PID.N" → text)."""
     own: dict[int, int] = {}
-    for profile in folder.glob("cg.*"):
-        text = profile.read_text(encoding="utf-8", errors="replace")
-        found = _TOTAL.search(text)
+    for name, text in profiles.items():
+        total = cost(text)
         # A child's dump at its start ("cg.PID.1") is its parent's work: only the dump at
         # each process's end counts.
-        if found is not None and "Trigger: Program termination" in text:
-            own[int(profile.name.split(".")[1])] = int(found.group(1))
+        if total is not None and "Trigger: Program termination" in text:
+            own[int(name.split(".")[1])] = total
+    roles: dict[str, int] = {}
     for order, pid in enumerate(sorted(own)):
         role = ROLES[order] if order < len(ROLES) else "workers"
         roles[role] = roles.get(role, 0) + own[pid]
@@ -96,6 +119,11 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per response")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "count-fetch")
+    parser.add_argument(
+        "--cache-sim",
+        action="store_true",
+        help="simulate the caches and report estimated cycles (about twice as slow)",
+    )
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         parser.error("valgrind is not installed")
@@ -103,12 +131,15 @@ def main() -> None:
     write_corpus(corpus, 1000, 50)
     server, port = start_server(corpus, args.latency)
     try:
-        counts = {tree: count(tree, args.feeds, port, args.work) for tree in args.trees}
+        counts = {
+            tree: count(tree, args.feeds, port, args.work, args.cache_sim) for tree in args.trees
+        }
     finally:
         server.terminate()
         server.wait()
     first = sum(next(iter(counts.values())).values())
-    print(f"{args.feeds} feeds × 50 items, instructions (G) per role")
+    unit = "estimated cycles" if args.cache_sim else "instructions"
+    print(f"{args.feeds} feeds × 50 items, {unit} (G) per role")
     for tree, roles in counts.items():
         total = sum(roles.values())
         parts = ", ".join(f"{role} {n / 1e9:.2f}" for role, n in sorted(roles.items()))
