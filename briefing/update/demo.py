@@ -21,7 +21,6 @@ from pathlib import Path
 from briefing.core.errors import StoreError
 from briefing.core.models import Config, FeedSpec, ItemFilter, ItemRow, RelevanceRules
 from briefing.core.text import fold
-from briefing.intelligence.tagging import Tagger
 from briefing.store import Store
 from briefing.update.pipeline import FeedReport, ingest_document, new_run_id
 
@@ -247,6 +246,11 @@ def build_demo(store: Store, config: Config | None, *, now: datetime | None = No
         )
     else:
         config = replace(config, feeds=specs)
+    # Imported here: `briefing fetch`, `import` and `fulltext` import this module for their
+    # refusals, and the tagging stack imported then would load in the fetch's main process
+    # before it forks, where its workers import it in parallel anyway.
+    from briefing.intelligence.tagging import Tagger
+
     tagger = Tagger.from_config(config)
     store.sync_feeds(specs)
     store.sync_actors(tagger.actor_infos())

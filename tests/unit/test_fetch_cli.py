@@ -431,6 +431,26 @@ def test_a_quiet_fetch_starts_without_rich_or_httpx_s_command_line() -> None:
     assert out.strip() == ""
 
 
+def test_a_fetch_s_main_process_leaves_the_tagging_stack_to_its_workers() -> None:
+    # What the main process imports before it forks its workers is paid alone, before any
+    # download; the parsers import the tagging stack themselves, in parallel, while the first
+    # downloads run. The demo database's refusal (`briefing.update.demo`) once pulled it in.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, briefing.cli.fetch_cmd, briefing.update.pipeline.run\n"
+        "from briefing.update.demo import refuse_fetch_into_demo\n"
+        "print(','.join(sorted(m for m in sys.modules if m in {\n"
+        "    'briefing.intelligence.tagging', 'briefing.intelligence.matching',\n"
+        "    'briefing.intelligence.events', 'briefing.intelligence.places'})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == ""
+
+
 def test_a_quiet_fetch_runs_without_importing_rich(tmp_path: Path, served: HTTPServer) -> None:
     # Not only its imports: a whole quiet run (cron's) by the real command line, workers and
     # all (-X importtime lists every module any of its processes imports).
