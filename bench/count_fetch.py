@@ -73,8 +73,9 @@ def count(tree: Path, feeds: int, port: int, work: Path, cache_sim: bool) -> dic
     folder.mkdir(parents=True)
     config = briefing_config(folder, urls(feeds, port))
     # Under valgrind the fetch runs fifty times slower (a hundred with the caches simulated): a
-    # download must not time out, and a connection must be taken up within the fetcher's fixed
-    # 10 s, so the simulated run opens fewer at once (the same for every tree compared).
+    # download must not time out, and a connection must be taken up within the fetcher's
+    # connect timeout (capped at 10 s), so the simulated run opens fewer at once (the same for
+    # every tree compared).
     text = config.read_text(encoding="utf-8").replace("fetch:\n", "fetch:\n  timeout: 3600\n", 1)
     if cache_sim:
         text = text.replace("max_connections: 64", "max_connections: 8")
