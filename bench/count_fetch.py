@@ -65,10 +65,12 @@ def valgrind(out: Path, cache_sim: bool) -> list[str]:
     ]
 
 
-def count(tree: Path, feeds: int, port: int, work: Path, cache_sim: bool) -> dict[str, int]:
+def count(
+    tree: Path, label: str, feeds: int, port: int, work: Path, cache_sim: bool
+) -> dict[str, int]:
     """Instructions (or estimated cycles) per role, summed over its processes, for one cold
-    fetch."""
-    folder = work / tree.name
+    fetch of `tree` (its files under `work / label`)."""
+    folder = work / label
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     config = briefing_config(folder, urls(feeds, port))
@@ -83,7 +85,7 @@ def count(tree: Path, feeds: int, port: int, work: Path, cache_sim: bool) -> dic
     env = {
         **os.environ,
         "PYTHONPATH": str(tree),
-        "BRIEFING_CACHE_DIR": str(work / "cache" / tree.name),
+        "BRIEFING_CACHE_DIR": str(work / "cache" / label),
     }
     fetch = [sys.executable, "-m", "briefing", "--config", str(config), "--db"]
     # A first plain run builds the tree's Tagger cache, as a user's second fetch finds it.
@@ -139,8 +141,10 @@ def main() -> None:
     write_corpus(corpus, 1000, 50)
     server, port = start_server(corpus, args.latency)
     try:
+        # (Labelled by position too: two checkouts may share a folder name.)
         counts = {
-            tree: count(tree, args.feeds, port, args.work, args.cache_sim) for tree in args.trees
+            tree: count(tree, f"{i}-{tree.name}", args.feeds, port, args.work, args.cache_sim)
+            for i, tree in enumerate(args.trees)
         }
     finally:
         server.terminate()

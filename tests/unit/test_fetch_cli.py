@@ -414,41 +414,34 @@ def test_concurrent_fetch_in_another_process_exits_0(
     assert first.returncode == 0
 
 
-def test_a_quiet_fetch_starts_without_rich_or_httpx_s_command_line() -> None:
-    # Start-up time of every cron run: rich (and pygments, via httpx's own CLI) load only when
-    # something is printed with them.
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, briefing.cli.fetch_cmd, briefing.update.pipeline, briefing.acquisition.fetch\n"
-        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'pygments'})\n"
-        "print(','.join(loaded))"
-    )
+def _loaded_by(imports: str) -> set[str]:
+    """The modules a fresh interpreter holds after running `imports` (Python source)."""
+    code = f"import sys\n{imports}\nprint('\\n'.join(sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert out.strip() == ""
+    return set(out.split())
+
+
+def test_a_quiet_fetch_starts_without_rich_or_httpx_s_command_line() -> None:
+    # Start-up time of every cron run: rich (and pygments, via httpx's own CLI) load only when
+    # something is printed with them.
+    loaded = _loaded_by(
+        "import briefing.cli.fetch_cmd, briefing.update.pipeline, briefing.acquisition.fetch"
+    )
+    assert not {m.split(".")[0] for m in loaded} & {"rich", "pygments"}
 
 
 def test_a_fetch_s_main_process_leaves_the_tagging_stack_to_its_workers() -> None:
     # What the main process imports before it forks its workers is paid alone, before any
     # download; the parsers import the tagging stack themselves, in parallel, while the first
     # downloads run. The demo database's refusal (`briefing.update.demo`) once pulled it in.
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, briefing.cli.fetch_cmd, briefing.update.pipeline.run\n"
-        "from briefing.update.demo import refuse_fetch_into_demo\n"
-        "print(','.join(sorted(m for m in sys.modules if m in {\n"
-        "    'briefing.intelligence.tagging', 'briefing.intelligence.matching',\n"
-        "    'briefing.intelligence.events', 'briefing.intelligence.places'})))"
+    loaded = _loaded_by(
+        "import briefing.cli.fetch_cmd, briefing.update.pipeline.run\n"
+        "from briefing.update.demo import refuse_fetch_into_demo"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert out.strip() == ""
+    stack = {"tagging", "matching", "events", "places"}
+    assert not loaded & {f"briefing.intelligence.{m}" for m in stack}
 
 
 def test_a_quiet_fetch_runs_without_importing_rich(tmp_path: Path, served: HTTPServer) -> None:
